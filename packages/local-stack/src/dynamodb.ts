@@ -1,0 +1,59 @@
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+
+/** A running DynamoDB stand-in (dynalite, in memory) on loopback. */
+export interface LocalDynamoDb {
+  /** The endpoint to give `new DynamoDBClient({ endpoint })`. */
+  readonly endpoint: string;
+  readonly region: string;
+  stop(): Promise<void>;
+}
+
+export interface StartLocalDynamoDbOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  region?: string;
+}
+
+/**
+ * Starts dynalite (DynamoDB wire protocol, in memory) on 127.0.0.1. Tables become ACTIVE at once.
+ *
+ * @example
+ * const ddb = await startLocalDynamoDb();
+ * const client = localDynamoDbClient(ddb);
+ * await ddb.stop();
+ */
+export async function startLocalDynamoDb(options: StartLocalDynamoDbOptions = {}): Promise<LocalDynamoDb> {
+  const host = options.host ?? '127.0.0.1';
+  const region = options.region ?? 'us-east-1';
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://${host}:${port}`,
+    region,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A DynamoDB client for a local endpoint with static dummy credentials. */
+export function localDynamoDbClient(ddb: Pick<LocalDynamoDb, 'endpoint' | 'region'>): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint: ddb.endpoint,
+    region: ddb.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 2,
+  });
+}

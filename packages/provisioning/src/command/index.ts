@@ -1,0 +1,15 @@
+export { type CommandMessage, deduplicationIdFor, messageGroupIdFor, toCommandMessage } from './message';
+export {
+  COMMAND_ACTIONS,
+  COMMAND_SOURCES,
+  COMMAND_VERSION,
+  type CommandAction,
+  type CommandSource,
+  EmailSchema,
+  INVITE_MODES,
+  type InviteMode,
+  PREDEFINED_ROLES,
+  type PredefinedRole,
+  type ProvisioningCommand,
+  ProvisioningCommandSchema,
+} from './schema';
