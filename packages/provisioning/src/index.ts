@@ -1,1 +1,2 @@
 export * from './command';
+export * from './http';

@@ -1,0 +1,1 @@
+export type { IngestRequest, IngestResponse } from './types';
