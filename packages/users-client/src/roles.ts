@@ -1,0 +1,45 @@
+/** The account-level roles every account has. */
+export const PREDEFINED_ROLE_NAMES = ['ADMIN', 'MEMBER', 'ANNOTATOR'] as const;
+export type PredefinedRoleName = (typeof PREDEFINED_ROLE_NAMES)[number];
+
+/** A predefined account role. */
+export interface PredefinedRole {
+  type: 'PREDEFINED';
+  name: PredefinedRoleName;
+}
+
+/** A custom role by id. `name` is read-only (set by the server on read). The API reserves CUSTOM: create rejects it today. */
+export interface CustomRole {
+  type: 'CUSTOM';
+  id: string;
+  name?: string;
+}
+
+/** A user's role assignment; the same shape on the wire and in this client. */
+export type Role = PredefinedRole | CustomRole;
+
+/**
+ * Small constructors for {@link Role} values.
+ *
+ * @example
+ * await client.users.create({ name: 'Ada', email: 'ada@example.com', role: roles.member(), inviteMode: 'EMAIL_LINK' });
+ * roles.predefined('ANNOTATOR'); // { type: 'PREDEFINED', name: 'ANNOTATOR' }
+ * roles.custom('Um9sZTox');      // { type: 'CUSTOM', id: 'Um9sZTox' }
+ */
+export const roles = {
+  predefined(name: PredefinedRoleName): PredefinedRole {
+    return { type: 'PREDEFINED', name };
+  },
+  admin(): PredefinedRole {
+    return { type: 'PREDEFINED', name: 'ADMIN' };
+  },
+  member(): PredefinedRole {
+    return { type: 'PREDEFINED', name: 'MEMBER' };
+  },
+  annotator(): PredefinedRole {
+    return { type: 'PREDEFINED', name: 'ANNOTATOR' };
+  },
+  custom(id: string): CustomRole {
+    return { type: 'CUSTOM', id };
+  },
+} as const;
