@@ -113,12 +113,12 @@ describe('users.create', () => {
   });
 
   it.each([
-    [400, BadRequestError],
-    [403, ForbiddenError],
-    [404, NotFoundError],
-    [409, ConflictError],
-    [422, UnprocessableEntityError],
-  ])('maps %i to its error class without retrying', async (status, cls) => {
+    [400, 'BadRequestError', BadRequestError],
+    [403, 'ForbiddenError', ForbiddenError],
+    [404, 'NotFoundError', NotFoundError],
+    [409, 'ConflictError', ConflictError],
+    [422, 'UnprocessableEntityError', UnprocessableEntityError],
+  ])('maps %i to %s without retrying', async (status, _name, cls) => {
     server.handle(() => problem(status, 'Nope', 'user ada@example.com cannot be created'));
     const error = await client.users.create(ada).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(cls);

@@ -74,6 +74,7 @@ export class HttpTransport {
   private readonly ownsDispatcher: boolean;
   private readonly headers: Record<string, string>;
   private readonly jsonHeaders: Record<string, string>;
+  private closed = false;
 
   constructor(private readonly config: ResolvedConfig) {
     this.ownsDispatcher = config.dispatcher === undefined;
@@ -96,6 +97,9 @@ export class HttpTransport {
 
   /** Sends `request`, retrying by its policy; resolves with a 2xx answer or rejects with a {@link UsersApiError}. */
   async send(request: HttpRequest, options: RequestOptions = {}): Promise<HttpResponse> {
+    if (this.closed) {
+      throw new UsersApiError({ operation: request.operation, message: `${request.operation}: the client is closed` });
+    }
     const { retry, logger } = this.config;
     const timeoutMs = options.timeoutMs ?? this.config.timeoutMs;
     const deadline = Date.now() + (options.budgetMs ?? retry.budgetMs);
@@ -218,6 +222,8 @@ export class HttpTransport {
 
   /** Closes the client's own Agent (waiting for in-flight requests); an injected dispatcher is left alone. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 }

@@ -63,6 +63,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
     const seconds = Number(raw);
     return Number.isSafeInteger(seconds) ? seconds * 1000 : undefined;
   }
+  // Every HTTP-date form (IMF-fixdate, RFC 850, asctime) starts with a day name; Date.parse alone would take "-1".
+  if (!/^[A-Za-z]{3}/.test(raw)) return undefined;
   const at = Date.parse(raw);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
