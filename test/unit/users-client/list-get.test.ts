@@ -199,6 +199,7 @@ describe('users.get', () => {
   it('rejects an empty user before sending', async () => {
     await expect(client.users.get({ user: '  ' })).rejects.toBeInstanceOf(ValidationError);
     await expect(client.users.get(undefined as never)).rejects.toBeInstanceOf(ValidationError);
+    await expect(client.users.get({ user: `${'a'.repeat(250)}@example.com` })).rejects.toBeInstanceOf(ValidationError);
     expect(server.requests).toHaveLength(0);
   });
 

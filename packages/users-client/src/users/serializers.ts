@@ -18,6 +18,11 @@ export function roleToRequest(role: Role): RoleWire {
 }
 
 class UserRecord implements User {
+  static {
+    // Logs and inspect show "User", the public name.
+    Object.defineProperty(UserRecord, 'name', { value: 'User' });
+  }
+
   readonly id: string;
   readonly name: string;
   readonly email: string;
@@ -79,6 +84,10 @@ function roleToRequestOrRead(role: Role): RoleWire {
 }
 
 class UserListRecord implements UserList {
+  static {
+    Object.defineProperty(UserListRecord, 'name', { value: 'UserList' });
+  }
+
   readonly users: User[];
   readonly nextCursor?: string;
   readonly hasMore: boolean;
