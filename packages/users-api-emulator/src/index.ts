@@ -11,6 +11,8 @@
 export type { ApiKeyInfo, Caller } from './auth';
 export { parseCliArgs, runCli } from './cli';
 export { ControlEndpoints } from './control';
+export { Counters } from './counters';
+export { CursorCodec, type CursorPosition } from './cursor';
 export {
   BadRequestProblem,
   ConflictProblem,
