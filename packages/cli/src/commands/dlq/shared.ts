@@ -1,0 +1,45 @@
+import { loadConfig } from '../../config';
+import type { CommandContext } from '../../context';
+import { type QueueFlags, type ResolvedQueues, resolveQueues } from '../../dlq/queues';
+import { READ_VISIBILITY_SECONDS } from '../../dlq/reader';
+import { writeLine } from '../../io';
+
+/**
+ * Validates the environment and resolves the queues for a `dlq` command, recording what it talks to so that an
+ * error can name it.
+ *
+ * @example
+ * const { queues, config } = await openQueues(ctx, opts, false);
+ */
+export async function openQueues(ctx: CommandContext, flags: QueueFlags, needQueue: boolean) {
+  const config = loadConfig(ctx.io.env);
+  const local = flags.queueUrl === undefined && flags.dlqUrl === undefined && flags.stack === undefined;
+  ctx.errorContext.local = local;
+  if (local) {
+    ctx.errorContext.where = `the local stack at ${flags.endpointUrl ?? config.SQS_ENDPOINT ?? 'http://127.0.0.1:4566'}`;
+  }
+  const queues: ResolvedQueues = await resolveQueues(flags, config, {
+    needQueue,
+    cloudFormation: ctx.cloudFormation,
+  });
+  ctx.errorContext.where = queues.where;
+  return { queues, config };
+}
+
+/** Says, before reading, that reading hides messages briefly (the issue asks every read to say so). */
+export function announceRead(ctx: CommandContext, where: string): void {
+  writeLine(
+    ctx.io.stderr,
+    `Reading the DLQ of ${where}. Each message is hidden from other readers for at most ${READ_VISIBILITY_SECONDS} s ` +
+      'while it is read, and all are released as soon as the read ends.',
+  );
+}
+
+/** Explains the messages a read could not reach (FIFO: behind an earlier message of the same person). */
+export function unreachableNote(unreachable: number): string | undefined {
+  if (unreachable <= 0) return undefined;
+  return (
+    `About ${unreachable} more message(s) wait behind these in the same person's group: a FIFO queue hands them out ` +
+    'only after the ones ahead leave the DLQ (replay them, then list again).'
+  );
+}

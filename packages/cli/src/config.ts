@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { UsageError } from './errors';
+
+/** fauxqs's and LocalStack's default port: what `idp-sync` talks to when no queue, stack or endpoint is given. */
+export const DEFAULT_LOCAL_SQS_ENDPOINT = 'http://127.0.0.1:4566';
+/** The queue names the local stack creates (`createPipelineQueues` in `@idp-sync/local-stack`). */
+export const DEFAULT_QUEUE_NAME = 'idp-sync-commands.fifo';
+export const DEFAULT_DLQ_NAME = 'idp-sync-commands-dlq.fifo';
+
+const EnvSchema = z.object({
+  SQS_ENDPOINT: z.url({ message: 'must be a URL such as http://127.0.0.1:4566' }).optional(),
+  AWS_REGION: z.string().min(1).optional(),
+  AWS_DEFAULT_REGION: z.string().min(1).optional(),
+  IDP_SYNC_QUEUE_NAME: z.string().min(1).default(DEFAULT_QUEUE_NAME),
+  IDP_SYNC_DLQ_NAME: z.string().min(1).default(DEFAULT_DLQ_NAME),
+  /**
+   * Long-poll wait of each ReceiveMessage, in seconds. An empty long poll asks every SQS server, so it is a reliable
+   * "nothing more to read"; a short poll (0) samples a subset and may come back empty too early on real SQS.
+   * 0 suits a local stand-in, which is always consistent.
+   */
+  IDP_SYNC_RECEIVE_WAIT_SECONDS: z.coerce.number().int().min(0).max(20).default(1),
+});
+
+/** The environment the CLI reads, validated. */
+export type CliConfig = z.infer<typeof EnvSchema>;
+
+/**
+ * Validates the environment once per invocation; a bad value is a usage error that names the variable.
+ *
+ * @example
+ * const config = loadConfig(process.env); // config.IDP_SYNC_RECEIVE_WAIT_SECONDS === 1
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): CliConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = issue?.path.join('.') ?? 'environment';
+  throw new UsageError(
+    `environment variable ${name} ${issue?.message ?? 'is invalid'}`,
+    `fix or unset ${name} and run the command again`,
+  );
+}

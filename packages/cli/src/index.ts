@@ -1,0 +1,42 @@
+export { registerDlqCommands } from './commands/dlq';
+export { type CliConfig, DEFAULT_DLQ_NAME, DEFAULT_LOCAL_SQS_ENDPOINT, DEFAULT_QUEUE_NAME, loadConfig } from './config';
+export type { CommandContext } from './context';
+export { describeError, type ErrorContext, type ErrorReport } from './describe-error';
+export { type DlqFilter, isEmptyFilter, matchesFilter, parseFilter, type RawFilterOptions } from './dlq/filters';
+export { type DlqDetail, type DlqRow, renderDetail, renderTable, toDetail, toRow } from './dlq/format';
+export { toDlqEntry, WORKER_ATTRIBUTE_NAMES } from './dlq/message';
+export { MOVE_TASK_MAX_RATE, type MoveTaskOutcome, MoveTaskRunningError, runMoveTask } from './dlq/move-task';
+export { planReplay, type ReplayPlan } from './dlq/plan';
+export {
+  createSqsClient,
+  type QueueFlags,
+  type ResolvedQueues,
+  resolveQueues,
+  STACK_OUTPUT_DLQ_URL,
+  STACK_OUTPUT_QUEUE_URL,
+} from './dlq/queues';
+export { RateLimiter } from './dlq/rate-limiter';
+export { READ_VISIBILITY_SECONDS, type ScanResult, scanDlq } from './dlq/reader';
+export { redactEmail, redactText } from './dlq/redact';
+export {
+  REPLAY_VISIBILITY_SECONDS,
+  ReplayAbortedError,
+  type ReplayOptions,
+  type ReplayProgress,
+  type ReplayResult,
+  replayDeduplicationId,
+  replayMessages,
+} from './dlq/replay';
+export { type DlqEntry, REDRIVE_REASON } from './dlq/types';
+export { VisibilityHold } from './dlq/visibility';
+export {
+  CliError,
+  EXIT_ERROR,
+  EXIT_OK,
+  EXIT_USAGE,
+  QueueResolutionError,
+  ReplayIncompleteError,
+  UsageError,
+} from './errors';
+export type { CliIo, InputStream, OutputStream } from './io';
+export { buildProgram, COMMANDS, type CommandRegistrar, runCli } from './program';

@@ -1,0 +1,25 @@
+import { runCli } from './program';
+
+/**
+ * The process entry of the `idp-sync` bin: Ctrl-C asks a running replay to stop after the messages in flight;
+ * a second Ctrl-C exits at once.
+ */
+const controller = new AbortController();
+let interrupts = 0;
+const onSigint = () => {
+  interrupts++;
+  if (interrupts > 1) process.exit(130);
+  process.stderr.write('\nStopping after the messages in flight (Ctrl-C again to quit at once)…\n');
+  controller.abort();
+};
+process.on('SIGINT', onSigint);
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  signal: controller.signal,
+});
+process.off('SIGINT', onSigint);
+process.exitCode = code;

@@ -1,0 +1,68 @@
+import { Command, CommanderError } from 'commander';
+import { registerDlqCommands } from './commands/dlq';
+import type { CommandContext } from './context';
+import { describeError } from './describe-error';
+import { EXIT_OK, EXIT_USAGE } from './errors';
+import { type CliIo, writeLine } from './io';
+
+/** Registers one top-level command (each lives in its own module under `src/commands/`). */
+export type CommandRegistrar = (program: Command, ctx: CommandContext) => void;
+
+/**
+ * The top-level commands. `start` and `demo` (the local stack) register here the same way as `dlq`.
+ */
+export const COMMANDS: readonly CommandRegistrar[] = [registerDlqCommands];
+
+export interface BuildProgramOptions {
+  /** Extra commands, registered after {@link COMMANDS}. */
+  commands?: readonly CommandRegistrar[];
+  cloudFormation?: CommandContext['cloudFormation'];
+}
+
+/**
+ * Builds the commander program, writing to the given streams and never calling `process.exit` itself.
+ *
+ * @example
+ * const program = buildProgram({ io, errorContext: {} });
+ * await program.parseAsync(['dlq', 'list'], { from: 'user' });
+ */
+export function buildProgram(ctx: CommandContext, options: BuildProgramOptions = {}): Command {
+  const program = new Command('idp-sync')
+    .description('idp-sync: identity-provider and HR webhooks → provisioning commands → the Users API.')
+    .configureOutput({
+      writeOut: (text) => ctx.io.stdout.write(text),
+      writeErr: (text) => ctx.io.stderr.write(text),
+    })
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+  for (const register of [...COMMANDS, ...(options.commands ?? [])]) register(program, ctx);
+  return program;
+}
+
+export interface RunCliOptions extends BuildProgramOptions {}
+
+/**
+ * Runs `idp-sync` in-process with the given arguments (without the node and script names) and returns the exit code:
+ * 0 done, 1 error, 2 bad usage. Every error is printed with what to do about it.
+ *
+ * @example
+ * const code = await runCli(['dlq', 'list', '--json'], { stdout, stderr, stdin, env: process.env });
+ */
+export async function runCli(argv: readonly string[], io: CliIo, options: RunCliOptions = {}): Promise<number> {
+  const ctx: CommandContext = { io, errorContext: {}, cloudFormation: options.cloudFormation };
+  const program = buildProgram(ctx, options);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message (and the hint to add --help).
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    const report = describeError(error, ctx.errorContext);
+    writeLine(io.stderr, `error: ${report.message}`);
+    writeLine(io.stderr, `what to do: ${report.hint}`);
+    return report.exitCode;
+  }
+}

@@ -1,0 +1,159 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { PassThrough, Writable } from 'node:stream';
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  type MessageAttributeValue,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { CliIo } from '@idp-sync/cli';
+import { messageGroupIdFor, type ProvisioningCommand } from '@idp-sync/provisioning';
+
+/**
+ * Test helpers that put messages into a DLQ exactly as the worker does (see /work/notes/dlq-contract.md, mirrored in
+ * packages/cli/README.md), and run the CLI in-process with captured streams.
+ */
+
+let counter = 0;
+
+/** A valid provisioning command; every call gets a fresh id. */
+export function makeCommand(overrides: Partial<ProvisioningCommand> = {}): ProvisioningCommand {
+  counter++;
+  return {
+    v: 1,
+    id: `okta:${randomUUID()}`,
+    source: 'okta',
+    sourceEventType: 'user.lifecycle.create',
+    occurredAt: '2026-11-26T10:00:00.000Z',
+    receivedAt: '2026-11-26T10:00:01.000Z',
+    action: 'create',
+    email: `person${counter}@example.com`,
+    name: `Person ${counter}`,
+    ...overrides,
+  };
+}
+
+export interface DlqMessageSpec {
+  /** The command in the body (ignored when `rawBody` is given). */
+  command?: ProvisioningCommand;
+  /** An invalid body, as it arrived. */
+  rawBody?: string;
+  /** The group id when `rawBody` is used (defaults to the command's email). */
+  groupId?: string;
+  /** SQS moved the message by redrive: no attributes at all. */
+  redrive?: boolean;
+  errorClass?: string;
+  httpStatus?: number;
+  errorMessage?: string;
+  receiveCount?: number;
+  firstSeenAt?: string;
+  failedAt?: string;
+  permanent?: boolean;
+  /** Extra attributes (e.g. a previous replayCount). */
+  extraAttributes?: Record<string, MessageAttributeValue>;
+}
+
+/** The SendMessage fields of one DLQ message, shaped like the worker writes them. */
+export function dlqMessage(spec: DlqMessageSpec): Omit<SendMessageBatchRequestEntry, 'Id'> {
+  const command = spec.rawBody === undefined ? (spec.command ?? makeCommand()) : spec.command;
+  const body = spec.rawBody ?? JSON.stringify(command);
+  const groupId = spec.groupId ?? (command ? messageGroupIdFor(command.email) : 'unknown');
+  const originalMessageId = randomUUID();
+  const receiveCount = spec.receiveCount ?? 1;
+  const dedup = createHash('sha256').update(`${originalMessageId}:${receiveCount}`).digest('hex');
+  if (spec.redrive) {
+    return { MessageBody: body, MessageGroupId: groupId, MessageDeduplicationId: dedup };
+  }
+  const s = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+  const n = (value: number): MessageAttributeValue => ({ DataType: 'Number', StringValue: String(value) });
+  const attributes: Record<string, MessageAttributeValue> = {
+    errorClass: s(spec.errorClass ?? 'ConflictError'),
+    errorMessage: s(spec.errorMessage ?? 'a user with this email already exists'),
+    receiveCount: n(receiveCount),
+    firstSeenAt: s(spec.firstSeenAt ?? '2026-11-26T10:00:02.000Z'),
+    failedAt: s(spec.failedAt ?? '2026-11-26T10:00:05.000Z'),
+    originalMessageId: s(originalMessageId),
+    permanent: s(String(spec.permanent ?? true)),
+    ...spec.extraAttributes,
+  };
+  if (spec.httpStatus !== undefined) attributes.httpStatus = n(spec.httpStatus);
+  else if (spec.errorClass === undefined) attributes.httpStatus = n(409);
+  if (command && spec.rawBody === undefined) attributes.commandId = s(command.id);
+  return { MessageBody: body, MessageGroupId: groupId, MessageDeduplicationId: dedup, MessageAttributes: attributes };
+}
+
+/** Puts DLQ messages in the given order (batches of 10, one after the other, so per-group order holds). */
+export async function putDlqMessages(client: SQSClient, dlqUrl: string, specs: DlqMessageSpec[]): Promise<void> {
+  for (let i = 0; i < specs.length; i += 10) {
+    const entries = specs.slice(i, i + 10).map((spec, k) => ({ Id: `m${k}`, ...dlqMessage(spec) }));
+    const out = await client.send(new SendMessageBatchCommand({ QueueUrl: dlqUrl, Entries: entries }));
+    if ((out.Failed ?? []).length > 0) throw new Error(`put failed: ${JSON.stringify(out.Failed)}`);
+  }
+}
+
+/** Receives and deletes everything in a queue (FIFO: deleting unlocks each group's next message). */
+export async function drainQueue(client: SQSClient, queueUrl: string): Promise<Message[]> {
+  const all: Message[] = [];
+  for (;;) {
+    const out = await client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 30,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) return all;
+    all.push(...messages);
+    await client.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
+  }
+}
+
+/** A writable that remembers what was written, synchronously; `isTTY` as asked. */
+function capture(isTTY: boolean) {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      text += chunk.toString();
+      callback();
+    },
+  }) as Writable & { isTTY?: boolean };
+  stream.isTTY = isTTY;
+  return { stream, text: () => text };
+}
+
+export interface CapturedIo {
+  io: CliIo;
+  stdout: () => string;
+  stderr: () => string;
+  /** Types a line into stdin (for the confirmation prompt). */
+  type: (line: string) => void;
+}
+
+/** Streams for an in-process run: stdout/stderr captured, stdin a (fake) terminal or not. */
+export function captureIo(
+  env: NodeJS.ProcessEnv,
+  options: { stdinIsTTY?: boolean; signal?: AbortSignal } = {},
+): CapturedIo {
+  const out = capture(false);
+  const err = capture(false);
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
+  stdin.isTTY = options.stdinIsTTY ?? false;
+  return {
+    io: { stdout: out.stream, stderr: err.stream, stdin, env, signal: options.signal },
+    stdout: out.text,
+    stderr: err.text,
+    type: (line) => stdin.write(`${line}\n`),
+  };
+}
