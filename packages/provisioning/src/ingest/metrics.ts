@@ -1,0 +1,82 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+
+/** Metric names ingest emits (CloudWatch, via Powertools' embedded metric format). */
+export const INGEST_METRIC = {
+  /** Every request, by `source` and `outcome` (accepted, unauthorized, invalid, queue-failed, …). */
+  requests: 'IngestRequests',
+  /** Commands SQS accepted, by `source` and `action`. */
+  commandsQueued: 'CommandsQueued',
+  /** Source events acknowledged and not queued, by `source`, `eventType` and `reason`. */
+  eventsIgnored: 'EventsIgnored',
+} as const;
+
+export type IngestMetricName = (typeof INGEST_METRIC)[keyof typeof INGEST_METRIC];
+
+/**
+ * Counting, with per-metric dimensions. A port so the package does not depend on how metrics are shipped.
+ *
+ * @example
+ * metrics.count(INGEST_METRIC.requests, { source: 'okta', outcome: 'accepted' });
+ */
+export interface IngestMetrics {
+  count(name: IngestMetricName, dimensions: Readonly<Record<string, string>>, value?: number): void;
+}
+
+/** Metrics that go nowhere. */
+export const noopMetrics: IngestMetrics = { count() {} };
+
+/** CloudWatch limits a dimension value to 1024 characters; vendor event types are kept short and printable. */
+function dimensionValue(value: string): string {
+  const clean = value.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 128 ? `${clean.slice(0, 125)}...` : clean || '(empty)';
+}
+
+/**
+ * Powertools Metrics as {@link IngestMetrics}, for the Lambda (one request per invocation). The request count goes on
+ * the invocation's metrics object with `source`/`outcome` as its dimensions (flushed by the `logMetrics` middleware);
+ * per-action and per-event-type counts are single metrics with their own dimensions, published at once.
+ *
+ * @example
+ * const metrics = powertoolsIngestMetrics(new Metrics({ namespace: 'idp-sync', serviceName: 'ingest' }));
+ */
+export function powertoolsIngestMetrics(metrics: Metrics): IngestMetrics {
+  return {
+    count(name, dimensions, value = 1) {
+      const target = name === INGEST_METRIC.requests ? metrics : metrics.singleMetric();
+      for (const [key, dimension] of Object.entries(dimensions)) target.addDimension(key, dimensionValue(dimension));
+      target.addMetric(name, 'Count', value);
+    },
+  };
+}
+
+export interface MemoryMetrics extends IngestMetrics {
+  readonly records: ReadonlyArray<{
+    name: IngestMetricName;
+    dimensions: Readonly<Record<string, string>>;
+    value: number;
+  }>;
+  /** Sum of a metric over the records whose dimensions include `match`. */
+  total(name: IngestMetricName, match?: Readonly<Record<string, string>>): number;
+}
+
+/**
+ * Metrics kept in memory: tests assert on them, the local stack can show them.
+ *
+ * @example
+ * const metrics = createMemoryMetrics();
+ * metrics.total('CommandsQueued', { source: 'hr' });
+ */
+export function createMemoryMetrics(): MemoryMetrics {
+  const records: { name: IngestMetricName; dimensions: Readonly<Record<string, string>>; value: number }[] = [];
+  return {
+    records,
+    count(name, dimensions, value = 1) {
+      records.push({ name, dimensions: { ...dimensions }, value });
+    },
+    total(name, match = {}) {
+      return records
+        .filter((r) => r.name === name && Object.entries(match).every(([k, v]) => r.dimensions[k] === v))
+        .reduce((sum, r) => sum + r.value, 0);
+    },
+  };
+}

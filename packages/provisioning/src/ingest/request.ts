@@ -1,0 +1,69 @@
+import type { IngestRequest } from '../http';
+import { PayloadError } from '../sources/errors';
+import { ProblemError } from './errors';
+
+/** Largest body accepted: 1 MiB. Larger ones are answered 413 before any verification work. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Throws 413 when the body is over {@link MAX_BODY_BYTES}. */
+export function assertBodySize(request: IngestRequest): void {
+  if (request.rawBody.length > MAX_BODY_BYTES) {
+    throw new ProblemError({
+      status: 413,
+      slug: 'payload-too-large',
+      title: 'Content Too Large',
+      detail: `the body is ${request.rawBody.length} bytes; at most ${MAX_BODY_BYTES} are accepted`,
+    });
+  }
+}
+
+/**
+ * Throws 415 unless the body is declared JSON (`application/json` or `application/<x>+json`, UTF-8 if a charset is
+ * given). BambooHR's "Form Post" encoding, for example, is refused with a detail that says to choose JSON.
+ *
+ * @example
+ * assertJsonContentType(request);
+ */
+export function assertJsonContentType(request: IngestRequest): void {
+  const header = request.headers['content-type'] ?? '';
+  const [mediaType = '', ...params] = header.split(';').map((part) => part.trim().toLowerCase());
+  const json = mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
+  const charset = params
+    .find((param) => param.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
+  if (json && (charset === undefined || charset === 'utf-8' || charset === 'utf8')) return;
+  throw new ProblemError({
+    status: 415,
+    slug: 'unsupported-media-type',
+    title: 'Unsupported Media Type',
+    detail: json
+      ? `the body must be UTF-8 JSON, not charset ${charset?.slice(0, 40)}`
+      : `the body must be application/json (got ${mediaType ? mediaType.slice(0, 80) : 'no Content-Type'}); configure the sender to post JSON`,
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes the raw body as UTF-8 JSON. Throws a 400 `PayloadError` for an empty body, bytes that are not UTF-8, or text
+ * that is not JSON (without echoing the body back).
+ *
+ * @example
+ * const payload = parseJsonBody(request);
+ */
+export function parseJsonBody(request: IngestRequest): unknown {
+  if (request.rawBody.length === 0)
+    throw new PayloadError('the body is empty', [{ path: '(body)', message: 'required' }]);
+  let text: string;
+  try {
+    text = utf8.decode(request.rawBody);
+  } catch {
+    throw new PayloadError('the body is not valid UTF-8', [{ path: '(body)', message: 'must be UTF-8 text' }]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new PayloadError('the body is not valid JSON', [{ path: '(body)', message: 'must be a JSON document' }]);
+  }
+}

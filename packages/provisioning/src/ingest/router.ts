@@ -1,0 +1,136 @@
+import type { IngestRequest, IngestResponse } from '../http';
+import { QueueSendError } from '../queue/errors';
+import { ProblemError, SecretUnavailableError } from './errors';
+import type { IngestLogger } from './logger';
+import { problemResponse } from './problem';
+
+/** What a pattern captured: named `:params`, and for a trailing `*` the remaining path (`rest`, without a leading `/`). */
+export interface RouteMatch {
+  readonly params: Readonly<Record<string, string>>;
+  readonly rest?: string;
+}
+
+export type RouteHandler = (request: IngestRequest, match: RouteMatch) => Promise<IngestResponse>;
+
+/**
+ * One entry of the route table. `pathPattern` is literal segments, `:name` segments, and an optional trailing `*`
+ * (any remaining segments, none included). SCIM plugs in as one entry, e.g.
+ * `{ name: 'scim', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], pathPattern: '/scim/v2/*', handler }`.
+ *
+ * @example
+ * const route: IngestRoute = { name: 'health', methods: ['GET'], pathPattern: '/health', handler: async () => ok };
+ */
+export interface IngestRoute {
+  /** Used in logs and metrics (`source` dimension for webhook routes). */
+  readonly name: string;
+  /** Upper-case methods this route answers. */
+  readonly methods: readonly string[];
+  readonly pathPattern: string;
+  readonly handler: RouteHandler;
+}
+
+type Matcher = (segments: readonly string[]) => RouteMatch | undefined;
+
+function compile(pattern: string): Matcher {
+  const parts = pattern.split('/').filter(Boolean);
+  const wildcard = parts[parts.length - 1] === '*';
+  const fixed = wildcard ? parts.slice(0, -1) : parts;
+  return (segments) => {
+    if (wildcard ? segments.length < fixed.length : segments.length !== fixed.length) return undefined;
+    const params: Record<string, string> = {};
+    for (let i = 0; i < fixed.length; i++) {
+      const part = fixed[i]!;
+      const segment = segments[i]!;
+      if (part.startsWith(':')) params[part.slice(1)] = segment;
+      else if (part !== segment) return undefined;
+    }
+    return wildcard ? { params, rest: segments.slice(fixed.length).join('/') } : { params };
+  };
+}
+
+function segmentsOf(path: string): string[] | undefined {
+  const segments = path.split('/').filter(Boolean);
+  try {
+    return segments.map((segment) => decodeURIComponent(segment));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Maps an error that escaped a route to an answer: deliberate problems as they are, infrastructure failures as 503
+ * (the sender retries), anything else as 500 (a bug; logged).
+ */
+export function errorToResponse(error: unknown, logger: IngestLogger, request: IngestRequest): IngestResponse {
+  if (error instanceof ProblemError) return problemResponse(error);
+  if (error instanceof SecretUnavailableError || error instanceof QueueSendError) {
+    logger.error('dependency unavailable', { requestId: request.requestId, error: error.name, reason: error.message });
+    return problemResponse({
+      status: 503,
+      slug: 'service-unavailable',
+      title: 'Service Unavailable',
+      detail: 'the request could not be processed now; nothing was lost, retry later',
+      headers: { 'retry-after': '5' },
+    });
+  }
+  logger.error('unhandled error', {
+    requestId: request.requestId,
+    error: (error as Error)?.name ?? typeof error,
+    reason: (error as Error)?.message,
+  });
+  return problemResponse({
+    status: 500,
+    slug: 'internal-error',
+    title: 'Internal Server Error',
+    detail: 'an unexpected error occurred; nothing was queued',
+  });
+}
+
+/**
+ * Builds the dispatcher for a route table: 404 for an unknown path, 405 (with `Allow`) for a known path and another
+ * method, otherwise the first matching route. Never throws.
+ *
+ * @example
+ * const dispatch = createRouter([healthRoute, ...webhookRoutes], logger);
+ * const response = await dispatch(request);
+ */
+export function createRouter(
+  routes: readonly IngestRoute[],
+  logger: IngestLogger,
+): (request: IngestRequest) => Promise<IngestResponse> {
+  const compiled = routes.map((route) => ({ route, match: compile(route.pathPattern) }));
+  return async (request) => {
+    try {
+      const segments = segmentsOf(request.path);
+      const candidates = segments
+        ? compiled.flatMap(({ route, match }) => {
+            const found = match(segments);
+            return found ? [{ route, found }] : [];
+          })
+        : [];
+      if (candidates.length === 0) {
+        return problemResponse({
+          status: 404,
+          slug: 'not-found',
+          title: 'Not Found',
+          detail: `no route for ${request.path.slice(0, 200)}`,
+        });
+      }
+      const method = request.method.toUpperCase();
+      const chosen = candidates.find(({ route }) => route.methods.includes(method));
+      if (!chosen) {
+        const allow = [...new Set(candidates.flatMap(({ route }) => route.methods))].join(', ');
+        return problemResponse({
+          status: 405,
+          slug: 'method-not-allowed',
+          title: 'Method Not Allowed',
+          detail: `${request.path.slice(0, 200)} answers ${allow}`,
+          headers: { allow },
+        });
+      }
+      return await chosen.route.handler(request, chosen.found);
+    } catch (error) {
+      return errorToResponse(error, logger, request);
+    }
+  };
+}

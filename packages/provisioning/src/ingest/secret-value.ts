@@ -1,0 +1,30 @@
+import type { SecretValues } from '../sources/types';
+
+/**
+ * Reads a stored secret: either a plain string, or JSON `{"current": "...", "previous": "..."}` during a rotation
+ * (both values are accepted until `previous` is removed). Returns a reason string when the value is unusable.
+ *
+ * @example
+ * parseSecretValue('{"current":"new","previous":"old"}') // { current: 'new', previous: 'old' }
+ * parseSecretValue('s3cr3t')                             // { current: 's3cr3t' }
+ */
+export function parseSecretValue(raw: string): SecretValues | string {
+  const text = raw.trim();
+  if (text.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return 'looks like JSON but does not parse';
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'JSON must be an object';
+    const { current, previous } = parsed as Record<string, unknown>;
+    if (typeof current !== 'string' || current === '') return 'JSON must have a non-empty string "current"';
+    if (previous !== undefined && previous !== null && (typeof previous !== 'string' || previous === '')) {
+      return '"previous" must be a non-empty string when present';
+    }
+    return typeof previous === 'string' ? { current, previous } : { current };
+  }
+  if (text === '') return 'is empty';
+  return { current: text };
+}

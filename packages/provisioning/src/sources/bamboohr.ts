@@ -1,0 +1,253 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
+import type { IngestRequest } from '../http';
+import { verifyBambooSignature } from './bamboohr-signature';
+import { buildCommand, cleanName, emailAt, joinName } from './build-command';
+import { PayloadError } from './errors';
+import { formatPath, issuesToFieldErrors } from './issues';
+import { toIsoTimestamp } from './timestamps';
+import type { IgnoredEvent, NormalizeContext, NormalizeResult, SecretValues, SourceAdapter } from './types';
+
+export interface BambooAdapterOptions {
+  /** The field (name or alias) that holds the work email, e.g. `workEmail` or `Work Email`. */
+  readonly emailField: string;
+  /** The field whose value `Inactive` means the employee left (BambooHR terminates rather than deletes). */
+  readonly statusField: string;
+  readonly toleranceMs: number;
+  readonly defaultRole: PredefinedRole;
+  readonly defaultInviteMode: InviteMode;
+}
+
+/** How BambooHR events map to commands (event-based `type` and legacy field-based `action`). */
+export const BAMBOOHR_EVENT_ACTIONS: Readonly<Record<string, string>> = {
+  'employee.created / Created': 'create',
+  'employee.updated / Updated': 'update (name); delete when the status field is `Inactive`',
+  'employee.deleted / Deleted': 'delete',
+};
+
+const Id = z.union([z.string().min(1).max(128), z.number().int().nonnegative()]);
+const Fields = z.record(z.string(), z.unknown());
+
+const EventBasedSchema = z
+  .object({
+    type: z.string().min(1).max(128),
+    timestamp: z.string().max(64).optional(),
+    data: z
+      .object({
+        companyId: Id.optional(),
+        employeeId: Id,
+        changedFields: z.array(z.string()).max(1000).optional(),
+        fields: Fields.optional(),
+      })
+      .loose(),
+  })
+  .loose();
+
+const FieldBasedEmployeeSchema = z
+  .object({
+    id: Id,
+    action: z.string().min(1).max(64),
+    timestamp: z.string().max(64).optional(),
+    changedFields: z.array(z.string()).max(1000).optional(),
+    fields: z.union([Fields, z.array(z.unknown()).max(0)]).optional(),
+  })
+  .loose();
+
+const FieldBasedSchema = z.object({ employees: z.array(z.unknown()) }).loose();
+
+/** Field names compare loosely: `workEmail`, `Work Email` and `work_email` are the same field. */
+function fieldKey(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+function findField(fields: Record<string, unknown> | undefined, name: string): [unknown, string] | undefined {
+  if (!fields) return undefined;
+  if (Object.hasOwn(fields, name)) return [fields[name], name];
+  const wanted = fieldKey(name);
+  const key = Object.keys(fields).find((candidate) => fieldKey(candidate) === wanted);
+  return key === undefined ? undefined : [fields[key], key];
+}
+
+/** A stable id for a delivery that has none: the hash of what it says, so a redelivery maps to the same commands. */
+function contentId(parts: readonly unknown[]): string {
+  return `bamboohr:${createHash('sha256').update(JSON.stringify(parts)).digest('hex')}`;
+}
+
+function canonicalFields(fields: Record<string, unknown> | undefined): [string, unknown][] {
+  return Object.entries(fields ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+interface Employee {
+  readonly kind: 'event' | 'field';
+  readonly eventType: string;
+  readonly verb: 'created' | 'updated' | 'deleted' | undefined;
+  readonly companyId: string | undefined;
+  readonly employeeId: string;
+  readonly timestamp: string | undefined;
+  readonly changedFields: readonly string[];
+  readonly fields: Record<string, unknown> | undefined;
+  /** Path of the object that holds the fields, for error messages. */
+  readonly fieldsAt: readonly PropertyKey[];
+  readonly timestampAt: string;
+}
+
+function verbOf(value: string): Employee['verb'] {
+  const v = value.toLowerCase();
+  if (v === 'created' || v === 'employee.created') return 'created';
+  if (v === 'updated' || v === 'employee.updated') return 'updated';
+  if (v === 'deleted' || v === 'employee.deleted') return 'deleted';
+  return undefined;
+}
+
+function readEmployees(payload: unknown): Employee[] {
+  const record = payload !== null && typeof payload === 'object' && !Array.isArray(payload);
+  if (record && 'employees' in payload) {
+    const outer = FieldBasedSchema.safeParse(payload);
+    if (!outer.success)
+      throw new PayloadError('the field-based BambooHR payload is malformed', issuesToFieldErrors(outer.error.issues));
+    return outer.data.employees.map((raw, i) => {
+      const parsed = FieldBasedEmployeeSchema.safeParse(raw);
+      if (!parsed.success) {
+        throw new PayloadError(
+          'a BambooHR employee entry is malformed',
+          issuesToFieldErrors(parsed.error.issues, ['employees', i]),
+        );
+      }
+      const e = parsed.data;
+      return {
+        kind: 'field',
+        eventType: e.action,
+        verb: verbOf(e.action),
+        companyId: undefined,
+        employeeId: String(e.id),
+        timestamp: e.timestamp,
+        changedFields: e.changedFields ?? [],
+        // BambooHR sends `[]` rather than `{}` for the empty fields of Created and Deleted in some encodings.
+        fields: Array.isArray(e.fields) ? undefined : e.fields,
+        fieldsAt: ['employees', i, 'fields'],
+        timestampAt: `employees[${i}].timestamp`,
+      };
+    });
+  }
+  if (record && 'type' in payload) {
+    const parsed = EventBasedSchema.safeParse(payload);
+    if (!parsed.success)
+      throw new PayloadError('the event-based BambooHR payload is malformed', issuesToFieldErrors(parsed.error.issues));
+    const e = parsed.data;
+    // The documented event-based payload has no field values; `data.fields` (or a field directly on `data`) is
+    // read when a webhook posts them.
+    const fields = e.data.fields ?? (e.data as Record<string, unknown>);
+    return [
+      {
+        kind: 'event',
+        eventType: e.type,
+        verb: e.type.startsWith('employee.') ? verbOf(e.type) : undefined,
+        companyId: e.data.companyId === undefined ? undefined : String(e.data.companyId),
+        employeeId: String(e.data.employeeId),
+        timestamp: e.timestamp,
+        changedFields: e.data.changedFields ?? [],
+        fields,
+        fieldsAt: e.data.fields ? ['data', 'fields'] : ['data'],
+        timestampAt: 'timestamp',
+      },
+    ];
+  }
+  throw new PayloadError(
+    'the body is neither an event-based ({ type, timestamp, data }) nor a field-based ({ employees: [...] }) BambooHR webhook',
+    [{ path: '(body)', message: 'expected an object with "type" or "employees"' }],
+  );
+}
+
+/**
+ * BambooHR webhooks, event-based (`employee.created|updated|deleted`) and legacy field-based (`employees[]` with
+ * `action`). The email comes from the configured field (`BAMBOOHR_EMAIL_FIELD`), which the webhook must be set to
+ * post; an event that carries no email is acknowledged and counted as `no-email` (BambooHR's event-based payloads and
+ * its Created/Deleted entries carry no field values). There is no event id: command ids hash the event's content.
+ *
+ * @example
+ * const bamboo = createBambooAdapter({ emailField: 'workEmail', statusField: 'status', toleranceMs: 300_000,
+ *   defaultRole: 'MEMBER', defaultInviteMode: 'EMAIL_LINK' });
+ */
+export function createBambooAdapter(options: BambooAdapterOptions): SourceAdapter {
+  return {
+    source: 'bamboohr',
+
+    verify(request: IngestRequest, secrets: SecretValues, nowMs: number) {
+      return verifyBambooSignature(request, secrets, nowMs, options.toleranceMs);
+    },
+
+    normalize(payload: unknown, context: NormalizeContext): NormalizeResult {
+      const commands: ProvisioningCommand[] = [];
+      const ignored: IgnoredEvent[] = [];
+      const seen = new Set<string>();
+
+      for (const employee of readEmployees(payload)) {
+        if (!employee.verb) {
+          ignored.push({ eventType: employee.eventType, reason: 'unknown-event-type' });
+          continue;
+        }
+        const found = findField(employee.fields, options.emailField);
+        if (!found || found[0] === null || found[0] === '' || found[0] === undefined) {
+          ignored.push({ eventType: employee.eventType, reason: 'no-email' });
+          continue;
+        }
+        const emailPath = formatPath([...employee.fieldsAt, found[1]]);
+        const email = emailAt(found[0], emailPath);
+        const occurredAt = toIsoTimestamp(employee.timestamp) ?? context.delivery.sentAt;
+        if (!occurredAt) {
+          throw new PayloadError('a BambooHR event has no readable timestamp', [
+            { path: employee.timestampAt, message: 'must be an ISO 8601 timestamp' },
+          ]);
+        }
+        const status = findField(employee.fields, options.statusField)?.[0];
+        let action: CommandAction;
+        if (employee.verb === 'created') action = 'create';
+        else if (employee.verb === 'deleted') action = 'delete';
+        else action = typeof status === 'string' && status.trim().toLowerCase() === 'inactive' ? 'delete' : 'update';
+
+        const name =
+          action === 'delete'
+            ? undefined
+            : (joinName(findField(employee.fields, 'firstName')?.[0], findField(employee.fields, 'lastName')?.[0]) ??
+              cleanName(findField(employee.fields, 'preferredName')?.[0]));
+        if (action === 'update' && name === undefined) {
+          ignored.push({ eventType: employee.eventType, reason: 'nothing-to-update' });
+          continue;
+        }
+        const id = contentId([
+          employee.kind,
+          employee.companyId ?? null,
+          employee.employeeId,
+          employee.eventType,
+          employee.timestamp ?? null,
+          [...employee.changedFields].sort(),
+          canonicalFields(employee.fields),
+        ]);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        commands.push(
+          buildCommand(
+            {
+              id,
+              source: 'bamboohr',
+              sourceEventType: employee.eventType,
+              occurredAt,
+              receivedAt: context.receivedAt,
+              action,
+              email,
+              ...(name !== undefined ? { name } : {}),
+              ...(action === 'create' ? { role: options.defaultRole, inviteMode: options.defaultInviteMode } : {}),
+            },
+            {
+              email: emailPath,
+              name: formatPath([...employee.fieldsAt, 'firstName']),
+              occurredAt: employee.timestampAt,
+            },
+          ),
+        );
+      }
+      return { commands, ignored };
+    },
+  };
+}

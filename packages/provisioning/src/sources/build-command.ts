@@ -1,0 +1,66 @@
+import { COMMAND_VERSION, EmailSchema, type ProvisioningCommand, ProvisioningCommandSchema } from '../command';
+import type { FieldError } from '../ingest/errors';
+import { PayloadError } from './errors';
+
+/** A command before validation (`v` is added here). */
+export type CommandDraft = Omit<ProvisioningCommand, 'v'>;
+
+/** Where each command field came from in the source payload, so a rejection names the source's field. */
+export type FieldOrigins = Partial<Record<keyof CommandDraft, string>>;
+
+/**
+ * Validates a command with the contract's schema. A violation is the sender's fault (the values come from its
+ * payload), so it is a `PayloadError` naming the source field it came from.
+ *
+ * @example
+ * buildCommand({ id: 'hr:msg_1', source: 'hr', … }, { email: 'data.email' })
+ */
+export function buildCommand(draft: CommandDraft, origins: FieldOrigins = {}): ProvisioningCommand {
+  const result = ProvisioningCommandSchema.safeParse({ v: COMMAND_VERSION, ...draft });
+  if (result.success) return result.data;
+  const errors: FieldError[] = result.error.issues.slice(0, 20).map((issue) => {
+    const field = issue.path[0] as keyof CommandDraft | undefined;
+    const origin = field !== undefined ? origins[field] : undefined;
+    return { path: origin ?? `command.${issue.path.join('.')}`, message: issue.message };
+  });
+  throw new PayloadError('the payload maps to a command that is not valid', errors);
+}
+
+/**
+ * Normalises an email found at `path` (trimmed, lower-cased) or throws a `PayloadError` naming that path.
+ *
+ * @example
+ * emailAt(' Alice@Example.com ', 'data.email') // 'alice@example.com'
+ */
+export function emailAt(value: unknown, path: string): string {
+  const result = EmailSchema.safeParse(value);
+  if (result.success) return result.data;
+  throw new PayloadError('an email address is not valid', [
+    {
+      path,
+      message: typeof value === 'string' ? 'must be an email address' : 'must be a string holding an email address',
+    },
+  ]);
+}
+
+/** True when `value` is a string that normalises to a valid email. */
+export function isEmail(value: unknown): value is string {
+  return EmailSchema.safeParse(value).success;
+}
+
+/** A display name: a trimmed non-empty string, or `undefined` for anything else. */
+export function cleanName(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/** Joins name parts that are present (`['Ada', undefined, 'Lovelace']` → `'Ada Lovelace'`). */
+export function joinName(...parts: unknown[]): string | undefined {
+  return cleanName(
+    parts
+      .map(cleanName)
+      .filter((part): part is string => part !== undefined)
+      .join(' '),
+  );
+}

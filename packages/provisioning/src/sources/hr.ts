@@ -1,0 +1,122 @@
+import type { z } from 'zod';
+import type { InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
+import type { IngestRequest } from '../http';
+import { buildCommand, type CommandDraft } from './build-command';
+import { PayloadError } from './errors';
+import {
+  HR_EVENT_DATA_SCHEMAS,
+  HrEnvelopeSchema,
+  type HrEventType,
+  type HrUserJoinedSchema,
+  type HrUsersLeftSchema,
+  type HrUserUpdatedSchema,
+} from './hr-schema';
+import { verifyStandardWebhook } from './hr-signature';
+import { issuesToFieldErrors } from './issues';
+import { toIsoTimestamp } from './timestamps';
+import type { NormalizeContext, NormalizeResult, SecretValues, SourceAdapter } from './types';
+
+export interface HrAdapterOptions {
+  readonly defaultRole: PredefinedRole;
+  readonly defaultInviteMode: InviteMode;
+}
+
+function isHrEventType(type: string): type is HrEventType {
+  return Object.hasOwn(HR_EVENT_DATA_SCHEMAS, type);
+}
+
+/**
+ * Our HR format: a Standard Webhooks envelope `{ type, timestamp, data }` signed over the raw body. `webhook-id` is the
+ * idempotency key: command ids are `hr:<webhook-id>`, and `hr:<webhook-id>:<email>` for each person of a bulk leave.
+ *
+ * @example
+ * const hr = createHrAdapter({ defaultRole: 'MEMBER', defaultInviteMode: 'EMAIL_LINK' });
+ */
+export function createHrAdapter(options: HrAdapterOptions): SourceAdapter {
+  return {
+    source: 'hr',
+
+    verify(request: IngestRequest, secrets: SecretValues, nowMs: number) {
+      return verifyStandardWebhook(request, secrets, nowMs);
+    },
+
+    normalize(payload: unknown, context: NormalizeContext): NormalizeResult {
+      const envelope = HrEnvelopeSchema.safeParse(payload);
+      if (!envelope.success) {
+        throw new PayloadError(
+          'the body is not an HR webhook ({ type, timestamp, data })',
+          issuesToFieldErrors(envelope.error.issues),
+        );
+      }
+      const { type, timestamp, data } = envelope.data;
+      if (!isHrEventType(type)) return { commands: [], ignored: [{ eventType: type, reason: 'unknown-event-type' }] };
+
+      const parsed = HR_EVENT_DATA_SCHEMAS[type].safeParse(data);
+      if (!parsed.success) {
+        throw new PayloadError(
+          `the data of a ${type} event is not valid`,
+          issuesToFieldErrors(parsed.error.issues, ['data']),
+        );
+      }
+      const webhookId = context.delivery.deliveryId;
+      if (!webhookId) throw new PayloadError('the delivery has no webhook-id');
+      const base = {
+        source: 'hr' as const,
+        sourceEventType: type,
+        occurredAt: toIsoTimestamp(timestamp) ?? timestamp,
+        receivedAt: context.receivedAt,
+      };
+      const origins = { occurredAt: 'timestamp', email: 'data.email', name: 'data.name' };
+      const one = (draft: Omit<CommandDraft, keyof typeof base | 'id'>): NormalizeResult => ({
+        commands: [buildCommand({ ...base, id: `hr:${webhookId}`, ...draft }, origins)],
+        ignored: [],
+      });
+
+      switch (type) {
+        case 'user.joined': {
+          const d = parsed.data as z.infer<typeof HrUserJoinedSchema>;
+          return one({
+            action: 'create',
+            email: d.email,
+            name: d.name,
+            role: d.role ?? options.defaultRole,
+            inviteMode: d.inviteMode ?? options.defaultInviteMode,
+            ...(d.isDeveloper !== undefined ? { isDeveloper: d.isDeveloper } : {}),
+          });
+        }
+        case 'user.updated': {
+          const d = parsed.data as z.infer<typeof HrUserUpdatedSchema>;
+          return one({
+            action: 'update',
+            email: d.email,
+            ...(d.name !== undefined ? { name: d.name } : {}),
+            ...(d.isDeveloper !== undefined ? { isDeveloper: d.isDeveloper } : {}),
+          });
+        }
+        case 'user.left':
+          return one({ action: 'delete', email: (parsed.data as { email: string }).email });
+        case 'user.invitation.resend':
+          return one({ action: 'resend-invitation', email: (parsed.data as { email: string }).email });
+        case 'user.password.reset':
+          return one({ action: 'reset-password', email: (parsed.data as { email: string }).email });
+        case 'users.left': {
+          const d = parsed.data as z.infer<typeof HrUsersLeftSchema>;
+          const commands: ProvisioningCommand[] = [];
+          const seen = new Set<string>();
+          d.emails.forEach((email, index) => {
+            // The same person twice in one bulk leave is one departure.
+            if (seen.has(email)) return;
+            seen.add(email);
+            commands.push(
+              buildCommand(
+                { ...base, id: `hr:${webhookId}:${email}`, action: 'delete', email },
+                { ...origins, email: `data.emails[${index}]` },
+              ),
+            );
+          });
+          return { commands, ignored: [] };
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,232 @@
+import { z } from 'zod';
+import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
+import type { IngestRequest } from '../http';
+import { buildCommand, cleanName, emailAt, isEmail, joinName } from './build-command';
+import { PayloadError } from './errors';
+import { formatPath, issuesToFieldErrors } from './issues';
+import { toIsoTimestamp } from './timestamps';
+import type { IgnoredEvent, NormalizeContext, NormalizeResult, SecretValues, SourceAdapter } from './types';
+import { verifyWorkosSignature } from './workos-signature';
+
+export interface WorkosAdapterOptions {
+  readonly toleranceMs: number;
+  readonly defaultRole: PredefinedRole;
+  readonly defaultInviteMode: InviteMode;
+}
+
+/** The WorkOS Directory Sync events this adapter maps. Everything else is acknowledged, counted and not queued. */
+export const WORKOS_EVENT_ACTIONS: Readonly<Record<string, string>> = {
+  'dsync.user.created': 'create (ignored if the user is already `inactive`)',
+  'dsync.user.updated': 'update; delete when `state` is `inactive`',
+  'dsync.user.deleted': 'delete',
+  'dsync.deleted': 'delete for every user the event names (`data.users[]`); acknowledged when it names none',
+};
+
+const EnvelopeSchema = z
+  .object({
+    id: z.string().min(1).max(256),
+    event: z.string().min(1).max(256),
+    data: z.record(z.string(), z.unknown()),
+    created_at: z.string(),
+  })
+  .loose();
+
+const EmailEntrySchema = z.object({ value: z.unknown().optional(), primary: z.unknown().optional() }).loose();
+
+const DirectoryUserSchema = z
+  .object({
+    id: z.string().min(1).max(200).optional(),
+    state: z.string().nullish(),
+    email: z.unknown().optional(),
+    emails: z.array(z.unknown()).nullish(),
+    username: z.unknown().optional(),
+    first_name: z.unknown().optional(),
+    last_name: z.unknown().optional(),
+    raw_attributes: z.unknown().optional(),
+    previous_attributes: z.unknown().optional(),
+  })
+  .loose();
+
+type DirectoryUser = z.infer<typeof DirectoryUserSchema>;
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** The primary entry of a SCIM-like `emails` array, else its first entry with a value; with its index. */
+function pickEmailEntry(emails: readonly unknown[]): [unknown, number] | undefined {
+  const entries = emails.map((entry) => EmailEntrySchema.safeParse(entry));
+  const primary = entries.findIndex(
+    (entry) => entry.success && entry.data.primary === true && entry.data.value != null,
+  );
+  const index = primary >= 0 ? primary : entries.findIndex((entry) => entry.success && entry.data.value != null);
+  const entry = entries[index];
+  return index >= 0 && entry?.success ? [entry.data.value, index] : undefined;
+}
+
+/**
+ * The person's email. In order: `email` (current WorkOS payloads), the primary (else first) of `emails[]`, then —
+ * leniently, valid addresses only — `raw_attributes` (`emails[]`, `userName`, `primaryEmail`, `mail`) and `username`.
+ * A value found in `email`/`emails[]` that is not an email is a 400; finding none at all (WorkOS's older payloads,
+ * e.g. its own SDK fixture) gives `undefined`, and the event is acknowledged and counted as `no-email`.
+ */
+function resolveEmail(user: DirectoryUser, at: readonly PropertyKey[]): { email: string; path: string } | undefined {
+  if (user.email !== undefined && user.email !== null) {
+    const path = formatPath([...at, 'email']);
+    return { email: emailAt(user.email, path), path };
+  }
+  if (user.emails && user.emails.length > 0) {
+    const picked = pickEmailEntry(user.emails);
+    if (picked) {
+      const path = formatPath([...at, 'emails', picked[1], 'value']);
+      return { email: emailAt(picked[0], path), path };
+    }
+  }
+  const raw = asRecord(user.raw_attributes);
+  const lenient: [unknown, PropertyKey[]][] = [];
+  if (raw) {
+    if (Array.isArray(raw.emails)) {
+      const picked = pickEmailEntry(raw.emails);
+      if (picked) lenient.push([picked[0], ['raw_attributes', 'emails', picked[1], 'value']]);
+    }
+    lenient.push([raw.userName, ['raw_attributes', 'userName']]);
+    lenient.push([raw.primaryEmail, ['raw_attributes', 'primaryEmail']]);
+    lenient.push([raw.mail, ['raw_attributes', 'mail']]);
+  }
+  lenient.push([user.username, ['username']]);
+  for (const [value, path] of lenient) {
+    if (isEmail(value)) {
+      const full = formatPath([...at, ...path]);
+      return { email: emailAt(value, full), path: full };
+    }
+  }
+  return undefined;
+}
+
+function nameOf(user: DirectoryUser): string | undefined {
+  const raw = asRecord(user.raw_attributes);
+  return (
+    joinName(user.first_name, user.last_name) ??
+    cleanName(raw?.displayName) ??
+    cleanName(asRecord(raw?.name)?.formatted)
+  );
+}
+
+/**
+ * WorkOS Directory Sync webhooks (`WorkOS-Signature`). Command ids are `workos:<event id>`, and
+ * `workos:<event id>:<directory user id>` for each person of a `dsync.deleted`.
+ *
+ * @example
+ * const workos = createWorkosAdapter({ toleranceMs: 180_000, defaultRole: 'MEMBER', defaultInviteMode: 'EMAIL_LINK' });
+ */
+export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapter {
+  return {
+    source: 'workos',
+
+    verify(request: IngestRequest, secrets: SecretValues, nowMs: number) {
+      verifyWorkosSignature(request, secrets, nowMs, options.toleranceMs);
+      return {};
+    },
+
+    normalize(payload: unknown, context: NormalizeContext): NormalizeResult {
+      const envelope = EnvelopeSchema.safeParse(payload);
+      if (!envelope.success) {
+        throw new PayloadError(
+          'the body is not a WorkOS event ({ id, event, data, created_at })',
+          issuesToFieldErrors(envelope.error.issues),
+        );
+      }
+      const { id: eventId, event, data, created_at } = envelope.data;
+      const occurredAt = toIsoTimestamp(created_at);
+      if (!occurredAt) {
+        throw new PayloadError('the WorkOS event has an unreadable created_at', [
+          { path: 'created_at', message: 'must be an ISO 8601 timestamp' },
+        ]);
+      }
+      const commands: ProvisioningCommand[] = [];
+      const ignored: IgnoredEvent[] = [];
+
+      const emit = (user: DirectoryUser, at: PropertyKey[], action: CommandAction, id: string) => {
+        const resolved = resolveEmail(user, at);
+        if (!resolved) {
+          ignored.push({ eventType: event, reason: 'no-email' });
+          return;
+        }
+        const name = action === 'delete' ? undefined : nameOf(user);
+        const previous = asRecord(user.previous_attributes);
+        const emailChanged =
+          action === 'update' && previous !== undefined && ('email' in previous || 'emails' in previous);
+        commands.push(
+          buildCommand(
+            {
+              id,
+              source: 'workos',
+              sourceEventType: event,
+              occurredAt,
+              receivedAt: context.receivedAt,
+              action,
+              email: resolved.email,
+              ...(name !== undefined ? { name } : {}),
+              ...(action === 'create' ? { role: options.defaultRole, inviteMode: options.defaultInviteMode } : {}),
+              // The Users API keys people by email and cannot change it: say so rather than drop it.
+              ...(emailChanged ? { unsupported: ['email'] } : {}),
+            },
+            { email: resolved.path, name: formatPath([...at, 'first_name']), occurredAt: 'created_at', id: 'id' },
+          ),
+        );
+      };
+
+      const parseUser = (value: unknown, at: PropertyKey[]): DirectoryUser => {
+        const user = DirectoryUserSchema.safeParse(value);
+        if (!user.success) {
+          throw new PayloadError('a WorkOS directory user is malformed', issuesToFieldErrors(user.error.issues, at));
+        }
+        return user.data;
+      };
+
+      switch (event) {
+        case 'dsync.user.created': {
+          const user = parseUser(data, ['data']);
+          if (user.state === 'inactive') ignored.push({ eventType: event, reason: 'inactive-user' });
+          else emit(user, ['data'], 'create', `workos:${eventId}`);
+          break;
+        }
+        case 'dsync.user.updated': {
+          const user = parseUser(data, ['data']);
+          // Deprovisioning mostly arrives as an update to `inactive`, not as dsync.user.deleted.
+          emit(user, ['data'], user.state === 'inactive' ? 'delete' : 'update', `workos:${eventId}`);
+          break;
+        }
+        case 'dsync.user.deleted':
+          emit(parseUser(data, ['data']), ['data'], 'delete', `workos:${eventId}`);
+          break;
+        case 'dsync.deleted': {
+          const users = data.users;
+          if (!Array.isArray(users) || users.length === 0) {
+            ignored.push({ eventType: event, reason: 'names-no-users' });
+            break;
+          }
+          const seen = new Set<string>();
+          users.forEach((value, index) => {
+            const at = ['data', 'users', index];
+            const user = parseUser(value, at);
+            if (!user.id) {
+              throw new PayloadError('a user of a dsync.deleted event has no id', [
+                { path: formatPath([...at, 'id']), message: 'required' },
+              ]);
+            }
+            if (seen.has(user.id)) return;
+            seen.add(user.id);
+            emit(user, at, 'delete', `workos:${eventId}:${user.id}`);
+          });
+          break;
+        }
+        default:
+          ignored.push({ eventType: event, reason: 'unknown-event-type' });
+      }
+      return { commands, ignored };
+    },
+  };
+}
