@@ -3,6 +3,3 @@ export * from './http';
 export * from './ingest';
 export * from './queue';
 export * from './sources';
-export * from './state';
-export * from './applier';
-export * from './worker';
