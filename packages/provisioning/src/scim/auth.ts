@@ -1,0 +1,67 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { ScimConfigError } from './errors';
+import type { BearerVerifier } from './types';
+
+/** The bearer tokens Entra may present: the current one and, during a rotation, the previous one. */
+export interface ScimBearerTokens {
+  readonly current: string;
+  readonly previous?: string | undefined;
+}
+
+const MIN_TOKEN_LENGTH = 16;
+
+const TokensSchema = z.object({
+  current: z.string().min(MIN_TOKEN_LENGTH, { message: `current must be at least ${MIN_TOKEN_LENGTH} characters` }),
+  previous: z.string().min(MIN_TOKEN_LENGTH).optional(),
+});
+
+/**
+ * Reads the SCIM token secret. The secret is either the token itself, or JSON `{"current": "...", "previous": "..."}`
+ * while a rotation is in progress (Entra is switched to the new token, then `previous` is removed).
+ *
+ * @example
+ * parseBearerTokenSecret('{"current":"new-token-value-…","previous":"old-token-value-…"}');
+ */
+export function parseBearerTokenSecret(secret: string): ScimBearerTokens {
+  const trimmed = secret.trim();
+  let candidate: unknown = { current: trimmed };
+  if (trimmed.startsWith('{')) {
+    try {
+      candidate = JSON.parse(trimmed);
+    } catch {
+      throw new ScimConfigError('the SCIM bearer token secret starts with "{" but is not valid JSON');
+    }
+  }
+  const parsed = TokensSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ScimConfigError(`the SCIM bearer token secret is invalid: ${issue?.path.join('.')} ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/**
+ * A verifier for `Authorization: Bearer <token>`. Both sides are hashed to equal-length digests and compared with
+ * `timingSafeEqual`, so neither the token's content nor its length leaks through timing. The provider is called per
+ * request: back it with a cached secret fetch (Powertools `getSecret` with `maxAge`) so rotations are picked up.
+ *
+ * @example
+ * const verify = createBearerVerifier(async () => parseBearerTokenSecret(await getSecret(arn)));
+ * await verify(request.headers.authorization); // true or false
+ */
+export function createBearerVerifier(tokens: () => Promise<ScimBearerTokens> | ScimBearerTokens): BearerVerifier {
+  return async (authorizationHeader) => {
+    const match = /^\s*bearer\s+(\S+)\s*$/i.exec(authorizationHeader ?? '');
+    const presented = digest(match?.[1] ?? '');
+    const { current, previous } = await tokens();
+    // Compare against both so that the answer time does not say which one matched.
+    const matchesCurrent = timingSafeEqual(presented, digest(current));
+    const matchesPrevious = previous !== undefined && timingSafeEqual(presented, digest(previous));
+    return match !== null && (matchesCurrent || matchesPrevious);
+  };
+}

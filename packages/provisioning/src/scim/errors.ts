@@ -1,0 +1,118 @@
+/**
+ * The `scimType` values of RFC 7644 §3.12 that this service answers with.
+ */
+export type ScimErrorType =
+  | 'invalidFilter'
+  | 'tooMany'
+  | 'uniqueness'
+  | 'mutability'
+  | 'invalidSyntax'
+  | 'invalidPath'
+  | 'noTarget'
+  | 'invalidValue';
+
+/**
+ * Base of every error the SCIM service turns into an HTTP answer with the SCIM error schema.
+ *
+ * @example
+ * throw new ScimBadRequestError('invalidFilter', 'operator "xx" is not supported');
+ */
+export class ScimError extends Error {
+  readonly status: number;
+  readonly scimType: ScimErrorType | undefined;
+  readonly detail: string;
+  /** Extra response headers (`Allow`, `Retry-After`, `WWW-Authenticate`). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    status: number,
+    detail: string,
+    scimType?: ScimErrorType,
+    headers: Readonly<Record<string, string>> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(detail, options);
+    this.name = new.target.name;
+    this.status = status;
+    this.scimType = scimType;
+    this.detail = detail;
+    this.headers = headers;
+  }
+}
+
+/** 400: the request is malformed or asks for something invalid. */
+export class ScimBadRequestError extends ScimError {
+  constructor(scimType: ScimErrorType, detail: string) {
+    super(400, detail, scimType);
+  }
+}
+
+/** 401: no or wrong bearer token. */
+export class ScimUnauthorizedError extends ScimError {
+  constructor(detail = 'A valid bearer token is required (Authorization: Bearer <secret token>).') {
+    super(401, detail, undefined, { 'www-authenticate': 'Bearer realm="scim"' });
+  }
+}
+
+/** 404: no such resource or endpoint. */
+export class ScimNotFoundError extends ScimError {
+  constructor(detail: string) {
+    super(404, detail);
+  }
+}
+
+/** 405: the endpoint exists but not with this method. */
+export class ScimMethodNotAllowedError extends ScimError {
+  constructor(method: string, allowed: readonly string[]) {
+    super(405, `Method ${method} is not allowed here; use ${allowed.join(', ')}.`, undefined, {
+      allow: allowed.join(', '),
+    });
+  }
+}
+
+/** 409: the userName is taken by another user. */
+export class ScimConflictError extends ScimError {
+  constructor(detail: string) {
+    super(409, detail, 'uniqueness');
+  }
+}
+
+/** 413: the body (or the resource it would make) is too large. */
+export class ScimPayloadTooLargeError extends ScimError {
+  constructor(detail: string) {
+    super(413, detail);
+  }
+}
+
+/** 415: the body is not JSON. */
+export class ScimUnsupportedMediaTypeError extends ScimError {
+  constructor(contentType: string) {
+    super(415, `Content-Type "${contentType}" is not supported; send application/scim+json or application/json.`);
+  }
+}
+
+/**
+ * 503: a dependency this request needs (the state table or the queue) failed. Nothing was kept: Entra retries the
+ * operation in a later cycle.
+ */
+export class ScimUnavailableError extends ScimError {
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(503, detail, undefined, { 'retry-after': '30' }, options);
+  }
+}
+
+/** Configuration of the SCIM service is missing or invalid (thrown at start-up, never answered). */
+export class ScimConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScimConfigError';
+  }
+}
+
+/** The state-table item changed between read and write (optimistic concurrency); the operation is retried. */
+export class ScimStoreConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScimStoreConflictError';
+  }
+}
