@@ -36,6 +36,7 @@ export interface LogLine {
 
 export interface ScimTestResponse extends IngestResponse {
   /** The parsed body (undefined for an empty one). */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary SCIM JSON
   readonly json: any;
 }
 
@@ -83,7 +84,7 @@ export function scimRequest(method: string, pathAndQuery: string, options: ScimR
   const headers: Record<string, string> = {};
   const token = options.token === undefined ? SCIM_TEST_TOKEN : options.token;
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  let rawBody = Buffer.alloc(0);
+  let rawBody: Buffer = Buffer.alloc(0);
   if (options.body !== undefined) {
     rawBody = Buffer.isBuffer(options.body)
       ? options.body
