@@ -1,0 +1,87 @@
+import type { BulkDeleteItemResult, UsersClient } from '@idp-sync/users-client';
+import type { BulkDeleteTicket } from './types';
+
+type Deferred = { resolve(item: BulkDeleteItemResult): void; reject(error: unknown): void };
+
+/**
+ * Collects the deletes of one batch into one `users.bulkDelete` call. It is created for the number of places
+ * (people whose first pending command in the batch is a delete); each place either submits an id or is released,
+ * and once every place has done one or the other the ids go out together and each submitter gets its own item.
+ *
+ * Places are released by the applier when it returns early (stale, already gone) and by the worker after the
+ * idempotent call returns, so a duplicate (whose applier never runs) cannot hold the others up.
+ *
+ * @example
+ * const coalescer = new BulkDeleteCoalescer(client.users, 2);
+ * const [a, b] = [coalescer.ticket(), coalescer.ticket()];
+ * const results = await Promise.all([a.submit('VXNlcjox'), b.submit('VXNlcjoy')]); // one bulkDelete, two results
+ */
+export class BulkDeleteCoalescer {
+  readonly #users: Pick<UsersClient['users'], 'bulkDelete'>;
+  readonly #concurrency: number;
+  readonly #places: number;
+  #open: number;
+  #issued = 0;
+  readonly #pending = new Map<string, Deferred[]>();
+  /** How many `users.bulkDelete` calls were made (0 or 1 per batch). */
+  calls = 0;
+
+  constructor(users: Pick<UsersClient['users'], 'bulkDelete'>, places: number, options: { concurrency?: number } = {}) {
+    this.#users = users;
+    this.#places = places;
+    this.#open = places;
+    this.#concurrency = options.concurrency ?? 10;
+  }
+
+  /** The next place. Asking for more places than announced is a programming error. */
+  ticket(): BulkDeleteTicket {
+    if (this.#issued >= this.#places) throw new Error('BulkDeleteCoalescer: more tickets than places');
+    this.#issued++;
+    let settled = false;
+    return {
+      submit: (userId) => {
+        if (settled) return Promise.reject(new Error('BulkDeleteCoalescer: ticket already used'));
+        settled = true;
+        const promise = new Promise<BulkDeleteItemResult>((resolve, reject) => {
+          const waiting = this.#pending.get(userId) ?? [];
+          waiting.push({ resolve, reject });
+          this.#pending.set(userId, waiting);
+        });
+        this.#settleOne();
+        return promise;
+      },
+      release: () => {
+        if (settled) return;
+        settled = true;
+        this.#settleOne();
+      },
+    };
+  }
+
+  #settleOne(): void {
+    this.#open--;
+    if (this.#open === 0) void this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#pending.size === 0) return;
+    const pending = new Map(this.#pending);
+    this.#pending.clear();
+    const userIds = [...pending.keys()];
+    this.calls++;
+    try {
+      const items = await this.#users.bulkDelete({ userIds, concurrency: Math.min(this.#concurrency, userIds.length) });
+      const byId = new Map(items.filter((i) => i.userId !== undefined).map((i) => [i.userId as string, i]));
+      for (const [userId, waiting] of pending) {
+        const item = byId.get(userId) ?? {
+          userId,
+          status: 'FAILED' as const,
+          error: 'users.bulkDelete returned no result for this id',
+        };
+        for (const w of waiting) w.resolve(item);
+      }
+    } catch (error) {
+      for (const waiting of pending.values()) for (const w of waiting) w.reject(error);
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export { Applier, type ApplierOptions, type ApplierUsersApi, EMAIL_DELETED_REASON } from './applier';
+export { BulkDeleteCoalescer } from './bulk-delete';
+export { BulkDeleteItemError, CommandRejectedError } from './errors';
+export type { ApplyContext, ApplyResult, BulkDeleteTicket } from './types';

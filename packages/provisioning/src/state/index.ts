@@ -1,0 +1,11 @@
+export { StateStoreError } from './errors';
+export { createIdempotencyPersistence, IDEMPOTENCY_KEY_PREFIX, IDEMPOTENCY_PARTITION } from './idempotency';
+export { PersonStateRepository, type PersonStateRepositoryOptions, personKey, watermarkMs } from './person-state';
+export { createStateTable, DEFAULT_STATE_TABLE_NAME, STATE_TABLE_KEY, STATE_TABLE_TTL_ATTRIBUTE } from './table';
+export {
+  type AppliedChange,
+  PERSON_STATUSES,
+  type PersonState,
+  type PersonStatus,
+  type RecordAppliedResult,
+} from './types';

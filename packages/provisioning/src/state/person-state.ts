@@ -1,0 +1,189 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { StateStoreError } from './errors';
+import { DEFAULT_STATE_TABLE_NAME, STATE_TABLE_KEY } from './table';
+import {
+  type AppliedChange,
+  PERSON_STATUSES,
+  type PersonState,
+  type PersonStatus,
+  type RecordAppliedResult,
+} from './types';
+
+const PERSON_PREFIX = 'person#';
+const PERSON_SORT_KEY = 'state';
+
+/** The key of a person's state item. */
+export function personKey(email: string): Record<string, string> {
+  return { [STATE_TABLE_KEY.pk]: `${PERSON_PREFIX}${email}`, [STATE_TABLE_KEY.sk]: PERSON_SORT_KEY };
+}
+
+/**
+ * Parses an RFC 3339 timestamp into epoch milliseconds; the watermark is compared as a number so that offsets
+ * (`+02:00`) and precision differences cannot break the ordering a string compare would rely on.
+ *
+ * @example
+ * watermarkMs('2026-11-26T12:00:00+02:00') === Date.parse('2026-11-26T10:00:00Z') // true
+ */
+export function watermarkMs(occurredAt: string): number {
+  const ms = Date.parse(occurredAt);
+  if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${occurredAt}`);
+  return ms;
+}
+
+export interface PersonStateRepositoryOptions {
+  /** A DynamoDB client (the document client is derived from it). */
+  client: DynamoDBClient;
+  tableName?: string;
+  /** Clock for `updatedAt`; injectable for tests. */
+  now?: () => Date;
+}
+
+/**
+ * The person-state items of the state table: the Users API id cache, last known status, and the watermark that
+ * stops an older event from overwriting newer state.
+ *
+ * Writes that move the watermark are conditional (`watermarkMs <= :new`), so two writers can never move it
+ * backwards; a write that loses reports `superseded` instead of failing.
+ *
+ * @example
+ * const repo = new PersonStateRepository({ client: dynamo, tableName: 'idp-sync-state' });
+ * const state = await repo.get('alice@example.com');
+ * if (state?.watermarkMs !== undefined && watermarkMs(command.occurredAt) < state.watermarkMs) {
+ *   // stale: skip
+ * }
+ */
+export class PersonStateRepository {
+  readonly #doc: DynamoDBDocumentClient;
+  readonly #tableName: string;
+  readonly #now: () => Date;
+
+  constructor(options: PersonStateRepositoryOptions) {
+    this.#doc = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#tableName = options.tableName ?? DEFAULT_STATE_TABLE_NAME;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** The person's state, or `undefined` when the worker has never seen them (cold). Strongly consistent. */
+  async get(email: string): Promise<PersonState | undefined> {
+    try {
+      const out = await this.#doc.send(
+        new GetCommand({ TableName: this.#tableName, Key: personKey(email), ConsistentRead: true }),
+      );
+      return out.Item ? toPersonState(email, out.Item) : undefined;
+    } catch (error) {
+      throw new StateStoreError('get', error);
+    }
+  }
+
+  /**
+   * Records an applied command: moves the watermark to its `occurredAt` and stores what the API told us. A newer
+   * watermark already stored wins (`superseded`): an equal one is overwritten, so a re-run of the same command works.
+   */
+  async recordApplied(change: AppliedChange): Promise<RecordAppliedResult> {
+    const set: string[] = ['#wm = :wm', '#wmMs = :wmMs', '#last = :last', '#upd = :upd', '#email = :email'];
+    const remove: string[] = [];
+    const names: Record<string, string> = {
+      '#wm': 'watermark',
+      '#wmMs': 'watermarkMs',
+      '#last': 'lastCommandId',
+      '#upd': 'updatedAt',
+      '#email': 'email',
+    };
+    const values: Record<string, unknown> = {
+      ':wm': new Date(watermarkMs(change.occurredAt)).toISOString(),
+      ':wmMs': watermarkMs(change.occurredAt),
+      ':last': change.commandId,
+      ':upd': this.#now().toISOString(),
+      ':email': change.email,
+    };
+    if (change.userId === null) {
+      remove.push('#uid');
+      names['#uid'] = 'userId';
+    } else if (change.userId !== undefined) {
+      set.push('#uid = :uid');
+      names['#uid'] = 'userId';
+      values[':uid'] = change.userId;
+    }
+    if (change.status !== undefined) {
+      set.push('#st = :st');
+      names['#st'] = 'status';
+      values[':st'] = change.status;
+    }
+    if (change.unsupported !== undefined && change.unsupported.length > 0) {
+      set.push('#uns = :uns', '#unsCmd = :last');
+      names['#uns'] = 'unsupported';
+      names['#unsCmd'] = 'unsupportedCommandId';
+      values[':uns'] = change.unsupported;
+    }
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: personKey(change.email),
+          UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: 'attribute_not_exists(#wmMs) OR #wmMs <= :wmMs',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (
+        error instanceof ConditionalCheckFailedException ||
+        (error as { name?: string }).name === 'ConditionalCheckFailedException'
+      )
+        return 'superseded';
+      throw new StateStoreError('recordApplied', error);
+    }
+  }
+
+  /**
+   * Caches what a lookup found (id and status) without touching the watermark: a lookup is not an applied command.
+   * `userId: null` forgets a cached id that the API no longer knows.
+   */
+  async rememberUser(email: string, found: { userId: string | null; status?: PersonStatus }): Promise<void> {
+    const set: string[] = ['#upd = :upd', '#email = :email'];
+    const names: Record<string, string> = { '#upd': 'updatedAt', '#email': 'email', '#uid': 'userId' };
+    const values: Record<string, unknown> = { ':upd': this.#now().toISOString(), ':email': email };
+    let remove = '';
+    if (found.userId === null) remove = ' REMOVE #uid';
+    else {
+      set.push('#uid = :uid');
+      values[':uid'] = found.userId;
+    }
+    if (found.status !== undefined) {
+      set.push('#st = :st');
+      names['#st'] = 'status';
+      values[':st'] = found.status;
+    }
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: personKey(email),
+          UpdateExpression: `SET ${set.join(', ')}${remove}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      throw new StateStoreError('rememberUser', error);
+    }
+  }
+}
+
+function toPersonState(email: string, item: Record<string, unknown>): PersonState {
+  const status = item.status;
+  return {
+    email,
+    userId: typeof item.userId === 'string' ? item.userId : undefined,
+    status: PERSON_STATUSES.includes(status as PersonStatus) ? (status as PersonStatus) : undefined,
+    watermark: typeof item.watermark === 'string' ? item.watermark : undefined,
+    watermarkMs: typeof item.watermarkMs === 'number' ? item.watermarkMs : undefined,
+    lastCommandId: typeof item.lastCommandId === 'string' ? item.lastCommandId : undefined,
+    unsupported: Array.isArray(item.unsupported) ? item.unsupported.filter((v) => typeof v === 'string') : undefined,
+    unsupportedCommandId: typeof item.unsupportedCommandId === 'string' ? item.unsupportedCommandId : undefined,
+    updatedAt: typeof item.updatedAt === 'string' ? item.updatedAt : '',
+  };
+}

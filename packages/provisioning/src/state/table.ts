@@ -1,0 +1,70 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+
+/** The key attributes of the state table, shared by the worker, SCIM and the idempotency records. */
+export const STATE_TABLE_KEY = { pk: 'pk', sk: 'sk' } as const;
+
+/** The TTL attribute (epoch seconds). Idempotency records set it; DynamoDB deletes expired items in the background. */
+export const STATE_TABLE_TTL_ATTRIBUTE = 'expiresAt';
+
+/** The table name used when `STATE_TABLE_NAME` is not set (local stack and tests). */
+export const DEFAULT_STATE_TABLE_NAME = 'idp-sync-state';
+
+/**
+ * Creates the state table (`pk`/`sk` strings, on demand, TTL on `expiresAt`) unless it exists. Idempotent: used by
+ * tests and the local stack; in AWS the CDK stack owns the table.
+ *
+ * TTL is enabled where the endpoint supports it; dynalite does not (UnknownOperationException), which is harmless
+ * because the idempotency layer also compares `expiresAt` itself.
+ *
+ * @example
+ * await createStateTable(localDynamoDbClient(ddb), 'idp-sync-state');
+ */
+export async function createStateTable(client: DynamoDBClient, tableName: string = DEFAULT_STATE_TABLE_NAME) {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: STATE_TABLE_KEY.pk, AttributeType: 'S' },
+          { AttributeName: STATE_TABLE_KEY.sk, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: STATE_TABLE_KEY.pk, KeyType: 'HASH' },
+          { AttributeName: STATE_TABLE_KEY.sk, KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  await waitUntilActive(client, tableName);
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: STATE_TABLE_TTL_ATTRIBUTE, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    // dynalite lacks the operation; a second call on AWS says TTL is already enabled. Neither is a problem.
+    if (name !== 'UnknownOperationException' && !(name === 'ValidationException' && /already/i.test(String(error))))
+      throw error;
+  }
+}
+
+async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (out.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`table ${tableName} did not become ACTIVE`);
+}

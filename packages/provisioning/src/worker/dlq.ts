@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import {
+  ChangeMessageVisibilityCommand,
+  type MessageAttributeValue,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { FailureInfo } from './classify';
+import type { WorkerRecord } from './records';
+
+/** The message attributes every DLQ message carries (SQS allows ten). */
+export const DLQ_ATTRIBUTES = [
+  'errorClass',
+  'httpStatus',
+  'errorMessage',
+  'retryable',
+  'receiveCount',
+  'firstSeenAt',
+  'failedAt',
+  'commandId',
+  'originalMessageId',
+] as const;
+
+/**
+ * The DLQ message attributes for a record: why it failed (class, HTTP status, message, whether it was transient),
+ * how often it was received, when it was first seen and when it failed, and which command and message it was.
+ *
+ * @example
+ * deadLetterAttributes(record, failure, new Date()).errorClass // { DataType: 'String', StringValue: 'EmailDeleted' }
+ */
+export function deadLetterAttributes(
+  record: WorkerRecord,
+  failure: FailureInfo,
+  failedAt: Date,
+): Record<string, MessageAttributeValue> {
+  const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+  const number = (value: number): MessageAttributeValue => ({ DataType: 'Number', StringValue: String(value) });
+  return {
+    errorClass: text(failure.errorClass),
+    ...(failure.httpStatus === undefined ? {} : { httpStatus: number(failure.httpStatus) }),
+    errorMessage: text(failure.message || failure.errorClass),
+    retryable: text(String(failure.retryable)),
+    receiveCount: number(record.receiveCount),
+    firstSeenAt: text(record.firstSeenAt.toISOString()),
+    failedAt: text(failedAt.toISOString()),
+    ...(record.command === undefined ? {} : { commandId: text(record.command.id) }),
+    originalMessageId: text(record.messageId),
+  };
+}
+
+/**
+ * A deduplication id for the DLQ copy of a message: the same message failing on the same receive twice (a crash
+ * after SendMessage, before the ack) is stored once; a later receive gets a new id.
+ *
+ * @example
+ * deadLetterDeduplicationId('m-1', 5).length // 64
+ */
+export function deadLetterDeduplicationId(messageId: string, receiveCount: number): string {
+  return createHash('sha256').update(`${messageId}:${receiveCount}`).digest('hex');
+}
+
+/**
+ * Sends a failed record to the FIFO DLQ: the original body unchanged (so replay re-sends it as it was), in the same
+ * message group, with {@link deadLetterAttributes}. The worker acknowledges the record only after this succeeded.
+ *
+ * @example
+ * await new DeadLetterSender(sqs, dlqUrl).send(record, failure, new Date());
+ */
+export class DeadLetterSender {
+  readonly #sqs: SQSClient;
+  readonly #dlqUrl: string;
+
+  constructor(sqs: SQSClient, dlqUrl: string) {
+    this.#sqs = sqs;
+    this.#dlqUrl = dlqUrl;
+  }
+
+  async send(record: WorkerRecord, failure: FailureInfo, failedAt: Date): Promise<string | undefined> {
+    const fifo = this.#dlqUrl.endsWith('.fifo');
+    const out = await this.#sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.#dlqUrl,
+        MessageBody: record.record.body,
+        MessageAttributes: deadLetterAttributes(record, failure, failedAt),
+        ...(fifo
+          ? {
+              MessageGroupId: record.record.attributes?.MessageGroupId ?? record.groupId,
+              MessageDeduplicationId: deadLetterDeduplicationId(record.messageId, record.receiveCount),
+            }
+          : {}),
+      }),
+    );
+    return out.MessageId;
+  }
+}
+
+/**
+ * The queue URL of an SQS ARN (`arn:aws:sqs:<region>:<account>:<name>`), for ChangeMessageVisibility when
+ * `QUEUE_URL` is not configured.
+ *
+ * @example
+ * queueUrlFromArn('arn:aws:sqs:eu-west-1:123456789012:cmds.fifo') // 'https://sqs.eu-west-1.amazonaws.com/123456789012/cmds.fifo'
+ */
+export function queueUrlFromArn(arn: string): string | undefined {
+  const match = /^arn:aws[\w-]*:sqs:([\w-]+):(\d+):(.+)$/.exec(arn);
+  if (!match) return undefined;
+  const [, region, account, name] = match;
+  return `https://sqs.${region}.amazonaws.com/${account}/${name}`;
+}
+
+/**
+ * Hides a message for `seconds` from now (the backoff before its next delivery).
+ *
+ * @example
+ * await changeVisibility(sqs, queueUrl, record.receiptHandle, 60);
+ */
+export async function changeVisibility(
+  sqs: SQSClient,
+  queueUrl: string,
+  receiptHandle: string,
+  seconds: number,
+): Promise<void> {
+  await sqs.send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: queueUrl,
+      ReceiptHandle: receiptHandle,
+      VisibilityTimeout: seconds,
+    }),
+  );
+}

@@ -1,0 +1,68 @@
+import type { SQSRecord } from 'aws-lambda';
+import { type ProvisioningCommand, ProvisioningCommandSchema } from '../command';
+
+/** One SQS record with what the worker needs to know about it. */
+export interface WorkerRecord {
+  record: SQSRecord;
+  messageId: string;
+  /** The FIFO message group (the person); a record without one is its own group. */
+  groupId: string;
+  /** `ApproximateReceiveCount`: 1 on the first delivery. */
+  receiveCount: number;
+  /** When SQS first delivered the message (`ApproximateFirstReceiveTimestamp`, else `SentTimestamp`). */
+  firstSeenAt: Date;
+  /** The command, when the body is a valid one. */
+  command?: ProvisioningCommand;
+  /** Why the body is not a valid command (set exactly when `command` is not). */
+  invalid?: string;
+}
+
+const MAX_REASON_LENGTH = 600;
+
+/**
+ * Reads one SQS record: receive metadata, and the body validated as a provisioning command. An invalid body is not
+ * an exception here but a reason (`invalid`) the worker puts on the DLQ message. Reasons name fields, never values.
+ *
+ * @example
+ * const r = parseRecord(sqsRecord, new Date());
+ * if (r.invalid) console.warn(r.invalid); else console.log(r.command.action);
+ */
+export function parseRecord(record: SQSRecord, now: Date): WorkerRecord {
+  const attributes = record.attributes ?? ({} as SQSRecord['attributes']);
+  const receiveCount = Math.max(1, Number.parseInt(attributes.ApproximateReceiveCount ?? '1', 10) || 1);
+  const firstMs = Number(attributes.ApproximateFirstReceiveTimestamp ?? attributes.SentTimestamp ?? Number.NaN);
+  const base = {
+    record,
+    messageId: record.messageId,
+    groupId: attributes.MessageGroupId ?? `message:${record.messageId}`,
+    receiveCount,
+    firstSeenAt: Number.isFinite(firstMs) ? new Date(firstMs) : now,
+  };
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    return { ...base, invalid: 'body is not JSON' };
+  }
+  const parsed = ProvisioningCommandSchema.safeParse(body);
+  if (parsed.success) return { ...base, command: parsed.data };
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+  return { ...base, invalid: `not a valid provisioning command — ${issues}`.slice(0, MAX_REASON_LENGTH) };
+}
+
+/**
+ * Splits records into FIFO groups (people), keeping SQS order inside each group and the order in which groups first
+ * appear.
+ *
+ * @example
+ * groupRecords([a1, b1, a2]) // [[a1, a2], [b1]]
+ */
+export function groupRecords(records: WorkerRecord[]): WorkerRecord[][] {
+  const groups = new Map<string, WorkerRecord[]>();
+  for (const record of records) {
+    const group = groups.get(record.groupId);
+    if (group) group.push(record);
+    else groups.set(record.groupId, [record]);
+  }
+  return [...groups.values()];
+}
