@@ -1,0 +1,229 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+
+/**
+ * The sources ingest can serve. Each enabled source gets its routes and its secret; a disabled one gets neither (and
+ * ingest answers 404 for it, because its secret ARN is not set).
+ */
+export const SOURCES = ['okta', 'scim', 'hr', 'workos', 'bamboohr'] as const;
+export type Source = (typeof SOURCES)[number];
+
+/**
+ * Kept equal to `PREDEFINED_ROLES` / `INVITE_MODES` of `@idp-sync/provisioning` by a test: the CDK app does not import
+ * the domain package, so that synthesis does not load the AWS SDK and the handlers' code.
+ */
+export const ROLES = ['ADMIN', 'MEMBER', 'ANNOTATOR'] as const;
+export const INVITE_MODES = ['NONE', 'EMAIL_LINK', 'TEMPORARY_PASSWORD'] as const;
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
+/** The context key holding the configuration object (in cdk.json); `-c idp-sync.<path>=<value>` overrides one value. */
+export const CONTEXT_KEY = 'idp-sync';
+
+const RETENTION_DAYS = new Set<number>(Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'));
+
+// CLI context values (`-c key=value`) always arrive as strings: numbers, booleans and lists are coerced.
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'must be true or false' }))
+    .default(fallback);
+const idList = z
+  .preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'must be an Okta id such as 0oa1b2c3d4' })),
+  )
+  .default([]);
+const sourceList = z
+  .preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    z.array(z.enum(SOURCES)).min(1, { error: 'enable at least one source' }),
+  )
+  .default([...SOURCES]);
+
+/** Every setting of the stack, with its default. Documented in infra/README.md. */
+export const InfraConfigSchema = z
+  .strictObject({
+    /** The CloudFormation stack name; `idp-sync dlq` looks up the queue URLs in this stack's outputs. */
+    stackName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: 'must be a CloudFormation stack name ([A-Za-z][A-Za-z0-9-]*)' })
+      .default('idp-sync'),
+    /** Prefix of every physical name (queues, table, secrets, functions, log groups). */
+    resourcePrefix: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,30}$/, { error: 'must be 2-31 characters of a-z, 0-9 and -' })
+      .default('idp-sync'),
+    sources: sourceList,
+    /** Where alarm notifications go (an SNS email subscription; confirm the e-mail AWS sends). */
+    alarmEmail: z.email({ error: 'must be an e-mail address' }).optional(),
+    logLevel: z.enum(LOG_LEVELS).default('INFO'),
+    logRetentionDays: z.coerce
+      .number()
+      .refine((days) => RETENTION_DAYS.has(days), {
+        error: `must be one of CloudWatch's retention periods (${[...RETENTION_DAYS].sort((a, b) => a - b).join(', ')})`,
+      })
+      .default(30),
+    metricsNamespace: z
+      .string()
+      .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, { error: 'must be a CloudWatch namespace' })
+      .default('idp-sync'),
+    /** Keep the state table and the secrets when the stack is deleted. */
+    retainData: bool(true),
+    defaultRole: z.enum(ROLES).default('MEMBER'),
+    defaultInviteMode: z.enum(INVITE_MODES).default('EMAIL_LINK'),
+    okta: z
+      .strictObject({
+        /** The header Okta sends the shared secret in (Event Hook "Authentication field"). */
+        authHeader: z
+          .string()
+          .regex(/^[A-Za-z0-9-]+$/, { error: 'must be an HTTP header name' })
+          .default('Authorization'),
+        /** `user.lifecycle.suspend` is temporary by default; `delete` makes it a departure. */
+        suspendAction: z.enum(['ignore', 'delete']).default('ignore'),
+        membershipEvents: z.enum(['off', 'app', 'group', 'both']).default('off'),
+        appIds: idList,
+        groupIds: idList,
+      })
+      .prefault({}),
+    bamboohr: z
+      .strictObject({
+        emailField: z.string().min(1).default('workEmail'),
+        statusField: z.string().min(1).default('status'),
+      })
+      .prefault({}),
+    usersApi: z
+      .strictObject({
+        baseUrl: z
+          .url({ protocol: /^https$/, error: 'must be an https URL such as https://api.arize.com' })
+          .default('https://api.arize.com'),
+        /**
+         * Requests per second to the Users API across ALL worker instances. Each instance gets
+         * `requestsPerSecond / worker.maxConcurrency` (USERS_API_RPS), so the sum never exceeds it.
+         */
+        requestsPerSecond: z.coerce.number().positive().max(10_000).default(10),
+      })
+      .prefault({}),
+    worker: z
+      .strictObject({
+        /** At most this many worker instances run at once (event source `maxConcurrency`, 2..1000). */
+        maxConcurrency: int(2, 1000, 2),
+        /** People processed in parallel inside one batch (WORKER_CONCURRENCY). */
+        batchConcurrency: int(1, 100, 5),
+        timeoutSeconds: int(10, 900, 60),
+        memoryMb: int(128, 10_240, 512),
+        /** Receives before SQS moves a message to the DLQ; the worker also uses it to decide "last attempt". */
+        maxReceiveCount: int(1, 1000, 5),
+      })
+      .prefault({}),
+    ingest: z
+      .strictObject({
+        /** API Gateway gives up after 30 s; Okta after 3 s. */
+        timeoutSeconds: int(3, 29, 10),
+        memoryMb: int(128, 10_240, 512),
+      })
+      .prefault({}),
+    api: z
+      .strictObject({
+        /** Stage-wide steady-state requests per second. */
+        throttleRateLimit: int(1, 10_000, 50),
+        throttleBurstLimit: int(1, 5_000, 100),
+      })
+      .prefault({}),
+    alarms: z
+      .strictObject({
+        /** Alarm when the oldest queued command is older than this. */
+        oldestMessageAgeSeconds: int(60, 1_209_600, 900),
+        /** Alarm when the ingest API answers this many 5xx in 5 minutes. */
+        ingest5xxThreshold: int(1, 1_000_000, 5),
+        /** Alarm when the worker fails this many invocations in 5 minutes. */
+        workerErrorsThreshold: int(1, 1_000_000, 1),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    if (config.okta.membershipEvents !== 'off' && config.okta.appIds.length + config.okta.groupIds.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['okta', 'membershipEvents'],
+        message: 'membership events need okta.appIds or okta.groupIds to say which memberships count',
+      });
+    }
+  });
+
+export type InfraConfig = z.infer<typeof InfraConfigSchema>;
+export type InfraConfigInput = z.input<typeof InfraConfigSchema>;
+
+/** The configuration is wrong: `problems` names each setting and what to do. */
+export class InfraConfigError extends Error {
+  override readonly name = 'InfraConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid idp-sync configuration (context "${CONTEXT_KEY}"):\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+/**
+ * Builds the configuration from CDK context: the object under `idp-sync` (cdk.json, or `-c idp-sync='{"...": ...}'`),
+ * then each `idp-sync.<dotted.path>` key (`-c idp-sync.worker.maxConcurrency=4`) on top. Unknown settings, wrong
+ * types and out-of-range values throw an {@link InfraConfigError} that lists every problem.
+ *
+ * @example
+ * const config = loadInfraConfig(app.node.getAllContext());
+ * config.worker.maxConcurrency // 2
+ */
+export function loadInfraConfig(context: Readonly<Record<string, unknown>>): InfraConfig {
+  const problems: string[] = [];
+  let base: unknown = context[CONTEXT_KEY] ?? {};
+  if (typeof base === 'string') {
+    try {
+      base = JSON.parse(base);
+    } catch {
+      problems.push(`${CONTEXT_KEY}: must be a JSON object`);
+      base = {};
+    }
+  }
+  if (base === null || typeof base !== 'object' || Array.isArray(base)) {
+    problems.push(`${CONTEXT_KEY}: must be an object`);
+    base = {};
+  }
+  const input = structuredClone(base) as Record<string, unknown>;
+  const prefix = `${CONTEXT_KEY}.`;
+  for (const [key, value] of Object.entries(context)) {
+    if (!key.startsWith(prefix)) continue;
+    const path = key.slice(prefix.length).split('.');
+    if (path.some((part) => part === '' || part === '__proto__' || part === 'constructor' || part === 'prototype')) {
+      problems.push(`${key}: not a valid setting path`);
+      continue;
+    }
+    setPath(input, path, value);
+  }
+  const parsed = InfraConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${[CONTEXT_KEY, ...issue.path.map(String)].join('.')}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new InfraConfigError(problems);
+  return parsed.data;
+}

@@ -1,0 +1,136 @@
+import { Aws, Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { InfraConfig } from '../config';
+
+export interface AlarmsProps {
+  readonly config: InfraConfig;
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly worker: lambda.IFunction;
+  readonly api: apigwv2.IHttpApi;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The pipeline's alarms, all notifying one SNS topic (and the alarm e-mail when configured):
+ * a command reached the DLQ, commands wait too long, the worker fails, the ingest API answers 5xx.
+ * The topic is encrypted with its own KMS key, which CloudWatch may use (an AWS-managed SNS key would refuse it).
+ *
+ * @example
+ * const alarms = new Alarms(this, 'Alarms', { config, queue, deadLetterQueue, worker, api, removalPolicy });
+ * alarms.topic.topicArn;
+ */
+export class Alarms extends Construct {
+  readonly topic: sns.Topic;
+  readonly key: kms.Key;
+  readonly dlqNotEmpty: cloudwatch.Alarm;
+  readonly oldestMessageAge: cloudwatch.Alarm;
+  readonly workerErrors: cloudwatch.Alarm;
+  readonly ingest5xx: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    const { config } = props;
+    const prefix = config.resourcePrefix;
+
+    this.key = new kms.Key(this, 'TopicKey', {
+      description: `${prefix}: encrypts the alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: props.removalPolicy,
+    });
+    // CloudWatch publishes to the encrypted topic on behalf of this account's alarms only.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+
+    this.topic = new sns.Topic(this, 'Topic', {
+      topicName: `${prefix}-alarms`,
+      displayName: 'idp-sync alarms',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    if (config.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+
+    const notify = new actions.SnsAction(this.topic);
+    const alarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps) => {
+      const created = new cloudwatch.Alarm(this, alarmId, alarmProps);
+      created.addAlarmAction(notify);
+      created.addOkAction(notify);
+      return created;
+    };
+
+    this.dlqNotEmpty = alarm('DlqNotEmpty', {
+      alarmName: `${prefix}-dlq-not-empty`,
+      alarmDescription:
+        'A provisioning command could not be applied and waits in the DLQ with its reason. ' +
+        'Inspect with `idp-sync dlq list`, fix the cause, then `idp-sync dlq replay`.',
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    this.oldestMessageAge = alarm('OldestMessageAge', {
+      alarmName: `${prefix}-oldest-command-age`,
+      alarmDescription:
+        `A command has waited more than ${config.alarms.oldestMessageAgeSeconds} s in the queue: the worker is ` +
+        'failing, throttled by maxConcurrency, or the Users API is rate limiting.',
+      metric: props.queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: config.alarms.oldestMessageAgeSeconds,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    this.workerErrors = alarm('WorkerErrors', {
+      alarmName: `${prefix}-worker-errors`,
+      alarmDescription:
+        'The worker function failed whole invocations (crash, timeout or INIT failure such as a bad configuration); ' +
+        'per-record failures are reported as partial batch failures and do not count here.',
+      metric: props.worker.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: config.alarms.workerErrorsThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    this.ingest5xx = alarm('Ingest5xx', {
+      alarmName: `${prefix}-ingest-5xx`,
+      alarmDescription:
+        'The ingest API answered 5xx: senders retry (Okta only once), so events may be lost if this persists. ' +
+        'Check the ingest logs (SQS or Secrets Manager unavailable, INIT failure).',
+      metric: props.api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: config.alarms.ingest5xxThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /** Every alarm, for the dashboard's status widget. */
+  get all(): cloudwatch.Alarm[] {
+    return [this.dlqNotEmpty, this.oldestMessageAge, this.workerErrors, this.ingest5xx];
+  }
+}

@@ -1,0 +1,289 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { InfraConfig } from '../config';
+import { type Secrets, SOURCE_SECRETS } from './secrets';
+
+/** The repository root: `projectRoot` of the bundles (workspaces resolve from here) and home of package-lock.json. */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const INGEST_ENTRY = path.join(REPO_ROOT, 'functions', 'ingest', 'src', 'handler.ts');
+export const WORKER_ENTRY = path.join(REPO_ROOT, 'functions', 'worker', 'src', 'handler.ts');
+
+/** SQS limits a FIFO event source's batch to 10 records. */
+export const WORKER_BATCH_SIZE = 10;
+
+/**
+ * esbuild wraps bundled CommonJS packages in a `__require` shim that throws "Dynamic require of ... is not supported"
+ * in an ES module, where `require` does not exist. Defining a real `require` first (from `createRequire`) lets those
+ * packages load Node built-ins. The alias avoids clashing with a bundled module's own `createRequire` import.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __idpSyncCreateRequire } from 'node:module'; const require = __idpSyncCreateRequire(import.meta.url);";
+
+/** DynamoDB actions the worker's state repository and Powertools idempotency records use. */
+export const WORKER_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+] as const;
+
+/** DynamoDB actions ingest's SCIM routes use: reads for GET /Users, conditional writes for POST/PUT/PATCH/DELETE. */
+export const SCIM_TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:PutItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+] as const;
+
+export interface FunctionsProps {
+  readonly config: InfraConfig;
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly table: dynamodb.ITableV2;
+  readonly secrets: Secrets;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/** Bundling shared by both functions: ESM, minified, source maps, every dependency (the AWS SDK too) in the bundle. */
+function bundling(): nodejs.BundlingOptions {
+  return {
+    format: nodejs.OutputFormat.ESM,
+    target: 'node22',
+    // ESM builds of dependencies where they ship one (better tree shaking), CommonJS otherwise.
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourceMap: true,
+    sourceMapMode: nodejs.SourceMapMode.DEFAULT,
+    // Stack traces need names and lines, not the sources: keeps the asset small.
+    sourcesContent: false,
+    // The bundle pins the SDK versions we tested with instead of whatever the runtime ships.
+    bundleAwsSDK: true,
+    externalModules: [],
+    banner: ESM_REQUIRE_BANNER,
+  };
+}
+
+/** One function's log group, with the configured retention. */
+function logGroup(scope: Construct, id: string, name: string, config: InfraConfig, removalPolicy: RemovalPolicy) {
+  return new logs.LogGroup(scope, id, {
+    logGroupName: `/aws/lambda/${name}`,
+    retention: config.logRetentionDays as logs.RetentionDays,
+    removalPolicy,
+  });
+}
+
+/**
+ * An execution role that may only write to its own log group: no `AWSLambdaBasicExecutionRole` (which allows
+ * creating any log group and writing to all of them).
+ */
+function executionRole(scope: Construct, id: string, group: logs.LogGroup, description: string): iam.Role {
+  const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [group.logGroupArn],
+    }),
+  );
+  return role;
+}
+
+/** Powertools settings and source maps, the same for both functions. */
+function commonEnvironment(config: InfraConfig, service: string): Record<string, string> {
+  return {
+    POWERTOOLS_SERVICE_NAME: service,
+    POWERTOOLS_METRICS_NAMESPACE: config.metricsNamespace,
+    POWERTOOLS_LOG_LEVEL: config.logLevel,
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}
+
+/** Per-instance rate so that `maxConcurrency` instances together stay within the configured Users API budget. */
+export function perInstanceRps(config: InfraConfig): number {
+  return Math.floor((config.usersApi.requestsPerSecond / config.worker.maxConcurrency) * 1000) / 1000;
+}
+
+/**
+ * The two Lambda functions (Node.js 22 on arm64, bundled locally by esbuild — no Docker) with least-privilege roles:
+ * ingest sends to the queue, reads the source secrets and (for SCIM) the state table; the worker consumes the queue,
+ * writes the DLQ, reads the Users API key and uses the state table.
+ *
+ * @example
+ * const fns = new Functions(this, 'Functions', { config, queue, deadLetterQueue, table, secrets, removalPolicy });
+ */
+export class Functions extends Construct {
+  readonly ingest: nodejs.NodejsFunction;
+  readonly worker: nodejs.NodejsFunction;
+  readonly ingestRole: iam.Role;
+  readonly workerRole: iam.Role;
+  readonly workerEventSource: SqsEventSource;
+  /** Powertools service names: the `service` dimension of each function's metrics and log lines. */
+  readonly ingestService: string;
+  readonly workerService: string;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const { config } = props;
+    const prefix = config.resourcePrefix;
+
+    // --- ingest -----------------------------------------------------------------------------------------------
+    const ingestName = `${prefix}-ingest`;
+    this.ingestService = ingestName;
+    const ingestLogs = logGroup(this, 'IngestLogs', ingestName, config, props.removalPolicy);
+    this.ingestRole = executionRole(this, 'IngestRole', ingestLogs, 'idp-sync ingest: verify webhooks, queue commands');
+
+    const secretArns: Record<string, string> = {};
+    for (const [source, secret] of Object.entries(props.secrets.source)) {
+      secretArns[SOURCE_SECRETS[source as keyof typeof SOURCE_SECRETS].envVar] = secret.secretArn;
+    }
+
+    this.ingest = new nodejs.NodejsFunction(this, 'Ingest', {
+      functionName: ingestName,
+      description: 'idp-sync ingest: Okta, Entra SCIM, HR, WorkOS and BambooHR webhooks to the command queue',
+      entry: INGEST_ENTRY,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: config.ingest.memoryMb,
+      timeout: Duration.seconds(config.ingest.timeoutSeconds),
+      role: this.ingestRole,
+      logGroup: ingestLogs,
+      bundling: bundling(),
+      environment: {
+        ...commonEnvironment(config, this.ingestService),
+        QUEUE_URL: props.queue.queueUrl,
+        STATE_TABLE_NAME: props.table.tableName,
+        DEFAULT_ROLE: config.defaultRole,
+        DEFAULT_INVITE_MODE: config.defaultInviteMode,
+        OKTA_AUTH_HEADER: config.okta.authHeader,
+        OKTA_SUSPEND_ACTION: config.okta.suspendAction,
+        OKTA_MEMBERSHIP_EVENTS: config.okta.membershipEvents,
+        OKTA_APP_IDS: config.okta.appIds.join(','),
+        OKTA_GROUP_IDS: config.okta.groupIds.join(','),
+        BAMBOOHR_EMAIL_FIELD: config.bamboohr.emailField,
+        BAMBOOHR_STATUS_FIELD: config.bamboohr.statusField,
+        ...secretArns,
+      },
+    });
+
+    this.ingestRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SendCommands',
+        // SendMessageBatch is authorised by sqs:SendMessage.
+        actions: ['sqs:SendMessage'],
+        resources: [props.queue.queueArn],
+      }),
+    );
+    const sourceSecrets = props.secrets.sourceSecrets;
+    if (sourceSecrets.length > 0) {
+      this.ingestRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadSourceSecrets',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: sourceSecrets.map((s) => s.secretArn),
+        }),
+      );
+    }
+    if (config.sources.includes('scim')) {
+      this.ingestRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ScimState',
+          actions: [...SCIM_TABLE_ACTIONS],
+          resources: [props.table.tableArn],
+        }),
+      );
+    }
+
+    // --- worker -----------------------------------------------------------------------------------------------
+    const workerName = `${prefix}-worker`;
+    this.workerService = workerName;
+    const workerLogs = logGroup(this, 'WorkerLogs', workerName, config, props.removalPolicy);
+    this.workerRole = executionRole(this, 'WorkerRole', workerLogs, 'idp-sync worker: apply commands to the Users API');
+
+    this.worker = new nodejs.NodejsFunction(this, 'Worker', {
+      functionName: workerName,
+      description: 'idp-sync worker: applies provisioning commands to the Users API, in order per person',
+      entry: WORKER_ENTRY,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: config.worker.memoryMb,
+      timeout: Duration.seconds(config.worker.timeoutSeconds),
+      role: this.workerRole,
+      logGroup: workerLogs,
+      bundling: bundling(),
+      environment: {
+        ...commonEnvironment(config, this.workerService),
+        QUEUE_URL: props.queue.queueUrl,
+        DLQ_URL: props.deadLetterQueue.queueUrl,
+        STATE_TABLE_NAME: props.table.tableName,
+        MAX_RECEIVE_COUNT: String(config.worker.maxReceiveCount),
+        USERS_API_RPS: String(perInstanceRps(config)),
+        WORKER_CONCURRENCY: String(config.worker.batchConcurrency),
+        ARIZE_BASE_URL: config.usersApi.baseUrl,
+        ARIZE_API_KEY_SECRET_ARN: props.secrets.usersApiKey.secretArn,
+        DEFAULT_ROLE: config.defaultRole,
+        DEFAULT_INVITE_MODE: config.defaultInviteMode,
+      },
+    });
+
+    this.workerEventSource = new SqsEventSource(props.queue, {
+      batchSize: WORKER_BATCH_SIZE,
+      reportBatchItemFailures: true,
+      // Caps the worker instances, hence the calls in flight against the Users API.
+      maxConcurrency: config.worker.maxConcurrency,
+    });
+    // Grants sqs:ReceiveMessage, DeleteMessage, ChangeMessageVisibility, GetQueueAttributes, GetQueueUrl on the queue.
+    this.worker.addEventSource(this.workerEventSource);
+
+    this.workerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'MoveToDeadLetterQueue',
+        actions: ['sqs:SendMessage'],
+        resources: [props.deadLetterQueue.queueArn],
+      }),
+    );
+    this.workerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadUsersApiKey',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.secrets.usersApiKey.secretArn],
+      }),
+    );
+    this.workerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PersonStateAndIdempotency',
+        actions: [...WORKER_TABLE_ACTIONS],
+        resources: [props.table.tableArn],
+      }),
+    );
+
+    NagSuppressions.addResourceSuppressions(
+      [this.ingest, this.worker],
+      [
+        {
+          id: 'AwsSolutions-L1',
+          reason:
+            'Node.js 22 is the runtime the code is built and tested for (esbuild target node22, DESIGN.md); moving ' +
+            'to a newer runtime is a deliberate upgrade, not an automatic one.',
+        },
+      ],
+    );
+  }
+}

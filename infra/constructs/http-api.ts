@@ -1,0 +1,178 @@
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { InfraConfig, Source } from '../config';
+
+/** One public route: its key in the stack outputs, the methods, and the path. */
+export interface RouteSpec {
+  readonly output: string;
+  readonly source: Source | 'health';
+  readonly methods: readonly apigwv2.HttpMethod[];
+  readonly path: string;
+  /** What the output tells the operator (the README explains where to paste it). */
+  readonly description: string;
+}
+
+const { GET, POST, PUT, PATCH, DELETE, ANY } = apigwv2.HttpMethod;
+
+/**
+ * The routes, one entry per API Gateway route. Okta's GET is its one-time verification challenge. SCIM gets explicit
+ * Users routes plus a greedy one for the discovery endpoints (ServiceProviderConfig, Schemas, ResourceTypes) and for
+ * SCIM-shaped 404/405 answers from ingest itself.
+ */
+export const ROUTES: readonly RouteSpec[] = [
+  { output: 'HealthUrl', source: 'health', methods: [GET], path: '/health', description: 'Liveness check' },
+  {
+    output: 'OktaWebhookUrl',
+    source: 'okta',
+    methods: [GET, POST],
+    path: '/webhooks/okta',
+    description: 'Okta Event Hook URL',
+  },
+  {
+    output: 'ScimUsersUrl',
+    source: 'scim',
+    methods: [GET, POST],
+    path: '/scim/v2/Users',
+    description: 'SCIM Users collection',
+  },
+  {
+    output: 'ScimUserUrl',
+    source: 'scim',
+    methods: [GET, PUT, PATCH, DELETE],
+    path: '/scim/v2/Users/{id}',
+    description: 'SCIM User resource',
+  },
+  {
+    output: 'ScimBaseUrl',
+    source: 'scim',
+    methods: [ANY],
+    path: '/scim/v2/{proxy+}',
+    description: 'Entra ID provisioning Tenant URL (without the trailing path)',
+  },
+  {
+    output: 'HrWebhookUrl',
+    source: 'hr',
+    methods: [POST],
+    path: '/webhooks/hr',
+    description: 'HR Standard Webhooks URL',
+  },
+  {
+    output: 'WorkosWebhookUrl',
+    source: 'workos',
+    methods: [POST],
+    path: '/webhooks/workos',
+    description: 'WorkOS webhook endpoint',
+  },
+  {
+    output: 'BamboohrWebhookUrl',
+    source: 'bamboohr',
+    methods: [POST],
+    path: '/webhooks/bamboohr',
+    description: 'BambooHR webhook URL',
+  },
+];
+
+/**
+ * What each access log line records. No headers, no query string and no body: those carry shared secrets,
+ * signatures and e-mail addresses.
+ */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integration.latency',
+  integrationStatus: '$context.integration.status',
+  integrationError: '$context.integrationErrorMessage',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+} as const;
+
+export interface HttpApiProps {
+  readonly config: InfraConfig;
+  readonly handler: lambda.IFunction;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The public HTTP API (API Gateway v2): only the ingest routes of the enabled sources, one `$default` stage with
+ * throttling and JSON access logs. Anything else gets API Gateway's 404 without invoking the function.
+ *
+ * @example
+ * const api = new IngestHttpApi(this, 'Api', { config, handler: functions.ingest, removalPolicy });
+ * api.urlOf('/webhooks/okta');
+ */
+export class IngestHttpApi extends Construct {
+  readonly api: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+  /** The routes that exist for this configuration. */
+  readonly routes: readonly RouteSpec[];
+
+  constructor(scope: Construct, id: string, props: HttpApiProps) {
+    super(scope, id);
+    const { config } = props;
+
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      apiName: `${config.resourcePrefix}-ingest`,
+      description: 'idp-sync: identity-provider and HR webhooks, SCIM 2.0',
+      // The stage below replaces the default one: the default stage cannot carry throttling or access logs.
+      createDefaultStage: false,
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      logGroupName: `/aws/apigateway/${config.resourcePrefix}-ingest`,
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: props.removalPolicy,
+    });
+
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.api.throttleRateLimit, burstLimit: config.api.throttleBurstLimit },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+
+    // One integration shared by every route: payload format 2.0, what the ingest handler expects.
+    const integration = new HttpLambdaIntegration('Ingest', props.handler, {
+      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+    });
+    this.routes = ROUTES.filter((route) => route.source === 'health' || config.sources.includes(route.source));
+    for (const route of this.routes) {
+      this.api.addRoutes({ path: route.path, methods: [...route.methods], integration });
+    }
+
+    NagSuppressions.addResourceSuppressions(
+      this.api,
+      [
+        {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Webhook senders (Okta, Entra ID, HR systems, WorkOS, BambooHR) cannot obtain IAM or JWT credentials. ' +
+            'Each route authenticates its sender inside the ingest function before reading the body: a shared header ' +
+            'secret (Okta), a bearer token (SCIM), or an HMAC signature over the raw body (HR, WorkOS, BambooHR), all ' +
+            'compared in constant time. /health returns no data.',
+        },
+      ],
+      true,
+    );
+  }
+
+  /** The base URL of the `$default` stage (no trailing slash): every route hangs off it. */
+  get baseUrl(): string {
+    return this.api.apiEndpoint;
+  }
+}
