@@ -58,7 +58,7 @@ export const HANDLERS: Record<Operation, Handler> = {
     }
     const page = store.list({ email, statuses, limit, ...(after ? { after } : {}) });
     const body: WireUserList = {
-      users: page.users.map(toWireUser),
+      users: page.users,
       pagination: { has_more: page.hasMore },
     };
     if (page.hasMore && page.last) body.pagination.next_cursor = cursors.encode({ ...page.last, filter });

@@ -25,7 +25,8 @@ export interface ListQuery {
 }
 
 export interface ListResult {
-  users: UserRecord[];
+  /** Already in wire shape: the list is the hot path, so records are not copied twice. */
+  users: WireUser[];
   hasMore: boolean;
   /** Sort key of the last user served (for the next cursor). */
   last?: { createdAtMs: number; seq: number };
@@ -101,7 +102,7 @@ export class UserStore {
     }
     const lastUser = users.at(-1);
     return {
-      users: users.map(copy),
+      users: users.map(toWireUser),
       hasMore,
       ...(lastUser ? { last: { createdAtMs: lastUser.createdAtMs, seq: lastUser.seq } } : {}),
     };
