@@ -115,5 +115,5 @@ export function createIngestApp(options: IngestAppOptions): IngestApp {
   }
   routes.push(...(options.extraRoutes ?? []));
 
-  return { handle: createRouter(routes, logger), routes };
+  return { handle: createRouter(routes, logger, metrics), routes };
 }

@@ -21,7 +21,14 @@ export {
 export { jsonResponse, PROBLEM_TYPE_PREFIX, type ProblemBody, problemResponse } from './problem';
 export { redactEmail } from './redact';
 export { assertBodySize, assertJsonContentType, MAX_BODY_BYTES, parseJsonBody } from './request';
-export { createRouter, errorToResponse, type IngestRoute, type RouteHandler, type RouteMatch } from './router';
+export {
+  createRouter,
+  errorToResponse,
+  type IngestRoute,
+  type RouteHandler,
+  type RouteMatch,
+  withOutcome,
+} from './router';
 export { parseSecretValue } from './secret-value';
 export {
   createSecretProvider,

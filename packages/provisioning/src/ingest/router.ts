@@ -2,7 +2,39 @@ import type { IngestRequest, IngestResponse } from '../http';
 import { QueueSendError } from '../queue/errors';
 import { ProblemError, SecretUnavailableError } from './errors';
 import type { IngestLogger } from './logger';
+import { INGEST_METRIC, type IngestMetrics, noopMetrics } from './metrics';
 import { problemResponse } from './problem';
+
+const outcomes = new WeakMap<IngestResponse, string>();
+
+/**
+ * Lets a route name the outcome of a request more precisely than its status (e.g. `queue-failed` vs
+ * `secret-unavailable` for two 503s); the router counts it in `IngestRequests`.
+ */
+export function withOutcome(response: IngestResponse, outcome: string): IngestResponse {
+  outcomes.set(response, outcome);
+  return response;
+}
+
+function outcomeFromStatus(status: number): string {
+  if (status < 400) return 'ok';
+  switch (status) {
+    case 400:
+      return 'invalid';
+    case 401:
+      return 'unauthorized';
+    case 404:
+      return 'not-found';
+    case 405:
+      return 'method-not-allowed';
+    case 413:
+      return 'too-large';
+    case 415:
+      return 'unsupported-media-type';
+    default:
+      return status >= 500 ? 'error' : 'rejected';
+  }
+}
 
 /** What a pattern captured: named `:params`, and for a trailing `*` the remaining path (`rest`, without a leading `/`). */
 export interface RouteMatch {
@@ -88,7 +120,8 @@ export function errorToResponse(error: unknown, logger: IngestLogger, request: I
 
 /**
  * Builds the dispatcher for a route table: 404 for an unknown path, 405 (with `Allow`) for a known path and another
- * method, otherwise the first matching route. Never throws.
+ * method, otherwise the first matching route. Counts every request in `IngestRequests` by route name (`source`) and
+ * outcome. Never throws.
  *
  * @example
  * const dispatch = createRouter([healthRoute, ...webhookRoutes], logger);
@@ -97,9 +130,18 @@ export function errorToResponse(error: unknown, logger: IngestLogger, request: I
 export function createRouter(
   routes: readonly IngestRoute[],
   logger: IngestLogger,
+  metrics: IngestMetrics = noopMetrics,
 ): (request: IngestRequest) => Promise<IngestResponse> {
   const compiled = routes.map((route) => ({ route, match: compile(route.pathPattern) }));
   return async (request) => {
+    const { name, response } = await dispatch(request);
+    const outcome = outcomes.get(response) ?? outcomeFromStatus(response.statusCode);
+    metrics.count(INGEST_METRIC.requests, { source: name, outcome });
+    return response;
+  };
+
+  async function dispatch(request: IngestRequest): Promise<{ name: string; response: IngestResponse }> {
+    let name = 'none';
     try {
       const segments = segmentsOf(request.path);
       const candidates = segments
@@ -109,28 +151,32 @@ export function createRouter(
           })
         : [];
       if (candidates.length === 0) {
-        return problemResponse({
+        const response = problemResponse({
           status: 404,
           slug: 'not-found',
           title: 'Not Found',
           detail: `no route for ${request.path.slice(0, 200)}`,
         });
+        return { name, response };
       }
+      name = candidates[0]!.route.name;
       const method = request.method.toUpperCase();
       const chosen = candidates.find(({ route }) => route.methods.includes(method));
       if (!chosen) {
         const allow = [...new Set(candidates.flatMap(({ route }) => route.methods))].join(', ');
-        return problemResponse({
+        const response = problemResponse({
           status: 405,
           slug: 'method-not-allowed',
           title: 'Method Not Allowed',
           detail: `${request.path.slice(0, 200)} answers ${allow}`,
           headers: { allow },
         });
+        return { name, response };
       }
-      return await chosen.route.handler(request, chosen.found);
+      name = chosen.route.name;
+      return { name, response: await chosen.route.handler(request, chosen.found) };
     } catch (error) {
-      return errorToResponse(error, logger, request);
+      return { name, response: errorToResponse(error, logger, request) };
     }
-  };
+  }
 }

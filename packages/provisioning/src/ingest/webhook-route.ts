@@ -9,7 +9,7 @@ import { INGEST_METRIC, type IngestMetrics } from './metrics';
 import { jsonResponse } from './problem';
 import { redactEmail } from './redact';
 import { assertBodySize, assertJsonContentType, parseJsonBody } from './request';
-import { errorToResponse, type IngestRoute } from './router';
+import { errorToResponse, type IngestRoute, withOutcome } from './router';
 import type { SecretProvider } from './secrets';
 
 /** What every webhook route needs. */
@@ -71,9 +71,8 @@ export function webhookRoute(
 
       if (request.method === 'GET' && options.challenge) {
         const body = options.challenge(request);
-        deps.metrics.count(INGEST_METRIC.requests, { source, outcome: 'challenge' });
         deps.logger.info('verification challenge answered', { ...log, status: 200 });
-        return jsonResponse(200, body);
+        return withOutcome(jsonResponse(200, body), 'challenge');
       }
 
       assertJsonContentType(request);
@@ -84,7 +83,6 @@ export function webhookRoute(
       });
       await deps.sender.send(commands);
 
-      deps.metrics.count(INGEST_METRIC.requests, { source, outcome: 'accepted' });
       countCommands(commands.map((command) => command.action));
       countIgnored(ignored);
       for (const command of commands) {
@@ -97,15 +95,15 @@ export function webhookRoute(
         ignored: ignored.length,
         durationMs: deps.now() - started,
       });
-      return jsonResponse(options.successStatus, {
+      const response = jsonResponse(options.successStatus, {
         queued: commands.length,
         ignored: ignored.length,
         ...(ignored.length > 0 ? { ignoredEvents: ignored.slice(0, MAX_LISTED_IGNORED) } : {}),
       });
+      return withOutcome(response, 'accepted');
     } catch (error) {
       const outcome = outcomeOf(error);
-      deps.metrics.count(INGEST_METRIC.requests, { source, outcome });
-      const response = errorToResponse(error, deps.logger, request);
+      const response = withOutcome(errorToResponse(error, deps.logger, request), outcome);
       const fields: Record<string, unknown> = {
         ...log,
         status: response.statusCode,

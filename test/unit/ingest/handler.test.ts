@@ -1,0 +1,139 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TEST_SECRETS, vendorFixture } from '../../helpers/ingest';
+
+const env = {
+  QUEUE_URL: 'http://127.0.0.1:9/000000000000/idp-sync-commands.fifo',
+  SQS_ENDPOINT: 'http://127.0.0.1:9',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  OKTA_AUTH_SECRET: TEST_SECRETS.okta,
+  POWERTOOLS_LOGGER_LOG_EVENT: 'true',
+  POWERTOOLS_LOG_LEVEL: 'DEBUG',
+};
+
+function apiEvent(init: {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  base64?: boolean;
+}): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: init.path,
+    rawQueryString: '',
+    headers: init.headers ?? {},
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'example.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'example',
+      http: {
+        method: init.method,
+        path: init.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'Okta-Integrations',
+      },
+      requestId: 'req-1',
+      routeKey: '$default',
+      stage: '$default',
+      time: '26/Nov/2026:10:00:00 +0000',
+      timeEpoch: 1795514400000,
+    },
+    ...(init.body !== undefined
+      ? {
+          body: init.base64 ? Buffer.from(init.body).toString('base64') : init.body,
+          isBase64Encoded: init.base64 ?? false,
+        }
+      : { isBase64Encoded: false }),
+  };
+}
+
+const context = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: 'idp-sync-ingest',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:idp-sync-ingest',
+  memoryLimitInMB: '512',
+  awsRequestId: 'aws-req-1',
+  logGroupName: '/aws/lambda/idp-sync-ingest',
+  logStreamName: 'stream',
+  getRemainingTimeInMillis: () => 3000,
+  done: () => {},
+  fail: () => {},
+  succeed: () => {},
+} as Context;
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+let handler: Handler;
+const output: string[] = [];
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  Object.assign(process.env, env);
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      output.push(String(chunk));
+      return true;
+    });
+  }
+  ({ handler } = (await import('../../../functions/ingest/src/handler')) as unknown as { handler: Handler });
+});
+
+afterAll(() => {
+  vi.restoreAllMocks();
+  process.env = saved;
+});
+
+describe('the ingest Lambda handler', () => {
+  it('answers the Okta verification GET through API Gateway v2', async () => {
+    const result = await handler(
+      apiEvent({
+        method: 'GET',
+        path: '/webhooks/okta',
+        headers: { authorization: TEST_SECRETS.okta, 'x-okta-verification-challenge': 'challenge-1' },
+      }),
+      context,
+    );
+    expect(result).toMatchObject({ statusCode: 200, body: '{"verification":"challenge-1"}', isBase64Encoded: false });
+  });
+
+  it('decodes a base64 body and verifies it as raw bytes', async () => {
+    const body = JSON.stringify(vendorFixture('okta-event-hook-envelope-user-session-start.docs.json'));
+    const headers = { authorization: TEST_SECRETS.okta, 'content-type': 'application/json' };
+    const b64 = await handler(
+      apiEvent({ method: 'POST', path: '/webhooks/okta', headers, body, base64: true }),
+      context,
+    );
+    expect(b64.statusCode).toBe(200);
+    expect(JSON.parse(b64.body ?? '')).toMatchObject({ queued: 0, ignored: 1 });
+    const plain = await handler(apiEvent({ method: 'POST', path: '/webhooks/okta', headers, body }), context);
+    expect(plain.statusCode).toBe(200);
+  });
+
+  it('answers 401, 404 and health like the app', async () => {
+    const unauthorized = await handler(
+      apiEvent({ method: 'POST', path: '/webhooks/okta', headers: { authorization: 'Basic nope' }, body: '{}' }),
+      context,
+    );
+    expect(unauthorized.statusCode).toBe(401);
+    expect(unauthorized.headers?.['content-type']).toBe('application/problem+json');
+    expect((await handler(apiEvent({ method: 'POST', path: '/webhooks/hr', body: '{}' }), context)).statusCode).toBe(
+      404,
+    );
+    expect((await handler(apiEvent({ method: 'GET', path: '/health' }), context)).statusCode).toBe(200);
+  });
+
+  it('never logs the event, the secret or a full email, even with POWERTOOLS_LOGGER_LOG_EVENT=true', () => {
+    const logs = output.join('');
+    expect(logs).toContain('webhook accepted');
+    expect(logs).not.toContain(TEST_SECRETS.okta);
+    expect(logs).not.toContain('Basic nope');
+    expect(logs).not.toContain('admin@okta.com');
+    expect(logs).not.toContain('challenge-1');
+  });
+});

@@ -1,0 +1,118 @@
+import type { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import {
+  createSqsCommandSender,
+  deduplicationIdFor,
+  InvalidCommandError,
+  type ProvisioningCommand,
+  QueueSendError,
+} from '@idp-sync/provisioning';
+import { describe, expect, it } from 'vitest';
+
+function command(i: number, email = `person${i}@example.com`): ProvisioningCommand {
+  return {
+    v: 1,
+    id: `hr:msg_${i}`,
+    source: 'hr',
+    sourceEventType: 'user.left',
+    occurredAt: '2026-11-26T10:00:00.000Z',
+    receivedAt: '2026-11-26T10:00:01.000Z',
+    action: 'delete',
+    email,
+  };
+}
+
+type Entry = { Id: string; MessageBody: string; MessageGroupId: string; MessageDeduplicationId: string };
+type Reply = (entries: Entry[], call: number) => object | Promise<object>;
+
+function fakeSqs(reply: Reply) {
+  const calls: Entry[][] = [];
+  return {
+    calls,
+    client: {
+      send: async (cmd: SendMessageBatchCommand) => {
+        const entries = cmd.input.Entries as Entry[];
+        calls.push(entries);
+        return reply(entries, calls.length);
+      },
+    } as never,
+  };
+}
+
+const allOk: Reply = (entries) => ({ Successful: entries.map((e) => ({ Id: e.Id })), Failed: [] });
+const noSleep = async () => {};
+
+describe('createSqsCommandSender', () => {
+  it('sends ten per SendMessageBatch, grouped by person and deduplicated by command id', async () => {
+    const sqs = fakeSqs(allOk);
+    const sender = createSqsCommandSender({ client: sqs.client, queueUrl: 'q', sleep: noSleep });
+    await sender.send(Array.from({ length: 25 }, (_, i) => command(i)));
+    expect(sqs.calls.map((c) => c.length).sort()).toEqual([10, 10, 5]);
+    const first = sqs.calls.flat().find((e) => JSON.parse(e.MessageBody).id === 'hr:msg_0')!;
+    expect(first.MessageGroupId).toBe('person0@example.com');
+    expect(first.MessageDeduplicationId).toBe(deduplicationIdFor('hr:msg_0'));
+  });
+
+  it('retries only the entries SQS reports as Failed', async () => {
+    const sqs = fakeSqs((entries, call) =>
+      call === 1
+        ? {
+            Successful: entries.slice(1).map((e) => ({ Id: e.Id })),
+            Failed: [{ Id: entries[0]!.Id, Code: 'InternalError', SenderFault: false }],
+          }
+        : allOk(entries, call),
+    );
+    const sender = createSqsCommandSender({ client: sqs.client, queueUrl: 'q', sleep: noSleep });
+    await sender.send([command(1), command(2), command(3)]);
+    expect(sqs.calls.map((c) => c.length)).toEqual([3, 1]);
+  });
+
+  it('rejects when entries still fail after the last attempt, or when SQS throws', async () => {
+    const failing = fakeSqs((entries) => ({
+      Successful: [],
+      Failed: entries.map((e) => ({ Id: e.Id, Code: 'ServiceUnavailable', SenderFault: false })),
+    }));
+    const sender = createSqsCommandSender({ client: failing.client, queueUrl: 'q', maxAttempts: 3, sleep: noSleep });
+    const error = await sender.send([command(1), command(2)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueueSendError);
+    expect(error).toMatchObject({ failed: 2, total: 2, codes: ['ServiceUnavailable'] });
+    expect(failing.calls).toHaveLength(3);
+
+    const throwing = fakeSqs(() => {
+      throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', $fault: 'server' });
+    });
+    const s2 = createSqsCommandSender({ client: throwing.client, queueUrl: 'q', maxAttempts: 2, sleep: noSleep });
+    await expect(s2.send([command(1)])).rejects.toMatchObject({ failed: 1, codes: ['TimeoutError'] });
+  });
+
+  it('does not retry errors another attempt cannot fix', async () => {
+    const missing = fakeSqs(() => {
+      throw Object.assign(new Error('no queue'), { name: 'QueueDoesNotExist', $fault: 'client' });
+    });
+    const sender = createSqsCommandSender({ client: missing.client, queueUrl: 'q', sleep: noSleep });
+    await expect(sender.send([command(1)])).rejects.toBeInstanceOf(QueueSendError);
+    expect(missing.calls).toHaveLength(1);
+    const senderFault = fakeSqs((entries) => ({
+      Successful: [],
+      Failed: entries.map((e) => ({ Id: e.Id, Code: 'InvalidParameterValue', SenderFault: true })),
+    }));
+    await expect(
+      createSqsCommandSender({ client: senderFault.client, queueUrl: 'q', sleep: noSleep }).send([command(1)]),
+    ).rejects.toBeInstanceOf(QueueSendError);
+    expect(senderFault.calls).toHaveLength(1);
+  });
+
+  it('treats an entry SQS reports neither way as not sent', async () => {
+    const silent = fakeSqs(() => ({ Successful: [], Failed: [] }));
+    const sender = createSqsCommandSender({ client: silent.client, queueUrl: 'q', maxAttempts: 2, sleep: noSleep });
+    await expect(sender.send([command(1)])).rejects.toBeInstanceOf(QueueSendError);
+  });
+
+  it('validates every command before sending anything', async () => {
+    const sqs = fakeSqs(allOk);
+    const sender = createSqsCommandSender({ client: sqs.client, queueUrl: 'q', sleep: noSleep });
+    await expect(sender.send([command(1), command(2, 'not-an-email')])).rejects.toBeInstanceOf(InvalidCommandError);
+    expect(sqs.calls).toEqual([]);
+    await sender.send([]);
+    expect(sqs.calls).toEqual([]);
+  });
+});
