@@ -147,9 +147,11 @@ export async function startScimBackend(options: { sqs?: boolean } = {}): Promise
         const memory = memoryQueue;
         commands = async () => [...memory.sent];
       }
-      const record = (level: LogLine['level']) => (message: string, attributes?: Record<string, unknown>) => {
-        logs.push({ level, message, attributes });
-      };
+      const record =
+        (level: LogLine['level']) =>
+        (message: string, ...fields: Record<string, unknown>[]) => {
+          logs.push({ level, message, attributes: fields[0] });
+        };
       const service = createScimService({
         store,
         queue,

@@ -31,7 +31,14 @@ export {
 export { matchesFilter, resolvePath } from './evaluate';
 export { type AttrPath, type FilterExpr, parseAttrPath, parseFilter } from './filter';
 export { SCIM_KEYS } from './keys';
-export { commandIdFor, type Plan, planCommands, type ScimOperationKind } from './mapping';
+export {
+  commandIdFor,
+  type Plan,
+  type PlanInput,
+  planCommands,
+  type ScimOperationKind,
+  type ScimPlanNote,
+} from './mapping';
 export { applyPatch, type PatchOperation, readPatchOperations } from './patch';
 export { redactEmail } from './redact';
 export { deriveEmail, deriveName, normalizeResource, renderUser, toBoolean } from './resource';

@@ -85,8 +85,10 @@ function normalizeValue(definition: AttributeDefinition, value: JsonValue, label
       definition.subAttributes?.find((sub) => sub.name.toLowerCase() === name.toLowerCase());
     const complex = (element: JsonValue): JsonObject => {
       if (isJsonObject(element)) return normalizeObject(element, subDefinition, label);
-      // A bare value of a complex attribute is its `value` (Entra sends `manager` as a plain id string).
-      if (typeof element === 'string' || typeof element === 'number' || typeof element === 'boolean') {
+      // A bare value of a complex attribute with a `value` sub-attribute is that value (Entra sends `manager` as a
+      // plain id string; some clients send emails as plain strings).
+      const scalar = typeof element === 'string' || typeof element === 'number' || typeof element === 'boolean';
+      if (scalar && subDefinition('value')) {
         return { value: String(element) };
       }
       throw invalid(label, 'must be an object');

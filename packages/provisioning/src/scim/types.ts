@@ -48,11 +48,14 @@ export interface UsersLookup {
  */
 export type BearerVerifier = (authorizationHeader: string | undefined) => Promise<boolean>;
 
-/** The logging surface the service uses; a Powertools `Logger` satisfies it. */
+/**
+ * The logging surface the service uses; a Powertools `Logger` (and the ingest logger) satisfies it. The service passes
+ * only redacted values: never the token, a request body or a full email address.
+ */
 export interface ScimLogger {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
+  info(message: string, ...fields: Record<string, unknown>[]): void;
+  warn(message: string, ...fields: Record<string, unknown>[]): void;
+  error(message: string, ...fields: Record<string, unknown>[]): void;
 }
 
 /** The metrics surface the service uses; a Powertools `Metrics` satisfies it. */
