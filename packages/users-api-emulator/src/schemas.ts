@@ -32,7 +32,7 @@ const CustomRoleRequest = z.strictObject({
   name: z.string().optional(),
 });
 const RoleRequest = z.discriminatedUnion('type', [PredefinedRoleRequest, CustomRoleRequest], {
-  error: expect('must be an object whose "type" is PREDEFINED or CUSTOM'),
+  error: expect('must be { "type": "PREDEFINED", "name": ... } or { "type": "CUSTOM", "id": ... }'),
 });
 
 /** `CreateUserRequest`. */

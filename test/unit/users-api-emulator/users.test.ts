@@ -162,7 +162,7 @@ describe('create', () => {
     ['long email', { email: `${'a'.repeat(250)}@example.com` }, 'email: must be at most 255 characters'],
     ['lower-case enum', { invite_mode: 'email_link' }, 'invite_mode: must be one of'],
     ['bad role', { role: { type: 'PREDEFINED', name: 'OWNER' } }, 'role.name: must be one of'],
-    ['role as a string', { role: 'MEMBER' }, 'role: must be an object'],
+    ['role as a string', { role: 'MEMBER' }, 'role: must be { "type": "PREDEFINED"'],
     ['is_developer as a string', { is_developer: 'true' }, 'is_developer: must be a boolean'],
     ['unknown field', { nickname: 'x' }, 'unknown field "nickname"'],
   ])('400 for %s', async (_label, overrides, detail) => {
