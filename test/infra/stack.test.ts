@@ -1,0 +1,529 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app';
+import type { InfraConfig } from '../../infra/config';
+import { ROUTES } from '../../infra/constructs/http-api';
+import type { IdpSyncStack } from '../../infra/stack';
+
+// One synthesis (with real local esbuild bundling of both handlers) shared by every test in this file.
+let outdir: string;
+let stack: IdpSyncStack;
+let config: InfraConfig;
+let template: Template;
+let errors: ReturnType<Annotations['findError']>;
+let warnings: ReturnType<Annotations['findWarning']>;
+const savedDocker = process.env.CDK_DOCKER;
+
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON is untyped; the assertions below check its shape.
+type Resource = { Type: string; Properties: Record<string, any>; Metadata?: Record<string, any> };
+
+function only(type: string, props?: Record<string, unknown>): [string, Resource] {
+  const found = Object.entries(template.findResources(type, props ? { Properties: props } : undefined));
+  expect(found, `exactly one ${type}`).toHaveLength(1);
+  return found[0] as [string, Resource];
+}
+
+function functionNamed(name: string): [string, Resource] {
+  return only('AWS::Lambda::Function', { FunctionName: name });
+}
+
+/** The statements of the inline policies attached to a role (by the role's logical id). */
+function statementsOf(roleId: string): Array<{ Action: string | string[]; Resource: unknown; Effect: string }> {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
+  return policies
+    .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+function actions(statements: ReturnType<typeof statementsOf>): string[] {
+  return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+function roleOf(fn: Resource): string {
+  return fn.Properties.Role['Fn::GetAtt'][0];
+}
+
+beforeAll(() => {
+  // Any attempt to bundle with Docker fails: proves the local esbuild path is the one taken.
+  process.env.CDK_DOCKER = '/nonexistent/docker-must-not-be-used';
+  outdir = mkdtempSync(path.join(tmpdir(), 'idp-sync-cdk-'));
+  ({ stack, config } = buildApp({ outdir }));
+  const annotations = Annotations.fromStack(stack);
+  errors = annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-'));
+  warnings = annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-'));
+  template = Template.fromStack(stack);
+}, 240_000);
+
+afterAll(() => {
+  if (savedDocker === undefined) delete process.env.CDK_DOCKER;
+  else process.env.CDK_DOCKER = savedDocker;
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no unsuppressed error or warning', () => {
+    expect(errors.map((e) => `${e.id}: ${String(e.entry.data).slice(0, 120)}`)).toEqual([]);
+    expect(warnings.map((w) => `${w.id}: ${String(w.entry.data).slice(0, 120)}`)).toEqual([]);
+  });
+
+  it('suppresses only the three reviewed rules, each with a reason', () => {
+    const suppressions = Object.values(template.toJSON().Resources as Record<string, Resource>).flatMap(
+      (r) => (r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Array<{ id: string; reason: string }>,
+    );
+    expect(new Set(suppressions.map((s) => s.id))).toEqual(
+      new Set(['AwsSolutions-SMG4', 'AwsSolutions-L1', 'AwsSolutions-APIG4']),
+    );
+    for (const s of suppressions) expect(s.reason.length, s.id).toBeGreaterThan(80);
+  });
+});
+
+describe('the stack', () => {
+  it('is environment-agnostic (no account or region at synth time)', () => {
+    expect(Token.isUnresolved(stack.account)).toBe(true);
+    expect(Token.isUnresolved(stack.region)).toBe(true);
+  });
+
+  it('outputs the webhook base URL, every route, and the queue and DLQ URLs', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([
+        'WebhookBaseUrl',
+        'QueueUrl',
+        'DlqUrl',
+        'HealthUrl',
+        'OktaWebhookUrl',
+        'ScimBaseUrl',
+        'ScimUsersUrl',
+        'HrWebhookUrl',
+        'WorkosWebhookUrl',
+        'BamboohrWebhookUrl',
+      ]),
+    );
+    const [queueId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands.fifo' });
+    const [dlqId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands-dlq.fifo' });
+    expect(outputs.QueueUrl?.Value).toEqual({ Ref: queueId });
+    expect(outputs.DlqUrl?.Value).toEqual({ Ref: dlqId });
+    const [apiId] = only('AWS::ApiGatewayV2::Api');
+    expect(outputs.WebhookBaseUrl?.Value).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
+    expect(outputs.ScimBaseUrl?.Value).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] }, '/scim/v2']],
+    });
+    expect(outputs.OktaWebhookUrl?.Value).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] }, '/webhooks/okta']],
+    });
+  });
+});
+
+describe('queues', () => {
+  it('are both FIFO, SQS-SSE encrypted, without content-based deduplication', () => {
+    const queues = Object.values(template.findResources('AWS::SQS::Queue')) as Resource[];
+    expect(queues).toHaveLength(2);
+    for (const q of queues) {
+      expect(q.Properties).toMatchObject({
+        FifoQueue: true,
+        SqsManagedSseEnabled: true,
+        ContentBasedDeduplication: false,
+      });
+      expect(q.Properties.QueueName).toMatch(/\.fifo$/);
+    }
+  });
+
+  it('redrive to the DLQ after the worker’s maxReceiveCount; DLQ keeps messages 14 days', () => {
+    const [dlqId, dlq] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands-dlq.fifo' });
+    const [, queue] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands.fifo' });
+    expect(dlq.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(queue.Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+      maxReceiveCount: config.worker.maxReceiveCount,
+    });
+    const [, worker] = functionNamed('idp-sync-worker');
+    expect(worker.Properties.Environment.Variables.MAX_RECEIVE_COUNT).toBe(String(config.worker.maxReceiveCount));
+  });
+
+  it('have a visibility timeout of at least six times the worker timeout', () => {
+    const [, queue] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands.fifo' });
+    const [, worker] = functionNamed('idp-sync-worker');
+    expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * worker.Properties.Timeout);
+  });
+
+  it('deny any request that is not over TLS', () => {
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as Resource[];
+    expect(policies).toHaveLength(2);
+    for (const p of policies) {
+      expect(p.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      );
+    }
+  });
+});
+
+describe('the worker event source', () => {
+  it('takes batches of 10, reports partial failures, and caps concurrency from configuration', () => {
+    const [queueId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands.fifo' });
+    const [workerId] = functionNamed('idp-sync-worker');
+    const [, mapping] = only('AWS::Lambda::EventSourceMapping');
+    expect(mapping.Properties).toEqual({
+      BatchSize: 10,
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: workerId },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: config.worker.maxConcurrency },
+    });
+  });
+});
+
+describe('functions', () => {
+  it.each([
+    ['idp-sync-ingest', 'ingest'],
+    ['idp-sync-worker', 'worker'],
+  ])('%s: nodejs22.x on arm64, ESM handler, own log group with retention, Powertools settings', (name) => {
+    const [, fn] = functionNamed(name);
+    expect(fn.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+    });
+    const vars = fn.Properties.Environment.Variables;
+    expect(vars).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: name,
+      POWERTOOLS_METRICS_NAMESPACE: config.metricsNamespace,
+      POWERTOOLS_LOG_LEVEL: config.logLevel,
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    const groupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
+    const group = template.toJSON().Resources[groupId] as Resource;
+    expect(group.Properties).toEqual({ LogGroupName: `/aws/lambda/${name}`, RetentionInDays: config.logRetentionDays });
+  });
+
+  it('ingest gets its queue, table, Okta settings and one secret ARN per source', () => {
+    const [, fn] = functionNamed('idp-sync-ingest');
+    const vars = fn.Properties.Environment.Variables;
+    const [queueId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands.fifo' });
+    const [tableId] = only('AWS::DynamoDB::GlobalTable');
+    expect(vars).toMatchObject({
+      QUEUE_URL: { Ref: queueId },
+      STATE_TABLE_NAME: { Ref: tableId },
+      OKTA_AUTH_HEADER: 'Authorization',
+      DEFAULT_ROLE: 'MEMBER',
+      DEFAULT_INVITE_MODE: 'EMAIL_LINK',
+      OKTA_SUSPEND_ACTION: 'ignore',
+      OKTA_MEMBERSHIP_EVENTS: 'off',
+    });
+    const expected: Record<string, string> = {
+      OKTA_AUTH_SECRET_ARN: 'idp-sync/okta-auth',
+      SCIM_BEARER_TOKEN_SECRET_ARN: 'idp-sync/scim-bearer-token',
+      HR_WEBHOOK_SECRET_ARN: 'idp-sync/hr-webhook',
+      WORKOS_WEBHOOK_SECRET_ARN: 'idp-sync/workos-webhook',
+      BAMBOOHR_WEBHOOK_KEY_SECRET_ARN: 'idp-sync/bamboohr-webhook-key',
+    };
+    for (const [envVar, secretName] of Object.entries(expected)) {
+      const [secretId] = only('AWS::SecretsManager::Secret', { Name: secretName });
+      expect(vars[envVar], envVar).toEqual({ Ref: secretId });
+    }
+    expect(vars.ARIZE_API_KEY_SECRET_ARN).toBeUndefined();
+  });
+
+  it('the worker gets both queues, the table, the API key ARN and its rate limits', () => {
+    const [, fn] = functionNamed('idp-sync-worker');
+    const vars = fn.Properties.Environment.Variables;
+    const [queueId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands.fifo' });
+    const [dlqId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands-dlq.fifo' });
+    const [tableId] = only('AWS::DynamoDB::GlobalTable');
+    const [keyId] = only('AWS::SecretsManager::Secret', { Name: 'idp-sync/users-api-key' });
+    expect(vars).toMatchObject({
+      QUEUE_URL: { Ref: queueId },
+      DLQ_URL: { Ref: dlqId },
+      STATE_TABLE_NAME: { Ref: tableId },
+      ARIZE_API_KEY_SECRET_ARN: { Ref: keyId },
+      ARIZE_BASE_URL: 'https://api.arize.com',
+      // 10 requests per second shared by at most 2 instances.
+      USERS_API_RPS: '5',
+      WORKER_CONCURRENCY: '5',
+    });
+    for (const key of Object.keys(vars)) expect(key).not.toMatch(/^(OKTA|SCIM|HR|WORKOS|BAMBOOHR)_/);
+  });
+
+  it('bundles as minified ESM with a source map, the createRequire banner and the AWS SDK inside', () => {
+    for (const name of ['idp-sync-ingest', 'idp-sync-worker']) {
+      const [, fn] = functionNamed(name);
+      const key = fn.Properties.Code.S3Key as string;
+      const dir = path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
+      const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+      expect(existsSync(path.join(dir, 'index.mjs.map')), name).toBe(true);
+      expect(code.startsWith("import { createRequire as __idpSyncCreateRequire } from 'node:module';"), name).toBe(
+        true,
+      );
+      expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+      // Only Node built-ins stay external: no import of @aws-sdk/* (or any other package) is left to the runtime.
+      const staticImports = [...code.matchAll(/(?:^|;)\s*import\s*(?:[^;"']*?from\s*)?["']([^"']+)["']/g)];
+      expect(staticImports.length, name).toBeGreaterThan(0);
+      expect(
+        staticImports.map((m) => m[1]).filter((spec) => !spec?.startsWith('node:')),
+        name,
+      ).toEqual([]);
+      const dynamicImports = [...code.matchAll(/\bimport\s*\(\s*["']([^"']+)["']/g)].map((m) => m[1]);
+      expect(
+        dynamicImports.filter((spec) => !spec?.startsWith('node:')),
+        name,
+      ).toEqual([]);
+      // The SDK's own package metadata (its user agent) is in the bundle: the client code came along.
+      expect(code, name).toContain('"@aws-sdk/client-sqs"');
+      // Minified: lines are thousands of characters long on average (readable code is ~40).
+      expect(code.length / code.split('\n').length, name).toBeGreaterThan(2000);
+    }
+  });
+
+  it('the ingest bundle loads as an ES module and answers GET /health', () => {
+    const [, fn] = functionNamed('idp-sync-ingest');
+    const bundle = path.join(
+      outdir,
+      `asset.${(fn.Properties.Code.S3Key as string).replace(/\.zip$/, '')}`,
+      'index.mjs',
+    );
+    const script = `
+      const { handler } = await import(${JSON.stringify(bundle)});
+      const event = { version: '2.0', routeKey: 'GET /health', rawPath: '/health', rawQueryString: '', headers: {},
+        isBase64Encoded: false, requestContext: { http: { method: 'GET', path: '/health', protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'r-1', routeKey: 'GET /health', stage: '$default',
+        timeEpoch: Date.now(), accountId: '123456789012', apiId: 'api', domainName: 'example.com', domainPrefix: 'api', time: '' } };
+      const context = { functionName: 'idp-sync-ingest', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 3000,
+        invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:idp-sync-ingest', functionVersion: '1',
+        memoryLimitInMB: '512', logGroupName: 'g', logStreamName: 's', callbackWaitsForEmptyEventLoop: true };
+      const result = await handler(event, context);
+      process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/idp-sync-commands.fifo',
+        OKTA_AUTH_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:idp-sync/okta-auth-AbCdEf',
+      },
+    });
+    const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    expect(line, run.stderr).toBeDefined();
+    const result = JSON.parse(line!.slice('RESULT '.length));
+    expect(result.statusCode).toBe(200);
+  });
+});
+
+describe('IAM', () => {
+  it('no policy statement uses a wildcard action', () => {
+    const statements = (Object.values(template.findResources('AWS::IAM::Policy')) as Resource[]).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement,
+    );
+    expect(statements.length).toBeGreaterThan(0);
+    for (const action of actions(statements)) expect(action).not.toContain('*');
+    // No managed policy either (AWSLambdaBasicExecutionRole would allow every log group).
+    for (const role of Object.values(template.findResources('AWS::IAM::Role')) as Resource[]) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('ingest may send commands, read the source secrets and the SCIM state — nothing else', () => {
+    const [, fn] = functionNamed('idp-sync-ingest');
+    const statements = statementsOf(roleOf(fn));
+    const granted = actions(statements);
+    expect(granted).not.toContain('sqs:ReceiveMessage');
+    expect(granted).not.toContain('sqs:DeleteMessage');
+    const [queueId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands.fifo' });
+    const [dlqId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands-dlq.fifo' });
+    const [keyId] = only('AWS::SecretsManager::Secret', { Name: 'idp-sync/users-api-key' });
+    const text = JSON.stringify(statements);
+    expect(text).not.toContain(keyId);
+    expect(text).not.toContain(dlqId);
+    const send = statements.find((s) => s.Action === 'sqs:SendMessage');
+    expect(send?.Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    const secrets = statements.find((s) => s.Action === 'secretsmanager:GetSecretValue');
+    expect(secrets?.Resource).toHaveLength(5);
+  });
+
+  it('the worker may consume the queue, write the DLQ, read the API key and the table — no source secret', () => {
+    const [, fn] = functionNamed('idp-sync-worker');
+    const statements = statementsOf(roleOf(fn));
+    const granted = actions(statements);
+    expect(granted).toEqual(
+      expect.arrayContaining([
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:ChangeMessageVisibility',
+        'sqs:SendMessage',
+        'secretsmanager:GetSecretValue',
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+      ]),
+    );
+    const [dlqId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands-dlq.fifo' });
+    const [queueId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands.fifo' });
+    const send = statements.find((s) => s.Action === 'sqs:SendMessage');
+    expect(send?.Resource).toEqual({ 'Fn::GetAtt': [dlqId, 'Arn'] });
+    const receive = statements.find((s) => actions([s]).includes('sqs:ReceiveMessage'));
+    expect(receive?.Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    const sourceSecretIds = Object.entries(template.findResources('AWS::SecretsManager::Secret'))
+      .filter(([, r]) => (r as Resource).Properties.Name !== 'idp-sync/users-api-key')
+      .map(([id]) => id);
+    expect(sourceSecretIds).toHaveLength(5);
+    const text = JSON.stringify(statements);
+    for (const id of sourceSecretIds) expect(text).not.toContain(id);
+  });
+});
+
+describe('state table', () => {
+  it('is on-demand with pk/sk, point-in-time recovery and TTL on expiresAt', () => {
+    const [, table] = only('AWS::DynamoDB::GlobalTable');
+    expect(table.Properties).toMatchObject({
+      TableName: 'idp-sync-state',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: expect.arrayContaining([
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ]),
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({
+      PointInTimeRecoveryEnabled: true,
+    });
+  });
+
+  it('and the secrets are kept when the stack is deleted (retainData defaults to true)', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
+      expect(secret).toMatchObject({ DeletionPolicy: 'Retain' });
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  it('has exactly the ingest routes, all integrated with the ingest function (payload 2.0)', () => {
+    const routeKeys = (Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[])
+      .map((r) => r.Properties.RouteKey as string)
+      .sort();
+    expect(routeKeys).toEqual(
+      [
+        'GET /health',
+        'GET /webhooks/okta',
+        'POST /webhooks/okta',
+        'ANY /scim/v2/{proxy+}',
+        'GET /scim/v2/Users',
+        'POST /scim/v2/Users',
+        'GET /scim/v2/Users/{id}',
+        'PUT /scim/v2/Users/{id}',
+        'PATCH /scim/v2/Users/{id}',
+        'DELETE /scim/v2/Users/{id}',
+        'POST /webhooks/hr',
+        'POST /webhooks/workos',
+        'POST /webhooks/bamboohr',
+      ].sort(),
+    );
+    expect(ROUTES.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)).sort()).toEqual(routeKeys);
+    const [ingestId] = functionNamed('idp-sync-ingest');
+    const [, integration] = only('AWS::ApiGatewayV2::Integration');
+    expect(integration.Properties).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: { 'Fn::GetAtt': [ingestId, 'Arn'] },
+    });
+  });
+
+  it('one $default stage with throttling and JSON access logs that carry no headers', () => {
+    const [, stage] = only('AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: config.api.throttleRateLimit,
+        ThrottlingBurstLimit: config.api.throttleBurstLimit,
+      },
+    });
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    expect(JSON.stringify(format)).not.toMatch(/header|querystring|authorization/i);
+    const groupId = stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0];
+    expect(template.toJSON().Resources[groupId].Properties.RetentionInDays).toBe(config.logRetentionDays);
+  });
+});
+
+describe('alarms and dashboard', () => {
+  it('four alarms, each notifying the encrypted, TLS-only alarm topic on ALARM and OK', () => {
+    const [topicId, topic] = only('AWS::SNS::Topic');
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+    expect(alarms).toHaveLength(4);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
+    }
+  });
+
+  it('watch the DLQ, the oldest command, worker errors and ingest 5xx', () => {
+    const [dlqId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands-dlq.fifo' });
+    const [queueId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands.fifo' });
+    const [workerId] = functionNamed('idp-sync-worker');
+    const [apiId] = only('AWS::ApiGatewayV2::Api');
+    const [, dlq] = only('AWS::CloudWatch::Alarm', { AlarmName: 'idp-sync-dlq-not-empty' });
+    expect(dlq.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    const [, age] = only('AWS::CloudWatch::Alarm', { AlarmName: 'idp-sync-oldest-command-age' });
+    expect(age.Properties).toMatchObject({
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Threshold: config.alarms.oldestMessageAgeSeconds,
+    });
+    const [, errorsAlarm] = only('AWS::CloudWatch::Alarm', { AlarmName: 'idp-sync-worker-errors' });
+    expect(errorsAlarm.Properties).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: workerId } }],
+    });
+    const [, fivexx] = only('AWS::CloudWatch::Alarm', { AlarmName: 'idp-sync-ingest-5xx' });
+    expect(fivexx.Properties).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: apiId } }],
+    });
+  });
+
+  it('the dashboard draws requests by source, commands queued, applied by action, DLQ depth and end-to-end delay', () => {
+    const [, dashboard] = only('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    for (const needle of [
+      'IngestRequests',
+      'CommandsQueued',
+      'CommandsApplied',
+      'ApproximateNumberOfMessagesVisible',
+      'EndToEndDelay',
+      'service=\\\\\\"idp-sync-worker\\\\\\"',
+    ]) {
+      expect(body, needle).toContain(needle);
+    }
+  });
+});
