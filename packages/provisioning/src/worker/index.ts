@@ -21,7 +21,7 @@ export {
   WORKER_SERVICE_NAME,
 } from './observability';
 export { RateLimiter, type RateLimiterOptions, type RateLimiterStats } from './rate-limiter';
-export { groupRecords, parseRecord, type WorkerRecord } from './records';
+export { groupRecords, parseRecord, sqsMessageToRecord, type WorkerRecord } from './records';
 export { createWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from './runtime';
 export { API_KEY_CACHE_SECONDS, resolveApiKey } from './secrets';
 export { createWorkerUsersClient, type WorkerUsersClient } from './users-client';

@@ -1,4 +1,5 @@
-import type { SQSRecord } from 'aws-lambda';
+import type { Message } from '@aws-sdk/client-sqs';
+import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { type ProvisioningCommand, ProvisioningCommandSchema } from '../command';
 
 /** One SQS record with what the worker needs to know about it. */
@@ -65,4 +66,46 @@ export function groupRecords(records: WorkerRecord[]): WorkerRecord[][] {
     else groups.set(record.groupId, [record]);
   }
   return [...groups.values()];
+}
+
+/**
+ * An SQS `ReceiveMessage` message as the Lambda event source would deliver it, so the same worker code runs behind
+ * a local poller. Receive with `MessageSystemAttributeNames: ['All']` and `MessageAttributeNames: ['All']` to get
+ * the receive count, first-receive time and message group.
+ *
+ * @example
+ * const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['All'] }));
+ * await worker.processBatch({ Records: (out.Messages ?? []).map((m) => sqsMessageToRecord(m, { queueArn, region })) });
+ */
+export function sqsMessageToRecord(message: Message, source: { queueArn: string; region: string }): SQSRecord {
+  const a = message.Attributes ?? {};
+  const messageAttributes: SQSMessageAttributes = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    messageAttributes[name] = {
+      dataType: value.DataType ?? 'String',
+      ...(value.StringValue === undefined ? {} : { stringValue: value.StringValue }),
+      ...(value.BinaryValue === undefined ? {} : { binaryValue: Buffer.from(value.BinaryValue).toString('base64') }),
+      stringListValues: value.StringListValues ?? [],
+      binaryListValues: (value.BinaryListValues ?? []).map((b) => Buffer.from(b).toString('base64')),
+    };
+  }
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
+      SentTimestamp: a.SentTimestamp ?? String(Date.now()),
+      SenderId: a.SenderId ?? 'local',
+      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      ...(a.SequenceNumber === undefined ? {} : { SequenceNumber: a.SequenceNumber }),
+      ...(a.MessageGroupId === undefined ? {} : { MessageGroupId: a.MessageGroupId }),
+      ...(a.MessageDeduplicationId === undefined ? {} : { MessageDeduplicationId: a.MessageDeduplicationId }),
+    },
+    messageAttributes,
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: source.queueArn,
+    awsRegion: source.region,
+  };
 }
