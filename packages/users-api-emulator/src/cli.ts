@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EmulatorConfigurationError } from './errors';
+import { EmulatorConfigurationError, EmulatorListenError } from './errors';
 import { exampleUsers } from './examples';
 import { startUsersApiEmulator, type UsersApiEmulator } from './server';
 import type {
@@ -184,6 +184,11 @@ async function main(): Promise<void> {
     if (error instanceof EmulatorConfigurationError) {
       process.stderr.write(`users-api-emulator: ${error.message}\n\n${USAGE}`);
       process.exitCode = 2;
+      return;
+    }
+    if (error instanceof EmulatorListenError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
       return;
     }
     throw error;

@@ -24,6 +24,16 @@ export class EmulatorConfigurationError extends UsersApiEmulatorError {
 }
 
 /**
+ * The emulator could not listen on the host and port it was given (port in use, host not local, no permission).
+ *
+ * @example
+ * try { await startUsersApiEmulator({ port: 4010 }); } catch (e) { if (e instanceof EmulatorListenError) console.error(e.message); }
+ */
+export class EmulatorListenError extends UsersApiEmulatorError {
+  override name = 'EmulatorListenError';
+}
+
+/**
  * A request outcome that is an HTTP error: carries the status, the detail for the problem document and extra headers.
  *
  * @example

@@ -17,6 +17,7 @@ export {
   BadRequestProblem,
   ConflictProblem,
   EmulatorConfigurationError,
+  EmulatorListenError,
   ForbiddenProblem,
   HttpProblem,
   MethodNotAllowedProblem,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ControlEndpoints } from './control';
-import { EmulatorConfigurationError } from './errors';
+import { EmulatorConfigurationError, EmulatorListenError } from './errors';
 import { problemDocument } from './problem';
 import { Router } from './router';
 import { describeIssues, OptionsSchema } from './schemas';
@@ -37,7 +37,8 @@ export interface UsersApiEmulator {
  * Starts the Users API v2 emulator on `host` (default 127.0.0.1; nothing else is bound) and `port` (default 0: a free
  * one). The returned handle has the URL and API key to give a client.
  *
- * @throws EmulatorConfigurationError when an option is invalid (the message names it), or the port cannot be bound.
+ * @throws EmulatorConfigurationError when an option is invalid (the message names it); EmulatorListenError when the
+ *   host and port cannot be bound.
  * @example
  * const emulator = await startUsersApiEmulator({ apiKeys: ['test-admin-key'], seed: [{ name: 'Ada', email: 'ada@example.com' }] });
  * const res = await fetch(`${emulator.url}/v2/users`, { headers: { authorization: `Bearer ${emulator.apiKey}` } });
@@ -113,7 +114,7 @@ export async function startUsersApiEmulator(options: UsersApiEmulatorOptions = {
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
-      reject(new EmulatorConfigurationError(`users-api-emulator cannot listen on ${host}:${port}: ${error.message}`));
+      reject(new EmulatorListenError(`users-api-emulator cannot listen on ${host}:${port}: ${error.message}`));
     };
     server.once('error', onError);
     server.listen({ host, port, exclusive: true }, () => {
