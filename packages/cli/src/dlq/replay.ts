@@ -136,6 +136,12 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
       sentNotDeleted.delete(entry.messageId);
       deletes++;
     }
+    // Sent but still in the DLQ: keep it hidden for the rest of the run rather than reading it again and again; it is
+    // released at the end, and a later replay sends it again (a duplicate the worker's idempotency absorbs).
+    for (const failed of out.Failed ?? []) {
+      const entry = byId.get(failed.Id ?? '');
+      if (entry) hold.add(entry.messageId, entry.receiptHandle);
+    }
   }
 
   async function sendRound(round: DlqEntry[]): Promise<DlqEntry[]> {

@@ -1,0 +1,217 @@
+import { GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drainQueue, makeCommand, putDlqMessages } from './dlq-messages';
+import { type CliHarness, cli, freshQueues, startHarness } from './harness';
+
+let h: CliHarness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+async function depth(queueUrl: string): Promise<number> {
+  const out = await h.client.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(out.Attributes?.ApproximateNumberOfMessages) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible)
+  );
+}
+
+const commandIdOf = (m: Message) => (JSON.parse(m.Body!) as { id: string }).id;
+
+/** Three people: alice has two failed commands (create then update), bob one 409, carol one 503. */
+async function seeded() {
+  const q = await freshQueues(h);
+  const aliceCreate = makeCommand({ email: 'alice@example.com', action: 'create' });
+  const aliceUpdate = makeCommand({ email: 'alice@example.com', action: 'update', name: 'Alice B' });
+  const bob = makeCommand({ email: 'bob@example.com', action: 'create' });
+  const carol = makeCommand({ email: 'carol@example.com', action: 'delete', source: 'scim' });
+  await putDlqMessages(h.client, q.dlqUrl, [
+    { command: aliceCreate, errorClass: 'ServerError', httpStatus: 503, permanent: false },
+    { command: aliceUpdate, errorClass: 'ServerError', httpStatus: 502, permanent: false },
+    { command: bob, errorClass: 'ConflictError', httpStatus: 409 },
+    { command: carol, errorClass: 'ServerError', httpStatus: 500, permanent: false },
+  ]);
+  return { q, aliceCreate, aliceUpdate, bob, carol };
+}
+
+describe('idp-sync dlq replay', () => {
+  it('--dry-run prints what would move and changes nothing', async () => {
+    const { q, aliceCreate, carol, bob } = await seeded();
+    const run = await cli(h, ['dlq', 'replay', '--dry-run', '--status', '5xx', '--json', ...q.flags]);
+    expect(run.code, run.stderr()).toBe(0);
+    const ids = (JSON.parse(run.stdout()) as Array<{ commandId: string }>).map((r) => r.commandId);
+    expect(ids.sort()).toEqual([aliceCreate.id, carol.id].sort());
+    expect(ids).not.toContain(bob.id);
+    expect(run.stderr()).toMatch(/Dry run, nothing was changed: 2 message\(s\) would move/);
+    expect(run.stderr()).toMatch(/1 more message\(s\) wait behind/);
+    expect(await depth(q.dlqUrl)).toBe(4);
+    expect(await depth(q.queueUrl)).toBe(0);
+    // Released at once: everything readable again right away.
+    expect((await drainQueue(h.client, q.dlqUrl)).length).toBe(4);
+  });
+
+  it('moves exactly the selected messages, keeping group id and body, with a fresh dedup id and replay attributes', async () => {
+    const { q, aliceCreate, aliceUpdate, bob, carol } = await seeded();
+    const run = await cli(h, ['dlq', 'replay', '--status', '5xx', '--yes', ...q.flags]);
+    expect(run.code, run.stderr()).toBe(0);
+    expect(run.stderr()).toMatch(/Replay finished: 3 moved, 1 skipped, 0 failed/);
+
+    const moved = await drainQueue(h.client, q.queueUrl);
+    expect(moved.map(commandIdOf).sort()).toEqual([aliceCreate.id, aliceUpdate.id, carol.id].sort());
+    // alice's commands keep their order.
+    const aliceOrder = moved.filter((m) => m.Attributes?.MessageGroupId === 'alice@example.com').map(commandIdOf);
+    expect(aliceOrder).toEqual([aliceCreate.id, aliceUpdate.id]);
+    for (const m of moved) {
+      const command = JSON.parse(m.Body!) as { email: string };
+      expect(m.Attributes?.MessageGroupId).toBe(command.email);
+      expect(m.Attributes?.MessageDeduplicationId).toMatch(/^[0-9a-f]{64}$/);
+      expect(m.MessageAttributes?.replayCount).toEqual({ DataType: 'Number', StringValue: '1' });
+      expect(m.MessageAttributes?.replayedFrom?.StringValue).toMatch(/.+/);
+      expect(m.MessageAttributes?.errorClass).toBeUndefined();
+    }
+    const aliceBody = moved.find((m) => commandIdOf(m) === aliceCreate.id)!.Body;
+    expect(aliceBody).toBe(JSON.stringify(aliceCreate));
+
+    // bob stays, and is readable at once (released, not hidden).
+    const left = await drainQueue(h.client, q.dlqUrl);
+    expect(left.map(commandIdOf)).toEqual([bob.id]);
+  });
+
+  it('a fresh dedup id each time: replaying the same command twice within 5 minutes is not dropped by SQS', async () => {
+    const q = await freshQueues(h);
+    const command = makeCommand({ email: 'dave@example.com' });
+    await putDlqMessages(h.client, q.dlqUrl, [{ command }]);
+    expect((await cli(h, ['dlq', 'replay', '--yes', '--no-move-task', ...q.flags])).code).toBe(0);
+    await putDlqMessages(h.client, q.dlqUrl, [{ command }]);
+    expect((await cli(h, ['dlq', 'replay', '--yes', '--no-move-task', ...q.flags])).code).toBe(0);
+    const moved = await drainQueue(h.client, q.queueUrl);
+    expect(moved.map(commandIdOf)).toEqual([command.id, command.id]);
+    expect(moved[0]!.Attributes?.MessageDeduplicationId).not.toBe(moved[1]!.Attributes?.MessageDeduplicationId);
+  });
+
+  it('never lets a person overtake: when their first message stays, the later ones stay too', async () => {
+    const { q, aliceCreate, aliceUpdate } = await seeded();
+    // Only alice's update is selected, but it sits behind her create, which stays.
+    const run = await cli(h, ['dlq', 'replay', '--id', aliceUpdate.id, '--yes', ...q.flags]);
+    expect(run.code, run.stderr()).toBe(0);
+    expect(run.stderr()).toMatch(/0 moved/);
+    expect(await depth(q.queueUrl)).toBe(0);
+    const left = await drainQueue(h.client, q.dlqUrl);
+    expect(left.map(commandIdOf)).toContain(aliceCreate.id);
+    expect(left.map(commandIdOf)).toContain(aliceUpdate.id);
+  });
+
+  it('--max moves at most n messages and leaves the rest readable', async () => {
+    const q = await freshQueues(h);
+    const commands = Array.from({ length: 12 }, (_, i) => makeCommand({ email: `p${i}@example.com` }));
+    await putDlqMessages(
+      h.client,
+      q.dlqUrl,
+      commands.map((command) => ({ command })),
+    );
+    const run = await cli(h, ['dlq', 'replay', '--max', '5', '--yes', ...q.flags]);
+    expect(run.code, run.stderr()).toBe(0);
+    expect(run.stderr()).toMatch(/Stopped at --max 5/);
+    expect((await drainQueue(h.client, q.queueUrl)).length).toBe(5);
+    expect((await drainQueue(h.client, q.dlqUrl)).length).toBe(7);
+  });
+
+  it('replaying everything tries StartMessageMoveTask and falls back to receive → send → delete on fauxqs', async () => {
+    const { q } = await seeded();
+    const run = await cli(h, ['dlq', 'replay', '--yes', ...q.flags]);
+    expect(run.code, run.stderr()).toBe(0);
+    expect(run.stderr()).toMatch(/does not support StartMessageMoveTask .*InvalidAction.*falling back/s);
+    expect(run.stderr()).toMatch(/Replay finished: 4 moved, 0 skipped, 0 failed/);
+    expect(await depth(q.dlqUrl)).toBe(0);
+    expect((await drainQueue(h.client, q.queueUrl)).length).toBe(4);
+  });
+
+  it('--rate limits the pace and still moves everything', async () => {
+    const q = await freshQueues(h);
+    await putDlqMessages(
+      h.client,
+      q.dlqUrl,
+      Array.from({ length: 6 }, (_, i) => ({ command: makeCommand({ email: `r${i}@example.com` }) })),
+    );
+    const run = await cli(h, ['dlq', 'replay', '--rate', '50/s', '--yes', '--no-move-task', ...q.flags]);
+    expect(run.code, run.stderr()).toBe(0);
+    expect((await drainQueue(h.client, q.queueUrl)).length).toBe(6);
+  });
+
+  it('an interrupted replay loses nothing: what was not moved is still in the DLQ, readable', async () => {
+    const q = await freshQueues(h);
+    const commands = Array.from({ length: 40 }, (_, i) => makeCommand({ email: `i${i % 8}@example.com` }));
+    await putDlqMessages(
+      h.client,
+      q.dlqUrl,
+      commands.map((command) => ({ command })),
+    );
+    const controller = new AbortController();
+    // Stop after the first second's worth at 10/s.
+    setTimeout(() => controller.abort(), 1000);
+    const run = await cli(h, ['dlq', 'replay', '--rate', '10', '--yes', '--no-move-task', ...q.flags], {
+      signal: controller.signal,
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr()).toMatch(/interrupted after \d+ message\(s\) moved/);
+    expect(run.stderr()).toMatch(/what to do: run the same command again/);
+    const moved = await drainQueue(h.client, q.queueUrl);
+    const left = await drainQueue(h.client, q.dlqUrl);
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved.length).toBeLessThan(40);
+    expect(moved.length + left.length).toBe(40);
+    expect(new Set([...moved, ...left].map(commandIdOf)).size).toBe(40);
+  });
+
+  describe('confirmation', () => {
+    it('without --yes and without a terminal it is bad usage (exit 2) and says to pass --yes', async () => {
+      const { q } = await seeded();
+      const run = await cli(h, ['dlq', 'replay', ...q.flags]);
+      expect(run.code).toBe(2);
+      expect(run.stderr()).toMatch(/pass --yes to confirm/);
+      expect(await depth(q.dlqUrl)).toBe(4);
+    });
+
+    it('on a terminal it shows the count and replays on "y"', async () => {
+      const { q } = await seeded();
+      const run = await cli(h, ['dlq', 'replay', '--status', '409', ...q.flags], { stdinIsTTY: true, answer: 'y' });
+      expect(run.code, run.stderr()).toBe(0);
+      expect(run.stderr()).toMatch(/Replay 1 message\(s\) .*\[y\/N\]/);
+      expect(await depth(q.queueUrl)).toBe(1);
+    });
+
+    it('a "no" replays nothing', async () => {
+      const { q } = await seeded();
+      const run = await cli(h, ['dlq', 'replay', ...q.flags], { stdinIsTTY: true, answer: 'n' });
+      expect(run.code).toBe(1);
+      expect(run.stderr()).toMatch(/Replay all 4 message\(s\)/);
+      expect(run.stderr()).toMatch(/nothing was replayed/);
+      expect(await depth(q.dlqUrl)).toBe(4);
+      expect(await depth(q.queueUrl)).toBe(0);
+    });
+  });
+
+  describe('bad usage exits 2', () => {
+    it.each([[['--max', '0']], [['--max', 'ten']], [['--rate', 'fast']], [['--bogus']]])('%j', async (flags) => {
+      const { q } = await seeded();
+      const run = await cli(h, ['dlq', 'replay', ...flags, '--yes', ...q.flags]);
+      expect(run.code).toBe(2);
+      expect(run.stderr()).toMatch(/--help/);
+      expect(await depth(q.dlqUrl)).toBe(4);
+    });
+
+    it('--dlq-url without --queue-url', async () => {
+      const { q } = await seeded();
+      const run = await cli(h, ['dlq', 'replay', '--yes', '--dlq-url', q.dlqUrl]);
+      expect(run.code).toBe(2);
+      expect(run.stderr()).toMatch(/pass --queue-url too/);
+    });
+  });
+});

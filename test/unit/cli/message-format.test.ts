@@ -1,0 +1,129 @@
+import type { Message } from '@aws-sdk/client-sqs';
+import {
+  REDRIVE_REASON,
+  redactEmail,
+  redactText,
+  renderDetail,
+  renderTable,
+  toDetail,
+  toDlqEntry,
+  toRow,
+} from '@idp-sync/cli';
+import { describe, expect, it } from 'vitest';
+
+const command = {
+  v: 1,
+  id: 'okta:9a1c',
+  source: 'okta',
+  sourceEventType: 'user.lifecycle.create',
+  occurredAt: '2026-11-26T10:00:00.000Z',
+  receivedAt: '2026-11-26T10:00:01.000Z',
+  action: 'create',
+  email: 'alice@example.com',
+};
+
+const s = (v: string) => ({ DataType: 'String', StringValue: v });
+const n = (v: number) => ({ DataType: 'Number', StringValue: String(v) });
+
+function workerMessage(overrides: Partial<Message> = {}): Message {
+  return {
+    MessageId: 'dlq-1',
+    ReceiptHandle: 'rh-1',
+    Body: JSON.stringify(command),
+    Attributes: { MessageGroupId: 'alice@example.com', SentTimestamp: String(Date.parse('2026-11-26T10:00:06Z')) },
+    MessageAttributes: {
+      errorClass: s('ConflictError'),
+      httpStatus: n(409),
+      errorMessage: s('a user with this email already exists'),
+      receiveCount: n(2),
+      firstSeenAt: s('2026-11-26T10:00:02.000Z'),
+      failedAt: s('2026-11-26T10:00:05.000Z'),
+      commandId: s('okta:9a1c'),
+      originalMessageId: s('orig-1'),
+      permanent: s('true'),
+    },
+    ...overrides,
+  };
+}
+
+describe('toDlqEntry', () => {
+  it('decodes a message the worker dead-lettered', () => {
+    const e = toDlqEntry(workerMessage());
+    expect(e).toMatchObject({
+      messageId: 'dlq-1',
+      groupId: 'alice@example.com',
+      commandId: 'okta:9a1c',
+      source: 'okta',
+      action: 'create',
+      email: 'alice@example.com',
+      reason: 'ConflictError: a user with this email already exists',
+      httpStatus: 409,
+      receiveCount: 2,
+      failedAt: '2026-11-26T10:00:05.000Z',
+      failedAtRecorded: true,
+      permanent: true,
+      originalMessageId: 'orig-1',
+      replayCount: 0,
+      fromWorker: true,
+    });
+    expect(e.command?.id).toBe('okta:9a1c');
+  });
+
+  it('a message moved by SQS redrive has no reason recorded; failedAt falls back to SentTimestamp', () => {
+    const e = toDlqEntry(workerMessage({ MessageAttributes: undefined }));
+    expect(e.reason).toBe(REDRIVE_REASON);
+    expect(e.fromWorker).toBe(false);
+    expect(e.failedAt).toBe('2026-11-26T10:00:06.000Z');
+    expect(e.failedAtRecorded).toBe(false);
+    expect(e.commandId).toBe('okta:9a1c');
+  });
+
+  it('never throws on a body that is not a command, and keeps what it can read', () => {
+    const notJson = toDlqEntry(workerMessage({ Body: '<xml/>' }));
+    expect(notJson.command).toBeUndefined();
+    expect(notJson.invalidBody).toBe('the body is not JSON');
+    expect(notJson.email).toBe('alice@example.com');
+    const partial = toDlqEntry(
+      workerMessage({ Body: '{"id":"hr:x","action":"delete","email":" Bob@Example.com"}', MessageAttributes: {} }),
+    );
+    expect(partial).toMatchObject({ commandId: 'hr:x', action: 'delete', email: 'bob@example.com' });
+    expect(partial.invalidBody).toMatch(/not a valid command/);
+  });
+});
+
+describe('redaction', () => {
+  it('keeps the first character and the domain', () => {
+    expect(redactEmail('alice@example.com')).toBe('a***@example.com');
+    expect(redactEmail('sha256:0123456789abcdef0123456789')).toBe('sha256:0123456789ab…');
+    expect(redactText('user Bob.Smith@corp.example.com and x@y.io failed')).toBe(
+      'user B***@corp.example.com and x***@y.io failed',
+    );
+  });
+
+  it('list rows and show details hide emails unless asked, including inside reasons and bodies', () => {
+    const e = toDlqEntry(
+      workerMessage({
+        MessageAttributes: { ...workerMessage().MessageAttributes, errorMessage: s('alice@example.com is taken') },
+      }),
+    );
+    expect(toRow(e, { showEmails: false })).toMatchObject({
+      person: 'a***@example.com',
+      reason: 'ConflictError: a***@example.com is taken',
+    });
+    expect(toRow(e, { showEmails: true }).person).toBe('alice@example.com');
+    const hidden = renderDetail(toDetail(e, { showEmails: false }));
+    expect(hidden).not.toContain('alice@');
+    expect(renderDetail(toDetail(e, { showEmails: true }))).toContain('"email": "alice@example.com"');
+  });
+
+  it('the table cuts long reasons and marks an unrecorded failedAt', () => {
+    const long = toDlqEntry(
+      workerMessage({ MessageAttributes: { errorClass: s('ServerError'), errorMessage: s('x'.repeat(200)) } }),
+    );
+    const redrive = toDlqEntry(workerMessage({ MessageAttributes: undefined }));
+    const table = renderTable([toRow(long, { showEmails: false }), toRow(redrive, { showEmails: false })]);
+    expect(table).toMatch(/ServerError: x+…/);
+    expect(table).toContain('~2026-11-26T10:00:06.000Z');
+    expect(table.split('\n')[0]).toMatch(/^COMMAND ID/);
+  });
+});

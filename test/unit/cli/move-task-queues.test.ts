@@ -1,0 +1,198 @@
+import type { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CancelMessageMoveTaskCommand,
+  ListMessageMoveTasksCommand,
+  type SQSClient,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
+import {
+  loadConfig,
+  MoveTaskRunningError,
+  QueueResolutionError,
+  resolveQueues,
+  runMoveTask,
+  UsageError,
+} from '@idp-sync/cli';
+import { describe, expect, it } from 'vitest';
+
+function named(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+function fakeSqs(handler: (command: unknown) => unknown): SQSClient {
+  return { send: async (command: unknown) => handler(command) } as unknown as SQSClient;
+}
+
+const arns = { dlqArn: 'arn:aws:sqs:eu-west-1:1:dlq.fifo', queueArn: 'arn:aws:sqs:eu-west-1:1:work.fifo' };
+
+describe('runMoveTask', () => {
+  it('starts the task with the rate and follows it to COMPLETED', async () => {
+    const calls: unknown[] = [];
+    let polls = 0;
+    const client = fakeSqs((command) => {
+      calls.push(command);
+      if (command instanceof StartMessageMoveTaskCommand) return { TaskHandle: 'task-1' };
+      if (command instanceof ListMessageMoveTasksCommand) {
+        polls++;
+        return {
+          Results: [
+            polls < 3
+              ? {
+                  Status: 'RUNNING',
+                  ApproximateNumberOfMessagesMoved: polls * 10,
+                  ApproximateNumberOfMessagesToMove: 30,
+                }
+              : { Status: 'COMPLETED', ApproximateNumberOfMessagesMoved: 30, ApproximateNumberOfMessagesToMove: 30 },
+          ],
+        };
+      }
+      throw new Error('unexpected');
+    });
+    const seen: number[] = [];
+    const outcome = await runMoveTask(client, {
+      ...arns,
+      ratePerSecond: 100,
+      pollIntervalMs: 1,
+      onProgress: (p) => seen.push(p.moved),
+    });
+    expect(outcome).toEqual({
+      kind: 'finished',
+      status: 'COMPLETED',
+      moved: 30,
+      toMove: 30,
+      failureReason: undefined,
+      cancelled: false,
+    });
+    expect((calls[0] as StartMessageMoveTaskCommand).input).toEqual({
+      SourceArn: arns.dlqArn,
+      DestinationArn: arns.queueArn,
+      MaxNumberOfMessagesPerSecond: 100,
+    });
+    expect(seen).toEqual([10, 20, 30]);
+  });
+
+  it('cancels the task when interrupted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let cancelled = false;
+    const client = fakeSqs((command) => {
+      if (command instanceof StartMessageMoveTaskCommand) return { TaskHandle: 'task-1' };
+      if (command instanceof CancelMessageMoveTaskCommand) {
+        cancelled = true;
+        return { ApproximateNumberOfMessagesMoved: 5 };
+      }
+      return { Results: [{ Status: cancelled ? 'CANCELLED' : 'RUNNING', ApproximateNumberOfMessagesMoved: 5 }] };
+    });
+    const outcome = await runMoveTask(client, { ...arns, pollIntervalMs: 1, signal: controller.signal });
+    expect(outcome).toMatchObject({ kind: 'finished', status: 'CANCELLED', cancelled: true, moved: 5 });
+  });
+
+  it('reports an endpoint without the action as unsupported (the caller falls back)', async () => {
+    const client = fakeSqs(() => {
+      throw named('InvalidAction', 'Unknown action: StartMessageMoveTask');
+    });
+    expect(await runMoveTask(client, arns)).toMatchObject({ kind: 'unsupported' });
+  });
+
+  it('UnsupportedOperation while a task runs is an error, never a second, parallel replay', async () => {
+    const client = fakeSqs((command) => {
+      if (command instanceof StartMessageMoveTaskCommand) throw named('UnsupportedOperation', 'task exists');
+      return {
+        Results: [{ Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 1, ApproximateNumberOfMessagesToMove: 9 }],
+      };
+    });
+    await expect(runMoveTask(client, arns)).rejects.toBeInstanceOf(MoveTaskRunningError);
+  });
+
+  it('UnsupportedOperation with no task running falls back', async () => {
+    const client = fakeSqs((command) => {
+      if (command instanceof StartMessageMoveTaskCommand) throw named('UnsupportedOperation', 'not here');
+      return { Results: [] };
+    });
+    expect(await runMoveTask(client, arns)).toMatchObject({ kind: 'unsupported' });
+  });
+
+  it('other errors propagate', async () => {
+    const client = fakeSqs(() => {
+      throw named('AccessDenied', 'no');
+    });
+    await expect(runMoveTask(client, arns)).rejects.toThrow('no');
+  });
+});
+
+describe('resolveQueues', () => {
+  const config = loadConfig({});
+  const stackWith = (outputs: Array<{ OutputKey: string; OutputValue: string }>) => () => ({
+    send: async (command: DescribeStacksCommand) => {
+      expect(command.input.StackName).toBe('idp-sync');
+      return { Stacks: [{ Outputs: outputs }] };
+    },
+  });
+
+  it('--stack reads the QueueUrl and DlqUrl outputs', async () => {
+    const resolved = await resolveQueues({ stack: 'idp-sync', region: 'eu-west-1' }, config, {
+      needQueue: true,
+      cloudFormation: stackWith([
+        { OutputKey: 'QueueUrl', OutputValue: 'https://sqs.eu-west-1.amazonaws.com/1/work.fifo' },
+        { OutputKey: 'DlqUrl', OutputValue: 'https://sqs.eu-west-1.amazonaws.com/1/dlq.fifo' },
+      ]),
+    });
+    expect(resolved.queueUrl).toBe('https://sqs.eu-west-1.amazonaws.com/1/work.fifo');
+    expect(resolved.dlqUrl).toBe('https://sqs.eu-west-1.amazonaws.com/1/dlq.fifo');
+    expect(resolved.where).toBe('stack idp-sync (eu-west-1)');
+  });
+
+  it('--stack accepts CDK-suffixed output keys when they are unambiguous', async () => {
+    const resolved = await resolveQueues({ stack: 'idp-sync', region: 'eu-west-1' }, config, {
+      needQueue: true,
+      cloudFormation: stackWith([
+        { OutputKey: 'PipelineQueueUrlA1B2C3D4', OutputValue: 'https://q/work' },
+        { OutputKey: 'PipelineDlqUrlE5F6A7B8', OutputValue: 'https://q/dlq' },
+      ]),
+    });
+    expect([resolved.queueUrl, resolved.dlqUrl]).toEqual(['https://q/work', 'https://q/dlq']);
+  });
+
+  it('a stack without the outputs says what to do', async () => {
+    await expect(
+      resolveQueues({ stack: 'idp-sync' }, config, { needQueue: false, cloudFormation: stackWith([]) }),
+    ).rejects.toThrow(QueueResolutionError);
+  });
+
+  it('a missing stack names the region to check', async () => {
+    const missing = () => ({
+      send: async () => {
+        throw named('ValidationError', 'Stack with id idp-sync does not exist');
+      },
+    });
+    await expect(
+      resolveQueues({ stack: 'idp-sync', region: 'eu-west-1' }, config, { needQueue: false, cloudFormation: missing }),
+    ).rejects.toThrow(/not found in eu-west-1/);
+  });
+
+  it.each([
+    [{ stack: 's', dlqUrl: 'https://q/dlq' }, /both name the queues/],
+    [{ queueUrl: 'https://q/work' }, /without --dlq-url/],
+    [{ dlqUrl: 'not a url' }, /is not a URL/],
+  ])('%j is bad usage', async (flags, message) => {
+    const attempt = resolveQueues(flags, config, { needQueue: false });
+    await expect(attempt).rejects.toBeInstanceOf(UsageError);
+    await expect(resolveQueues(flags, config, { needQueue: false })).rejects.toThrow(message);
+  });
+
+  it('a bare AWS queue URL is enough: the region comes from it', async () => {
+    const resolved = await resolveQueues({ dlqUrl: 'https://sqs.ap-southeast-2.amazonaws.com/1/dlq.fifo' }, config, {
+      needQueue: false,
+    });
+    expect(await resolved.client.config.region()).toBe('ap-southeast-2');
+  });
+});
+
+describe('loadConfig', () => {
+  it('names the variable to fix', () => {
+    expect(() => loadConfig({ IDP_SYNC_RECEIVE_WAIT_SECONDS: '99' })).toThrow(/IDP_SYNC_RECEIVE_WAIT_SECONDS/);
+    expect(() => loadConfig({ SQS_ENDPOINT: 'nope' })).toThrow(/SQS_ENDPOINT/);
+  });
+});

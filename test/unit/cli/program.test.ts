@@ -1,0 +1,124 @@
+import { PassThrough, Writable } from 'node:stream';
+import { CliError, describeError, ReplayAbortedError, runCli, UsageError } from '@idp-sync/cli';
+import { describe, expect, it } from 'vitest';
+
+function io() {
+  let out = '';
+  let err = '';
+  const sink = (append: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, cb) {
+        append(chunk.toString());
+        cb();
+      },
+    });
+  return {
+    io: {
+      stdout: sink((s) => {
+        out += s;
+      }),
+      stderr: sink((s) => {
+        err += s;
+      }),
+      stdin: new PassThrough(),
+      env: {},
+    },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('runCli exit codes (no network needed)', () => {
+  it.each([
+    [['--help']],
+    [['dlq', '--help']],
+    [['dlq', 'list', '--help']],
+    [['dlq', 'show', '--help']],
+    [['dlq', 'replay', '--help']],
+  ])('%j prints help and exits 0', async (argv) => {
+    const c = io();
+    expect(await runCli(argv, c.io)).toBe(0);
+    expect(c.out()).toMatch(/Usage: idp-sync/);
+  });
+
+  it('replay --help documents the safety rules and the flags', async () => {
+    const c = io();
+    await runCli(['dlq', 'replay', '--help'], c.io);
+    for (const flag of [
+      '--dry-run',
+      '--max',
+      '--rate',
+      '--yes',
+      '--action',
+      '--source',
+      '--reason',
+      '--status',
+      '--email',
+      '--since',
+      '--until',
+      '--id',
+      '--stack',
+      '--queue-url',
+      '--dlq-url',
+    ]) {
+      expect(c.out()).toContain(flag);
+    }
+    expect(c.out()).toMatch(/never a loss/);
+  });
+
+  it.each([[['nope']], [['dlq']], [['dlq', 'show']], [['dlq', 'list', '--status']], [['dlq', 'list', 'extra-arg']]])(
+    '%j is bad usage: exit 2 with a hint',
+    async (argv) => {
+      const c = io();
+      expect(await runCli(argv, c.io)).toBe(2);
+      expect(c.err().length).toBeGreaterThan(0);
+    },
+  );
+
+  it('an invalid environment variable is bad usage naming it', async () => {
+    const c = io();
+    c.io.env = { SQS_ENDPOINT: 'not a url' };
+    expect(await runCli(['dlq', 'list'], c.io)).toBe(2);
+    expect(c.err()).toMatch(/SQS_ENDPOINT/);
+    expect(c.err()).toMatch(/what to do: /);
+  });
+});
+
+describe('describeError', () => {
+  it("keeps a CLI error's own hint and code", () => {
+    expect(describeError(new UsageError('bad', 'do this'))).toEqual({ message: 'bad', hint: 'do this', exitCode: 2 });
+    expect(describeError(new CliError('broken', 'fix it')).exitCode).toBe(1);
+  });
+
+  it('explains an unreachable local stack', () => {
+    const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' });
+    const report = describeError(error, { where: 'the local stack at http://127.0.0.1:4566', local: true });
+    expect(report.message).toBe('cannot reach the local stack at http://127.0.0.1:4566 (ECONNREFUSED)');
+    expect(report.hint).toMatch(/npm start/);
+  });
+
+  it.each([
+    ['CredentialsProviderError', 'Could not load credentials from any providers', /aws sso login/],
+    ['AccessDenied', 'not authorized to perform sqs:ReceiveMessage', /sqs:ReceiveMessage/],
+    ['QueueDoesNotExist', 'The specified queue does not exist.', /check --dlq-url/],
+    ['Error', 'Region is missing', /--region/],
+    ['ExpiredTokenException', 'The security token included in the request is expired', /refresh/],
+  ])('%s → a hint', (name, message, hint) => {
+    const error = Object.assign(new Error(message), { name });
+    const report = describeError(error, { where: 'stack x' });
+    expect(report.hint).toMatch(hint);
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('a replay stopped by an error reports the counts and that re-running continues', () => {
+    const error = new ReplayAbortedError(
+      Object.assign(new Error('x'), { name: 'QueueDoesNotExist' }),
+      { moved: 3, skipped: 1, failed: 0 },
+      2,
+    );
+    const report = describeError(error, { where: 'stack x' });
+    expect(report.message).toMatch(/3 moved, 1 skipped, 0 failed/);
+    expect(report.hint).toMatch(/run the same command again/);
+    expect(report.hint).toMatch(/2 message\(s\) were sent but are still in the DLQ/);
+  });
+});
