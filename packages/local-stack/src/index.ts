@@ -5,6 +5,13 @@ export {
   startLocalDynamoDb,
 } from './dynamodb';
 export {
+  type HttpApiHandler,
+  type HttpIngestServer,
+  type HttpIngestServerOptions,
+  startHttpIngestServer,
+  toApiGatewayEvent,
+} from './http-ingest-server';
+export {
   type CreatePipelineQueuesOptions,
   createPipelineQueues,
   type LocalSqs,

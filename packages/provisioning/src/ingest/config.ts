@@ -56,6 +56,14 @@ const optionalString = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
+/**
+ * An http(s) URL, checked by shape only: fauxqs queue URLs (`http://sqs.us-east-1.127.0.0.1:4566/…`) are not valid
+ * WHATWG URLs (a numeric last label), yet they are what the SQS client needs.
+ */
+function httpUrl(message: string) {
+  return z.string().regex(/^https?:\/\/[^\s/?#]+(\/\S*)?$/, { message });
+}
+
 const list = optionalString.transform((value) =>
   value
     ?.split(',')
@@ -80,8 +88,8 @@ function seconds(defaultSeconds: number, max: number) {
 }
 
 const EnvSchema = z.object({
-  QUEUE_URL: z.url({ message: 'must be the URL of the SQS FIFO command queue' }),
-  SQS_ENDPOINT: optionalString.pipe(z.url({ message: 'must be a URL such as http://127.0.0.1:4566' }).optional()),
+  QUEUE_URL: httpUrl('must be the URL of the SQS FIFO command queue'),
+  SQS_ENDPOINT: optionalString.pipe(httpUrl('must be a URL such as http://127.0.0.1:4566').optional()),
   AWS_REGION: optionalString.transform((value) => value ?? 'us-east-1'),
   OKTA_AUTH_HEADER: optionalString
     .pipe(
