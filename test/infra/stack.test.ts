@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { loadIngestConfig, loadWorkerConfig } from '@idp-sync/provisioning';
 import { Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { buildApp } from '../../infra/build-app';
 import type { InfraConfig } from '../../infra/config';
 import { ROUTES } from '../../infra/constructs/http-api';
 import type { IdpSyncStack } from '../../infra/stack';
+import { resolvedEnvironment } from './resolve-env';
 
 // One synthesis (with real local esbuild bundling of both handlers) shared by every test in this file.
 let outdir: string;
@@ -252,6 +254,21 @@ describe('functions', () => {
       WORKER_CONCURRENCY: '5',
     });
     for (const key of Object.keys(vars)) expect(key).not.toMatch(/^(OKTA|SCIM|HR|WORKOS|BAMBOOHR)_/);
+  });
+
+  it('sets an environment that the handlers’ own configuration loaders accept', () => {
+    const ingest = loadIngestConfig(resolvedEnvironment(template.toJSON(), 'idp-sync-ingest'));
+    expect(Object.keys(ingest.secrets).sort()).toEqual(['bamboohr', 'hr', 'okta', 'scim', 'workos']);
+    expect(Object.values(ingest.secrets).every((s) => s?.kind === 'arn')).toBe(true);
+    expect(ingest.okta.authHeader).toBe('authorization');
+    const worker = loadWorkerConfig(resolvedEnvironment(template.toJSON(), 'idp-sync-worker'));
+    expect(worker).toMatchObject({
+      maxReceiveCount: config.worker.maxReceiveCount,
+      stateTableName: 'idp-sync-state',
+      arizeBaseUrl: 'https://api.arize.com',
+    });
+    expect(worker.dlqUrl).toMatch(/idp-sync-commands-dlq\.fifo$/);
+    expect(worker.arizeApiKeySecretArn).toMatch(/:secret:idp-sync\/users-api-key-/);
   });
 
   it('bundles as minified ESM with a source map, the createRequire banner and the AWS SDK inside', () => {

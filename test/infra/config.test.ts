@@ -1,0 +1,251 @@
+import {
+  INVITE_MODES as DOMAIN_INVITE_MODES,
+  HEALTH_PATH,
+  INGEST_METRIC,
+  loadIngestConfig,
+  loadWorkerConfig,
+  PREDEFINED_ROLES,
+  SECRET_ENV,
+  STATE_TABLE_KEY,
+  STATE_TABLE_TTL_ATTRIBUTE,
+  WEBHOOK_PATHS,
+  WORKER_METRICS,
+} from '@idp-sync/provisioning';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app';
+import { INVITE_MODES, InfraConfigError, loadInfraConfig, ROLES } from '../../infra/config';
+import { PIPELINE_METRICS } from '../../infra/constructs/dashboard';
+import { perInstanceRps } from '../../infra/constructs/functions';
+import { ROUTES } from '../../infra/constructs/http-api';
+import { SOURCE_SECRETS } from '../../infra/constructs/secrets';
+import { STATE_TABLE_SCHEMA } from '../../infra/constructs/state-table';
+import { resolvedEnvironment } from './resolve-env';
+
+function problemsOf(context: Record<string, unknown>): readonly string[] {
+  try {
+    loadInfraConfig(context);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InfraConfigError);
+    return (error as InfraConfigError).problems;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('loadInfraConfig', () => {
+  it('has a working default for everything', () => {
+    const config = loadInfraConfig({});
+    expect(config).toMatchObject({
+      stackName: 'idp-sync',
+      resourcePrefix: 'idp-sync',
+      sources: ['okta', 'scim', 'hr', 'workos', 'bamboohr'],
+      retainData: true,
+      defaultRole: 'MEMBER',
+      defaultInviteMode: 'EMAIL_LINK',
+      okta: { authHeader: 'Authorization', suspendAction: 'ignore', membershipEvents: 'off' },
+      worker: { maxConcurrency: 2, maxReceiveCount: 5, timeoutSeconds: 60 },
+    });
+    expect(config.alarmEmail).toBeUndefined();
+  });
+
+  it('layers `-c idp-sync.<path>=<string>` values over the `idp-sync` object, coercing types', () => {
+    const config = loadInfraConfig({
+      'idp-sync': { worker: { maxConcurrency: 3, timeoutSeconds: 30 }, okta: { suspendAction: 'delete' } },
+      'idp-sync.worker.maxConcurrency': '8',
+      'idp-sync.retainData': 'false',
+      'idp-sync.sources': 'okta, hr',
+      'idp-sync.okta.membershipEvents': 'group',
+      'idp-sync.okta.groupIds': '00g1,00g2',
+      'idp-sync.alarmEmail': 'oncall@example.com',
+      // Unrelated context is left alone.
+      '@aws-cdk/core:newStyleStackSynthesis': true,
+    });
+    expect(config.worker).toMatchObject({ maxConcurrency: 8, timeoutSeconds: 30 });
+    expect(config.retainData).toBe(false);
+    expect(config.sources).toEqual(['okta', 'hr']);
+    expect(config.okta).toMatchObject({
+      suspendAction: 'delete',
+      membershipEvents: 'group',
+      groupIds: ['00g1', '00g2'],
+    });
+    expect(config.alarmEmail).toBe('oncall@example.com');
+  });
+
+  it("accepts the object as a JSON string (`-c idp-sync='{...}'`)", () => {
+    expect(loadInfraConfig({ 'idp-sync': '{"defaultRole":"ANNOTATOR"}' }).defaultRole).toBe('ANNOTATOR');
+    expect(problemsOf({ 'idp-sync': '{not json' })).toEqual(['idp-sync: must be a JSON object']);
+  });
+
+  it('names every wrong setting at once', () => {
+    const problems = problemsOf({
+      'idp-sync': { wokrer: {} },
+      'idp-sync.worker.maxConcurrency': '1',
+      'idp-sync.logRetentionDays': '31',
+      'idp-sync.alarmEmail': 'not-an-email',
+      'idp-sync.usersApi.baseUrl': 'http://api.arize.com',
+      'idp-sync.sources': 'okta,ldap',
+    });
+    const text = problems.join('\n');
+    expect(text).toContain('idp-sync.worker.maxConcurrency');
+    expect(text).toContain('idp-sync.logRetentionDays: must be one of');
+    expect(text).toContain('idp-sync.alarmEmail: must be an e-mail address');
+    expect(text).toContain('idp-sync.usersApi.baseUrl: must be an https URL');
+    expect(text).toContain('idp-sync.sources.1');
+    expect(text).toMatch(/wokrer/);
+    expect(problems.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('requires app or group ids when Okta membership events count', () => {
+    expect(problemsOf({ 'idp-sync.okta.membershipEvents': 'app' })).toEqual([
+      'idp-sync.okta.membershipEvents: membership events need okta.appIds or okta.groupIds to say which memberships count',
+    ]);
+  });
+
+  it('refuses setting paths that could reach Object.prototype', () => {
+    expect(problemsOf({ 'idp-sync.__proto__.polluted': 'yes' })).toEqual([
+      'idp-sync.__proto__.polluted: not a valid setting path',
+    ]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('splits the Users API budget between the worker instances', () => {
+    expect(perInstanceRps(loadInfraConfig({}))).toBe(5);
+    expect(perInstanceRps(loadInfraConfig({ 'idp-sync.worker.maxConcurrency': '3' }))).toBe(3.333);
+  });
+});
+
+describe('the stack agrees with the code it deploys', () => {
+  it('roles and invite modes', () => {
+    expect(ROLES).toEqual(PREDEFINED_ROLES);
+    expect(INVITE_MODES).toEqual(DOMAIN_INVITE_MODES);
+  });
+
+  it('state table key and TTL attribute', () => {
+    expect(STATE_TABLE_SCHEMA).toEqual({
+      partitionKey: STATE_TABLE_KEY.pk,
+      sortKey: STATE_TABLE_KEY.sk,
+      ttlAttribute: STATE_TABLE_TTL_ATTRIBUTE,
+    });
+  });
+
+  it('secret ARN variables', () => {
+    for (const [source, spec] of Object.entries(SOURCE_SECRETS)) {
+      expect(spec.envVar, source).toBe(SECRET_ENV[source as keyof typeof SECRET_ENV].arn);
+    }
+  });
+
+  it('webhook and health paths', () => {
+    const paths = new Set(ROUTES.map((r) => r.path));
+    for (const path of [...Object.values(WEBHOOK_PATHS), HEALTH_PATH]) expect(paths.has(path), path).toBe(true);
+  });
+
+  it('metric names on the dashboard', () => {
+    const emitted = new Set<string>([...Object.values(INGEST_METRIC), ...Object.values(WORKER_METRICS)]);
+    for (const name of Object.values(PIPELINE_METRICS)) expect(emitted.has(name), name).toBe(true);
+  });
+});
+
+describe('a non-default configuration', () => {
+  // Bundling is skipped here (stack.test.ts bundles the real handlers): this file checks what configuration changes.
+  let template: Template;
+  let nagFindings: number;
+
+  beforeAll(() => {
+    const { stack } = buildApp({
+      context: {
+        'aws:cdk:bundling-stacks': [],
+        'idp-sync': {
+          stackName: 'idp-sync-staging',
+          resourcePrefix: 'idp-staging',
+          sources: ['okta', 'hr'],
+          alarmEmail: 'oncall@example.com',
+          retainData: false,
+          metricsNamespace: 'idp-sync-staging',
+          defaultInviteMode: 'NONE',
+          okta: { membershipEvents: 'app', appIds: ['0oa1', '0oa2'], suspendAction: 'delete' },
+          usersApi: { requestsPerSecond: 10, baseUrl: 'https://api.eu-west-1a.arize.com' },
+          worker: { maxConcurrency: 4, timeoutSeconds: 120, maxReceiveCount: 3, batchConcurrency: 2 },
+        },
+      },
+    });
+    const annotations = Annotations.fromStack(stack);
+    nagFindings =
+      annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-')).length +
+      annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-')).length;
+    template = Template.fromStack(stack);
+  }, 120_000);
+
+  it('stays cdk-nag clean', () => {
+    expect(nagFindings).toBe(0);
+  });
+
+  it('creates routes, secrets and outputs only for the enabled sources', () => {
+    const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
+      .map((r) => r.Properties.RouteKey)
+      .sort();
+    expect(routeKeys).toEqual(['GET /health', 'GET /webhooks/okta', 'POST /webhooks/hr', 'POST /webhooks/okta']);
+    const secretNames = Object.values(template.findResources('AWS::SecretsManager::Secret'))
+      .map((r) => r.Properties.Name)
+      .sort();
+    expect(secretNames).toEqual(['idp-staging/hr-webhook', 'idp-staging/okta-auth', 'idp-staging/users-api-key']);
+    const outputs = Object.keys(template.toJSON().Outputs);
+    expect(outputs).toContain('HrWebhookUrl');
+    expect(outputs).not.toContain('ScimBaseUrl');
+    expect(outputs).not.toContain('WorkosWebhookUrl');
+  });
+
+  it('gives ingest no table access without SCIM', () => {
+    const ingestRoleId = Object.values(template.findResources('AWS::Lambda::Function')).find(
+      (f) => f.Properties.FunctionName === 'idp-staging-ingest',
+    )?.Properties.Role['Fn::GetAtt'][0];
+    const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p) =>
+      p.Properties.Roles.some((r: { Ref: string }) => r.Ref === ingestRoleId),
+    );
+    expect(JSON.stringify(policy)).not.toContain('dynamodb:');
+  });
+
+  it('derives the queue and event-source settings from the worker settings', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'idp-staging-commands.fifo',
+      VisibilityTimeout: 6 * 120,
+      RedrivePolicy: { maxReceiveCount: 3 },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 4 } });
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'idp-staging-worker', Timeout: 120 });
+  });
+
+  it('subscribes the alarm e-mail', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+
+  it('lets the data go with the stack when retainData is false', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })],
+    });
+    for (const type of ['AWS::SQS::Queue', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup']) {
+      for (const resource of Object.values(template.findResources(type))) {
+        expect(resource.DeletionPolicy, type).toBe('Delete');
+      }
+    }
+  });
+
+  it('passes the settings through to the handlers, which accept them', () => {
+    const ingest = loadIngestConfig(resolvedEnvironment(template.toJSON(), 'idp-staging-ingest'));
+    expect(Object.keys(ingest.secrets).sort()).toEqual(['hr', 'okta']);
+    expect(ingest).toMatchObject({
+      defaultInviteMode: 'NONE',
+      okta: { membershipEvents: 'app', appIds: ['0oa1', '0oa2'], suspendAction: 'delete' },
+    });
+    const workerEnv = resolvedEnvironment(template.toJSON(), 'idp-staging-worker');
+    expect(workerEnv.POWERTOOLS_METRICS_NAMESPACE).toBe('idp-sync-staging');
+    const worker = loadWorkerConfig(workerEnv);
+    expect(worker).toMatchObject({
+      maxReceiveCount: 3,
+      usersApiRps: 2.5,
+      concurrency: 2,
+      defaultInviteMode: 'NONE',
+      arizeBaseUrl: 'https://api.eu-west-1a.arize.com',
+    });
+  });
+});
