@@ -649,15 +649,15 @@ function equalityValue(
 /** The email a filter looks for (`userName eq <email>` or an `emails` equality), for the Users API fallback. */
 function emailSought(filter: FilterExpr): { email: string; userName?: string } | undefined {
   const userName = equalityValue(filter, (path) => path.attr.toLowerCase() === 'username' && path.sub === undefined);
-  if (userName !== undefined && EmailSchema.safeParse(userName).success) return { email: userName, userName };
-  const email =
+  const fromUserName = userName === undefined ? undefined : EmailSchema.safeParse(userName);
+  if (userName !== undefined && fromUserName?.success) return { email: fromUserName.data, userName };
+  const value =
     equalityValue(filter, (path) => path.attr.toLowerCase() === 'emails') ??
     (filter.kind === 'has' && filter.path.attr.toLowerCase() === 'emails' && filter.path.filter
       ? equalityValue(filter.path.filter, (path) => path.attr.toLowerCase() === 'value')
       : undefined);
-  if (email !== undefined && EmailSchema.safeParse(email).success) {
-    return { email, ...(userName !== undefined ? { userName } : {}) };
-  }
+  const email = value === undefined ? undefined : EmailSchema.safeParse(value);
+  if (email?.success) return { email: email.data, ...(userName !== undefined ? { userName } : {}) };
   return undefined;
 }
 
