@@ -53,7 +53,7 @@ export const ROUTES: readonly RouteSpec[] = [
     source: 'scim',
     methods: [ANY],
     path: '/scim/v2/{proxy+}',
-    description: 'Entra ID provisioning Tenant URL (without the trailing path)',
+    description: 'Entra ID Tenant URL: the SCIM 2.0 base; every path under it reaches ingest',
   },
   {
     output: 'HrWebhookUrl',
