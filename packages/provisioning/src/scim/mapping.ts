@@ -76,7 +76,8 @@ export function planCommands(input: PlanInput): Plan {
   const derivedEmail = deriveEmail(after.resource);
   if (personEmail === undefined) personEmail = derivedEmail;
   if (personEmail === undefined) {
-    notes.push('no-email');
+    // Said once, when the user is created; later writes of the same user stay quiet about it.
+    if (before === null) notes.push('no-email');
     return { commands: [], personEmail, provisioned, notes };
   }
   const name = deriveName(after.resource);
