@@ -37,6 +37,8 @@ describe('npm run emulator (the command line)', () => {
     const { child, output, exited } = run(['--port', '0', '--api-key', 'cli-test-admin-key', '--seed', '2']);
     try {
       const [, url] = await waitFor(output, /listening on (http:\/\/127\.0\.0\.1:\d+)/, exited);
+      // The banner arrives in more than one chunk under load: wait for its last line before reading the rest.
+      await waitFor(output, /export ARIZE_BASE_URL=/, exited);
       expect(output()).toContain('API key: cli-test-admin-key');
       expect(output()).toContain(`export ARIZE_BASE_URL=${url}`);
       const r = await call(url!, 'cli-test-admin-key', 'GET', '/v2/users?email=user1%40example.com');
