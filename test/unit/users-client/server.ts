@@ -16,11 +16,12 @@ export interface SeenRequest {
   remotePort?: number;
 }
 
-/** What the handler answers: a reply, `'hang'` (never answer) or `'destroy'` (drop the connection). */
+/** What the handler answers: a reply, `'hang'` (never answer), `'destroy'` (drop the connection) or `'stall-body'` (headers and half a body, then nothing). */
 export type Reply =
   | { status: number; body?: unknown; raw?: string; headers?: Record<string, string> }
   | 'hang'
-  | 'destroy';
+  | 'destroy'
+  | 'stall-body';
 export type Handler = (req: SeenRequest) => Reply | Promise<Reply>;
 
 export interface TestServer {
@@ -56,6 +57,11 @@ export async function startTestServer(handler: Handler = () => ({ status: 500 })
         req.socket.destroy();
         return;
       }
+      if (reply === 'stall-body') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"id":');
+        return;
+      }
       send(res, reply);
     });
   });
@@ -74,7 +80,7 @@ export async function startTestServer(handler: Handler = () => ({ status: 500 })
   };
 }
 
-function send(res: ServerResponse, reply: Exclude<Reply, 'hang' | 'destroy'>) {
+function send(res: ServerResponse, reply: Exclude<Reply, 'hang' | 'destroy' | 'stall-body'>) {
   const text = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
   const type = reply.status >= 400 ? 'application/problem+json' : 'application/json';
   res.writeHead(reply.status, { ...(text === '' ? {} : { 'content-type': type }), ...reply.headers });

@@ -275,6 +275,14 @@ describe('timeouts', () => {
     expect(isRetryable(error)).toBe(true);
   });
 
+  it('the timeout also covers a body that stops arriving after the headers', async () => {
+    server.handle(() => 'stall-body');
+    const error = await make({ timeoutMs: 100, retry: false })
+      .users.get({ user: ID })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+  });
+
   it('a timeout is retried for idempotent calls', async () => {
     server.handle(sequence('hang', { status: 200, body: wireUser() }));
     const { client, events } = withRetries({ timeoutMs: 100 });
