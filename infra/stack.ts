@@ -4,7 +4,7 @@ import type { InfraConfig } from './config';
 import { Alarms } from './constructs/alarms';
 import { PipelineDashboard } from './constructs/dashboard';
 import { Functions } from './constructs/functions';
-import { IngestHttpApi } from './constructs/http-api';
+import { IngestHttpApi, SCIM_BASE_PATH } from './constructs/http-api';
 import { Queues } from './constructs/queues';
 import { Secrets } from './constructs/secrets';
 import { StateTable } from './constructs/state-table';
@@ -65,6 +65,11 @@ export class IdpSyncStack extends Stack {
       removalPolicy,
     });
     this.httpApi = new IngestHttpApi(this, 'HttpApi', { config, handler: this.functions.ingest, removalPolicy });
+    if (config.sources.includes('scim')) {
+      // SCIM answers carry absolute `meta.location` URLs. No cycle: the API resource itself does not refer to the
+      // function (only its integration and permissions do).
+      this.functions.ingest.addEnvironment('SCIM_BASE_URL', `${this.httpApi.baseUrl}${SCIM_BASE_PATH}`);
+    }
     this.alarms = new Alarms(this, 'Alarms', {
       config,
       queue: this.queues.queue,

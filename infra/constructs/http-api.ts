@@ -20,6 +20,9 @@ export interface RouteSpec {
 
 const { GET, POST, PUT, PATCH, DELETE, ANY } = apigwv2.HttpMethod;
 
+/** Where the SCIM 2.0 service lives: Entra's Tenant URL is the API's base URL plus this. */
+export const SCIM_BASE_PATH = '/scim/v2';
+
 /**
  * The routes, one entry per API Gateway route. Okta's GET is its one-time verification challenge. SCIM gets explicit
  * Users routes plus a greedy one for the discovery endpoints (ServiceProviderConfig, Schemas, ResourceTypes) and for
@@ -38,21 +41,21 @@ export const ROUTES: readonly RouteSpec[] = [
     output: 'ScimUsersUrl',
     source: 'scim',
     methods: [GET, POST],
-    path: '/scim/v2/Users',
+    path: `${SCIM_BASE_PATH}/Users`,
     description: 'SCIM Users collection',
   },
   {
     output: 'ScimUserUrl',
     source: 'scim',
     methods: [GET, PUT, PATCH, DELETE],
-    path: '/scim/v2/Users/{id}',
+    path: `${SCIM_BASE_PATH}/Users/{id}`,
     description: 'SCIM User resource',
   },
   {
     output: 'ScimBaseUrl',
     source: 'scim',
     methods: [ANY],
-    path: '/scim/v2/{proxy+}',
+    path: `${SCIM_BASE_PATH}/{proxy+}`,
     description: 'Entra ID Tenant URL: the SCIM 2.0 base; every path under it reaches ingest',
   },
   {

@@ -233,6 +233,7 @@ describe('a non-default configuration', () => {
   it('passes the settings through to the handlers, which accept them', () => {
     const ingest = loadIngestConfig(resolvedEnvironment(template.toJSON(), 'idp-staging-ingest'));
     expect(Object.keys(ingest.secrets).sort()).toEqual(['hr', 'okta']);
+    expect(resolvedEnvironment(template.toJSON(), 'idp-staging-ingest').SCIM_BASE_URL).toBeUndefined();
     expect(ingest).toMatchObject({
       defaultInviteMode: 'NONE',
       okta: { membershipEvents: 'app', appIds: ['0oa1', '0oa2'], suspendAction: 'delete' },

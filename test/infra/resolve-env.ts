@@ -25,6 +25,17 @@ function resolve(value: unknown, resources: Record<string, { Type: string; Prope
         throw new Error(`no stand-in value for a Ref to ${resource.Type}`);
     }
   }
+  if (value && typeof value === 'object' && 'Fn::Join' in value) {
+    const [separator, parts] = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+    return parts.map((part) => resolve(part, resources)).join(separator);
+  }
+  if (value && typeof value === 'object' && 'Fn::GetAtt' in value) {
+    const [id, attribute] = (value as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+    if (resources[id]?.Type === 'AWS::ApiGatewayV2::Api' && attribute === 'ApiEndpoint') {
+      return `https://a1b2c3d4e5.execute-api.${REGION}.amazonaws.com`;
+    }
+    throw new Error(`no stand-in value for ${id}.${attribute}`);
+  }
   throw new Error(`cannot resolve ${JSON.stringify(value)}`);
 }
 

@@ -234,6 +234,8 @@ describe('functions', () => {
       expect(vars[envVar], envVar).toEqual({ Ref: secretId });
     }
     expect(vars.ARIZE_API_KEY_SECRET_ARN).toBeUndefined();
+    const [apiId] = only('AWS::ApiGatewayV2::Api');
+    expect(vars.SCIM_BASE_URL).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] }, '/scim/v2']] });
   });
 
   it('the worker gets both queues, the table, the API key ARN and its rate limits', () => {
