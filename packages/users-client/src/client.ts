@@ -2,7 +2,14 @@ import { resolveConfig, type UsersClientOptions } from './config';
 import { HttpTransport } from './transport';
 import { UsersResource } from './users/users';
 
-/** A Users API client: `users.*` operations over one keep-alive connection pool. */
+/**
+ * A Users API client: `users.*` operations over one keep-alive connection pool.
+ *
+ * @example
+ * const client: UsersClient = createUsersClient();
+ * await client.users.list();
+ * await client.close();
+ */
 export interface UsersClient {
   readonly users: UsersResource;
   /** The origin and path prefix requests go to, e.g. `https://api.arize.com`. */

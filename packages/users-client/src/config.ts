@@ -5,10 +5,20 @@ import { consoleLogger, type Logger } from './logger';
 import type { RetryEvent } from './transport/retry';
 import { userAgent } from './version';
 
-/** The vendor's production host; regional hosts are `https://api.<region>.arize.com`. */
+/**
+ * The vendor's production host; regional hosts are `https://api.<region>.arize.com`.
+ *
+ * @example
+ * createUsersClient({ baseUrl: DEFAULT_BASE_URL.replace('api.', 'api.eu-west-1a.') });
+ */
 export const DEFAULT_BASE_URL = 'https://api.arize.com';
 
-/** Defaults, chosen so a caller with a 30 s budget (an SQS-driven Lambda) gets a few retries and an answer in time. */
+/**
+ * Defaults, chosen so a caller with a 30 s budget (an SQS-driven Lambda) gets a few retries and an answer in time.
+ *
+ * @example
+ * createUsersClient({ timeoutMs: DEFAULTS.timeoutMs / 2 });
+ */
 export const DEFAULTS = {
   timeoutMs: 10_000,
   maxAttempts: 3,
@@ -23,6 +33,9 @@ export const DEFAULTS = {
  * `maxDelayMs`, with jitter, or the server's `Retry-After`; a `Retry-After` longer than `maxDelayMs` is not waited out
  * (the error is thrown with `retryAfterMs` so the caller can reschedule). Attempts and waits together never exceed
  * `budgetMs`.
+ *
+ * @example
+ * createUsersClient({ retry: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 2_000, budgetMs: 10_000, onRetry: (e) => metrics.add(e.operation) } });
  */
 export interface RetryOptions {
   maxAttempts?: number;
@@ -33,7 +46,12 @@ export interface RetryOptions {
   onRetry?: (event: RetryEvent) => void;
 }
 
-/** Options of {@link createUsersClient}; every one is optional. */
+/**
+ * Options of {@link createUsersClient}; every one is optional.
+ *
+ * @example
+ * const options: UsersClientOptions = { apiKey: process.env.KEY, timeoutMs: 5_000, retry: false };
+ */
 export interface UsersClientOptions {
   /** Default `process.env.ARIZE_API_KEY`; missing → {@link ConfigurationError}. */
   apiKey?: string;

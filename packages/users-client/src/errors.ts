@@ -1,7 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 import { redactEmailsIn } from './redact';
 
-/** What every error of this package may know about the request and the server's RFC 9457 problem document. */
+/**
+ * What every error of this package may know about the request and the server's RFC 9457 problem document.
+ *
+ * @example
+ * new NotFoundError({ status: 404, title: 'Not Found', method: 'GET', path: '/v2/users/x', operation: 'users.get' });
+ */
 export interface UsersApiErrorInit {
   message?: string;
   status?: number;
@@ -210,7 +215,12 @@ export class AbortedError extends UsersApiError {
   override name = 'AbortedError';
 }
 
-/** One problem found in a response, by field path (e.g. `users[3].created_at`). */
+/**
+ * One problem found in a response or an input, by field path (e.g. `users[3].created_at`).
+ *
+ * @example
+ * for (const issue of error.issues) console.error(`${issue.path}: ${issue.message}`);
+ */
 export interface ResponseIssue {
   path: string;
   message: string;

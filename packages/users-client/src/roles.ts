@@ -1,21 +1,41 @@
-/** The account-level roles every account has. */
+/**
+ * The account-level roles every account has.
+ *
+ * @example
+ * PREDEFINED_ROLE_NAMES.includes(name as PredefinedRoleName)
+ */
 export const PREDEFINED_ROLE_NAMES = ['ADMIN', 'MEMBER', 'ANNOTATOR'] as const;
 export type PredefinedRoleName = (typeof PREDEFINED_ROLE_NAMES)[number];
 
-/** A predefined account role. */
+/**
+ * A predefined account role.
+ *
+ * @example
+ * const role: PredefinedRole = { type: 'PREDEFINED', name: 'MEMBER' };
+ */
 export interface PredefinedRole {
   type: 'PREDEFINED';
   name: PredefinedRoleName;
 }
 
-/** A custom role by id. `name` is read-only (set by the server on read). The API reserves CUSTOM: create rejects it today. */
+/**
+ * A custom role by id. `name` is read-only (set by the server on read). The API reserves CUSTOM: create rejects it today.
+ *
+ * @example
+ * const role: CustomRole = roles.custom('Um9sZTox');
+ */
 export interface CustomRole {
   type: 'CUSTOM';
   id: string;
   name?: string;
 }
 
-/** A user's role assignment; the same shape on the wire and in this client. */
+/**
+ * A user's role assignment; the same shape on the wire and in this client.
+ *
+ * @example
+ * if (user.role.type === 'PREDEFINED' && user.role.name === 'ADMIN') console.log('admin');
+ */
 export type Role = PredefinedRole | CustomRole;
 
 /**

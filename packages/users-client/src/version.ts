@@ -1,4 +1,9 @@
-/** This package's version; a unit test keeps it equal to `package.json`'s. */
+/**
+ * This package's version; a unit test keeps it equal to `package.json`'s.
+ *
+ * @example
+ * console.log(`users-client ${VERSION}`);
+ */
 export const VERSION = '0.1.0';
 
 /**

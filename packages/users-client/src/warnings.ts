@@ -1,7 +1,12 @@
 import type { Logger } from './logger';
 import { VERSION } from './version';
 
-/** The environment variable that silences pre-release warnings, as in the vendor SDKs. */
+/**
+ * The environment variable that silences pre-release warnings, as in the vendor SDKs.
+ *
+ * @example
+ * process.env[DISABLE_PRERELEASE_WARNING] = 'true';
+ */
 export const DISABLE_PRERELEASE_WARNING = 'DISABLE_PRERELEASE_WARNING';
 
 // Once per method per process, whatever the number of clients: the vendor SDKs behave the same way.

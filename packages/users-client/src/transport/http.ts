@@ -12,7 +12,12 @@ import {
 import { errorForStatus } from './problem';
 import { backoffDelay, mayHaveApplied, mayRetry, type RetryPolicy, retryAfterOf } from './retry';
 
-/** Per-call options every client method accepts as its second argument. */
+/**
+ * Per-call options every client method accepts as its last argument.
+ *
+ * @example
+ * await client.users.delete({ userId }, { signal: AbortSignal.timeout(5_000), budgetMs: context.getRemainingTimeInMillis() - 1_000 });
+ */
 export interface RequestOptions {
   /** Aborts the call (including waits between retries) with {@link AbortedError}. */
   signal?: AbortSignal;

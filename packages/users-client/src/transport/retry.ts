@@ -7,10 +7,18 @@ import { isRetryable, NetworkError, RateLimitedError, ServerError, type UsersApi
  *   pending invite); for NONE the client reconciles a 409 after an uncertain attempt. Retried like `idempotent`.
  * - `side-effect`: resend-invitation and reset-password send mail; repeated only when the request surely did not reach
  *   the server (connection refused, DNS, connect timeout) or was refused before processing (429).
+ *
+ * @example
+ * const policy: RetryPolicy = 'side-effect';
  */
 export type RetryPolicy = 'idempotent' | 'create' | 'side-effect';
 
-/** What `retry.onRetry` and `logger.debug` are told before a wait-and-retry. */
+/**
+ * What `retry.onRetry` and `logger.debug` are told before a wait-and-retry.
+ *
+ * @example
+ * createUsersClient({ retry: { onRetry: (e: RetryEvent) => console.info(e.operation, e.attempt, e.delayMs, e.error.name) } });
+ */
 export interface RetryEvent {
   operation: string;
   method: string;

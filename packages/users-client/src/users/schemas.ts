@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import { PREDEFINED_ROLE_NAMES } from '../roles';
 
-/** Statuses a listed or fetched user can have (a deleted user is never returned). */
+/**
+ * Statuses a listed or fetched user can have (a deleted user is never returned).
+ *
+ * @example
+ * USER_STATUSES.includes('ACTIVE') // true
+ */
 export const USER_STATUSES = ['ACTIVE', 'INVITED', 'EXPIRED'] as const;
-/** How create invites the person. */
+/**
+ * How create invites the person.
+ *
+ * @example
+ * INVITE_MODES // ['NONE', 'EMAIL_LINK', 'TEMPORARY_PASSWORD']
+ */
 export const INVITE_MODES = ['NONE', 'EMAIL_LINK', 'TEMPORARY_PASSWORD'] as const;
 
 // Alpha-era servers and SDKs used lower case; read either, always send upper case.
@@ -22,7 +32,12 @@ const withUpperType = (value: unknown): unknown => {
 // Wire (snake_case) response schemas. Unknown keys are accepted and dropped so a newer server does not break us;
 // required fields that are missing or mistyped fail with their path.
 
-/** `UserRoleAssignment` as read from the server. */
+/**
+ * `UserRoleAssignment` as read from the server (either case).
+ *
+ * @example
+ * RoleWireSchema.parse({ type: 'predefined', name: 'member' }) // { type: 'PREDEFINED', name: 'MEMBER' }
+ */
 export const RoleWireSchema = z.preprocess(
   withUpperType,
   z.discriminatedUnion('type', [
@@ -31,7 +46,12 @@ export const RoleWireSchema = z.preprocess(
   ]),
 );
 
-/** `User` as read from the server. */
+/**
+ * `User` as read from the server. An emulator or a test can use it to check what it serves.
+ *
+ * @example
+ * UserWireSchema.parse(await res.json()).created_at
+ */
 export const UserWireSchema = z.object({
   id: z.string().min(1),
   name: z.string(),
@@ -42,13 +62,23 @@ export const UserWireSchema = z.object({
   is_developer: z.boolean(),
 });
 
-/** `CreateUserResponse` (the 201 body): a user plus how it was invited and, for TEMPORARY_PASSWORD, the password. */
+/**
+ * `CreateUserResponse` (the 201 body): a user plus how it was invited and, for TEMPORARY_PASSWORD, the password.
+ *
+ * @example
+ * CreateUserResponseWireSchema.parse(body).invite_mode
+ */
 export const CreateUserResponseWireSchema = UserWireSchema.extend({
   invite_mode: caseInsensitiveEnum(INVITE_MODES),
   temporary_password: z.string().nullish(),
 });
 
-/** `ListUsersResponse`. */
+/**
+ * `ListUsersResponse`.
+ *
+ * @example
+ * ListUsersResponseWireSchema.parse(body).pagination.has_more
+ */
 export const ListUsersResponseWireSchema = z.object({
   users: z.array(UserWireSchema),
   pagination: z.object({
@@ -57,6 +87,7 @@ export const ListUsersResponseWireSchema = z.object({
   }),
 });
 
+/** The wire shapes after validation (enums upper case). @example const wire: UserWire = user.toJSON(); */
 export type RoleWire = z.output<typeof RoleWireSchema>;
 export type UserWire = z.output<typeof UserWireSchema>;
 export type CreateUserResponseWire = z.output<typeof CreateUserResponseWireSchema>;

@@ -65,6 +65,9 @@ function listQuery(params: { email?: string; status?: UserStatus | UserStatus[];
 /**
  * `client.users`: the Users API v2 operations, plus an iterator over all pages, email lookup across all pages and a
  * bulk delete that reports per user. Every method takes {@link RequestOptions} (signal, timeout, budget) last.
+ *
+ * @example
+ * const users: UsersResource = createUsersClient().users;
  */
 export class UsersResource {
   constructor(
