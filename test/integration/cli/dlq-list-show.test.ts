@@ -62,7 +62,7 @@ describe('idp-sync dlq list', () => {
     expect(out).not.toMatch(/alice@|bob@|carol@|dana@/);
     // alice's second message waits behind her first (FIFO) and the output says so.
     expect(run.stderr()).toMatch(/About 1 more message\(s\) wait behind/);
-    expect(run.stderr()).toMatch(/hidden from other readers for at most 5 s/);
+    expect(run.stderr()).toMatch(/hidden from other readers only while this read runs \(5 s at a time, renewed\)/);
   });
 
   it('--json prints machine-readable rows; --show-emails shows full addresses', async () => {

@@ -112,8 +112,13 @@ export async function resolveQueues(
   const endpoint = flags.endpointUrl ?? config.SQS_ENDPOINT ?? DEFAULT_LOCAL_SQS_ENDPOINT;
   const client = createSqsClient({ endpoint, region });
   const where = `the local stack at ${endpoint}`;
-  const dlqUrl = await queueUrlByName(client, config.IDP_SYNC_DLQ_NAME, where);
-  const queueUrl = options.needQueue ? await queueUrlByName(client, config.IDP_SYNC_QUEUE_NAME, where) : undefined;
+  // fauxqs scopes queues by the region the request is signed for: use the same rule as the SDK, then us-east-1
+  // (startLocalSqs's default).
+  const localRegion = await client.config.region();
+  const dlqUrl = await queueUrlByName(client, config.IDP_SYNC_DLQ_NAME, where, localRegion);
+  const queueUrl = options.needQueue
+    ? await queueUrlByName(client, config.IDP_SYNC_QUEUE_NAME, where, localRegion)
+    : undefined;
   return { client, dlqUrl, queueUrl, where, endpoint };
 }
 
@@ -153,7 +158,7 @@ function regionOfQueueUrl(url: string | undefined): string | undefined {
   }
 }
 
-async function queueUrlByName(client: SQSClient, name: string, where: string): Promise<string> {
+async function queueUrlByName(client: SQSClient, name: string, where: string, region: string): Promise<string> {
   try {
     const out = await client.send(new GetQueueUrlCommand({ QueueName: name }));
     if (out.QueueUrl) return out.QueueUrl;
@@ -161,8 +166,8 @@ async function queueUrlByName(client: SQSClient, name: string, where: string): P
     if (!isQueueMissing(error)) throw error;
   }
   throw new QueueResolutionError(
-    `there is no queue named ${name} on ${where}`,
-    'start the local stack (npm start), or point at AWS with --stack NAME or --queue-url/--dlq-url',
+    `there is no queue named ${name} on ${where} (region ${region})`,
+    'start the local stack (npm start), pass --region if it runs in another region, or point at AWS with --stack NAME or --queue-url/--dlq-url',
   );
 }
 

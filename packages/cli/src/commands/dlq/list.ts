@@ -28,7 +28,7 @@ export function registerListCommand(dlq: Command, ctx: CommandContext): void {
     .option('--show-emails', 'show full email addresses (redacted by default)')
     .addHelpText(
       'after',
-      '\nReading hides each message for at most 5 s and releases it right after; nothing is consumed.\n' +
+      '\nReading hides messages only while it runs (5 s at a time, renewed), then releases them all; nothing is consumed.\n' +
         'Examples:\n  idp-sync dlq list\n  idp-sync dlq list --status 409 --since 2h\n  idp-sync dlq list --json | jq length',
     )
     .action(async (opts: ListOptions) => {

@@ -30,8 +30,9 @@ export async function openQueues(ctx: CommandContext, flags: QueueFlags, needQue
 export function announceRead(ctx: CommandContext, where: string): void {
   writeLine(
     ctx.io.stderr,
-    `Reading the DLQ of ${where}. Each message is hidden from other readers for at most ${READ_VISIBILITY_SECONDS} s ` +
-      'while it is read, and all are released as soon as the read ends.',
+    `Reading the DLQ of ${where}: messages read are hidden from other readers only while this read runs ` +
+      `(${READ_VISIBILITY_SECONDS} s at a time, renewed) and all are released the moment it ends; ` +
+      `if it is killed, they reappear within ${READ_VISIBILITY_SECONDS} s.`,
   );
 }
 

@@ -23,7 +23,7 @@ export function registerShowCommand(dlq: Command, ctx: CommandContext): void {
     .option('--show-emails', 'show full email addresses (redacted by default)')
     .addHelpText(
       'after',
-      '\nReading hides each message for at most 5 s and releases it right after; nothing is consumed.',
+      '\nReading hides messages only while it runs (5 s at a time, renewed), then releases them all; nothing is consumed.',
     )
     .action(async (id: string, opts: CommonDlqOptions) => {
       const { queues, config } = await openQueues(ctx, opts, false);
