@@ -180,6 +180,13 @@ export function createDynamoDbScimUserStore(options: DynamoDbScimUserStoreOption
       await batchWrite(pointerKeys.map((pk) => ({ PutRequest: { Item: { pk, sk: refSk(id), scimId: id } } })));
     },
 
+    async insert(record) {
+      await batchWrite([
+        { PutRequest: { Item: toItem(record) } },
+        ...record.pointerKeys.map((pk) => ({ PutRequest: { Item: { pk, sk: refSk(record.id), scimId: record.id } } })),
+      ]);
+    },
+
     async deletePointers(id, pointerKeys) {
       await batchWrite(pointerKeys.map((pk) => ({ DeleteRequest: { Key: { pk, sk: refSk(id) } } })));
     },

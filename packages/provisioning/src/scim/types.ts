@@ -125,6 +125,11 @@ export interface ScimUserStore {
   /** Releases `userName` if `id` still owns it. */
   releaseUserName(userName: string, id: string): Promise<void>;
   putPointers(id: string, pointerKeys: readonly string[]): Promise<void>;
+  /**
+   * Writes a user with a freshly generated id and its pointers in one batch (no condition is needed: nobody else can
+   * know the id yet). Saves round trips on POST, the hottest write.
+   */
+  insert(record: ScimUserRecord): Promise<void>;
   deletePointers(id: string, pointerKeys: readonly string[]): Promise<void>;
   /** Writes the record if the stored version is `expectedVersion` (null: only if absent); else ScimStoreConflictError. */
   put(record: ScimUserRecord, expectedVersion: number | null): Promise<void>;

@@ -207,23 +207,29 @@ export function createScimUsers(deps: ScimUsersDependencies) {
     const { resource, userName, active } = readUser(body, true);
     const requestContent = `POST ${stableStringify(body)}`;
     return withConflictRetry(async () => {
-      const ownerId = await store.userNameOwner(userName);
+      // The common case first: the userName is free and one conditional put claims it for a new id.
+      let id: string = randomUUID();
       let previous: ScimUserRecord | null = null;
-      const owner = ownerId === null ? null : await store.get(ownerId);
-      // A pointer whose user is gone or was renamed is an orphan: it is taken over below.
-      if (owner && sameName(owner.userName, userName)) {
-        if (owner.state === 'live') throw new ScimConflictError(`a user with userName "${userName}" already exists`);
-        if (owner.state === 'pending-delete') {
-          // A DELETE that could not finish: finish it first, or ask Entra to come back.
-          if (!(await deliver(owner))) throw unavailable();
-          await finishRemoval(owner);
-        } else {
-          // An earlier POST of this userName was answered 503 and could not be rolled back: this is its retry.
-          previous = owner;
+      if (!(await store.claimUserName(userName, id))) {
+        const ownerId = await store.userNameOwner(userName);
+        const owner = ownerId === null ? null : await store.get(ownerId);
+        // A pointer whose user is gone or was renamed is an orphan: it is taken over below.
+        if (owner && sameName(owner.userName, userName)) {
+          if (owner.state === 'live') throw new ScimConflictError(`a user with userName "${userName}" already exists`);
+          if (owner.state === 'pending-delete') {
+            // A DELETE that could not finish: finish it first, or ask Entra to come back.
+            if (!(await deliver(owner))) throw unavailable();
+            await finishRemoval(owner);
+          } else {
+            // An earlier POST of this userName was answered 503 and could not be rolled back: this is its retry.
+            previous = owner;
+            id = owner.id;
+          }
+        }
+        if (!(await store.claimUserName(userName, id, ownerId ?? undefined))) {
+          throw new ScimStoreConflictError(userName);
         }
       }
-      const id = previous?.id ?? randomUUID();
-      if (!(await store.claimUserName(userName, id, ownerId ?? undefined))) throw new ScimStoreConflictError(userName);
       const plan = buildCommands('create', id, null, { resource, active }, requestContent, context);
       const timestamp = nowIso();
       const record: ScimUserRecord = {
@@ -242,8 +248,12 @@ export function createScimUsers(deps: ScimUsersDependencies) {
         origin: 'scim',
         pointerKeys: pointerKeysOf(resource, plan.personEmail),
       };
-      await store.putPointers(id, record.pointerKeys);
-      await store.put(record, previous ? previous.version : null);
+      if (previous) {
+        await store.putPointers(id, record.pointerKeys);
+        await store.put(record, previous.version);
+      } else {
+        await store.insert(record);
+      }
       reportNotes(plan, record);
       if (record.outbox.length === 0) return record;
       if (await deliver(record)) {
