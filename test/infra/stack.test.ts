@@ -90,6 +90,37 @@ describe('the stack', () => {
     expect(Token.isUnresolved(stack.region)).toBe(true);
   });
 
+  it('has no dependency cycle between resources (CloudFormation would refuse to deploy it)', () => {
+    const resources = template.toJSON().Resources as Record<string, Resource & { DependsOn?: string | string[] }>;
+    const edges = new Map<string, Set<string>>();
+    const collect = (node: unknown, into: Set<string>): void => {
+      if (Array.isArray(node)) for (const item of node) collect(item, into);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'Ref' && typeof value === 'string' && value in resources) into.add(value);
+          else if (key === 'Fn::GetAtt' && Array.isArray(value) && value[0] in resources) into.add(value[0]);
+          else collect(value, into);
+        }
+      }
+    };
+    for (const [id, resource] of Object.entries(resources)) {
+      const deps = new Set<string>();
+      collect(resource.Properties, deps);
+      for (const dep of [resource.DependsOn ?? []].flat()) deps.add(dep);
+      edges.set(id, deps);
+    }
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (id: string, path: string[]): void => {
+      if (state.get(id) === 'done') return;
+      if (state.get(id) === 'visiting') throw new Error(`cycle: ${[...path, id].join(' -> ')}`);
+      state.set(id, 'visiting');
+      for (const dep of edges.get(id) ?? []) visit(dep, [...path, id]);
+      state.set(id, 'done');
+    };
+    for (const id of edges.keys()) visit(id, []);
+    expect(state.size).toBe(edges.size);
+  });
+
   it('outputs the webhook base URL, every route, and the queue and DLQ URLs', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs)).toEqual(
