@@ -103,7 +103,11 @@ export class PipelineDashboard extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Commands queued by source and action',
-        left: [search(ns, ['action', 'service', 'source'], PIPELINE_METRICS.commandsQueued, ingest)],
+        left: [
+          search(ns, ['action', 'service', 'source'], PIPELINE_METRICS.commandsQueued, ingest),
+          // SCIM counts its queued commands per source only (no action dimension).
+          search(ns, ['service', 'source'], PIPELINE_METRICS.commandsQueued, ingest),
+        ],
         right: [props.queue.metricNumberOfMessagesSent({ period: PERIOD, label: 'SQS messages sent' })],
         width: 8,
       }),
