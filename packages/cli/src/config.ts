@@ -7,18 +7,32 @@ export const DEFAULT_LOCAL_SQS_ENDPOINT = 'http://127.0.0.1:4566';
 export const DEFAULT_QUEUE_NAME = 'idp-sync-commands.fifo';
 export const DEFAULT_DLQ_NAME = 'idp-sync-commands-dlq.fifo';
 
+/** An empty variable (`AWS_REGION=`) counts as unset, as shells and .env files often leave them. */
+const unsetIfBlank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
 const EnvSchema = z.object({
-  SQS_ENDPOINT: z.url({ message: 'must be a URL such as http://127.0.0.1:4566' }).optional(),
-  AWS_REGION: z.string().min(1).optional(),
-  AWS_DEFAULT_REGION: z.string().min(1).optional(),
-  IDP_SYNC_QUEUE_NAME: z.string().min(1).default(DEFAULT_QUEUE_NAME),
-  IDP_SYNC_DLQ_NAME: z.string().min(1).default(DEFAULT_DLQ_NAME),
+  SQS_ENDPOINT: z.preprocess(
+    unsetIfBlank,
+    z.url({ message: 'must be a URL such as http://127.0.0.1:4566' }).optional(),
+  ),
+  AWS_REGION: z.preprocess(unsetIfBlank, z.string().optional()),
+  AWS_DEFAULT_REGION: z.preprocess(unsetIfBlank, z.string().optional()),
+  IDP_SYNC_QUEUE_NAME: z.preprocess(unsetIfBlank, z.string().default(DEFAULT_QUEUE_NAME)),
+  IDP_SYNC_DLQ_NAME: z.preprocess(unsetIfBlank, z.string().default(DEFAULT_DLQ_NAME)),
   /**
    * Long-poll wait of each ReceiveMessage, in seconds. An empty long poll asks every SQS server, so it is a reliable
    * "nothing more to read"; a short poll (0) samples a subset and may come back empty too early on real SQS.
    * 0 suits a local stand-in, which is always consistent.
    */
-  IDP_SYNC_RECEIVE_WAIT_SECONDS: z.coerce.number().int().min(0).max(20).default(1),
+  IDP_SYNC_RECEIVE_WAIT_SECONDS: z.preprocess(
+    unsetIfBlank,
+    z.coerce
+      .number({ message: 'must be a number of seconds from 0 to 20' })
+      .int({ message: 'must be a whole number of seconds from 0 to 20' })
+      .min(0, { message: 'must be from 0 to 20 seconds' })
+      .max(20, { message: 'must be from 0 to 20 seconds' })
+      .default(1),
+  ),
 });
 
 /** The environment the CLI reads, validated. */

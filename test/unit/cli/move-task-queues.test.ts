@@ -196,3 +196,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SQS_ENDPOINT: 'nope' })).toThrow(/SQS_ENDPOINT/);
   });
 });
+
+describe('loadConfig defaults', () => {
+  it('treats blank variables as unset', () => {
+    const config = loadConfig({ AWS_REGION: '', SQS_ENDPOINT: ' ', IDP_SYNC_RECEIVE_WAIT_SECONDS: '' });
+    expect(config.AWS_REGION).toBeUndefined();
+    expect(config.SQS_ENDPOINT).toBeUndefined();
+    expect(config.IDP_SYNC_RECEIVE_WAIT_SECONDS).toBe(1);
+    expect(config.IDP_SYNC_DLQ_NAME).toBe('idp-sync-commands-dlq.fifo');
+  });
+});
