@@ -81,3 +81,29 @@ describe('replayMessages (several messages of a person in one receive, as real S
     expect(sent.attributes.replayedFrom?.StringValue).toBe(m.id);
   });
 });
+
+describe('replayMessages with large bodies', () => {
+  it('splits a round so no SendMessageBatch exceeds 256 KiB', async () => {
+    const fake = new FakeFifo(DLQ, WORK);
+    const big = 'x'.repeat(100 * 1024);
+    for (let i = 0; i < 5; i++) fake.put(DLQ, `${i}${big}`, `g${i}`);
+    const sizes: number[] = [];
+    const client = fake.client;
+    const send = client.send.bind(client);
+    (client as { send: unknown }).send = async (command: { input?: { Entries?: Array<{ MessageBody?: string }> } }) => {
+      if (command.constructor.name === 'SendMessageBatchCommand') {
+        sizes.push((command.input?.Entries ?? []).reduce((n, e) => n + (e.MessageBody?.length ?? 0), 0));
+      }
+      return send(command as never);
+    };
+    const result = await replayMessages(client, {
+      dlqUrl: DLQ,
+      queueUrl: WORK,
+      select: () => true,
+      waitTimeSeconds: 0,
+    });
+    expect(result.moved).toBe(5);
+    expect(sizes.length).toBeGreaterThan(1);
+    for (const size of sizes) expect(size).toBeLessThanOrEqual(256 * 1024);
+  });
+});

@@ -212,10 +212,13 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
         if (round.length === 0) continue;
         if (limiter) await limiter.take(round.length, signal);
         if (signal?.aborted) break;
-        const sent = await sendRound(round);
-        for (const entry of round) unsent.delete(entry);
-        report();
-        await deleteEntries(sent);
+        // A round holds one message per person, so splitting it by size cannot reorder anyone.
+        for (const part of splitBySize(round)) {
+          const sent = await sendRound(part);
+          for (const entry of part) unsent.delete(entry);
+          report();
+          await deleteEntries(sent);
+        }
       }
     } finally {
       claimed -= unsent.size;
@@ -291,6 +294,29 @@ export class ReplayAbortedError extends Error {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.name = 'ReplayAbortedError';
   }
+}
+
+/** SendMessageBatch refuses a batch whose messages add up to more than 256 KiB. */
+const MAX_BATCH_BYTES = 256 * 1024;
+
+/** Splits entries into batches under the size limit (a message alone over it still goes alone, as SQS decides). */
+function splitBySize(entries: DlqEntry[]): DlqEntry[][] {
+  const parts: DlqEntry[][] = [];
+  let current: DlqEntry[] = [];
+  let bytes = 0;
+  for (const e of entries) {
+    // The body plus a generous allowance for the attributes (names, types, values) a replay sends.
+    const size = Buffer.byteLength(e.body) + 1024;
+    if (current.length > 0 && bytes + size > MAX_BATCH_BYTES) {
+      parts.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(e);
+    bytes += size;
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
 }
 
 /** Splits a batch into rounds: round k holds the k-th message of each group, so a group's messages go in order. */
