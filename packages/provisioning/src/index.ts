@@ -3,6 +3,7 @@ export * from './command';
 export * from './http';
 export * from './ingest';
 export * from './queue';
+export * from './scim';
 export * from './sources';
 export * from './state';
 export * from './worker';

@@ -4,9 +4,9 @@ import {
   deriveName,
   type JsonObject,
   normalizeResource,
-  redactEmail,
   ScimBadRequestError,
 } from '../../../packages/provisioning/src/scim';
+import { redactEmail } from '../../../packages/provisioning/src/scim/redact';
 import { parseAttributeList, projectResource } from '../../../packages/provisioning/src/scim/resource';
 import { ENTRA_ACTIVE_STRING_TRUE, readVendorFixture } from '../../helpers/scim/fixtures';
 

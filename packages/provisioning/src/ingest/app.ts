@@ -1,6 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { IngestRequest, IngestResponse } from '../http';
 import { type CommandSender, createSqsCommandSender } from '../queue';
+import { createScimIngestRoute, type ScimRouteOptions } from '../scim/ingest-route';
 import { createBambooAdapter } from '../sources/bamboohr';
 import { createHrAdapter } from '../sources/hr';
 import { createOktaAdapter } from '../sources/okta';
@@ -37,6 +38,8 @@ export interface IngestAppOptions {
   readonly now?: () => number;
   /** More routes (SCIM plugs in here), matched after the webhook and health routes. */
   readonly extraRoutes?: readonly IngestRoute[];
+  /** Overrides for the SCIM route (`/scim/v2/*`), which exists when `SCIM_BEARER_TOKEN(_SECRET_ARN)` is configured. */
+  readonly scim?: ScimRouteOptions;
   /** Extra fields for `GET /health` (the local stack adds queue depths). Failures make it answer 503. */
   readonly health?: () => Promise<Record<string, unknown>>;
 }
@@ -112,6 +115,9 @@ export function createIngestApp(options: IngestAppOptions): IngestApp {
   if (secrets.isConfigured('bamboohr')) {
     const bamboo = createBambooAdapter({ ...defaults, ...config.bamboohr });
     routes.push(webhookRoute(bamboo, deps, { path: WEBHOOK_PATHS.bamboohr, successStatus: 202 }));
+  }
+  if (secrets.isConfigured('scim')) {
+    routes.push(createScimIngestRoute({ secrets, sender, logger, metrics, region: config.region }, options.scim));
   }
   routes.push(...(options.extraRoutes ?? []));
 

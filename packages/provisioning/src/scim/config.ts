@@ -62,23 +62,47 @@ const EnvSchema = z.object({
   SCIM_PATCH_RESPONSE: z.string().optional(),
 });
 
+export interface ScimSettings {
+  readonly config: ScimServiceConfig;
+  readonly tableName: string;
+}
+
 /**
- * Reads the SCIM service's settings from the environment, once, at start-up; a misconfiguration throws a
- * `ScimConfigError` that says what to set.
- *
- * - `SCIM_BEARER_TOKEN` (the token; local) or `SCIM_BEARER_TOKEN_SECRET_ARN` (a Secrets Manager secret holding the
- *   token or `{"current","previous"}`; AWS) — one is required. `SCIM_BEARER_TOKEN_PREVIOUS` accepts an old token
- *   during a rotation.
- * - `STATE_TABLE_NAME` (default `idp-sync-state`), `SCIM_BASE_URL`, `SCIM_USERS_LOOKUP_TIMEOUT_MS`,
- *   `SCIM_QUEUE_TIMEOUT_MS`, `SCIM_MAX_RESULTS`, `SCIM_PATCH_RESPONSE` (`no-content` | `resource`).
+ * Reads the SCIM service's settings from the environment, once, at start-up: `STATE_TABLE_NAME` (default
+ * `idp-sync-state`), `SCIM_BASE_URL`, `SCIM_USERS_LOOKUP_TIMEOUT_MS`, `SCIM_QUEUE_TIMEOUT_MS`, `SCIM_MAX_RESULTS`,
+ * `SCIM_PATCH_RESPONSE` (`no-content` | `resource`). A misconfiguration throws a `ScimConfigError` that says what to
+ * set. The bearer token is not read here (the ingest app's secret provider holds it): see {@link loadScimEnvironment}.
  *
  * @example
- * const scimEnv = loadScimEnvironment(process.env); // at module load of the ingest Lambda
+ * const { config, tableName } = loadScimSettings(process.env);
  */
-export function loadScimEnvironment(env: Readonly<Record<string, string | undefined>>): ScimEnvironment {
+export function loadScimSettings(env: Readonly<Record<string, string | undefined>>): ScimSettings {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) throw new ScimConfigError(describe(parsed.error));
   const values = parsed.data;
+  const config = ScimServiceConfigSchema.safeParse({
+    baseUrl: values.SCIM_BASE_URL || undefined,
+    usersLookupTimeoutMs: values.SCIM_USERS_LOOKUP_TIMEOUT_MS,
+    queueTimeoutMs: values.SCIM_QUEUE_TIMEOUT_MS,
+    maxResults: values.SCIM_MAX_RESULTS,
+    patchResponse: values.SCIM_PATCH_RESPONSE || undefined,
+  });
+  if (!config.success) throw new ScimConfigError(describe(config.error, ENV_NAMES));
+  return { config: config.data, tableName: values.STATE_TABLE_NAME };
+}
+
+/**
+ * {@link loadScimSettings} plus the bearer token, for running the SCIM service on its own:
+ * `SCIM_BEARER_TOKEN` (the token; local) or `SCIM_BEARER_TOKEN_SECRET_ARN` (a Secrets Manager secret holding the token
+ * or `{"current","previous"}`; AWS) — one is required. `SCIM_BEARER_TOKEN_PREVIOUS` accepts an old token during a
+ * rotation.
+ *
+ * @example
+ * const scimEnv = loadScimEnvironment(process.env); // at module load
+ */
+export function loadScimEnvironment(env: Readonly<Record<string, string | undefined>>): ScimEnvironment {
+  const settings = loadScimSettings(env);
+  const values = EnvSchema.parse(env);
   let bearerToken: ScimBearerTokenSource;
   if (values.SCIM_BEARER_TOKEN_SECRET_ARN) {
     bearerToken = { kind: 'secret', secretId: values.SCIM_BEARER_TOKEN_SECRET_ARN };
@@ -89,15 +113,7 @@ export function loadScimEnvironment(env: Readonly<Record<string, string | undefi
       'set SCIM_BEARER_TOKEN (the token Entra sends as its Secret Token) or SCIM_BEARER_TOKEN_SECRET_ARN (a Secrets Manager secret holding it)',
     );
   }
-  const config = ScimServiceConfigSchema.safeParse({
-    baseUrl: values.SCIM_BASE_URL || undefined,
-    usersLookupTimeoutMs: values.SCIM_USERS_LOOKUP_TIMEOUT_MS,
-    queueTimeoutMs: values.SCIM_QUEUE_TIMEOUT_MS,
-    maxResults: values.SCIM_MAX_RESULTS,
-    patchResponse: values.SCIM_PATCH_RESPONSE || undefined,
-  });
-  if (!config.success) throw new ScimConfigError(describe(config.error, ENV_NAMES));
-  return { config: config.data, tableName: values.STATE_TABLE_NAME, bearerToken };
+  return { ...settings, bearerToken };
 }
 
 const ENV_NAMES: Record<string, string> = {

@@ -1,11 +1,13 @@
 export { createBearerVerifier, parseBearerTokenSecret, type ScimBearerTokens } from './auth';
 export {
   loadScimEnvironment,
+  loadScimSettings,
   type ScimBearerTokenSource,
   type ScimEnvironment,
   type ScimServiceConfig,
   type ScimServiceConfigInput,
   ScimServiceConfigSchema,
+  type ScimSettings,
 } from './config';
 export {
   SCIM_BASE_PATH,
@@ -30,7 +32,9 @@ export {
 } from './errors';
 export { matchesFilter, resolvePath } from './evaluate';
 export { type AttrPath, type FilterExpr, parseAttrPath, parseFilter } from './filter';
+export { createScimIngestRoute, type ScimRouteDependencies, type ScimRouteOptions } from './ingest-route';
 export { SCIM_KEYS } from './keys';
+export { type UsersGetClient, usersLookupFromClient } from './lookup';
 export {
   commandIdFor,
   type Plan,
@@ -40,7 +44,6 @@ export {
   type ScimPlanNote,
 } from './mapping';
 export { applyPatch, type PatchOperation, readPatchOperations } from './patch';
-export { redactEmail } from './redact';
 export { deriveEmail, deriveName, normalizeResource, renderUser, toBoolean } from './resource';
 export { createScimService, type ScimService, type ScimServiceOptions } from './service';
 export { createDynamoDbScimUserStore, type DynamoDbScimUserStoreOptions } from './store';
