@@ -1,26 +1,10 @@
-import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createStateTable } from '../../../packages/provisioning/src/state';
 
 /**
- * Creates a state table (`pk`/`sk` strings, on demand) for SCIM tests, the same shape as the worker's
- * `createStateTable`. Idempotent; dynalite makes tables ACTIVE at once.
+ * Creates a state table for SCIM tests with the worker's `createStateTable` (`pk`/`sk` strings, on demand, TTL where
+ * the endpoint supports it): SCIM items live in the same table as the person states in every environment.
  */
 export async function createScimTestTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
+  await createStateTable(client, tableName);
 }
