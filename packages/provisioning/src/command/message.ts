@@ -27,6 +27,19 @@ export function deduplicationIdFor(commandId: string): string {
   return createHash('sha256').update(commandId).digest('hex');
 }
 
+/**
+ * Code units a message body must not carry raw. SQS refuses U+FFFE, U+FFFF and lone surrogates (it takes #x9, #xA,
+ * #xD, #x20–#xD7FF, #xE000–#xFFFD, #x10000–#x10FFFF; JSON.stringify already escapes the controls below #x20), and
+ * fauxqs 1.9 — the local stand-in — refuses every astral character (its check tests UTF-16 code units). Without the
+ * `u` flag this matches each surrogate half on its own.
+ */
+const UNSAFE_FOR_SQS = /[\ud800-\udfff\ufffe\uffff]/g;
+
+/** `\uXXXX` for one UTF-16 code unit: JSON.parse turns escaped surrogate pairs back into the same character. */
+function escapeCodeUnit(unit: string): string {
+  return `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
 /** The SQS fields of one command, ready for SendMessage / SendMessageBatch. */
 export interface CommandMessage {
   MessageBody: string;
@@ -35,14 +48,16 @@ export interface CommandMessage {
 }
 
 /**
- * Serialises a (validated) command into the SQS message that carries it.
+ * Serialises a (validated) command into the SQS message that carries it. Characters SQS would refuse (a name with
+ * U+FFFF, an emoji on fauxqs) are written as JSON `\u` escapes, so `JSON.parse(MessageBody)` is the command exactly and
+ * a person's odd name never turns a webhook into an endless 503.
  *
  * @example
  * const entry = toCommandMessage(command); // { MessageBody, MessageGroupId, MessageDeduplicationId }
  */
 export function toCommandMessage(command: ProvisioningCommand): CommandMessage {
   return {
-    MessageBody: JSON.stringify(command),
+    MessageBody: JSON.stringify(command).replace(UNSAFE_FOR_SQS, escapeCodeUnit),
     MessageGroupId: messageGroupIdFor(command.email),
     MessageDeduplicationId: deduplicationIdFor(command.id),
   };
