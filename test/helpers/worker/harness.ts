@@ -143,6 +143,7 @@ export async function pipeline(stack: WorkerStack, options: PipelineOptions = {}
     stateTableName: TABLE_NAME,
     maxReceiveCount: 5,
     usersApiRps: 500,
+    usersApiBurst: 2,
     concurrency: 5,
     idempotencyTtlSeconds: 3600,
     arizeBaseUrl: stack.emulator.url,

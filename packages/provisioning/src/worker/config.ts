@@ -14,6 +14,7 @@ export const WorkerEnvSchema = z.object({
   STATE_TABLE_NAME: z.preprocess(blankToUndefined, z.string().min(3).max(255).default(DEFAULT_STATE_TABLE_NAME)),
   MAX_RECEIVE_COUNT: z.preprocess(blankToUndefined, int(1, 1000, 5)),
   USERS_API_RPS: z.preprocess(blankToUndefined, z.coerce.number().positive().max(10_000).default(10)),
+  USERS_API_BURST: z.preprocess(blankToUndefined, int(1, 1000, 2)),
   WORKER_CONCURRENCY: z.preprocess(blankToUndefined, int(1, 100, 5)),
   IDEMPOTENCY_TTL_SECONDS: z.preprocess(blankToUndefined, int(60, 30 * 24 * 3600, 7 * 24 * 3600)),
   ARIZE_BASE_URL: z.preprocess(blankToUndefined, optionalUrl),
@@ -48,6 +49,8 @@ export interface WorkerConfig {
   maxReceiveCount: number;
   /** Requests per second this worker sends to the Users API at most. */
   usersApiRps: number;
+  /** Requests that may go back to back after an idle spell (lets a late timer catch up; the average stays ≤ rps). */
+  usersApiBurst: number;
   /** People processed in parallel within a batch. */
   concurrency: number;
   idempotencyTtlSeconds: number;
@@ -97,6 +100,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     stateTableName: e.STATE_TABLE_NAME,
     maxReceiveCount: e.MAX_RECEIVE_COUNT,
     usersApiRps: e.USERS_API_RPS,
+    usersApiBurst: e.USERS_API_BURST,
     concurrency: e.WORKER_CONCURRENCY,
     idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
     arizeBaseUrl: e.ARIZE_BASE_URL,

@@ -3,6 +3,7 @@ import { parseRetryAfter } from '@idp-sync/users-client';
 /** undici's header record (its `IncomingHttpHeaders`). */
 type IncomingHttpHeaders = Record<string, string | string[] | undefined>;
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Duplex } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import type { RateLimiter } from './rate-limiter';
@@ -66,10 +67,37 @@ const IDLE_CONTROLLER = {
   reason: null,
 } as unknown as Dispatcher.DispatchController;
 
+/** Slots already taken for the current call (see {@link limitUsersApi}); an attempt consumes one instead of waiting. */
+const prepaid = new AsyncLocalStorage<{ slots: number }>();
+
+type AbortSource = {
+  aborted?: boolean;
+  once?: (e: 'abort', f: () => void) => unknown;
+  off?: (e: 'abort', f: () => void) => unknown;
+  addEventListener?: (e: 'abort', f: () => void) => void;
+  removeEventListener?: (e: 'abort', f: () => void) => void;
+};
+
+/** Subscribes to an undici request signal (an EventEmitter or an AbortSignal); returns the unsubscribe. */
+function onAbort(signal: unknown, listener: () => void): () => void {
+  const s = signal as AbortSource | undefined;
+  if (s === undefined || s === null) return () => undefined;
+  if (typeof s.addEventListener === 'function') {
+    s.addEventListener('abort', listener);
+    return () => s.removeEventListener?.('abort', listener);
+  }
+  if (typeof s.once === 'function') {
+    s.once('abort', listener);
+    return () => s.off?.('abort', listener);
+  }
+  return () => undefined;
+}
+
 /**
  * An undici interceptor that takes a slot from `limiter` before every HTTP request and tells it about every answer.
- * Sitting under the Users API client, it counts what actually goes on the wire: each attempt of a retried call and
- * each delete inside `users.bulkDelete`.
+ * Sitting under the Users API client, it sees what actually goes on the wire: each attempt of a retried call and
+ * each delete inside `users.bulkDelete`. An attempt whose slot was taken before the client started its timer (see
+ * {@link limitUsersApi}) goes at once; a request aborted (timed out) while waiting for a slot is never sent.
  *
  * @example
  * const agent = new Agent().compose(rateLimitInterceptor(new RateLimiter({ ratePerSecond: 10 })));
@@ -77,18 +105,63 @@ const IDLE_CONTROLLER = {
 export function rateLimitInterceptor(limiter: RateLimiter): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (options, handler) => {
     const observed = new ObservingHandler(handler, limiter);
+    const paid = prepaid.getStore();
+    if (paid !== undefined && paid.slots > 0) {
+      paid.slots--;
+      return dispatch(options, observed);
+    }
+    let aborted = false;
+    const unsubscribe = onAbort((options as { signal?: unknown }).signal, () => {
+      aborted = true;
+    });
     limiter.acquire().then(
       () => {
+        unsubscribe();
+        if (aborted) {
+          observed.onResponseError(IDLE_CONTROLLER, new Error('aborted while waiting for a rate-limit slot'));
+          return;
+        }
         try {
           dispatch(options, observed);
         } catch (error) {
           observed.onResponseError(IDLE_CONTROLLER, error as Error);
         }
       },
-      (error: unknown) => observed.onResponseError(IDLE_CONTROLLER, error as Error),
+      (error: unknown) => {
+        unsubscribe();
+        observed.onResponseError(IDLE_CONTROLLER, error as Error);
+      },
     );
     return true;
   };
+}
+
+/** The single-request operations whose slot is taken before the call (so waiting never eats the call's timeout). */
+const PREPAID_OPERATIONS = new Set(['get', 'list', 'create', 'update', 'delete', 'resendInvitation', 'resetPassword']);
+
+/**
+ * Wraps a Users API client's `users` so each single-request operation first waits for a rate-limit slot and only
+ * then starts (and times) its request: a backlog in front of the limiter must not turn into client timeouts. The
+ * interceptor under the client then lets that first attempt through without a second slot; retries, further
+ * pages and the deletes inside `bulkDelete` take their own slots there.
+ *
+ * @example
+ * const users = limitUsersApi(client.users, limiter);
+ * await users.update({ userId, name: 'Ada' }); // waits for a slot, then sends
+ */
+export function limitUsersApi<T extends object>(users: T, limiter: RateLimiter): T {
+  return new Proxy(users, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string' || !PREPAID_OPERATIONS.has(property)) {
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return async (...args: unknown[]) => {
+        await limiter.acquire();
+        return prepaid.run({ slots: 1 }, () => value.apply(target, args));
+      };
+    },
+  });
 }
 
 /**

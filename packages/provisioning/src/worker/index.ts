@@ -1,7 +1,7 @@
 export { SQS_MAX_VISIBILITY_SECONDS, type VisibilityBackoffOptions, visibilityTimeoutFor } from './backoff';
 export { classifyFailure, type FailureInfo } from './classify';
 export { loadWorkerConfig, type WorkerConfig, WorkerEnvSchema } from './config';
-export { createRateLimitedDispatcher, rateLimitInterceptor } from './dispatcher';
+export { createRateLimitedDispatcher, limitUsersApi, rateLimitInterceptor } from './dispatcher';
 export {
   changeVisibility,
   DeadLetterSender,

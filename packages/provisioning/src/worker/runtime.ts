@@ -47,7 +47,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
       region: config.region,
       ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}),
     });
-  const limiter = new RateLimiter({ ratePerSecond: config.usersApiRps });
+  const limiter = new RateLimiter({ ratePerSecond: config.usersApiRps, burst: config.usersApiBurst });
   let current: { apiKey: string; users: WorkerUsersClient; worker: Worker } | undefined;
   let forceKeyFetch = false;
 

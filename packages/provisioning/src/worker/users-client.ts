@@ -1,6 +1,6 @@
 import { createUsersClient, type UsersClient } from '@idp-sync/users-client';
 import type { WorkerConfig } from './config';
-import { createRateLimitedDispatcher } from './dispatcher';
+import { createRateLimitedDispatcher, limitUsersApi } from './dispatcher';
 import type { WorkerLogger } from './log';
 import { RateLimiter } from './rate-limiter';
 
@@ -26,10 +26,11 @@ export function createWorkerUsersClient(
   config: WorkerConfig,
   options: { apiKey: string; limiter?: RateLimiter; logger?: WorkerLogger; connections?: number },
 ): WorkerUsersClient {
-  const limiter = options.limiter ?? new RateLimiter({ ratePerSecond: config.usersApiRps });
+  const limiter =
+    options.limiter ?? new RateLimiter({ ratePerSecond: config.usersApiRps, burst: config.usersApiBurst });
   const pool = createRateLimitedDispatcher(limiter, { connections: options.connections ?? 16 });
   const logger = options.logger;
-  const client = createUsersClient({
+  const raw = createUsersClient({
     apiKey: options.apiKey,
     ...(config.arizeBaseUrl === undefined ? {} : { baseUrl: config.arizeBaseUrl }),
     timeoutMs: config.usersApiTimeoutMs,
@@ -50,6 +51,11 @@ export function createWorkerUsersClient(
           },
         }),
   });
+  const client: UsersClient = {
+    users: limitUsersApi(raw.users, limiter),
+    baseUrl: raw.baseUrl,
+    close: () => raw.close(),
+  };
   return {
     client,
     limiter,
