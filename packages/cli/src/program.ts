@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDlqCommands } from './commands/dlq';
+import { registerStartCommand } from './commands/start';
 import type { CommandContext } from './context';
 import { describeError } from './describe-error';
 import { EXIT_OK, EXIT_USAGE } from './errors';
@@ -11,7 +12,7 @@ export type CommandRegistrar = (program: Command, ctx: CommandContext) => void;
 /**
  * The top-level commands. `start` and `demo` (the local stack) register here the same way as `dlq`.
  */
-export const COMMANDS: readonly CommandRegistrar[] = [registerDlqCommands];
+export const COMMANDS: readonly CommandRegistrar[] = [registerDlqCommands, registerStartCommand];
 
 export interface BuildProgramOptions {
   /** Extra commands, registered after {@link COMMANDS}. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { lambdaContext } from './lambda-context';
 
 /** A Lambda handler for API Gateway HTTP API (payload v2) events, as `functions/ingest` exports it. */
 export type HttpApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -17,12 +18,20 @@ export interface HttpIngestServerOptions {
   /** The Lambda timeout the context reports (`getRemainingTimeInMillis`). */
   readonly timeoutMs?: number;
   readonly functionName?: string;
+  /**
+   * How long `stop()` lets requests in flight finish before it cuts their connections (default 10 s). Idle keep-alive
+   * connections are closed at once.
+   */
+  readonly stopGraceMs?: number;
 }
 
 export interface HttpIngestServer {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
+  /** Requests being answered right now. */
+  readonly inFlight: number;
+  /** Stops taking requests, lets those in flight finish (up to `stopGraceMs`), then closes every connection. */
   stop(): Promise<void>;
 }
 
@@ -110,27 +119,6 @@ export function toApiGatewayEvent(
   };
 }
 
-function lambdaContext(functionName: string, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
-  const unsupported = () => {
-    throw new Error('callback-style completion is not supported; return a promise');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
-  };
-}
-
 /** Writes a Lambda result the way API Gateway HTTP API turns it into a response. */
 function writeResult(response: ServerResponse, result: APIGatewayProxyResultV2): void {
   // A bare string or an object without statusCode is a 200 JSON answer (API Gateway's payload v2 inference).
@@ -180,8 +168,19 @@ export async function startHttpIngestServer(options: HttpIngestServerOptions): P
   const functionName = options.functionName ?? 'idp-sync-ingest-local';
   const timeoutMs = options.timeoutMs ?? 30_000;
 
+  const stopGraceMs = options.stopGraceMs ?? 10_000;
+  let inFlight = 0;
+  let stopping: Promise<void> | undefined;
+
   const server: Server = createServer((request, response) => {
     const receivedAtMs = Date.now();
+    inFlight++;
+    response.once('close', () => {
+      inFlight--;
+      // While stopping, a connection whose last request just finished is idle: close it now.
+      if (stopping) server.closeIdleConnections();
+    });
+    if (stopping) response.shouldKeepAlive = false;
     void (async () => {
       try {
         const body = await readBody(request, maxBodyBytes);
@@ -209,12 +208,22 @@ export async function startHttpIngestServer(options: HttpIngestServerOptions): P
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${host}:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    get inFlight() {
+      return inFlight;
+    },
+    stop: () => {
+      stopping ??= new Promise<void>((resolve) => {
+        const grace = setTimeout(() => server.closeAllConnections(), stopGraceMs);
+        grace.unref();
+        server.close(() => {
+          clearTimeout(grace);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return stopping;
+    },
   };
 }

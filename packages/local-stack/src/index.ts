@@ -1,3 +1,15 @@
+/**
+ * `@idp-sync/local-stack`: the whole pipeline on one machine — SQS and DynamoDB stand-ins, the Users API emulator,
+ * the real ingest handler over HTTP and the real worker handler behind a Lambda-like SQS event source.
+ *
+ * @example
+ * import { startLocalStack } from '@idp-sync/local-stack';
+ * const stack = await startLocalStack();
+ * console.log(stack.urls.ingest);
+ * await stack.stop();
+ */
+export { type BannerInput, type CurlExample, curlExamples, renderBanner, shellQuote } from './banner';
+export { DEFAULT_PORTS, type LocalStackEnvOptions, loadLocalStackConfig } from './config';
 export {
   type LocalDynamoDb,
   localDynamoDbClient,
@@ -5,12 +17,55 @@ export {
   startLocalDynamoDb,
 } from './dynamodb';
 export {
+  EndpointUnreachableError,
+  ListenError,
+  LocalStackConfigError,
+  LocalStackError,
+  PortInUseError,
+  StackAlreadyRunningError,
+} from './errors';
+export { ingestHandlerPath, loadIngestHandler, loadWorkerHandler, workerHandlerPath } from './handlers';
+export { type HealthReport, isDrained, queueHealth, withQueueHealth } from './health';
+export {
   type HttpApiHandler,
   type HttpIngestServer,
   type HttpIngestServerOptions,
   startHttpIngestServer,
   toApiGatewayEvent,
 } from './http-ingest-server';
+export { lambdaContext } from './lambda-context';
+export {
+  type BatchResult,
+  type EventSourceEvent,
+  failedMessageIds,
+  type SqsEventSource,
+  type SqsEventSourceOptions,
+  type SqsHandler,
+  startSqsEventSource,
+} from './poller';
+export {
+  currentSecret,
+  EMULATOR_KEY_ENV,
+  emulatorKeyProblem,
+  generateEmulatorKey,
+  generateSecret,
+  STACK_SECRET_ENV,
+  STACK_SECRET_NAMES,
+  type StackSecretName,
+  type StackSecrets,
+  secretProblem,
+} from './secrets';
+export {
+  bambooHeaders,
+  hrHeaders,
+  oktaHeaders,
+  type SentResponse,
+  type SignedRequest,
+  scimHeaders,
+  send,
+  standardWebhookSignature,
+  workosHeaders,
+} from './signing';
 export {
   type CreatePipelineQueuesOptions,
   createPipelineQueues,
@@ -20,3 +75,11 @@ export {
   type StartLocalSqsOptions,
   startLocalSqs,
 } from './sqs';
+export {
+  type LocalStack,
+  type LocalStackEvent,
+  type LocalStackOptions,
+  type LocalStackUrls,
+  networkErrorCode,
+  startLocalStack,
+} from './stack';

@@ -16,6 +16,12 @@ export interface StartLocalSqsOptions {
   /** 0 picks a free port. */
   port?: number;
   region?: string;
+  /**
+   * The host named in queue URLs (`http://sqs.<region>.<queueUrlHost>:<port>/…`); defaults to `host`. Queue URLs are
+   * identifiers only (clients always set `endpoint`), but some URL validators reject a numeric last label: `localhost`
+   * gives URLs every parser accepts.
+   */
+  queueUrlHost?: string;
 }
 
 /**
@@ -31,8 +37,8 @@ export interface StartLocalSqsOptions {
 export async function startLocalSqs(options: StartLocalSqsOptions = {}): Promise<LocalSqs> {
   const host = options.host ?? '127.0.0.1';
   const region = options.region ?? 'us-east-1';
-  // Queue URLs name this host; they are identifiers only (clients always set `endpoint`), so they need no port.
-  const app = buildApp({ logger: false, host, defaultRegion: region });
+  // Queue URLs name this host; they are identifiers only (clients always set `endpoint`).
+  const app = buildApp({ logger: false, host: options.queueUrlHost ?? host, defaultRegion: region });
   await app.listen({ host, port: options.port ?? 0 });
   const { port } = app.server.address() as AddressInfo;
   return {

@@ -1,0 +1,165 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type LocalStack,
+  LocalStackError,
+  type LocalStackEvent,
+  loadLocalStackConfig,
+  renderBanner,
+  startLocalStack,
+} from '@idp-sync/local-stack';
+import type { Command } from 'commander';
+import type { CommandContext } from '../context';
+import { CliError, EXIT_ERROR } from '../errors';
+import type { OutputStream } from '../io';
+
+/**
+ * A start-up failure, already printed as one line. In the real process `start` exits 1 right after printing it;
+ * in-process (tests) it surfaces as this error.
+ */
+export class StartFailedError extends CliError {}
+
+export interface StartCommandOptions {
+  quiet?: boolean;
+}
+
+function clock(): string {
+  return new Date().toTimeString().slice(0, 8);
+}
+
+/** One short line per request and per batch: methods, paths and counts only (no bodies, query strings or emails). */
+export function describeStackEvent(event: LocalStackEvent): string {
+  switch (event.type) {
+    case 'request':
+      return `${clock()} ingest  ${event.method} ${event.path} -> ${event.status} (${event.durationMs} ms)`;
+    case 'batch': {
+      const what = event.wholeBatchFailure
+        ? `whole batch failed, ${event.size} message(s) will be retried: ${event.wholeBatchFailure}`
+        : `${event.succeeded} done${event.failed > 0 ? `, ${event.failed} left for retry` : ''}`;
+      const deletes = event.deleteErrors > 0 ? `, ${event.deleteErrors} delete(s) refused` : '';
+      return `${clock()} worker#${event.instance} batch of ${event.size}: ${what}${deletes} (${event.durationMs} ms)`;
+    }
+    case 'receive-error':
+      return `${clock()} worker#${event.instance} cannot receive from SQS (${event.error}); retrying`;
+  }
+}
+
+/** Asks every part once; resolves when all of them answered. */
+async function probe(stack: LocalStack): Promise<void> {
+  const health = await fetch(stack.urls.health, { signal: AbortSignal.timeout(5_000) });
+  if (health.status !== 200) throw new LocalStackError(`GET /health answered ${health.status}`, 'see the output above');
+  await health.body?.cancel();
+  if (stack.embedded.usersApi) {
+    const emulator = await fetch(`${stack.urls.usersApi}/_emulator/health`, { signal: AbortSignal.timeout(5_000) });
+    if (emulator.status !== 200) {
+      throw new LocalStackError(`the Users API emulator answered ${emulator.status}`, 'see the output above');
+    }
+    await emulator.body?.cancel();
+  }
+  await stack.dynamoClient.send(new DescribeTableCommand({ TableName: stack.stateTableName }));
+}
+
+/** The one line printed for a failed start, and how the command ends. */
+function fail(error: unknown): never {
+  const line =
+    error instanceof LocalStackError
+      ? error.line()
+      : `unexpected error while starting: ${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)} — run npm start again; if it fails the same way, report it`;
+  throw new StartFailedError(line, 'see the line above');
+}
+
+function safeWrite(stream: OutputStream, text: string): void {
+  try {
+    stream.write(text);
+  } catch {
+    // A closed stdout (a pipe whose reader went away) must not take the stack down.
+  }
+}
+
+/**
+ * Runs the local stack until SIGINT/SIGTERM (or `io.signal`): prints the banner, then `ready` once every part answers;
+ * on a signal stops taking requests, lets in-flight batches finish, and returns.
+ *
+ * @example
+ * await runStart(ctx, { quiet: true });
+ */
+export async function runStart(ctx: CommandContext, options: StartCommandOptions = {}): Promise<void> {
+  const { io } = ctx;
+  // The SDK's notice that it will drop Node 20 in 2027 would bury the one-line error; the project supports Node 20.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // Request and batch lines start after `ready` (the readiness probe is not news).
+  let live = false;
+  let stack: LocalStack;
+  try {
+    const config = loadLocalStackConfig(io.env);
+    const logLevel = io.env.POWERTOOLS_LOG_LEVEL?.trim() ? undefined : ('WARN' as const);
+    stack = await startLocalStack({
+      ...config,
+      ...(logLevel ? { logLevel } : {}),
+      ...(options.quiet ? {} : { onEvent: (event) => live && safeWrite(io.stdout, `${describeStackEvent(event)}\n`) }),
+    });
+  } catch (error) {
+    fail(error);
+  }
+  try {
+    await probe(stack);
+  } catch (error) {
+    await stack.stop().catch(() => undefined);
+    fail(error);
+  }
+  safeWrite(io.stdout, renderBanner(stack));
+  safeWrite(io.stdout, 'ready\n');
+  live = true;
+
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      process.off('SIGTERM', onTerm);
+      io.signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const onTerm = () => done();
+    process.once('SIGTERM', onTerm);
+    if (io.signal?.aborted) done();
+    else io.signal?.addEventListener('abort', done, { once: true });
+  });
+
+  // A second SIGTERM while draining quits at once (the bin already does this for a second Ctrl-C).
+  const force = () => process.exit(143);
+  process.once('SIGTERM', force);
+  safeWrite(io.stdout, 'stopping: no new requests; letting in-flight batches finish…\n');
+  try {
+    await stack.stop();
+  } finally {
+    process.off('SIGTERM', force);
+  }
+  safeWrite(io.stdout, 'stopped\n');
+}
+
+/**
+ * Registers `idp-sync start`.
+ *
+ * @example
+ * registerStartCommand(program, ctx);
+ */
+export function registerStartCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('start')
+    .description(
+      'Run the whole pipeline on this machine: SQS, DynamoDB, the Users API emulator, ingest and worker ' +
+        '(environment: see packages/local-stack/README.md).',
+    )
+    .option('--quiet', 'do not print a line per request and per worker batch')
+    .action(async (options: StartCommandOptions) => {
+      try {
+        await runStart(ctx, options);
+      } catch (error) {
+        if (!(error instanceof StartFailedError)) throw error;
+        // The interface promises one line and exit 1. Run as the `idp-sync` process, exit here rather than let the
+        // generic handler add a second "what to do" line; in-process (tests), surface the error.
+        if (ctx.io.stderr === process.stderr) {
+          process.stderr.write(`idp-sync start: ${error.message}\n`, () => process.exit(EXIT_ERROR));
+          await new Promise(() => undefined);
+        }
+        throw error;
+      }
+    });
+}

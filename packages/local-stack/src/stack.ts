@@ -1,0 +1,537 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  createStateTable,
+  DEFAULT_STATE_TABLE_NAME,
+  type InviteMode,
+  type PredefinedRole,
+} from '@idp-sync/provisioning';
+import {
+  startUsersApiEmulator,
+  type UsersApiEmulator,
+  type UsersApiEmulatorOptions,
+} from '@idp-sync/users-api-emulator';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
+import {
+  EndpointUnreachableError,
+  ListenError,
+  LocalStackConfigError,
+  LocalStackError,
+  PortInUseError,
+  StackAlreadyRunningError,
+} from './errors';
+import { loadIngestHandler, loadWorkerHandler } from './handlers';
+import { type HealthReport, isDrained, queueHealth, withQueueHealth } from './health';
+import { type HttpApiHandler, startHttpIngestServer } from './http-ingest-server';
+import { type EventSourceEvent, type SqsEventSource, type SqsHandler, startSqsEventSource } from './poller';
+import {
+  EMULATOR_KEY_ENV,
+  emulatorKeyProblem,
+  generateEmulatorKey,
+  generateSecret,
+  STACK_SECRET_ENV,
+  STACK_SECRET_NAMES,
+  type StackSecretName,
+  type StackSecrets,
+  secretProblem,
+} from './secrets';
+import { createPipelineQueues, type LocalSqs, type PipelineQueues, startLocalSqs } from './sqs';
+
+export interface LocalStackOptions {
+  /** Loopback interface for every listener (default 127.0.0.1). */
+  host?: string;
+  /** The ingest HTTP port (`PORT`). Programmatic default 0: a free port. */
+  port?: number;
+  emulatorPort?: number;
+  sqsPort?: number;
+  dynamoDbPort?: number;
+  region?: string;
+  /** The real Users API instead of the emulator. */
+  usersApi?: { baseUrl: string; apiKey: string };
+  /** The emulator's admin API key; generated when absent. */
+  emulatorApiKey?: string;
+  /** More emulator settings (seed users, faults, rate limit). */
+  emulator?: Omit<UsersApiEmulatorOptions, 'host' | 'port' | 'apiKeys'>;
+  /** An SQS endpoint to use instead of the embedded fauxqs (LocalStack, AWS…). */
+  sqsEndpoint?: string;
+  /** A DynamoDB endpoint to use instead of the embedded dynalite. */
+  dynamoDbEndpoint?: string;
+  /** Source secrets; the missing ones are generated. */
+  secrets?: Partial<StackSecrets>;
+  defaultRole?: PredefinedRole;
+  defaultInviteMode?: InviteMode;
+  /** Receives before a message goes to the DLQ: the redrive policy and the worker's "last attempt" (default 5). */
+  maxReceiveCount?: number;
+  /** Concurrent worker environments, like the event source's maximum concurrency (default 2). */
+  workerInstances?: number;
+  /** The worker function timeout (default 30 s). */
+  workerTimeoutSeconds?: number;
+  /** The queue's visibility timeout (default: the worker timeout). */
+  visibilityTimeoutSeconds?: number;
+  /** Long-poll wait per receive (default 2 s: a stop waits for at most this). */
+  receiveWaitSeconds?: number;
+  queueName?: string;
+  dlqName?: string;
+  stateTableName?: string;
+  /** Powertools log level of both handlers (default WARN; `POWERTOOLS_LOG_LEVEL` in the environment wins). */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Further environment for the handlers (e.g. `VISIBILITY_BASE_SECONDS`, `OKTA_SUSPEND_ACTION`). */
+  handlerEnv?: Readonly<Record<string, string>>;
+  /** One call per ingest request and per worker batch (never with bodies, secrets or emails). */
+  onEvent?: (event: LocalStackEvent) => void;
+}
+
+export type LocalStackEvent =
+  | {
+      readonly type: 'request';
+      readonly method: string;
+      readonly path: string;
+      readonly status: number;
+      readonly durationMs: number;
+    }
+  | EventSourceEvent;
+
+/** Every address of a running stack. */
+export interface LocalStackUrls {
+  /** `http://127.0.0.1:3000`: the ingest API (API Gateway stand-in). */
+  readonly ingest: string;
+  readonly health: string;
+  readonly webhooks: { readonly okta: string; readonly hr: string; readonly workos: string; readonly bamboohr: string };
+  /** The SCIM 2.0 base URL to give Entra. */
+  readonly scim: string;
+  /** The Users API base URL (the emulator's, or ARIZE_BASE_URL). */
+  readonly usersApi: string;
+  readonly sqs: string;
+  readonly dynamoDb: string;
+}
+
+/** A running local stack. */
+export interface LocalStack {
+  readonly urls: LocalStackUrls;
+  readonly secrets: StackSecrets;
+  /** Which secrets were generated (not given). */
+  readonly generatedSecrets: readonly StackSecretName[];
+  /** The Users API key in use: the emulator's admin key, or ARIZE_API_KEY. */
+  readonly usersApiKey: string;
+  readonly usersApiKeyGenerated: boolean;
+  /** The in-process emulator, unless the real Users API is used. */
+  readonly emulator: UsersApiEmulator | undefined;
+  readonly embedded: { readonly sqs: boolean; readonly dynamoDb: boolean; readonly usersApi: boolean };
+  readonly queues: PipelineQueues & { readonly queueName: string; readonly dlqName: string };
+  readonly stateTableName: string;
+  readonly region: string;
+  readonly settings: {
+    readonly maxReceiveCount: number;
+    readonly workerInstances: number;
+    readonly workerTimeoutSeconds: number;
+    readonly visibilityTimeoutSeconds: number;
+    readonly oktaAuthHeader: string;
+    readonly defaultRole: PredefinedRole;
+    readonly defaultInviteMode: InviteMode;
+  };
+  /** A client for the stack's SQS (tests, the demo). */
+  readonly sqsClient: SQSClient;
+  readonly dynamoClient: DynamoDBClient;
+  /** Queue depths, as `GET /health` reports them. */
+  health(): Promise<HealthReport>;
+  /** Resolves once nothing is waiting or in flight (twice in a row) and no batch is running. */
+  waitForDrain(options?: { timeoutMs?: number; intervalMs?: number }): Promise<HealthReport>;
+  /** Stops receiving; resolves when in-flight batches are done. */
+  pauseWorker(): Promise<void>;
+  resumeWorker(): void;
+  /**
+   * New worker environments (fresh handler instances). With `crash`, the current batches are abandoned: nothing they
+   * did is acknowledged, so SQS redelivers their messages after the visibility timeout — as after a Lambda crash.
+   */
+  restartWorker(options?: { crash?: boolean }): Promise<void>;
+  /** Stops taking requests, lets in-flight requests and batches finish, then stops every part. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const { hostname } = new URL(url);
+    return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+const NETWORK_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN'];
+
+/** The network error code inside an SDK or fetch error, if that is what it is. */
+export function networkErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const e = current as { code?: unknown; name?: unknown; errors?: unknown[]; cause?: unknown };
+    if (typeof e.code === 'string' && NETWORK_CODES.includes(e.code)) return e.code;
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'timed out';
+    for (const inner of Array.isArray(e.errors) ? e.errors : []) {
+      const code = (inner as { code?: unknown }).code;
+      if (typeof code === 'string' && NETWORK_CODES.includes(code)) return code;
+    }
+    current = e.cause;
+  }
+  return undefined;
+}
+
+async function listenOrExplain<T>(part: string, variable: string, host: string, port: number, start: () => Promise<T>) {
+  try {
+    return await start();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (code === 'EADDRINUSE' || /EADDRINUSE/.test((error as Error)?.message ?? '')) {
+      throw new PortInUseError(part, variable, host, port, { cause: error });
+    }
+    throw new ListenError(part, variable, host, port, error);
+  }
+}
+
+/** Checks the given secrets and generates the missing ones. */
+function resolveSecrets(given: Partial<StackSecrets>): { secrets: StackSecrets; generated: StackSecretName[] } {
+  const secrets: Partial<Record<StackSecretName, string>> = {};
+  const generated: StackSecretName[] = [];
+  for (const name of STACK_SECRET_NAMES) {
+    const value = given[name];
+    if (value === undefined || value === '') {
+      secrets[name] = generateSecret(name);
+      generated.push(name);
+      continue;
+    }
+    const problem = secretProblem(name, value);
+    if (problem) {
+      throw new LocalStackConfigError(
+        `${STACK_SECRET_ENV[name]} ${problem}`,
+        `fix it, or unset ${STACK_SECRET_ENV[name]} to have one generated`,
+      );
+    }
+    secrets[name] = value;
+  }
+  return { secrets: secrets as StackSecrets, generated };
+}
+
+/** Checks that the real Users API answers and accepts the key, with one `GET /v2/users?limit=1`. */
+async function checkUsersApi(baseUrl: string, apiKey: string): Promise<void> {
+  let status: number;
+  try {
+    const response = await fetch(`${baseUrl}/v2/users?limit=1`, {
+      headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(5_000),
+    });
+    status = response.status;
+    await response.body?.cancel();
+  } catch (error) {
+    throw new EndpointUnreachableError(
+      'ARIZE_BASE_URL',
+      baseUrl,
+      networkErrorCode(error) ?? (error as Error)?.message ?? 'no answer',
+      'check ARIZE_BASE_URL and the network, or unset ARIZE_BASE_URL and ARIZE_API_KEY to use the emulator',
+      { cause: error },
+    );
+  }
+  if (status === 401 || status === 403) {
+    throw new LocalStackConfigError(
+      `the Users API at ${baseUrl} refused ARIZE_API_KEY (HTTP ${status})`,
+      'use a key with user-management permissions, or unset ARIZE_BASE_URL and ARIZE_API_KEY to use the emulator',
+    );
+  }
+  if (status >= 400 && status !== 429) {
+    throw new EndpointUnreachableError(
+      'ARIZE_BASE_URL',
+      baseUrl,
+      `GET /v2/users answered HTTP ${status}`,
+      'check that ARIZE_BASE_URL is the Users API base URL (e.g. https://api.arize.com)',
+    );
+  }
+}
+
+let running = false;
+
+/**
+ * Starts the whole pipeline in this process on loopback: fauxqs with the FIFO queue, its FIFO DLQ and redrive policy;
+ * dynalite with the state table; the Users API emulator; the real ingest Lambda handler behind an API Gateway v2
+ * stand-in; the real worker Lambda handler fed by a Lambda-like SQS event source. Any of SQS, DynamoDB and the Users
+ * API can be external instead.
+ *
+ * The handlers read their configuration from `process.env` when they load, so this sets the environment (queue URLs,
+ * table, endpoints, secrets, Users API) before loading them: **a process hosts one stack at a time**.
+ *
+ * @throws LocalStackError (PortInUseError, EndpointUnreachableError, LocalStackConfigError…) whose `line()` says
+ *   what is wrong and how to fix it; whatever had started is stopped again.
+ * @example
+ * const stack = await startLocalStack({ secrets: { hr: 'whsec_…' } });
+ * await fetch(`${stack.urls.ingest}/health`);
+ * await stack.stop();
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  if (running) throw new StackAlreadyRunningError();
+  running = true;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    return await start(options, cleanups);
+  } catch (error) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    running = false;
+    throw error;
+  }
+}
+
+async function start(options: LocalStackOptions, cleanups: (() => Promise<unknown>)[]): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  const region = options.region ?? 'us-east-1';
+  const maxReceiveCount = options.maxReceiveCount ?? 5;
+  const workerInstances = options.workerInstances ?? 2;
+  const workerTimeoutSeconds = options.workerTimeoutSeconds ?? 30;
+  const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? workerTimeoutSeconds;
+  const queueName = options.queueName ?? 'idp-sync-commands.fifo';
+  const dlqName = options.dlqName ?? 'idp-sync-commands-dlq.fifo';
+  const stateTableName = options.stateTableName ?? DEFAULT_STATE_TABLE_NAME;
+  const { secrets, generated } = resolveSecrets(options.secrets ?? {});
+  const usersApiKeyGenerated = !options.usersApi && !options.emulatorApiKey;
+  const emulatorApiKey = options.emulatorApiKey ?? generateEmulatorKey();
+  const keyProblem = options.usersApi ? undefined : emulatorKeyProblem(emulatorApiKey);
+  if (keyProblem) {
+    throw new LocalStackConfigError(`${EMULATOR_KEY_ENV} ${keyProblem}`, `fix it, or unset ${EMULATOR_KEY_ENV}`);
+  }
+
+  // 1. Listeners, in parallel. The ingest server answers 503 until the handler is loaded.
+  let ingestHandler: HttpApiHandler = async () => ({
+    statusCode: 503,
+    headers: { 'content-type': 'application/json', 'retry-after': '1' },
+    body: '{"message":"the local stack is starting"}',
+  });
+  const onEvent = options.onEvent;
+  const timed: HttpApiHandler = async (event, context) => {
+    const started = Date.now();
+    const result = await ingestHandler(event, context);
+    onEvent?.({
+      type: 'request',
+      method: event.requestContext.http.method,
+      path: event.rawPath,
+      status: (result as APIGatewayProxyStructuredResultV2)?.statusCode ?? 200,
+      durationMs: Date.now() - started,
+    });
+    return result;
+  };
+  const track = <T extends { stop(): Promise<void> }>(part: T): T => {
+    cleanups.push(() => part.stop());
+    return part;
+  };
+  const listening = await Promise.allSettled([
+    listenOrExplain('ingest API', 'PORT', host, options.port ?? 0, () =>
+      startHttpIngestServer({
+        handler: timed,
+        host,
+        port: options.port ?? 0,
+        functionName: 'idp-sync-ingest-local',
+      }).then(track),
+    ),
+    options.sqsEndpoint
+      ? undefined
+      : listenOrExplain('SQS stand-in (fauxqs)', 'SQS_PORT', host, options.sqsPort ?? 0, () =>
+          startLocalSqs({ host, port: options.sqsPort ?? 0, region, queueUrlHost: 'localhost' }).then(track),
+        ),
+    options.dynamoDbEndpoint
+      ? undefined
+      : listenOrExplain('DynamoDB stand-in (dynalite)', 'DYNAMODB_PORT', host, options.dynamoDbPort ?? 0, () =>
+          startLocalDynamoDb({ host, port: options.dynamoDbPort ?? 0, region }).then(track),
+        ),
+    options.usersApi
+      ? undefined
+      : listenOrExplain('Users API emulator', 'USERS_API_EMULATOR_PORT', host, options.emulatorPort ?? 0, () =>
+          startUsersApiEmulator({
+            ...options.emulator,
+            host,
+            port: options.emulatorPort ?? 0,
+            apiKeys: [{ key: emulatorApiKey, name: 'local-stack-admin' }],
+          }).then(track),
+        ),
+  ] as const);
+  // Every listener has settled (and is tracked for cleanup) before the first failure is reported.
+  const refused = listening.find((r) => r.status === 'rejected');
+  if (refused) throw refused.reason;
+  const settled = <T>(result: PromiseSettledResult<T>): T => (result as PromiseFulfilledResult<T>).value;
+  const ingestServer = settled(listening[0]);
+  const sqs = settled(listening[1]);
+  const ddb = settled(listening[2]);
+  const emulator = settled(listening[3]);
+
+  // 2. Queues, table and the Users API, checked and created.
+  const sqsEndpoint = options.sqsEndpoint ?? (sqs as LocalSqs).endpoint;
+  const dynamoDbEndpoint = options.dynamoDbEndpoint ?? (ddb as LocalDynamoDb).endpoint;
+  const usersApiUrl = options.usersApi?.baseUrl ?? (emulator as UsersApiEmulator).url;
+  const usersApiKey = options.usersApi?.apiKey ?? emulatorApiKey;
+  const awsIsLocal = isLoopbackUrl(sqsEndpoint) && isLoopbackUrl(dynamoDbEndpoint);
+  if (awsIsLocal && !process.env.AWS_ACCESS_KEY_ID) {
+    // The SDK's default provider chain would look for real credentials; the stand-ins accept any.
+    process.env.AWS_ACCESS_KEY_ID = 'local';
+    process.env.AWS_SECRET_ACCESS_KEY = 'local';
+  }
+  const requestHandler = { connectionTimeout: 2_000, requestTimeout: 10_000 };
+  const sqsClient = new SQSClient({ endpoint: sqsEndpoint, region, maxAttempts: 2, requestHandler });
+  const dynamoClient = new DynamoDBClient({ endpoint: dynamoDbEndpoint, region, maxAttempts: 2, requestHandler });
+  cleanups.push(async () => {
+    sqsClient.destroy();
+    dynamoClient.destroy();
+  });
+
+  const [queues] = await Promise.all([
+    createPipelineQueues(sqsClient, { queueName, dlqName, maxReceiveCount, visibilityTimeoutSeconds }).catch(
+      (error: unknown) => {
+        throw externalFailure('SQS_ENDPOINT', sqsEndpoint, Boolean(options.sqsEndpoint), error);
+      },
+    ),
+    createStateTable(dynamoClient, stateTableName).catch((error: unknown) => {
+      throw externalFailure('DYNAMODB_ENDPOINT', dynamoDbEndpoint, Boolean(options.dynamoDbEndpoint), error);
+    }),
+    options.usersApi ? checkUsersApi(options.usersApi.baseUrl, options.usersApi.apiKey) : undefined,
+  ]);
+
+  // 3. The handlers' environment, then the handlers themselves (they read it when they load).
+  const setDefault = (name: string, value: string) => {
+    if (process.env[name] === undefined || process.env[name] === '') process.env[name] = value;
+  };
+  const env: Record<string, string> = {
+    AWS_REGION: region,
+    QUEUE_URL: queues.queueUrl,
+    DLQ_URL: queues.dlqUrl,
+    SQS_ENDPOINT: sqsEndpoint,
+    DYNAMODB_ENDPOINT: dynamoDbEndpoint,
+    STATE_TABLE_NAME: stateTableName,
+    ARIZE_BASE_URL: usersApiUrl,
+    ARIZE_API_KEY: usersApiKey,
+    MAX_RECEIVE_COUNT: String(maxReceiveCount),
+    DEFAULT_ROLE: options.defaultRole ?? 'MEMBER',
+    DEFAULT_INVITE_MODE: options.defaultInviteMode ?? 'EMAIL_LINK',
+    SCIM_BASE_URL: `${ingestServer.url}/scim/v2`,
+    ...options.handlerEnv,
+  };
+  for (const name of STACK_SECRET_NAMES) env[STACK_SECRET_ENV[name]] = secrets[name];
+  Object.assign(process.env, env);
+  // EMF metrics to stdout mean nothing without CloudWatch; the emulator has no rate limit worth a slow default.
+  setDefault('POWERTOOLS_METRICS_DISABLED', 'true');
+  setDefault('POWERTOOLS_LOG_LEVEL', options.logLevel ?? 'WARN');
+  if (!options.usersApi) setDefault('USERS_API_RPS', '100');
+
+  const realIngest = await loadIngestHandler();
+  ingestHandler = withQueueHealth(realIngest, () => queueHealth(sqsClient, queues));
+  const loadHandlers = () => Promise.all(Array.from({ length: workerInstances }, () => loadWorkerHandler()));
+  const startWorker = (handlers: readonly SqsHandler[]) =>
+    startSqsEventSource({
+      client: sqsClient,
+      queueUrl: queues.queueUrl,
+      queueArn: queues.queueArn,
+      region,
+      handlers,
+      batchSize: 10,
+      waitTimeSeconds: options.receiveWaitSeconds ?? 2,
+      timeoutMs: workerTimeoutSeconds * 1000,
+      functionName: 'idp-sync-worker-local',
+      ...(onEvent ? { onEvent } : {}),
+    });
+  let eventSource: SqsEventSource = startWorker(await loadHandlers());
+  cleanups.push(() => eventSource.stop());
+
+  const health = () => queueHealth(sqsClient, queues);
+  let stopping: Promise<void> | undefined;
+
+  const stack: LocalStack = {
+    urls: {
+      ingest: ingestServer.url,
+      health: `${ingestServer.url}/health`,
+      webhooks: {
+        okta: `${ingestServer.url}/webhooks/okta`,
+        hr: `${ingestServer.url}/webhooks/hr`,
+        workos: `${ingestServer.url}/webhooks/workos`,
+        bamboohr: `${ingestServer.url}/webhooks/bamboohr`,
+      },
+      scim: `${ingestServer.url}/scim/v2`,
+      usersApi: usersApiUrl,
+      sqs: sqsEndpoint,
+      dynamoDb: dynamoDbEndpoint,
+    },
+    secrets,
+    generatedSecrets: generated,
+    usersApiKey,
+    usersApiKeyGenerated,
+    emulator,
+    embedded: { sqs: !options.sqsEndpoint, dynamoDb: !options.dynamoDbEndpoint, usersApi: !options.usersApi },
+    queues: { ...queues, queueName, dlqName },
+    stateTableName,
+    region,
+    settings: {
+      maxReceiveCount,
+      workerInstances,
+      workerTimeoutSeconds,
+      visibilityTimeoutSeconds,
+      oktaAuthHeader: (process.env.OKTA_AUTH_HEADER?.trim() || 'authorization').toLowerCase(),
+      defaultRole: options.defaultRole ?? 'MEMBER',
+      defaultInviteMode: options.defaultInviteMode ?? 'EMAIL_LINK',
+    },
+    sqsClient,
+    dynamoClient,
+    health,
+    async waitForDrain(waitOptions = {}) {
+      const timeoutMs = waitOptions.timeoutMs ?? 30_000;
+      const intervalMs = waitOptions.intervalMs ?? 100;
+      const deadline = Date.now() + timeoutMs;
+      let calm = 0;
+      let last = await health();
+      for (;;) {
+        calm = isDrained(last) && eventSource.inFlight === 0 ? calm + 1 : 0;
+        if (calm >= 2) return last;
+        if (Date.now() > deadline) {
+          throw new LocalStackError(
+            `the queue did not drain within ${timeoutMs} ms (visible ${last.queue.visible}, in flight ${last.queue.inFlight})`,
+            'messages that failed transiently come back after their visibility timeout; check the worker output',
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+        last = await health();
+      }
+    },
+    pauseWorker: () => eventSource.pause(),
+    resumeWorker: () => eventSource.resume(),
+    async restartWorker(restartOptions = {}) {
+      await eventSource.stop({ abandon: restartOptions.crash ?? false });
+      eventSource = startWorker(await loadHandlers());
+    },
+    stop() {
+      stopping ??= (async () => {
+        // An embedded queue goes away with the stack, so pending long polls can be cut rather than waited for.
+        await Promise.all([ingestServer.stop(), eventSource.stop({ abortReceives: !options.sqsEndpoint })]);
+        await Promise.allSettled([emulator?.stop(), sqs?.stop(), ddb?.stop()]);
+        sqsClient.destroy();
+        dynamoClient.destroy();
+        running = false;
+      })();
+      return stopping;
+    },
+  };
+  return stack;
+}
+
+function externalFailure(variable: string, endpoint: string, external: boolean, error: unknown): LocalStackError {
+  const code = networkErrorCode(error);
+  if (code) {
+    return external
+      ? new EndpointUnreachableError(variable, endpoint, code, undefined, { cause: error })
+      : new LocalStackError(
+          `the embedded service at ${endpoint} did not answer (${code})`,
+          'run npm start again; if it keeps failing, report it',
+          { cause: error },
+        );
+  }
+  const name = (error as Error)?.name ?? 'Error';
+  const message = (error as Error)?.message ?? String(error);
+  return new LocalStackError(
+    `${external ? `${variable}=${endpoint}` : endpoint} refused the setup: ${name}: ${message}`,
+    external
+      ? `check ${variable} and the credentials and region (AWS_REGION), or unset ${variable} to use the embedded one`
+      : 'run npm start again; if it keeps failing, report it',
+    { cause: error },
+  );
+}
