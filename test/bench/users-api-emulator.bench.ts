@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { emitBenchRows } from './report';
 
 const N = Number(process.env.BENCH_N ?? 3_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -155,6 +156,15 @@ async function main(): Promise<void> {
     const rates = (s: number) => rounds.map((r) => r[s]!.rate.toFixed(0)).join(' / ');
     console.log(`  all rounds (req/s): ${results.map((r, s) => `${r.name.split(' (')[0]} ${rates(s)}`).join('; ')}`);
     console.log(`  emulator counters: ${counters.total} calls counted, ${sent} sent`);
+    emitBenchRows(
+      results.map((r) => ({
+        bench: 'users-api-emulator',
+        figure: r.name,
+        value: r.rate,
+        unit: 'req/s',
+        note: `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms; median of ${ROUNDS} rounds, concurrency ${CONCURRENCY}${r.unexpected ? `; ${r.unexpected} unexpected statuses` : ''}`,
+      })),
+    );
   } finally {
     await agent.close();
     await emulator.stop();

@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import { createUsersClient } from '@idp-sync/users-client';
 import { Agent, request } from 'undici';
+import { emitBenchRows } from './report';
 
 const N = Number(process.env.BENCH_N ?? 5_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -162,6 +163,27 @@ function report(raw: Sample[], viaClient: Sample[], floor: Sample[]): void {
     `  floor agent.request: ${floorRate.toFixed(0)} calls/s, ${floorCpu.toFixed(1)} µs CPU/call (${rounds(floor)}); ` +
       `client/floor ${floorRatio.toFixed(3)} calls/s, CPU/call ${(clientCpu / floorCpu).toFixed(2)}x`,
   );
+  const note = `${N} calls × ${ROUNDS} rounds, concurrency ${CONCURRENCY}; median of per-round ratios`;
+  emitBenchRows([
+    {
+      bench: 'users-client',
+      figure: 'users.get throughput via the client',
+      value: clientRate,
+      unit: 'calls/s',
+      baseline: { figure: 'raw undici.request', value: rawRate },
+      ratio,
+      goal: { on: 'ratio', op: '>=', target: 0.8 },
+      note,
+    },
+    {
+      bench: 'users-client',
+      figure: 'users.get CPU per call via the client',
+      value: clientCpu,
+      unit: 'µs',
+      baseline: { figure: 'raw undici.request', value: rawCpu },
+      ratio: clientCpu / rawCpu,
+    },
+  ]);
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,168 @@
+/**
+ * Figures read from what a benchmark prints, for benches that do not (yet) write rows through `BENCH_JSON`
+ * (`./report.ts`). Each parser knows one bench's printed lines; a line it does not recognise is simply not a row, so a
+ * change of wording loses a figure, never the run. Rows a bench writes itself always win over these.
+ */
+import type { BenchGoal, BenchRow } from './report';
+
+type Parser = (output: string) => BenchRow[];
+
+const NUM = String.raw`(-?\d+(?:[.,]\d+)*)`;
+const num = (text: string) => Number(text.replace(/,/g, ''));
+
+/** `(goal <= 1.3x)` / `goal >= 0.8` anywhere in a line → a goal on the ratio. */
+function ratioGoal(line: string): BenchGoal | undefined {
+  const m = /goal\s*(<=|>=|≤|≥)\s*(\d+(?:\.\d+)?)/.exec(line);
+  if (!m) return undefined;
+  return { on: 'ratio', op: m[1] === '<=' || m[1] === '≤' ? '<=' : '>=', target: Number(m[2]) };
+}
+
+function lines(output: string): string[] {
+  return output.split(/\r?\n/);
+}
+
+/** `test/bench/ingest-cold-start.bench.ts`: the cold-start and bundle-size ratios against the client-sqs floor. */
+const ingestColdStart: Parser = (output) => {
+  const rows: BenchRow[] = [];
+  const all = lines(output);
+  // The table: name, then boot, import, first, imp+1st, p90, wall (ms).
+  const tableValue = (name: string): number | undefined => {
+    const line = all.find((l) => l.startsWith(name));
+    const values = line?.slice(name.length).trim().split(/\s+/).map(Number);
+    return values && values.length >= 4 && Number.isFinite(values[3]) ? values[3] : undefined;
+  };
+  const ingest = tableValue('ingest handler bundle');
+  const floor = tableValue('client-sqs floor');
+  const cold = all.find((l) => l.startsWith('cold start ratio'));
+  const coldRatio = cold && new RegExp(`:\\s*${NUM}x`).exec(cold);
+  if (cold && coldRatio && ingest !== undefined) {
+    const goal = ratioGoal(cold);
+    rows.push({
+      bench: 'ingest-cold-start',
+      figure: 'ingest Lambda cold start (import + first request, median)',
+      value: ingest,
+      unit: 'ms',
+      ...(floor !== undefined ? { baseline: { figure: 'client-sqs bundle', value: floor } } : {}),
+      ratio: num(coldRatio[1]!),
+      ...(goal ? { goal } : {}),
+    });
+  }
+  const bundle = all.find((l) => l.startsWith('bundle size:'));
+  const b = bundle && new RegExp(`ingest ${NUM} KiB, floor ${NUM} KiB, ratio ${NUM}x`).exec(bundle);
+  if (bundle && b) {
+    const goal = ratioGoal(bundle);
+    rows.push({
+      bench: 'ingest-cold-start',
+      figure: 'ingest Lambda bundle size',
+      value: num(b[1]!),
+      unit: 'KiB',
+      baseline: { figure: 'client-sqs bundle', value: num(b[2]!) },
+      ratio: num(b[3]!),
+      ...(goal ? { goal } : {}),
+    });
+  }
+  return rows;
+};
+
+/** `test/bench/worker.bench.ts`: throughput, Users API calls per command beside the naive design, rate-limited rate. */
+const worker: Parser = (output) => {
+  const rows: BenchRow[] = [];
+  for (const line of lines(output)) {
+    const tp = new RegExp(`^1\\. throughput: (\\d+)/(\\d+) commands applied in ${NUM} s = ${NUM} commands/s`).exec(
+      line,
+    );
+    if (tp) {
+      rows.push({
+        bench: 'worker',
+        figure: 'commands applied end to end (enqueue → worker → Users API)',
+        value: num(tp[4]!),
+        unit: 'commands/s',
+        note: `${tp[1]}/${tp[2]} applied`,
+      });
+    }
+  }
+  const text = output;
+  const cpc = new RegExp(`^2\\. Users API calls per command[^:]*: ${NUM}`, 'm').exec(text);
+  const naive = new RegExp(`naive \\(one lookup per command\\): ${NUM} calls per command`).exec(text);
+  if (cpc) {
+    const value = num(cpc[1]!);
+    const base = naive ? num(naive[1]!) : undefined;
+    rows.push({
+      bench: 'worker',
+      figure: 'Users API calls per command (realistic mix, warm state)',
+      value,
+      unit: 'calls',
+      ...(base !== undefined
+        ? { baseline: { figure: 'naive lookup-first worker', value: base }, ratio: value / base }
+        : {}),
+    });
+  }
+  const rl = new RegExp(
+    `^3\\. rate-limited to R = ${NUM} req/s: .*= ${NUM} req/s = ${NUM} % of R; (\\d+) answered 429; (\\d+) messages in the DLQ`,
+    'm',
+  ).exec(text);
+  if (rl) {
+    const limit = num(rl[1]!);
+    const achieved = num(rl[2]!);
+    rows.push({
+      bench: 'worker',
+      figure: 'successful Users API requests/s under a rate limit R',
+      value: achieved,
+      unit: 'req/s',
+      baseline: { figure: 'R', value: limit },
+      ratio: achieved / limit,
+      note: `${rl[4]} answered 429, ${rl[5]} in the DLQ`,
+    });
+  }
+  return rows;
+};
+
+/** Entra's gallery requirement for a SCIM endpoint, which the SCIM bench names. */
+const ENTRA_RPS = 25;
+
+/** `test/bench/scim.bench.ts`: one row per printed `<label> <n> req/s p50 … p95 … p99 …` line. */
+const scim: Parser = (output) => {
+  const rows: BenchRow[] = [];
+  for (const line of lines(output)) {
+    const m = new RegExp(`^(\\S.*?)\\s+${NUM} req/s\\s+p50 ${NUM} ms\\s+p95 ${NUM} ms\\s+p99 ${NUM} ms`).exec(line);
+    if (!m) continue;
+    rows.push({
+      bench: 'scim',
+      figure: `SCIM ${m[1]!.trim()}`,
+      value: num(m[2]!),
+      unit: 'req/s',
+      goal: { on: 'value', op: '>=', target: ENTRA_RPS },
+      note: `p50 ${m[3]} ms, p95 ${m[4]} ms, p99 ${m[5]} ms`,
+    });
+  }
+  return rows;
+};
+
+/** `test/bench/dlq-replay.bench.ts`: messages/s per concurrency, beside StartMessageMoveTask's ceiling. */
+const dlqReplay: Parser = (output) => {
+  const rows: BenchRow[] = [];
+  for (const line of lines(output)) {
+    const m = new RegExp(
+      `^concurrency\\s+(\\d+): (\\d+) moved, (\\d+) skipped, (\\d+) failed in ${NUM} s = ${NUM} msg/s \\(${NUM}× the move task's ${NUM} msg/s ceiling\\)(?:.*?(\\d+) received, (\\d+) out of order)?`,
+    ).exec(line);
+    if (!m) continue;
+    rows.push({
+      bench: 'dlq-replay',
+      figure: `DLQ replay (receive → send → delete, ${m[1]} loops)`,
+      value: num(m[6]!),
+      unit: 'msg/s',
+      baseline: { figure: 'StartMessageMoveTask ceiling', value: num(m[8]!) },
+      ratio: num(m[7]!),
+      note: `${m[2]} moved, ${m[4]} failed${m[9] !== undefined ? `, ${m[9]} received, ${m[10]} out of order` : ''}`,
+    });
+  }
+  return rows;
+};
+
+/** Parsers by bench name (the file name without `.bench.ts`). */
+export const PRINTED_FIGURE_PARSERS: Readonly<Record<string, Parser>> = {
+  'ingest-cold-start': ingestColdStart,
+  worker,
+  scim,
+  'dlq-replay': dlqReplay,
+};
