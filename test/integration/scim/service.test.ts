@@ -57,6 +57,22 @@ describe('authentication', () => {
     expect(response.statusCode).toBe(401);
   });
 
+  it('answers 503 (Entra retries) when the token cannot be read', async () => {
+    const base = await backend.createService();
+    const service = createScimService({
+      store: base.store,
+      queue: base.memoryQueue!,
+      verifyBearer: async () => {
+        throw new Error('Secrets Manager unavailable (test)');
+      },
+      logger: { info() {}, warn() {}, error() {} },
+      metrics: { addMetric() {} },
+    });
+    const response = await service.handle(scimRequest('GET', USERS));
+    expect(response.statusCode).toBe(503);
+    expect(JSON.parse(response.body).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
+  });
+
   it('accepts the previous token during a rotation', async () => {
     expect((await scim.request('GET', USERS, { token: SCIM_PREVIOUS_TEST_TOKEN })).statusCode).toBe(200);
   });

@@ -184,6 +184,15 @@ export function createScimService(options: ScimServiceOptions): ScimService {
     );
   }
 
+  /** A token that cannot be read now (Secrets Manager down) is a 503 — Entra retries — not a 401 or a 500. */
+  async function verify(authorization: string | undefined): Promise<boolean> {
+    try {
+      return await options.verifyBearer(authorization);
+    } catch (error) {
+      throw new ScimUnavailableError('the SCIM token could not be read; retry later', { cause: error });
+    }
+  }
+
   return {
     async handle(request) {
       const started = Date.now();
@@ -191,7 +200,7 @@ export function createScimService(options: ScimServiceOptions): ScimService {
       try {
         const route = routeOf(request.path);
         // Authenticate before anything else is read, including the body.
-        if (!(await options.verifyBearer(request.headers.authorization))) {
+        if (!(await verify(request.headers.authorization))) {
           metrics.addMetric(SCIM_METRICS.authFailed, 'Count', 1);
           throw new ScimUnauthorizedError();
         }
