@@ -113,6 +113,8 @@ export const InfraConfigSchema = z
          * `requestsPerSecond / worker.maxConcurrency` (USERS_API_RPS), so the sum never exceeds it.
          */
         requestsPerSecond: z.coerce.number().positive().max(10_000).default(10),
+        /** Requests one worker instance may send back to back before the rate applies (USERS_API_BURST). */
+        burst: int(1, 1000, 2),
       })
       .prefault({}),
     worker: z

@@ -235,6 +235,7 @@ export class Functions extends Construct {
         STATE_TABLE_NAME: props.table.tableName,
         MAX_RECEIVE_COUNT: String(config.worker.maxReceiveCount),
         USERS_API_RPS: String(perInstanceRps(config)),
+        USERS_API_BURST: String(config.usersApi.burst),
         WORKER_CONCURRENCY: String(config.worker.batchConcurrency),
         ARIZE_BASE_URL: config.usersApi.baseUrl,
         ARIZE_API_KEY_SECRET_ARN: props.secrets.usersApiKey.secretArn,

@@ -163,7 +163,7 @@ describe('a non-default configuration', () => {
           metricsNamespace: 'idp-sync-staging',
           defaultInviteMode: 'NONE',
           okta: { membershipEvents: 'app', appIds: ['0oa1', '0oa2'], suspendAction: 'delete' },
-          usersApi: { requestsPerSecond: 10, baseUrl: 'https://api.eu-west-1a.arize.com' },
+          usersApi: { requestsPerSecond: 10, burst: 4, baseUrl: 'https://api.eu-west-1a.arize.com' },
           worker: { maxConcurrency: 4, timeoutSeconds: 120, maxReceiveCount: 3, batchConcurrency: 2 },
         },
       },
@@ -244,6 +244,7 @@ describe('a non-default configuration', () => {
     expect(worker).toMatchObject({
       maxReceiveCount: 3,
       usersApiRps: 2.5,
+      usersApiBurst: 4,
       concurrency: 2,
       defaultInviteMode: 'NONE',
       arizeBaseUrl: 'https://api.eu-west-1a.arize.com',

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadIngestConfig, loadWorkerConfig } from '@idp-sync/provisioning';
+import { loadIngestConfig, loadScimEnvironment, loadWorkerConfig } from '@idp-sync/provisioning';
 import { Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -284,6 +284,7 @@ describe('functions', () => {
       ARIZE_BASE_URL: 'https://api.arize.com',
       // 10 requests per second shared by at most 2 instances.
       USERS_API_RPS: '5',
+      USERS_API_BURST: '2',
       WORKER_CONCURRENCY: '5',
     });
     for (const key of Object.keys(vars)) expect(key).not.toMatch(/^(OKTA|SCIM|HR|WORKOS|BAMBOOHR)_/);
@@ -294,6 +295,9 @@ describe('functions', () => {
     expect(Object.keys(ingest.secrets).sort()).toEqual(['bamboohr', 'hr', 'okta', 'scim', 'workos']);
     expect(Object.values(ingest.secrets).every((s) => s?.kind === 'arn')).toBe(true);
     expect(ingest.okta.authHeader).toBe('authorization');
+    const scim = loadScimEnvironment(resolvedEnvironment(template.toJSON(), 'idp-sync-ingest'));
+    expect(scim.tableName).toBe('idp-sync-state');
+    expect(scim.config.baseUrl).toMatch(/^https:\/\/[a-z0-9]+\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/scim\/v2$/);
     const worker = loadWorkerConfig(resolvedEnvironment(template.toJSON(), 'idp-sync-worker'));
     expect(worker).toMatchObject({
       maxReceiveCount: config.worker.maxReceiveCount,
