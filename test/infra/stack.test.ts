@@ -372,6 +372,26 @@ describe('functions', () => {
     const result = JSON.parse(line!.slice('RESULT '.length));
     expect(result.statusCode).toBe(200);
   });
+
+  it('the worker bundle initialises as an ES module with the environment the stack gives it', () => {
+    const [, fn] = functionNamed('idp-sync-worker');
+    const bundle = path.join(
+      outdir,
+      `asset.${(fn.Properties.Code.S3Key as string).replace(/\.zip$/, '')}`,
+      'index.mjs',
+    );
+    const script = `const m = await import(${JSON.stringify(bundle)}); process.stdout.write('HANDLER ' + typeof m.handler + '\\n');`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: {
+        PATH: process.env.PATH,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...resolvedEnvironment(template.toJSON(), 'idp-sync-worker'),
+      },
+    });
+    expect(run.stdout, run.stderr).toContain('HANDLER function');
+  });
 });
 
 describe('IAM', () => {
