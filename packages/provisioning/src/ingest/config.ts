@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { INVITE_MODES, PREDEFINED_ROLES } from '../command';
 import { BAMBOOHR_DEFAULT_TOLERANCE_MS } from '../sources/bamboohr-signature';
 import { standardWebhooksSecretProblem } from '../sources/hr-signature';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
 import type { IngestRequest } from '../http';
 import { verifyBambooSignature } from './bamboohr-signature';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EmailSchema, INVITE_MODES, PREDEFINED_ROLES } from '../command';
 
 /** Most people one `users.left` event may name. */

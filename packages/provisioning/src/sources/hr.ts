@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
 import type { IngestRequest } from '../http';
 import { buildCommand, type CommandDraft } from './build-command';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
 import type { IngestRequest } from '../http';
 import { buildCommand, cleanName, emailAt, isEmail, joinName } from './build-command';

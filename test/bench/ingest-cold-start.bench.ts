@@ -1,0 +1,355 @@
+/**
+ * Cold start of the ingest Lambda against its floor.
+ *
+ * Bundles functions/ingest/src/handler.ts the way the CDK stack does (esbuild: ESM, minified, platform node, target
+ * node22, the AWS SDK bundled, the createRequire banner) and, as the floor for this design, a bundle of
+ * `@aws-sdk/client-sqs` alone that creates a client and sends one message. Then spawns fresh Node processes, each
+ * importing one bundle and serving its first request (a signed HR `user.joined` for ingest, one SendMessage for the
+ * floor) against fauxqs. Prints both, the ratio, and both bundle sizes. It never fails.
+ *
+ * Two labelled "what-if" bundles show what changes outside functions/ingest would give (see the package README):
+ * - "ingest modules + zod ns": the handler reaching only the ingest modules of @idp-sync/provisioning (what
+ *   `"sideEffects": false` or an `./ingest` subpath export allows) and zod imported as a namespace (`import * as z`)
+ *   by the command schema, so that only the zod parts in use are bundled;
+ * - "… without SCIM": the same with the SCIM route stubbed out, i.e. the webhook side alone (SCIM brings the
+ *   DynamoDB client and the Users API client with undici).
+ *
+ *   npx tsx test/bench/ingest-cold-start.bench.ts
+ *   RUNS=20 BENCH_NODE=$(npx -y node@22 -p process.execPath) npx tsx test/bench/ingest-cold-start.bench.ts
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { Webhook } from 'standardwebhooks';
+import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src/index';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const RUNS = Number(process.env.RUNS ?? 10);
+const NODE = process.env.BENCH_NODE ?? process.execPath;
+const HR_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const BANNER =
+  "import { createRequire as __idpSyncCreateRequire } from 'node:module'; const require = __idpSyncCreateRequire(import.meta.url);";
+
+const esbuildOptions = {
+  bundle: true,
+  format: 'esm' as const,
+  platform: 'node' as const,
+  target: 'node22',
+  minify: true,
+  mainFields: ['module', 'main'],
+  banner: { js: BANNER },
+  metafile: true,
+  logLevel: 'error' as const,
+  absWorkingDir: ROOT,
+};
+
+/** Rewrites `import { z } from 'zod'` (which keeps all of zod, every locale included) to a namespace import. */
+const zodNamespace: Plugin = {
+  name: 'zod-namespace',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]packages[\\/].*\.ts$/ }, async (args) => ({
+      contents: (await readFile(args.path, 'utf8')).replace(/import \{ z \} from 'zod';/g, "import * as z from 'zod';"),
+      loader: 'ts',
+    }));
+  },
+};
+
+/** Replaces the SCIM route module by a stub (webhooks-only what-if). */
+const withoutScim: Plugin = {
+  name: 'without-scim',
+  setup(b) {
+    b.onResolve({ filter: /scim[\\/]ingest-route$/ }, () => ({ path: 'scim-stub', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents:
+        "export function createScimIngestRoute() { return { name: 'scim', methods: ['GET'], pathPattern: '/scim/v2/*', handler: async () => ({ statusCode: 404, headers: {}, body: '' }) }; }",
+      loader: 'js',
+    }));
+  },
+};
+
+const FLOOR_SOURCE = `
+import { randomUUID } from 'node:crypto';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+const client = new SQSClient({ region: process.env.AWS_REGION, endpoint: process.env.SQS_ENDPOINT });
+export const handler = async () => {
+  await client.send(new SendMessageCommand({
+    QueueUrl: process.env.QUEUE_URL, MessageBody: '{}', MessageGroupId: 'floor', MessageDeduplicationId: randomUUID(),
+  }));
+  return { statusCode: 202 };
+};
+`;
+
+// Runs in the fresh process: import the bundle, serve one request, report timings (ms since process start).
+const RUNNER_SOURCE = `
+const t0 = performance.now();
+const { handler } = await import(process.argv[2]);
+const t1 = performance.now();
+const context = { functionName: 'bench', awsRequestId: 'cold', invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
+  memoryLimitInMB: '512', functionVersion: '$LATEST', logGroupName: 'g', logStreamName: 's', getRemainingTimeInMillis: () => 3000 };
+const result = await handler(JSON.parse(process.env.BENCH_EVENT ?? '{}'), context);
+const t2 = performance.now();
+process.stdout.write('\\nBENCH_RESULT ' + JSON.stringify({ boot: t0, importMs: t1 - t0, firstMs: t2 - t1, total: t2, status: result.statusCode }) + '\\n');
+`;
+
+interface Sample {
+  boot: number;
+  importMs: number;
+  firstMs: number;
+  total: number;
+  wall: number;
+  status: number;
+}
+
+function hrEvent(): object {
+  const body = JSON.stringify({
+    type: 'user.joined',
+    timestamp: new Date().toISOString(),
+    data: { email: `cold.${randomUUID().slice(0, 8)}@example.com`, name: 'Cold Start' },
+  });
+  const id = `msg_${randomUUID()}`;
+  const now = new Date();
+  const headers = {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+    'webhook-signature': new Webhook(HR_SECRET).sign(id, now, body),
+  };
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/webhooks/hr',
+    rawQueryString: '',
+    headers,
+    requestContext: {
+      http: { method: 'POST', path: '/webhooks/hr', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: randomUUID(),
+      timeEpoch: Date.now(),
+    },
+    body: Buffer.from(body).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+function runOnce(bundle: string, runner: string, env: Record<string, string>, event: object): Promise<Sample> {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(NODE, [runner, bundle], {
+      env: { PATH: process.env.PATH ?? '', ...env, BENCH_EVENT: JSON.stringify(event) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wall = performance.now() - started;
+      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+      if (code !== 0 || !line) {
+        reject(new Error(`run failed (exit ${code}): ${err.slice(0, 2000)}${out.slice(0, 2000)}`));
+        return;
+      }
+      resolvePromise({ ...(JSON.parse(line.slice('BENCH_RESULT '.length)) as Omit<Sample, 'wall'>), wall });
+    });
+  });
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+function topInputs(metafile: Metafile, n: number): [string, number][] {
+  const byPackage = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+      const key = m
+        ? m[1]!
+        : path.startsWith('packages/') || path.startsWith('functions/')
+          ? path.split('/').slice(0, 2).join('/')
+          : path;
+      byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...byPackage.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'ingest-cold-start-'));
+  const sqs = await startLocalSqs();
+  const client = localSqsClient(sqs);
+  try {
+    const { queueUrl } = await createPipelineQueues(client);
+    const ingestOut = join(dir, 'ingest', 'index.mjs');
+    const floorOut = join(dir, 'floor', 'index.mjs');
+    const ingestBuild = await build({
+      ...esbuildOptions,
+      entryPoints: [join(ROOT, 'functions/ingest/src/handler.ts')],
+      outfile: ingestOut,
+    });
+    const whatIfOut = join(dir, 'what-if', 'index.mjs');
+    const handlerSource = (await readFile(join(ROOT, 'functions/ingest/src/handler.ts'), 'utf8'))
+      .replace("from '@idp-sync/provisioning'", `from '${join(ROOT, 'packages/provisioning/src/ingest/index.ts')}'`)
+      .replace("from './event'", `from '${join(ROOT, 'functions/ingest/src/event.ts')}'`);
+    const whatIfStdin = {
+      contents: handlerSource,
+      resolveDir: join(ROOT, 'functions/ingest/src'),
+      sourcefile: 'handler.ts',
+      loader: 'ts' as const,
+    };
+    const whatIfBuild = await build({
+      ...esbuildOptions,
+      stdin: whatIfStdin,
+      plugins: [zodNamespace],
+      outfile: whatIfOut,
+    });
+    const hooksOut = join(dir, 'hooks', 'index.mjs');
+    const hooksBuild = await build({
+      ...esbuildOptions,
+      stdin: whatIfStdin,
+      plugins: [withoutScim, zodNamespace],
+      outfile: hooksOut,
+    });
+    const floorBuild = await build({
+      ...esbuildOptions,
+      stdin: { contents: FLOOR_SOURCE, resolveDir: ROOT, sourcefile: 'floor.ts', loader: 'ts' },
+      outfile: floorOut,
+    });
+    const runner = join(dir, 'run.mjs');
+    await writeFile(runner, RUNNER_SOURCE);
+    const ingestBytes = (await stat(ingestOut)).size;
+    const floorBytes = (await stat(floorOut)).size;
+    const whatIfBytes = (await stat(whatIfOut)).size;
+    const hooksBytes = (await stat(hooksOut)).size;
+
+    const env = {
+      QUEUE_URL: queueUrl,
+      SQS_ENDPOINT: sqs.endpoint,
+      AWS_REGION: sqs.region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      HR_WEBHOOK_SECRET: HR_SECRET,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_SERVICE_NAME: 'idp-sync-ingest',
+      POWERTOOLS_METRICS_NAMESPACE: 'idp-sync',
+    };
+
+    // One untimed run each (file cache), then interleaved runs so drift on a shared machine hits both alike.
+    await runOnce(ingestOut, runner, env, hrEvent());
+    await runOnce(floorOut, runner, env, {});
+    await runOnce(whatIfOut, runner, env, hrEvent());
+    await runOnce(hooksOut, runner, env, hrEvent());
+    const ingest: Sample[] = [];
+    const floor: Sample[] = [];
+    const whatIf: Sample[] = [];
+    const hooks: Sample[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      ingest.push(await runOnce(ingestOut, runner, env, hrEvent()));
+      floor.push(await runOnce(floorOut, runner, env, {}));
+      whatIf.push(await runOnce(whatIfOut, runner, env, hrEvent()));
+      hooks.push(await runOnce(hooksOut, runner, env, hrEvent()));
+    }
+    const bad = [...ingest, ...whatIf, ...hooks].filter((s) => s.status !== 202);
+    if (bad.length > 0) console.log(`warning: ${bad.length} ingest runs did not answer 202 (${bad[0]?.status})`);
+
+    const row = (name: string, samples: Sample[]) => {
+      const pick = (f: (s: Sample) => number) => samples.map(f);
+      const fmt = (v: number) => v.toFixed(1).padStart(7);
+      return `${name.padEnd(22)}${fmt(
+        quantile(
+          pick((s) => s.boot),
+          0.5,
+        ),
+      )}${fmt(
+        quantile(
+          pick((s) => s.importMs),
+          0.5,
+        ),
+      )}${fmt(
+        quantile(
+          pick((s) => s.firstMs),
+          0.5,
+        ),
+      )}${fmt(
+        quantile(
+          pick((s) => s.importMs + s.firstMs),
+          0.5,
+        ),
+      )}${fmt(
+        quantile(
+          pick((s) => s.importMs + s.firstMs),
+          0.9,
+        ),
+      )}${fmt(
+        quantile(
+          pick((s) => s.wall),
+          0.5,
+        ),
+      )}`;
+    };
+    const median = (samples: Sample[]) =>
+      quantile(
+        samples.map((s) => s.importMs + s.firstMs),
+        0.5,
+      );
+    const nodeVersion = await new Promise<string>((ok) => {
+      const c = spawn(NODE, ['--version']);
+      let v = '';
+      c.stdout.on('data', (d: Buffer) => {
+        v += d.toString();
+      });
+      c.on('close', () => ok(v.trim()));
+    });
+
+    console.log(
+      `\ningest cold start — ${RUNS} fresh processes each, node ${nodeVersion}, fauxqs on 127.0.0.1 (ms; medians unless noted)`,
+    );
+    console.log(
+      `${''.padEnd(22)}${'boot'.padStart(7)}${'import'.padStart(7)}${'first'.padStart(7)}${'imp+1st'.padStart(7)}${'p90'.padStart(7)}${'wall'.padStart(7)}`,
+    );
+    console.log(row('ingest handler bundle', ingest));
+    console.log(row('client-sqs floor', floor));
+    console.log(row('ingest modules+zod ns', whatIf));
+    console.log(row('  … without SCIM', hooks));
+    console.log(
+      `\ncold start ratio (import + first request, medians): ${(median(ingest) / median(floor)).toFixed(2)}x  (goal <= 1.3x)`,
+    );
+    console.log(
+      `bundle size: ingest ${(ingestBytes / 1024).toFixed(1)} KiB, floor ${(floorBytes / 1024).toFixed(1)} KiB, ratio ${(ingestBytes / floorBytes).toFixed(2)}x  (goal <= 1.3x)`,
+    );
+    for (const [name, samples, bytes] of [
+      ['ingest modules + zod ns', whatIf, whatIfBytes],
+      ['… without SCIM', hooks, hooksBytes],
+    ] as const) {
+      console.log(
+        `what-if ${name}: cold start ${(median(samples) / median(floor)).toFixed(2)}x, bundle ${(bytes / 1024).toFixed(1)} KiB = ${(bytes / floorBytes).toFixed(2)}x`,
+      );
+    }
+    const contributors = (title: string, metafile: Metafile | undefined, n: number) => {
+      console.log(`\nlargest contributors to the ${title} (KiB):`);
+      for (const [name, bytes] of metafile ? topInputs(metafile, n) : []) {
+        console.log(`  ${(bytes / 1024).toFixed(1).padStart(7)}  ${name}`);
+      }
+    };
+    contributors('ingest bundle', ingestBuild.metafile, 12);
+    contributors('"ingest modules + zod ns" bundle', whatIfBuild.metafile, 12);
+    contributors('"… without SCIM" bundle', hooksBuild.metafile, 12);
+    contributors('floor bundle', floorBuild.metafile, 5);
+  } finally {
+    client.destroy();
+    await sqs.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('benchmark could not run:', error);
+});
