@@ -1,5 +1,6 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { LocalStackError } from './errors';
 import type { HttpApiHandler } from './http-ingest-server';
 
 /** What `GET /health` answers on the local stack. */
@@ -76,4 +77,41 @@ export function withQueueHealth(handler: HttpApiHandler, report: () => Promise<H
       };
     }
   };
+}
+
+/**
+ * Polls a stack's `GET /health` until the queue has been empty (nothing visible, nothing in flight) twice in a row —
+ * how a script, or the demo against a stack started elsewhere, waits for the pipeline to drain.
+ *
+ * @example
+ * await waitForDrainAt('http://127.0.0.1:3000/health', { timeoutMs: 60_000 });
+ */
+export async function waitForDrainAt(
+  healthUrl: string,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<HealthReport> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const intervalMs = options.intervalMs ?? 150;
+  const deadline = Date.now() + timeoutMs;
+  let calm = 0;
+  let last: HealthReport | undefined;
+  for (;;) {
+    try {
+      const response = await fetch(healthUrl, { signal: AbortSignal.timeout(5_000) });
+      const body = (await response.json()) as HealthReport;
+      if (response.ok && body.queue) last = body;
+      calm = response.ok && body.queue && isDrained(body) ? calm + 1 : 0;
+    } catch {
+      calm = 0;
+    }
+    if (calm >= 2 && last) return last;
+    if (Date.now() > deadline) {
+      const state = last ? `visible ${last.queue.visible}, in flight ${last.queue.inFlight}` : 'no answer';
+      throw new LocalStackError(
+        `the queue did not drain within ${timeoutMs} ms (${state})`,
+        'messages that failed transiently come back after their visibility timeout; check the stack output',
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
 }

@@ -10,6 +10,7 @@
  */
 export { type BannerInput, type CurlExample, curlExamples, renderBanner, shellQuote } from './banner';
 export { DEFAULT_PORTS, type LocalStackEnvOptions, loadLocalStackConfig } from './config';
+export * from './demo';
 export {
   type LocalDynamoDb,
   localDynamoDbClient,
@@ -25,7 +26,7 @@ export {
   StackAlreadyRunningError,
 } from './errors';
 export { ingestHandlerPath, loadIngestHandler, loadWorkerHandler, workerHandlerPath } from './handlers';
-export { type HealthReport, isDrained, queueHealth, withQueueHealth } from './health';
+export { type HealthReport, isDrained, queueHealth, waitForDrainAt, withQueueHealth } from './health';
 export {
   type HttpApiHandler,
   type HttpIngestServer,

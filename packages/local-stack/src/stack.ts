@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   createStateTable,
@@ -135,6 +135,11 @@ export interface LocalStack {
   readonly dynamoClient: DynamoDBClient;
   /** Queue depths, as `GET /health` reports them. */
   health(): Promise<HealthReport>;
+  /**
+   * Asks every part once — `GET /health` through the ingest API (which asks SQS), the emulator's health endpoint, the
+   * state table — and resolves when all answered; throws a LocalStackError naming the part that did not.
+   */
+  checkReady(): Promise<void>;
   /** Resolves once nothing is waiting or in flight (twice in a row) and no batch is running. */
   waitForDrain(options?: { timeoutMs?: number; intervalMs?: number }): Promise<HealthReport>;
   /** Stops receiving; resolves when in-flight batches are done. */
@@ -249,6 +254,8 @@ async function checkUsersApi(baseUrl: string, apiKey: string): Promise<void> {
 }
 
 let running = false;
+
+const RETRY_HINT = 'run npm start again; if it keeps failing, report it with the output above';
 
 /**
  * Starts the whole pipeline in this process on loopback: fauxqs with the FIFO queue, its FIFO DLQ and redrive policy;
@@ -474,6 +481,28 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
     sqsClient,
     dynamoClient,
     health,
+    async checkReady() {
+      const ask = async (part: string, url: string) => {
+        let status: number;
+        try {
+          const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+          status = response.status;
+          await response.body?.cancel();
+        } catch (error) {
+          throw new LocalStackError(`the ${part} did not answer (${networkErrorCode(error) ?? 'error'})`, RETRY_HINT, {
+            cause: error,
+          });
+        }
+        if (status !== 200) throw new LocalStackError(`the ${part} answered HTTP ${status}`, RETRY_HINT);
+      };
+      await Promise.all([
+        ask('ingest API (GET /health)', stack.urls.health),
+        emulator ? ask('Users API emulator', `${emulator.url}/_emulator/health`) : undefined,
+        dynamoClient.send(new DescribeTableCommand({ TableName: stateTableName })).catch((error: unknown) => {
+          throw externalFailure('DYNAMODB_ENDPOINT', dynamoDbEndpoint, Boolean(options.dynamoDbEndpoint), error);
+        }),
+      ]);
+    },
     async waitForDrain(waitOptions = {}) {
       const timeoutMs = waitOptions.timeoutMs ?? 30_000;
       const intervalMs = waitOptions.intervalMs ?? 100;
@@ -519,11 +548,9 @@ function externalFailure(variable: string, endpoint: string, external: boolean, 
   if (code) {
     return external
       ? new EndpointUnreachableError(variable, endpoint, code, undefined, { cause: error })
-      : new LocalStackError(
-          `the embedded service at ${endpoint} did not answer (${code})`,
-          'run npm start again; if it keeps failing, report it',
-          { cause: error },
-        );
+      : new LocalStackError(`the embedded service at ${endpoint} did not answer (${code})`, RETRY_HINT, {
+          cause: error,
+        });
   }
   const name = (error as Error)?.name ?? 'Error';
   const message = (error as Error)?.message ?? String(error);
@@ -531,7 +558,7 @@ function externalFailure(variable: string, endpoint: string, external: boolean, 
     `${external ? `${variable}=${endpoint}` : endpoint} refused the setup: ${name}: ${message}`,
     external
       ? `check ${variable} and the credentials and region (AWS_REGION), or unset ${variable} to use the embedded one`
-      : 'run npm start again; if it keeps failing, report it',
+      : RETRY_HINT,
     { cause: error },
   );
 }

@@ -1,4 +1,3 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   type LocalStack,
   LocalStackError,
@@ -41,21 +40,6 @@ export function describeStackEvent(event: LocalStackEvent): string {
     case 'receive-error':
       return `${clock()} worker#${event.instance} cannot receive from SQS (${event.error}); retrying`;
   }
-}
-
-/** Asks every part once; resolves when all of them answered. */
-async function probe(stack: LocalStack): Promise<void> {
-  const health = await fetch(stack.urls.health, { signal: AbortSignal.timeout(5_000) });
-  if (health.status !== 200) throw new LocalStackError(`GET /health answered ${health.status}`, 'see the output above');
-  await health.body?.cancel();
-  if (stack.embedded.usersApi) {
-    const emulator = await fetch(`${stack.urls.usersApi}/_emulator/health`, { signal: AbortSignal.timeout(5_000) });
-    if (emulator.status !== 200) {
-      throw new LocalStackError(`the Users API emulator answered ${emulator.status}`, 'see the output above');
-    }
-    await emulator.body?.cancel();
-  }
-  await stack.dynamoClient.send(new DescribeTableCommand({ TableName: stack.stateTableName }));
 }
 
 /** The one line printed for a failed start, and how the command ends. */
@@ -101,7 +85,7 @@ export async function runStart(ctx: CommandContext, options: StartCommandOptions
     fail(error);
   }
   try {
-    await probe(stack);
+    await stack.checkReady();
   } catch (error) {
     await stack.stop().catch(() => undefined);
     fail(error);
