@@ -4,13 +4,18 @@ import { DEFAULT_STATE_TABLE_NAME } from '../state';
 import { WorkerConfigError } from './errors';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
-const optionalUrl = z.url({ message: 'must be an absolute URL' }).optional();
+/**
+ * An absolute http(s) URL, checked by shape only: fauxqs queue URLs (`http://sqs.us-east-1.127.0.0.1:4566/…`) end
+ * their host in a number, which WHATWG URL parsing (and zod's `z.url()`) rejects; they are identifiers, not hosts.
+ */
+const absoluteUrl = (message: string) => z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, message);
+const optionalUrl = absoluteUrl('must be an absolute http(s) URL').optional();
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /** The worker's environment, validated once. Every variable is documented in packages/provisioning/README.md. */
 export const WorkerEnvSchema = z.object({
   QUEUE_URL: z.preprocess(blankToUndefined, optionalUrl),
-  DLQ_URL: z.preprocess(blankToUndefined, z.url({ message: 'must be the URL of the FIFO dead-letter queue' })),
+  DLQ_URL: z.preprocess(blankToUndefined, absoluteUrl('must be the URL of the FIFO dead-letter queue')),
   STATE_TABLE_NAME: z.preprocess(blankToUndefined, z.string().min(3).max(255).default(DEFAULT_STATE_TABLE_NAME)),
   MAX_RECEIVE_COUNT: z.preprocess(blankToUndefined, int(1, 1000, 5)),
   USERS_API_RPS: z.preprocess(blankToUndefined, z.coerce.number().positive().max(10_000).default(10)),
