@@ -116,3 +116,9 @@ export class ScimStoreConflictError extends Error {
     this.name = 'ScimStoreConflictError';
   }
 }
+
+/** A short description of anything thrown, for logs (name and message; never a stack with request data). */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { getProp } from './json';
+import { emailValues } from './resource';
+import type { JsonObject } from './types';
 
 /**
  * Key conventions of SCIM items in the shared state table (`/work/notes/state-table.md`):
@@ -47,4 +50,20 @@ export function emailPk(email: string): string {
 
 export function refSk(id: string): string {
   return `${SCIM_KEYS.refSkPrefix}${id}`;
+}
+
+/** A user's `externalId` when it has a non-empty one. */
+export function externalIdOf(resource: JsonObject): string | undefined {
+  const value = getProp(resource, 'externalId');
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The partition keys of a user's secondary pointers: its externalId, every email value and its person email. */
+export function pointerKeysOf(resource: JsonObject, personEmail: string | undefined): string[] {
+  const keys = new Set<string>();
+  const externalId = externalIdOf(resource);
+  if (externalId !== undefined) keys.add(externalIdPk(externalId));
+  for (const value of emailValues(resource)) keys.add(emailPk(value));
+  if (personEmail !== undefined) keys.add(emailPk(personEmail));
+  return [...keys];
 }
