@@ -23,22 +23,14 @@ import {
 } from '@idp-sync/local-stack';
 import {
   createIngestApp,
-  createSqsCommandSender,
   createStateTable,
   type IngestApp,
   type IngestRequest,
   type IngestResponse,
-  type IngestRoute,
 } from '@idp-sync/provisioning';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createBearerVerifier,
-  createDynamoDbScimUserStore,
-  createScimService,
-  SCIM_BASE_PATH,
-  SCIM_URN,
-} from '../../packages/provisioning/src/scim';
+import { createDynamoDbScimUserStore, SCIM_BASE_PATH, SCIM_URN } from '../../packages/provisioning/src/scim';
 import { ingestRequest, NOW_MS, testConfig } from '../helpers/ingest';
 import {
   anyRequestArb,
@@ -88,22 +80,22 @@ beforeAll(async () => {
       return sqsClient.send(command as never);
     }) as SQSClient['send'],
   };
-  const config = testConfig({ queueUrl: queues.queueUrl, sqsEndpoint: sqs.endpoint });
+  // SCIM is routed the way production routes it: the app adds `/scim/v2/*` when a SCIM bearer token is configured,
+  // with the app's own sender; only its store is given (so it uses this dynalite client and its dummy credentials).
+  const base = testConfig({ queueUrl: queues.queueUrl, sqsEndpoint: sqs.endpoint });
+  const config = { ...base, secrets: { ...base.secrets, scim: { kind: 'value' as const, value: FUZZ_SCIM_TOKEN } } };
   const silent = { info() {}, warn() {}, error() {}, debug() {} };
-  const scim = createScimService({
-    store: createDynamoDbScimUserStore({ client: ddb, tableName: TABLE }),
-    queue: createSqsCommandSender({ client: counting, queueUrl: queues.queueUrl }),
-    verifyBearer: createBearerVerifier(() => ({ current: FUZZ_SCIM_TOKEN })),
+  app = createIngestApp({
+    config,
+    sqsClient: counting,
+    now: () => NOW_MS,
     logger: silent,
-    metrics: { addMetric() {} },
+    scim: {
+      store: createDynamoDbScimUserStore({ client: ddb, tableName: TABLE }),
+      env: { STATE_TABLE_NAME: TABLE },
+    },
   });
-  const scimRoute: IngestRoute = {
-    name: 'scim',
-    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    pathPattern: `${SCIM_BASE_PATH}/*`,
-    handler: (request) => scim.handle(request),
-  };
-  app = createIngestApp({ config, sqsClient: counting, now: () => NOW_MS, logger: silent, extraRoutes: [scimRoute] });
+  expect(app.routes.map((route) => route.name)).toContain('scim');
 });
 
 afterAll(async () => {
