@@ -76,14 +76,14 @@ const endpoint = (example: string) =>
 
 /** Loopback only: the emulator's control endpoints and the stand-ins have no authentication. */
 function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  return host === 'localhost' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 const EnvSchema = z.object({
   HOST: z.preprocess(
     blank,
     z.string().default('127.0.0.1').refine(isLoopback, {
-      message: 'must be a loopback address (127.0.0.1, ::1 or localhost): the local stack has no authentication',
+      message: 'must be a loopback address (127.0.0.1 or localhost): the local stack has no authentication',
     }),
   ),
   PORT: port(DEFAULT_PORTS.ingest),
@@ -149,11 +149,10 @@ export function loadLocalStackConfig(env: Readonly<Record<string, string | undef
   if (emulatorKeyIssue) problems.push(`${EMULATOR_KEY_ENV} ${emulatorKeyIssue}`);
 
   const data = parsed.success ? parsed.data : undefined;
-  if (data && (data.ARIZE_BASE_URL === undefined) !== (data.ARIZE_API_KEY === undefined)) {
+  const hasBaseUrl = Boolean(env.ARIZE_BASE_URL?.trim());
+  if (hasBaseUrl !== Boolean(env.ARIZE_API_KEY?.trim())) {
     problems.push(
-      data.ARIZE_BASE_URL === undefined
-        ? 'ARIZE_API_KEY is set without ARIZE_BASE_URL'
-        : 'ARIZE_BASE_URL is set without ARIZE_API_KEY',
+      hasBaseUrl ? 'ARIZE_BASE_URL is set without ARIZE_API_KEY' : 'ARIZE_API_KEY is set without ARIZE_BASE_URL',
     );
   }
 
