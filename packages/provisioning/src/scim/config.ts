@@ -3,6 +3,9 @@ import { ScimConfigError } from './errors';
 
 /**
  * Tuning of the SCIM service. Every field has a default that suits Entra.
+ *
+ * @example
+ * ScimServiceConfigSchema.parse({ baseUrl: 'https://api.example.com/scim/v2', usersLookupTimeoutMs: 800 });
  */
 export const ScimServiceConfigSchema = z
   .object({

@@ -1,4 +1,9 @@
-/** Schema and message URNs of SCIM 2.0 (RFC 7643 / RFC 7644). */
+/**
+ * Schema and message URNs of SCIM 2.0 (RFC 7643 / RFC 7644).
+ *
+ * @example
+ * body.schemas.includes(SCIM_URN.patchOp)
+ */
 export const SCIM_URN = {
   user: 'urn:ietf:params:scim:schemas:core:2.0:User',
   enterpriseUser: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
@@ -11,13 +16,28 @@ export const SCIM_URN = {
   schema: 'urn:ietf:params:scim:schemas:core:2.0:Schema',
 } as const;
 
-/** What every answer carries (Entra expects exactly this media type). */
+/**
+ * What every answer carries (Entra expects exactly this media type).
+ *
+ * @example
+ * headers['content-type'] = SCIM_CONTENT_TYPE;
+ */
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
 
-/** Where the service lives below the API's base URL; Entra's "Tenant URL" is `<base>/scim/v2`. */
+/**
+ * Where the service lives below the API's base URL; Entra's "Tenant URL" is `<base>/scim/v2`.
+ *
+ * @example
+ * `${SCIM_BASE_PATH}/*` // the ingest route pattern
+ */
 export const SCIM_BASE_PATH = '/scim/v2';
 
-/** Requests larger than this are refused with 413 before they are parsed. */
+/**
+ * Requests larger than this are refused with 413 before they are parsed.
+ *
+ * @example
+ * if (request.rawBody.length > SCIM_MAX_BODY_BYTES) throw new ScimPayloadTooLargeError('…');
+ */
 export const SCIM_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
@@ -30,7 +50,12 @@ export const SCIM_MAX_RESOURCE_BYTES = 300 * 1024;
 export const SCIM_MAX_FILTER_LENGTH = 4096;
 export const SCIM_MAX_FILTER_DEPTH = 24;
 
-/** Metric names the SCIM service emits (all `Count`). */
+/**
+ * Metric names the SCIM service emits (all `Count`).
+ *
+ * @example
+ * metrics.addMetric(SCIM_METRICS.emailChangeUnsupported, 'Count', 1);
+ */
 export const SCIM_METRICS = {
   request: 'ScimRequest',
   clientError: 'ScimClientError',

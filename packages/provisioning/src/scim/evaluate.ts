@@ -40,6 +40,9 @@ export function matchesFilter(resource: JsonObject, expr: FilterExpr): boolean {
  * The values an attribute path designates in a resource, flattened: `emails.value` gives every email address,
  * `emails[type eq "work"]` the matching email objects. For a multi-valued complex attribute without a sub-attribute
  * the comparison uses each element's `value` (RFC 7644 §3.4.2.2).
+ *
+ * @example
+ * resolvePath(user, parseAttrPath('emails[type eq "work"].value')) // ['alice@contoso.com']
  */
 export function resolvePath(resource: JsonObject, path: AttrPath): JsonValue[] {
   let base: JsonValue | undefined = resource;

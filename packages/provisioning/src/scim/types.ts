@@ -51,6 +51,9 @@ export type BearerVerifier = (authorizationHeader: string | undefined) => Promis
 /**
  * The logging surface the service uses; a Powertools `Logger` (and the ingest logger) satisfies it. The service passes
  * only redacted values: never the token, a request body or a full email address.
+ *
+ * @example
+ * const logger: ScimLogger = new Logger({ serviceName: 'idp-sync-ingest' });
  */
 export interface ScimLogger {
   info(message: string, ...fields: Record<string, unknown>[]): void;
@@ -58,7 +61,12 @@ export interface ScimLogger {
   error(message: string, ...fields: Record<string, unknown>[]): void;
 }
 
-/** The metrics surface the service uses; a Powertools `Metrics` satisfies it. */
+/**
+ * The metrics surface the service uses; a Powertools `Metrics` satisfies it.
+ *
+ * @example
+ * const metrics: ScimMetrics = new Metrics({ namespace: 'idp-sync', serviceName: 'idp-sync-ingest' });
+ */
 export interface ScimMetrics {
   addMetric(name: string, unit: 'Count', value: number): unknown;
 }
@@ -72,7 +80,12 @@ export interface ScimMetrics {
  */
 export type ScimUserState = 'pending-create' | 'live' | 'pending-delete';
 
-/** One SCIM user as the state table holds it. */
+/**
+ * One SCIM user as the state table holds it.
+ *
+ * @example
+ * const user: ScimUserRecord | null = await store.get(id);
+ */
 export interface ScimUserRecord {
   /** The SCIM `id`: a UUID generated at the first POST, stable for the person. */
   readonly id: string;
@@ -108,6 +121,9 @@ export interface ScimUserRecord {
 /**
  * Persistence of SCIM users in the state table (see `/work/notes/state-table.md` for the key conventions).
  * Reads are strongly consistent: a user POSTed a moment ago must be found.
+ *
+ * @example
+ * const store: ScimUserStore = createDynamoDbScimUserStore({ client, tableName: 'idp-sync-state' });
  */
 export interface ScimUserStore {
   get(id: string): Promise<ScimUserRecord | null>;
