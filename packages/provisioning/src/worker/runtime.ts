@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { UnauthorizedError, type UsersClient } from '@idp-sync/users-client';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { WorkerConfig } from './config';
 import type { WorkerLogger } from './log';
@@ -7,7 +8,7 @@ import type { MetricsSink } from './metrics';
 import { RateLimiter } from './rate-limiter';
 import { resolveApiKey } from './secrets';
 import { createWorkerUsersClient, type WorkerUsersClient } from './users-client';
-import { type BatchReport, createWorker, type Worker } from './worker';
+import { type BatchReport, createWorker } from './worker';
 
 export interface WorkerRuntimeOptions {
   config: WorkerConfig;
@@ -29,8 +30,12 @@ export interface WorkerRuntime {
 
 /**
  * Everything the worker Lambda needs, built once per execution environment: SQS and DynamoDB clients, one rate
- * limiter for the process, and the Users API client for the current API key (re-read from Secrets Manager at most
- * every five minutes, at once after a 401; a changed key gets a new client, the limiter is kept).
+ * limiter for the process, and a Users API client for the current API key — re-read from Secrets Manager at most
+ * every five minutes and at once after a 401; a changed key gets a new client, the limiter is kept.
+ *
+ * The key is resolved when a command first needs the API, not before the batch: if Secrets Manager is unreachable,
+ * that is a transient failure of each command (retried with backoff, dead-lettered with its reason on the last
+ * receive) rather than a thrown batch that SQS would eventually dead-letter without a reason.
  *
  * @example
  * const runtime = createWorkerRuntime({ config: loadWorkerConfig(), logger, metrics, publishMetrics: false });
@@ -48,51 +53,57 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
       ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}),
     });
   const limiter = new RateLimiter({ ratePerSecond: config.usersApiRps, burst: config.usersApiBurst });
-  let current: { apiKey: string; users: WorkerUsersClient; worker: Worker } | undefined;
+  let current: { apiKey: string; users: WorkerUsersClient } | undefined;
   let forceKeyFetch = false;
 
-  async function workerForCurrentKey(): Promise<Worker> {
+  async function currentClient(): Promise<UsersClient> {
     const apiKey = await resolveApiKey(config, { forceFetch: forceKeyFetch });
     forceKeyFetch = false;
-    if (current?.apiKey === apiKey) return current.worker;
+    if (current?.apiKey === apiKey) return current.users.client;
     const previous = current;
-    const users = createWorkerUsersClient(config, {
+    current = {
       apiKey,
-      limiter,
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
-    const worker = createWorker({
-      config,
-      usersClient: users.client,
-      limiter,
-      sqsClient,
-      dynamoClient,
-      ...(options.logger ? { logger: options.logger } : {}),
-      ...(options.metrics ? { metrics: options.metrics } : {}),
-      ...(options.publishMetrics === undefined ? {} : { publishMetrics: options.publishMetrics }),
-    });
-    current = { apiKey, users, worker };
-    // In-flight batches of the old client finish first; nothing else uses it.
+      users: createWorkerUsersClient(config, {
+        apiKey,
+        limiter,
+        ...(options.logger ? { logger: options.logger } : {}),
+      }),
+    };
+    // Calls still running on the old client finish first (close waits for them); nothing new goes to it.
     if (previous) void previous.users.close().catch(() => undefined);
-    return worker;
+    return current.users.client;
   }
 
-  async function processBatchWithReport(event: SQSEvent, context?: Context): Promise<BatchReport> {
-    const worker = await workerForCurrentKey();
-    const report = await worker.processBatchWithReport(event, context);
-    if (
-      report.outcomes.some(
-        (o) => (o.kind === 'retry' || o.kind === 'dead-lettered') && o.errorClass === 'UnauthorizedError',
-      )
-    ) {
-      forceKeyFetch = true;
-    }
-    return report;
-  }
+  // Each call goes to the client for the key current at that moment.
+  const users = new Proxy({} as UsersClient['users'], {
+    get:
+      (_target, property) =>
+      async (...args: unknown[]) => {
+        const client = await currentClient();
+        const method = Reflect.get(client.users, property) as (...a: unknown[]) => Promise<unknown>;
+        try {
+          return await method(...args);
+        } catch (error) {
+          if (error instanceof UnauthorizedError) forceKeyFetch = true;
+          throw error;
+        }
+      },
+  });
+
+  const worker = createWorker({
+    config,
+    usersClient: { users },
+    limiter,
+    sqsClient,
+    dynamoClient,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.publishMetrics === undefined ? {} : { publishMetrics: options.publishMetrics }),
+  });
 
   return {
-    processBatchWithReport,
-    processBatch: async (event, context) => (await processBatchWithReport(event, context)).response,
+    processBatchWithReport: (event, context) => worker.processBatchWithReport(event, context),
+    processBatch: (event, context) => worker.processBatch(event, context),
     close: async () => {
       await current?.users.close();
       current = undefined;

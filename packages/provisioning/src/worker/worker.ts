@@ -161,8 +161,9 @@ export function createWorker(options: CreateWorkerOptions): Worker {
     // Phase 1: the people whose first pending command is a delete — one users.bulkDelete for all of them. All run at
     // once (a batch holds at most ten records), since each waits for the others before the call goes out.
     const firstDeletes = groups.map((g) => g[0] as WorkerRecord).filter((r) => r.command?.action === 'delete');
+    // The deletes inside bulkDelete wait for rate-limit slots within their timeout, so not too many at once.
     const coalescer = new BulkDeleteCoalescer(options.usersClient.users, firstDeletes.length, {
-      concurrency: Math.max(1, config.concurrency),
+      concurrency: Math.max(1, Math.min(config.concurrency, Math.ceil(config.usersApiRps))),
     });
     await Promise.all(
       firstDeletes.map(async (record) => {
