@@ -50,10 +50,11 @@ describe('the worker’s rate-limited Users API client', () => {
   });
 
   it('pauses on a 429 for its Retry-After, retries in-process, and slows down', async () => {
-    emulator.setRateLimit({ requestsPerSecond: 2, burst: 1 });
-    const { client, limiter, close } = createWorkerUsersClient(config({ usersApiRps: 50 }), {
-      apiKey: emulator.apiKey,
-    });
+    emulator.setRateLimit({ requestsPerSecond: 4, burst: 2 });
+    const { client, limiter, close } = createWorkerUsersClient(
+      config({ usersApiRps: 50, usersApiRetryAttempts: 6, usersApiRetryBudgetMs: 15_000 }),
+      { apiKey: emulator.apiKey },
+    );
     const results = await Promise.allSettled(
       Array.from({ length: 4 }, (_, i) => client.users.get({ user: `someone-${i}@example.com` })),
     );
