@@ -20,6 +20,8 @@ export interface BatchResult {
   /** Which poller (execution environment) ran it, from 0. */
   readonly instance: number;
   readonly size: number;
+  /** Records delivered before (ApproximateReceiveCount above 1): retries, and redeliveries after a crash. */
+  readonly redelivered: number;
   /** Records acknowledged (deleted from the queue). */
   readonly succeeded: number;
   /** Records left for redelivery after their visibility timeout. */
@@ -235,6 +237,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
       type: 'batch',
       instance,
       size: messages.length,
+      redelivered: records.filter((r) => Number(r.attributes.ApproximateReceiveCount) > 1).length,
       succeeded: succeeded.length - deleteErrors,
       failed: messages.length - succeeded.length,
       ...(wholeBatchFailure ? { wholeBatchFailure } : {}),

@@ -35,7 +35,8 @@ export function describeStackEvent(event: LocalStackEvent): string {
         ? `whole batch failed, ${event.size} message(s) will be retried: ${event.wholeBatchFailure}`
         : `${event.succeeded} done${event.failed > 0 ? `, ${event.failed} left for retry` : ''}`;
       const deletes = event.deleteErrors > 0 ? `, ${event.deleteErrors} delete(s) refused` : '';
-      return `${clock()} worker#${event.instance} batch of ${event.size}: ${what}${deletes} (${event.durationMs} ms)`;
+      const again = event.redelivered > 0 ? ` (${event.redelivered} redelivered)` : '';
+      return `${clock()} worker#${event.instance} batch of ${event.size}${again}: ${what}${deletes} (${event.durationMs} ms)`;
     }
     case 'receive-error':
       return `${clock()} worker#${event.instance} cannot receive from SQS (${event.error}); retrying`;
