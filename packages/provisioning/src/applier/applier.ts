@@ -27,7 +27,12 @@ export interface ApplierOptions {
   defaultInviteMode: InviteMode;
 }
 
-/** The reason on the DLQ message when a deleted person is created again. */
+/**
+ * The reason on the DLQ message when a deleted person is created again.
+ *
+ * @example
+ * deadLetter.attributes.errorMessage === EMAIL_DELETED_REASON
+ */
 export const EMAIL_DELETED_REASON = 'email was deleted; the Users API cannot re-create a deleted user';
 
 /** A person as the applier resolved them: from the state table (warm) or a lookup (cold). */

@@ -13,7 +13,12 @@ import {
 const PERSON_PREFIX = 'person#';
 const PERSON_SORT_KEY = 'state';
 
-/** The key of a person's state item. */
+/**
+ * The key of a person's state item.
+ *
+ * @example
+ * personKey('ada@example.com') // { pk: 'person#ada@example.com', sk: 'state' }
+ */
 export function personKey(email: string): Record<string, string> {
   return { [STATE_TABLE_KEY.pk]: `${PERSON_PREFIX}${email}`, [STATE_TABLE_KEY.sk]: PERSON_SORT_KEY };
 }

@@ -6,7 +6,12 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 
-/** The key attributes of the state table, shared by the worker, SCIM and the idempotency records. */
+/**
+ * The key attributes of the state table, shared by the worker, SCIM and the idempotency records.
+ *
+ * @example
+ * ({ [STATE_TABLE_KEY.pk]: 'person#ada@example.com', [STATE_TABLE_KEY.sk]: 'state' })
+ */
 export const STATE_TABLE_KEY = { pk: 'pk', sk: 'sk' } as const;
 
 /** The TTL attribute (epoch seconds). Idempotency records set it; DynamoDB deletes expired items in the background. */

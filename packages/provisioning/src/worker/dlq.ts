@@ -8,7 +8,12 @@ import {
 import type { FailureInfo } from './classify';
 import type { WorkerRecord } from './records';
 
-/** The message attributes every DLQ message carries (SQS allows ten). */
+/**
+ * The message attributes a DLQ message can carry (SQS allows ten).
+ *
+ * @example
+ * DLQ_ATTRIBUTES.includes('errorClass') // true
+ */
 export const DLQ_ATTRIBUTES = [
   'errorClass',
   'httpStatus',

@@ -23,7 +23,12 @@ export function redactText(text: string): string {
     : text;
 }
 
-/** A logger that drops everything (tests, benchmarks). */
+/**
+ * A logger that drops everything (tests, benchmarks).
+ *
+ * @example
+ * createWorker({ config, usersClient, sqsClient, dynamoClient, logger: silentWorkerLogger });
+ */
 export const silentWorkerLogger: WorkerLogger = {
   debug: () => undefined,
   info: () => undefined,

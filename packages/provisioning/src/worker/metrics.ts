@@ -10,7 +10,12 @@ export interface MetricsSink {
   publishStoredMetrics(): unknown;
 }
 
-/** The names of the worker's metrics (namespace and service come from Powertools' environment). */
+/**
+ * The names of the worker's metrics (namespace and service come from Powertools' environment).
+ *
+ * @example
+ * report.counts[WORKER_METRICS.deadLettered] // records sent to the DLQ in a batch
+ */
 export const WORKER_METRICS = {
   batchSize: 'BatchSize',
   applied: 'CommandsApplied',
@@ -67,7 +72,12 @@ export class MetricsTally {
   }
 }
 
-/** A sink that drops everything. */
+/**
+ * A sink that drops everything.
+ *
+ * @example
+ * createWorker({ config, usersClient, sqsClient, dynamoClient, metrics: noopWorkerMetrics });
+ */
 export const noopWorkerMetrics: MetricsSink = {
   addMetric: () => undefined,
   addDimensions: () => undefined,
