@@ -30,6 +30,18 @@ describe('Okta verification GET', () => {
     expect(bodyOf(response)).toEqual({ verification: 'Me_rShK8JHsTnbyYrWXCEoMGbM_zsZ6k0hLPZ_Pg' });
   });
 
+  it('answers the challenge whatever the case of the method', async () => {
+    const { app } = testApp();
+    const response = await app.handle(
+      ingestRequest({
+        method: 'get',
+        path: OKTA,
+        headers: { authorization: TEST_SECRETS.okta, 'x-okta-verification-challenge': 'lower' },
+      }),
+    );
+    expect(bodyOf(response)).toEqual({ verification: 'lower' });
+  });
+
   it('refuses the challenge without the secret (Okta sends it on the GET too)', async () => {
     const { app } = testApp();
     const response = await app.handle(

@@ -69,7 +69,7 @@ export function webhookRoute(
       const secrets = await deps.secrets.get(secretName);
       const delivery = adapter.verify(request, secrets, deps.now());
 
-      if (request.method === 'GET' && options.challenge) {
+      if (request.method.toUpperCase() === 'GET' && options.challenge) {
         const body = options.challenge(request);
         deps.logger.info('verification challenge answered', { ...log, status: 200 });
         return withOutcome(jsonResponse(200, body), 'challenge');
