@@ -17,7 +17,7 @@ const batches: BatchResult[] = [];
 beforeAll(async () => {
   stack = await startTestStack({
     // Slow creates keep batches in flight long enough to crash in the middle of one.
-    emulator: { faults: { latencyMs: 150, operations: ['users.create'] } },
+    emulator: { faults: { latencyMs: 250, operations: ['users.create'] } },
     workerInstances: 2,
     onEvent: (event) => {
       if (event.type === 'batch') batches.push(event);
