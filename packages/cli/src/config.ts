@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from './errors';
 
 /** fauxqs's and LocalStack's default port: what `idp-sync` talks to when no queue, stack or endpoint is given. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { INVITE_MODES, OPERATIONS, PERMISSIONS, PREDEFINED_ROLES } from './types';
 
 /*

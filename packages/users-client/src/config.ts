@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from './errors';
 import { consoleLogger, type Logger } from './logger';
 import type { RetryEvent } from './transport/retry';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The version of the command contract between ingest and worker. Bump it on an incompatible change. */
 export const COMMAND_VERSION = 1 as const;
