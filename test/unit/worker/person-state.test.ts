@@ -1,12 +1,20 @@
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { type LocalDynamoDb, localDynamoDbClient, startLocalDynamoDb } from '@idp-sync/local-stack';
-import { createStateTable, PersonStateRepository, watermarkMs } from '@idp-sync/provisioning';
+import {
+  BatchStateView,
+  createStateTable,
+  PersonStateRepository,
+  personKey,
+  watermarkMs,
+} from '@idp-sync/provisioning';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let ddb: LocalDynamoDb;
 let repo: PersonStateRepository;
+let client: ReturnType<typeof localDynamoDbClient>;
 beforeAll(async () => {
   ddb = await startLocalDynamoDb();
-  const client = localDynamoDbClient(ddb);
+  client = localDynamoDbClient(ddb);
   await createStateTable(client, 'state-test');
   await createStateTable(client, 'state-test'); // idempotent
   repo = new PersonStateRepository({ client, tableName: 'state-test' });
@@ -79,5 +87,52 @@ describe('person state (watermark)', () => {
     });
     await repo.rememberUser(email, { userId: null });
     expect((await repo.get(email))?.userId).toBeUndefined();
+  });
+});
+
+describe('per-batch state view', () => {
+  it('reads everyone at once, answers from memory, and follows its own writes', async () => {
+    await repo.recordApplied({
+      email: 'v1@example.com',
+      commandId: 'a',
+      occurredAt: '2026-01-01T10:00:00Z',
+      userId: 'u1',
+    });
+    await repo.recordApplied({
+      email: 'v2@example.com',
+      commandId: 'b',
+      occurredAt: '2026-01-01T10:00:00Z',
+      userId: 'u2',
+    });
+    const many = await repo.getMany(['v1@example.com', 'v2@example.com', 'v3@example.com', 'v1@example.com']);
+    expect([...many.keys()].sort()).toEqual(['v1@example.com', 'v2@example.com', 'v3@example.com']);
+    expect(many.get('v3@example.com')).toBeUndefined();
+
+    const view = new BatchStateView(repo);
+    await view.prefetch(['v1@example.com', 'v2@example.com', 'v3@example.com']);
+    // Removed behind the view's back: the view still answers from what it read (no second read per command).
+    await client.send(
+      new DeleteItemCommand({
+        TableName: 'state-test',
+        Key: { pk: { S: 'person#v2@example.com' }, sk: { S: 'state' } },
+      }),
+    );
+    expect((await view.get('v2@example.com'))?.userId).toBe('u2');
+    expect(await view.get('v3@example.com')).toBeUndefined();
+
+    await view.recordApplied({
+      email: 'v1@example.com',
+      commandId: 'c',
+      occurredAt: '2026-01-01T11:00:00Z',
+      status: 'ACTIVE',
+    });
+    expect(await view.get('v1@example.com')).toMatchObject({ userId: 'u1', status: 'ACTIVE', lastCommandId: 'c' });
+
+    // A write that lost is not trusted: the next read goes to DynamoDB.
+    expect(
+      await view.recordApplied({ email: 'v1@example.com', commandId: 'old', occurredAt: '2026-01-01T09:00:00Z' }),
+    ).toBe('superseded');
+    expect((await view.get('v1@example.com'))?.lastCommandId).toBe('c');
+    expect(personKey('v1@example.com')).toEqual({ pk: 'person#v1@example.com', sk: 'state' });
   });
 });

@@ -8,7 +8,7 @@ import {
   type UsersClient,
 } from '@idp-sync/users-client';
 import type { InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
-import { type PersonState, type PersonStateRepository, type PersonStatus, watermarkMs } from '../state';
+import { type PersonState, type PersonStateStore, type PersonStatus, watermarkMs } from '../state';
 import { BulkDeleteItemError, CommandRejectedError } from './errors';
 import type { ApplyContext, ApplyResult } from './types';
 
@@ -20,7 +20,8 @@ export type ApplierUsersApi = Pick<
 
 export interface ApplierOptions {
   users: ApplierUsersApi;
-  state: PersonStateRepository;
+  /** The repository, or a per-batch view over it. */
+  state: PersonStateStore;
   /** Role for a create that names none. */
   defaultRole: PredefinedRole;
   /** Invite mode for a create that names none. */
@@ -64,7 +65,7 @@ interface Resolved {
  */
 export class Applier {
   readonly #users: ApplierUsersApi;
-  readonly #state: PersonStateRepository;
+  readonly #state: PersonStateStore;
   readonly #defaultRole: PredefinedRole;
   readonly #defaultInviteMode: InviteMode;
 

@@ -1,3 +1,4 @@
+export { BatchStateView, type PersonStateStore } from './batch-view';
 export { StateStoreError } from './errors';
 export { createIdempotencyPersistence, IDEMPOTENCY_KEY_PREFIX, IDEMPOTENCY_PARTITION } from './idempotency';
 export { PersonStateRepository, type PersonStateRepositoryOptions, personKey, watermarkMs } from './person-state';

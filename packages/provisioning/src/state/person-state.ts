@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { StateStoreError } from './errors';
 import { DEFAULT_STATE_TABLE_NAME, STATE_TABLE_KEY } from './table';
 import {
@@ -82,10 +82,45 @@ export class PersonStateRepository {
   }
 
   /**
+   * The states of several people in one round trip (BatchGetItem, strongly consistent); a person never seen maps to
+   * `undefined`.
+   */
+  async getMany(emails: readonly string[]): Promise<Map<string, PersonState | undefined>> {
+    const found = new Map<string, PersonState | undefined>();
+    const unique = [...new Set(emails)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] = unique.slice(i, i + 100).map((email) => personKey(email));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt >= 5) throw new StateStoreError('getMany', new Error('DynamoDB left keys unprocessed'));
+        try {
+          const out = await this.#doc.send(
+            new BatchGetCommand({ RequestItems: { [this.#tableName]: { Keys: keys, ConsistentRead: true } } }),
+          );
+          for (const item of out.Responses?.[this.#tableName] ?? []) {
+            const email = String(item[STATE_TABLE_KEY.pk]).slice(PERSON_PREFIX.length);
+            found.set(email, toPersonState(email, item));
+          }
+          keys = (out.UnprocessedKeys?.[this.#tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+        } catch (error) {
+          throw new StateStoreError('getMany', error);
+        }
+        if (keys.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+    for (const email of unique) if (!found.has(email)) found.set(email, undefined);
+    return found;
+  }
+
+  /**
    * Records an applied command: moves the watermark to its `occurredAt` and stores what the API told us. A newer
    * watermark already stored wins (`superseded`): an equal one is overwritten, so a re-run of the same command works.
    */
   async recordApplied(change: AppliedChange): Promise<RecordAppliedResult> {
+    return (await this.recordAppliedReturning(change)).result;
+  }
+
+  /** {@link recordApplied}, also returning the item as written (for a per-batch cache). */
+  async recordAppliedReturning(change: AppliedChange): Promise<{ result: RecordAppliedResult; state?: PersonState }> {
     const set: string[] = ['#wm = :wm', '#wmMs = :wmMs', '#last = :last', '#upd = :upd', '#email = :email'];
     const remove: string[] = [];
     const names: Record<string, string> = {
@@ -122,7 +157,7 @@ export class PersonStateRepository {
       values[':uns'] = change.unsupported;
     }
     try {
-      await this.#doc.send(
+      const out = await this.#doc.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: personKey(change.email),
@@ -130,15 +165,16 @@ export class PersonStateRepository {
           ConditionExpression: 'attribute_not_exists(#wmMs) OR #wmMs <= :wmMs',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      return 'written';
+      return { result: 'written', ...(out.Attributes ? { state: toPersonState(change.email, out.Attributes) } : {}) };
     } catch (error) {
       if (
         error instanceof ConditionalCheckFailedException ||
         (error as { name?: string }).name === 'ConditionalCheckFailedException'
       )
-        return 'superseded';
+        return { result: 'superseded' };
       throw new StateStoreError('recordApplied', error);
     }
   }
