@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { startLocalStack } from '@idp-sync/local-stack';
 import { startScimBackend } from '../helpers/scim/harness';
+import { emitBenchRows } from './report';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -60,7 +61,10 @@ function line(label: string, result: Result): string {
   return `${label.padEnd(44)} ${result.rps.toFixed(0).padStart(6)} req/s   p50 ${result.p50.toFixed(1)} ms   p95 ${result.p95.toFixed(1)} ms   p99 ${result.p99.toFixed(1)} ms   ${JSON.stringify(result.statuses)}`;
 }
 
-async function scenario(label: string, call: ScimCall): Promise<void> {
+/** Entra's gallery requirement for a SCIM endpoint: 25 requests/s per tenant. */
+const ENTRA_RPS = 25;
+
+async function scenario(label: string, setup: string, call: ScimCall): Promise<void> {
   const prefix = randomUUID().slice(0, 8);
   const body = (index: number) => ({
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
@@ -95,6 +99,17 @@ async function scenario(label: string, call: ScimCall): Promise<void> {
 
   console.log(`\n${label} (Node ${process.version}, ${N} requests per row)`);
   for (const [name, result] of results) console.log(line(name, result));
+  // For `npm run bench`: one row per figure, named by setup, against Entra's requirement.
+  emitBenchRows(
+    results.map(([name, result]) => ({
+      bench: 'scim',
+      figure: `SCIM ${setup}: ${name}`,
+      value: Math.round(result.rps),
+      unit: 'req/s',
+      goal: { on: 'value', op: '>=', target: ENTRA_RPS },
+      note: `p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms`,
+    })),
+  );
 }
 
 async function main(): Promise<void> {
@@ -102,7 +117,7 @@ async function main(): Promise<void> {
     const backend = await startScimBackend({ sqs: true });
     try {
       const scim = await backend.createService({ sqs: true });
-      await scenario('service.handle on dynalite + fauxqs', async (method, path, body) => {
+      await scenario('service.handle on dynalite + fauxqs', 'service', async (method, path, body) => {
         const response = await scim.request(method, `/scim/v2${path}`, body === undefined ? {} : { body });
         return { status: response.statusCode, json: response.json };
       });
@@ -116,6 +131,7 @@ async function main(): Promise<void> {
     try {
       await scenario(
         'HTTP through the local stack (ingest server, worker and emulator running)',
+        'local stack',
         async (method, path, body) => {
           const response = await fetch(`${stack.urls.scim}${path}`, {
             method,
