@@ -421,7 +421,11 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
   // EMF metrics to stdout mean nothing without CloudWatch; the emulator has no rate limit worth a slow default.
   setDefault('POWERTOOLS_METRICS_DISABLED', 'true');
   setDefault('POWERTOOLS_LOG_LEVEL', options.logLevel ?? 'WARN');
-  if (!options.usersApi) setDefault('USERS_API_RPS', '100');
+  if (!options.usersApi) {
+    setDefault('USERS_API_RPS', '100');
+    // The users-client warns once per operation that the Users API v2 is alpha: news about the real API, not the emulator.
+    setDefault('DISABLE_PRERELEASE_WARNING', 'true');
+  }
 
   const realIngest = await loadIngestHandler();
   ingestHandler = withQueueHealth(realIngest, () => queueHealth(sqsClient, queues));
