@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { INVITE_MODES, PREDEFINED_ROLES } from '../command';
 import { DEFAULT_STATE_TABLE_NAME } from '../state';
 import { WorkerConfigError } from './errors';
