@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IngestMetrics } from '../ingest/metrics';
 import { INGEST_METRIC } from '../ingest/metrics';
 import type { IngestRoute } from '../ingest/router';
@@ -6,8 +5,7 @@ import { createBearerVerifier } from './auth';
 import { loadScimSettings, type ScimServiceConfigInput } from './config';
 import { SCIM_BASE_PATH, SCIM_METRICS } from './constants';
 import { usersLookupFromClient } from './lookup';
-import { createScimService } from './service';
-import { createDynamoDbScimUserStore } from './store';
+import type { ScimService } from './service';
 import type { CommandQueue, ScimLogger, ScimMetrics, ScimUserStore, UsersLookup } from './types';
 
 /** What the ingest app already has and the SCIM route reuses. */
@@ -47,27 +45,44 @@ export function createScimIngestRoute(deps: ScimRouteDependencies, options: Scim
   const env = options.env ?? process.env;
   const scimEnv = loadScimSettings(env);
   const endpoint = env.DYNAMODB_ENDPOINT?.trim() || undefined;
-  const store =
-    options.store ??
-    createDynamoDbScimUserStore({
-      client: new DynamoDBClient({ region: deps.region, ...(endpoint ? { endpoint } : {}) }),
-      tableName: scimEnv.tableName,
-    });
   const lookupBudgetMs = options.config?.usersLookupTimeoutMs ?? scimEnv.config.usersLookupTimeoutMs;
-  const service = createScimService({
-    store,
-    queue: deps.sender,
-    usersLookup: options.usersLookup ?? (env.ARIZE_API_KEY?.trim() ? lazyUsersApiLookup(lookupBudgetMs) : undefined),
-    verifyBearer: createBearerVerifier(() => deps.secrets.get('scim')),
-    config: { ...scimEnv.config, ...options.config },
-    logger: deps.logger,
-    metrics: options.metrics ?? commandsQueuedOnly(deps.metrics),
-  });
+  const verifyBearer = createBearerVerifier(() => deps.secrets.get('scim'));
+  // Settings are validated above, at INIT; the service, its DynamoDB client and store are built on the first SCIM
+  // request, so a function that only receives webhooks never evaluates them (cold start of the webhook path).
+  let service: Promise<ScimService> | undefined;
+  const loadService = async (): Promise<ScimService> => {
+    const [{ createScimService }, { createDynamoDbScimUserStore }, { DynamoDBClient }] = await Promise.all([
+      import('./service'),
+      import('./store'),
+      import('@aws-sdk/client-dynamodb'),
+    ]);
+    const store =
+      options.store ??
+      createDynamoDbScimUserStore({
+        client: new DynamoDBClient({ region: deps.region, ...(endpoint ? { endpoint } : {}) }),
+        tableName: scimEnv.tableName,
+      });
+    return createScimService({
+      store,
+      queue: deps.sender,
+      usersLookup: options.usersLookup ?? (env.ARIZE_API_KEY?.trim() ? lazyUsersApiLookup(lookupBudgetMs) : undefined),
+      verifyBearer,
+      config: { ...scimEnv.config, ...options.config },
+      logger: deps.logger,
+      metrics: options.metrics ?? commandsQueuedOnly(deps.metrics),
+    });
+  };
   return {
     name: 'scim',
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     pathPattern: `${SCIM_BASE_PATH}/*`,
-    handler: (request) => service.handle(request),
+    handler: async (request) => {
+      service ??= loadService().catch((error: unknown) => {
+        service = undefined; // a failed load (it should not happen) is retried by the next request
+        throw error;
+      });
+      return (await service).handle(request);
+    },
   };
 }
 
