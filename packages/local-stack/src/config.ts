@@ -5,7 +5,7 @@ import {
   type PredefinedRole,
   SECRET_ENV,
 } from '@idp-sync/provisioning';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LocalStackConfigError } from './errors';
 import {
   EMULATOR_KEY_ENV,
