@@ -30,7 +30,7 @@ export {
   ValidationError,
 } from './errors';
 export type { Logger } from './logger';
-export { redactEmail } from './redact';
+export { redactEmail, redactEmailsIn } from './redact';
 export {
   type CustomRole,
   PREDEFINED_ROLE_NAMES,

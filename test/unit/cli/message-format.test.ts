@@ -1,14 +1,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import {
-  REDRIVE_REASON,
-  redactEmail,
-  redactText,
-  renderDetail,
-  renderTable,
-  toDetail,
-  toDlqEntry,
-  toRow,
-} from '@idp-sync/cli';
+import { REDRIVE_REASON, redactEmail, renderDetail, renderTable, toDetail, toDlqEntry, toRow } from '@idp-sync/cli';
+import { redactEmailsIn } from '@idp-sync/provisioning';
 import { describe, expect, it } from 'vitest';
 
 const command = {
@@ -95,7 +87,7 @@ describe('redaction', () => {
   it('keeps the first character and the domain', () => {
     expect(redactEmail('alice@example.com')).toBe('a***@example.com');
     expect(redactEmail('sha256:0123456789abcdef0123456789')).toBe('sha256:0123456789ab…');
-    expect(redactText('user Bob.Smith@corp.example.com and x@y.io failed')).toBe(
+    expect(redactEmailsIn('user Bob.Smith@corp.example.com and x@y.io failed')).toBe(
       'user B***@corp.example.com and x***@y.io failed',
     );
   });

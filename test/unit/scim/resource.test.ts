@@ -158,6 +158,7 @@ describe('projection (attributes / excludedAttributes)', () => {
 describe('redactEmail', () => {
   it('keeps the first character and the domain only', () => {
     expect(redactEmail('alice@example.com')).toBe('a***@example.com');
-    expect(redactEmail('emp1')).toBe('<4 chars>');
+    expect(redactEmail('emp1')).toBe('***');
+    expect(redactEmail(undefined)).toBeUndefined();
   });
 });

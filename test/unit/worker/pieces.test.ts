@@ -10,7 +10,7 @@ import {
   MetricsTally,
   parseRecord,
   queueUrlFromArn,
-  redactText,
+  redactEmailsIn,
   visibilityTimeoutFor,
   WorkerConfigError,
 } from '@idp-sync/provisioning';
@@ -101,7 +101,7 @@ describe('failure classification', () => {
   });
 
   it('redacts every address in a text', () => {
-    expect(redactText('a@b.co and carol@example.org')).toBe('a***@b.co and c***@example.org');
+    expect(redactEmailsIn('a@b.co and carol@example.org')).toBe('a***@b.co and c***@example.org');
   });
 });
 

@@ -1,4 +1,5 @@
-import { redactEmail, redactText } from './redact';
+import { redactEmailsIn } from '@idp-sync/provisioning';
+import { redactEmail } from './redact';
 import type { DlqEntry } from './types';
 
 export interface FormatOptions {
@@ -37,7 +38,7 @@ export function toRow(entry: DlqEntry, options: FormatOptions): DlqRow {
     source: entry.source ?? null,
     action: entry.action ?? null,
     person: person === undefined ? null : options.showEmails ? person : redactEmail(person),
-    reason: options.showEmails ? entry.reason : redactText(entry.reason),
+    reason: options.showEmails ? entry.reason : redactEmailsIn(entry.reason),
     httpStatus: entry.httpStatus ?? null,
     receiveCount: entry.receiveCount ?? null,
     failedAt: entry.failedAt ?? null,
@@ -105,7 +106,7 @@ export interface DlqDetail extends DlqRow {
  * JSON.stringify(toDetail(entry, { showEmails: false }), null, 2)
  */
 export function toDetail(entry: DlqEntry, options: FormatOptions): DlqDetail {
-  const hide = (text: string) => (options.showEmails ? text : redactText(text));
+  const hide = (text: string) => (options.showEmails ? text : redactEmailsIn(text));
   const hideEmail = (value: string | undefined) =>
     value === undefined ? null : options.showEmails ? value : redactEmail(value);
   const command = entry.command

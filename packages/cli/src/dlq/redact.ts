@@ -1,26 +1,13 @@
-/** Something that looks like an email address inside free text. */
-const EMAIL_IN_TEXT = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
+import { redactEmail as redactAddress } from '@idp-sync/provisioning';
 
 /**
- * Redacts one email for display: the first character and the domain stay, so on-call can still tell people and
- * tenants apart (`a***@example.com`). A hashed group id (`sha256:<hex>`) is shortened, not redacted: it is no email.
+ * {@link redactAddress} for the DLQ screens, which also show group ids: a hashed group id (`sha256:<hex>`) is no email,
+ * so it is shortened rather than hidden, and on-call can still match it across messages.
  *
  * @example
  * redactEmail('alice@example.com') // 'a***@example.com'
+ * redactEmail('sha256:0123456789abcdef0123456789') // 'sha256:0123456789ab…'
  */
 export function redactEmail(value: string): string {
-  if (value.startsWith('sha256:')) return `${value.slice(0, 19)}…`;
-  const at = value.lastIndexOf('@');
-  if (at <= 0) return '***';
-  return `${value[0]}***${value.slice(at)}`;
-}
-
-/**
- * Redacts every email-looking string inside free text (a raw body, an error message written by someone else).
- *
- * @example
- * redactText('user bob@example.com exists') // 'user b***@example.com exists'
- */
-export function redactText(text: string): string {
-  return text.replace(EMAIL_IN_TEXT, (_m, first: string, domain: string) => `${first}***@${domain}`);
+  return value.startsWith('sha256:') ? `${value.slice(0, 19)}…` : redactAddress(value);
 }

@@ -19,7 +19,6 @@ export {
   powertoolsIngestMetrics,
 } from './metrics';
 export { jsonResponse, PROBLEM_TYPE_PREFIX, type ProblemBody, problemResponse } from './problem';
-export { redactEmail } from './redact';
 export { assertBodySize, assertJsonContentType, MAX_BODY_BYTES, parseJsonBody } from './request';
 export {
   createRouter,

@@ -1,3 +1,4 @@
+import { redactEmail } from '@idp-sync/users-client';
 import type { IngestRequest, IngestResponse } from '../http';
 import { type CommandSender, QueueSendError } from '../queue';
 import { PayloadError, VerificationError } from '../sources/errors';
@@ -7,7 +8,6 @@ import { ProblemError, SecretUnavailableError } from './errors';
 import type { IngestLogger } from './logger';
 import { INGEST_METRIC, type IngestMetrics } from './metrics';
 import { jsonResponse } from './problem';
-import { redactEmail } from './redact';
 import { assertBodySize, assertJsonContentType, parseJsonBody } from './request';
 import { errorToResponse, type IngestRoute, withOutcome } from './router';
 import type { SecretProvider } from './secrets';

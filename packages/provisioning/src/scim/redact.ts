@@ -1,13 +1,13 @@
+import { redactEmail as redactAddress } from '@idp-sync/users-client';
+
 /**
- * An email address safe to log: the first character of the local part and the domain (`a***@example.com`).
- * Anything that is not an address is reduced to its length.
+ * {@link redactAddress} for the SCIM log lines, whose fields may be absent (a user without an email): `undefined`
+ * stays `undefined` so the structured entry simply omits it.
  *
  * @example
  * redactEmail('alice@example.com') // 'a***@example.com'
+ * redactEmail(undefined) // undefined
  */
 export function redactEmail(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const at = value.lastIndexOf('@');
-  if (at <= 0) return `<${value.length} chars>`;
-  return `${value[0]}***${value.slice(at)}`;
+  return value === undefined ? undefined : redactAddress(value);
 }

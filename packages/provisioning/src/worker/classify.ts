@@ -1,6 +1,12 @@
-import { isRetryable, RateLimitedError, ServerError, UnauthorizedError, UsersApiError } from '@idp-sync/users-client';
+import {
+  isRetryable,
+  RateLimitedError,
+  redactEmailsIn,
+  ServerError,
+  UnauthorizedError,
+  UsersApiError,
+} from '@idp-sync/users-client';
 import { CommandRejectedError } from '../applier';
-import { redactText } from './log';
 
 /** What the worker needs to know about a failure to decide between retry and DLQ and to explain itself. */
 export interface FailureInfo {
@@ -60,7 +66,7 @@ function info(retryable: boolean, errorClass: string, message: string, httpStatu
   return {
     retryable,
     errorClass,
-    message: redactText(message).slice(0, MAX_MESSAGE_LENGTH),
+    message: redactEmailsIn(message).slice(0, MAX_MESSAGE_LENGTH),
     ...(httpStatus === undefined ? {} : { httpStatus }),
   };
 }

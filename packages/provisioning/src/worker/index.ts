@@ -11,7 +11,7 @@ export {
   queueUrlFromArn,
 } from './dlq';
 export { WorkerConfigError } from './errors';
-export { redactText, silentWorkerLogger, type WorkerLogger } from './log';
+export { silentWorkerLogger, type WorkerLogger } from './log';
 export { type MetricsSink, MetricsTally, noopWorkerMetrics, WORKER_METRICS, type WorkerMetricUnit } from './metrics';
 export {
   createWorkerLogger,

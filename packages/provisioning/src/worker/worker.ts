@@ -2,7 +2,7 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { UsersClient } from '@idp-sync/users-client';
+import { redactEmail, type UsersClient } from '@idp-sync/users-client';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { Applier, type ApplyContext, type ApplyResult, BulkDeleteCoalescer, type BulkDeleteTicket } from '../applier';
 import type { ProvisioningCommand } from '../command';
@@ -13,7 +13,7 @@ import { mapWithConcurrency } from './concurrency';
 import type { WorkerConfig } from './config';
 import { changeVisibility, DeadLetterSender, queueUrlFromArn } from './dlq';
 import { RecordRetryLater } from './errors';
-import { redactEmail, silentWorkerLogger, type WorkerLogger } from './log';
+import { silentWorkerLogger, type WorkerLogger } from './log';
 import { type MetricsSink, MetricsTally, noopWorkerMetrics, WORKER_METRICS } from './metrics';
 import type { RateLimiter } from './rate-limiter';
 import { groupRecords, parseRecord, type WorkerRecord } from './records';
