@@ -211,15 +211,9 @@ export function createScimUsers(deps: ScimUsersDependencies) {
         await store.put(live, record.version);
         return live;
       }
-      try {
-        await finishRemoval(record);
-      } catch (error) {
-        count(SCIM_METRICS.rollbackFailed);
-        logger.error('SCIM create could not be rolled back; it stays pending until Entra retries', {
-          scimId: id,
-          error: describeError(error),
-        });
-      }
+      await rollBack(id, 'SCIM create could not be rolled back; it stays pending until Entra retries', () =>
+        finishRemoval(record),
+      );
       throw unavailable();
     });
   }
@@ -331,16 +325,27 @@ export function createScimUsers(deps: ScimUsersDependencies) {
     claimedUserName: string | undefined,
     addedPointers: readonly string[],
   ): Promise<void> {
+    await rollBack(
+      previous.id,
+      'SCIM change could not be rolled back; its commands stay pending until the user is touched again',
+      async () => {
+        await store.put({ ...previous, version: failed.version + 1 }, failed.version);
+        if (claimedUserName !== undefined) await store.releaseUserName(claimedUserName, previous.id);
+        await store.deletePointers(previous.id, addedPointers);
+      },
+    );
+  }
+
+  /**
+   * Undoes a write whose commands the queue refused. An undo that fails is counted and logged, never thrown: the
+   * outbox kept with the user is sent by the next request that touches it, and the caller answers 503 either way.
+   */
+  async function rollBack(scimId: string, failureMessage: string, undo: () => Promise<unknown>): Promise<void> {
     try {
-      await store.put({ ...previous, version: failed.version + 1 }, failed.version);
-      if (claimedUserName !== undefined) await store.releaseUserName(claimedUserName, previous.id);
-      await store.deletePointers(previous.id, addedPointers);
+      await undo();
     } catch (error) {
       count(SCIM_METRICS.rollbackFailed);
-      logger.error('SCIM change could not be rolled back; its commands stay pending until the user is touched again', {
-        scimId: previous.id,
-        error: describeError(error),
-      });
+      logger.error(failureMessage, { scimId, error: describeError(error) });
     }
   }
 
@@ -378,15 +383,9 @@ export function createScimUsers(deps: ScimUsersDependencies) {
         await finishRemoval(pending);
         return;
       }
-      try {
-        await store.put({ ...record, version: pending.version + 1 }, pending.version);
-      } catch (error) {
-        count(SCIM_METRICS.rollbackFailed);
-        logger.error('SCIM delete could not be rolled back; it stays pending until Entra retries', {
-          scimId: id,
-          error: describeError(error),
-        });
-      }
+      await rollBack(id, 'SCIM delete could not be rolled back; it stays pending until Entra retries', () =>
+        store.put({ ...record, version: pending.version + 1 }, pending.version),
+      );
       throw unavailable();
     });
   }
