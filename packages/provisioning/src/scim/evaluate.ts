@@ -1,5 +1,6 @@
 import type { AttrPath, CompareOperator, FilterExpr, FilterValue } from './filter';
 import { findKey } from './json';
+import { toBoolean } from './resource';
 import type { JsonObject, JsonValue } from './types';
 
 /** Attributes whose string comparisons are case-exact (RFC 7643: `id`, `externalId`); all others ignore case. */
@@ -110,16 +111,6 @@ function compareOrdered<T extends number | string>(a: T, b: T, op: CompareOperat
     default:
       return false;
   }
-}
-
-function toBoolean(value: JsonValue): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    const lower = value.trim().toLowerCase();
-    if (lower === 'true') return true;
-    if (lower === 'false') return false;
-  }
-  return undefined;
 }
 
 function isPresent(value: JsonValue): boolean {
