@@ -27,29 +27,22 @@ const bool = (fallback: boolean) =>
   z
     .preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ error: 'must be true or false' }))
     .default(fallback);
+/** A comma-separated setting as its non-empty, trimmed items (anything else is left for the schema to reject). */
+const splitCsv = (v: unknown) =>
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : v;
 const idList = z
   .preprocess(
-    (v) =>
-      typeof v === 'string'
-        ? v
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : v,
+    splitCsv,
     z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'must be an Okta id such as 0oa1b2c3d4' })),
   )
   .default([]);
 const sourceList = z
-  .preprocess(
-    (v) =>
-      typeof v === 'string'
-        ? v
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : v,
-    z.array(z.enum(SOURCES)).min(1, { error: 'enable at least one source' }),
-  )
+  .preprocess(splitCsv, z.array(z.enum(SOURCES)).min(1, { error: 'enable at least one source' }))
   .default([...SOURCES]);
 
 /** Every setting of the stack, with its default. Documented in infra/README.md. */
