@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -29,13 +30,9 @@ export async function startLocalDynamoDb(options: StartLocalDynamoDbOptions = {}
   const host = options.host ?? '127.0.0.1';
   const region = options.region ?? 'us-east-1';
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  // `once` rejects on an 'error' (EADDRINUSE…) emitted before 'listening'.
+  server.listen(options.port ?? 0, host);
+  await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://${host}:${port}`,
