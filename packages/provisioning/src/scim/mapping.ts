@@ -43,7 +43,10 @@ export interface Plan {
  *
  * The command id is `scim:<scimId>:<sha256(prior state, request content, action)>`: a retry of the same request on the
  * same stored state yields the same id (the worker drops it as a duplicate), and any other operation — including the
- * same body sent again after the state moved on — yields a new one.
+ * same body sent again after the state moved on — yields a new one. The prior state includes when the record last
+ * changed: its content alone repeats (rename B → A, later B → A again) and would give the second rename the first
+ * one's id, so the worker would drop it as a duplicate. (Not the version: a rollback bumps it, and the retry of a
+ * rolled-back request must keep its id; a rollback restores `lastModified`.)
  *
  * @example
  * planCommands({ kind: 'create', scimId, before: null, after: { resource, active: true }, requestContent, occurredAt, receivedAt });
@@ -54,7 +57,9 @@ export function planCommands(input: PlanInput): Plan {
   let personEmail = before?.personEmail;
   let provisioned = before?.provisioned ?? false;
   const wasLive = provisioned && before?.active === true;
-  const priorState = before ? stableStringify({ resource: before.resource, active: before.active }) : '';
+  const priorState = before
+    ? stableStringify({ resource: before.resource, active: before.active, lastModified: before.lastModified })
+    : '';
   const command = (action: CommandAction, fields: Partial<ProvisioningCommand>): ProvisioningCommand =>
     ProvisioningCommandSchema.parse({
       v: COMMAND_VERSION,
