@@ -243,28 +243,24 @@ function applyFiltered(
     // Entra replaces `emails[type eq "work"].value` on users that have no work email yet: create the element, seeded
     // with the filter's equality terms so that it matches from now on.
     const element = seedFromFilter(filter);
-    if (sub !== undefined) setProp(element, sub, value as JsonValue);
-    else if (isJsonObject(value))
-      for (const subKey of Object.keys(value)) setProp(element, subKey, value[subKey] as JsonValue);
-    else
-      throw new ScimBadRequestError(
-        'invalidValue',
-        `Operations[${index}]: the value for a filtered path must be an object`,
-      );
+    assignToElement(element, sub, value, index);
     setProp(container, key, [...list, element]);
     return;
   }
-  for (const element of matching) {
-    if (sub !== undefined) setProp(element, sub, value as JsonValue);
-    else if (isJsonObject(value))
-      for (const subKey of Object.keys(value)) setProp(element, subKey, value[subKey] as JsonValue);
-    else
-      throw new ScimBadRequestError(
-        'invalidValue',
-        `Operations[${index}]: the value for a filtered path must be an object`,
-      );
-  }
+  for (const element of matching) assignToElement(element, sub, value, index);
   setProp(container, key, list);
+}
+
+/** `add`/`replace` on one element selected by a value filter: its sub-attribute, or each member of an object value. */
+function assignToElement(element: JsonObject, sub: string | undefined, value: JsonValue | undefined, index: number) {
+  if (sub !== undefined) setProp(element, sub, value as JsonValue);
+  else if (isJsonObject(value))
+    for (const subKey of Object.keys(value)) setProp(element, subKey, value[subKey] as JsonValue);
+  else
+    throw new ScimBadRequestError(
+      'invalidValue',
+      `Operations[${index}]: the value for a filtered path must be an object`,
+    );
 }
 
 function seedFromFilter(filter: FilterExpr): JsonObject {
