@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type * as z from 'zod';
 import type { InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
 import type { IngestRequest } from '../http';
@@ -27,7 +28,8 @@ function isHrEventType(type: string): type is HrEventType {
 
 /**
  * Our HR format: a Standard Webhooks envelope `{ type, timestamp, data }` signed over the raw body. `webhook-id` is the
- * idempotency key: command ids are `hr:<webhook-id>`, and `hr:<webhook-id>:<email>` for each person of a bulk leave.
+ * idempotency key: command ids are `hr:<webhook-id>`, and `hr:<webhook-id>:<sha256 of the email>` for each person of a
+ * bulk leave (a command id is the logs' correlation id, so it must not carry the address).
  *
  * @example
  * const hr = createHrAdapter({ defaultRole: 'MEMBER', defaultInviteMode: 'EMAIL_LINK' });
@@ -109,7 +111,12 @@ export function createHrAdapter(options: HrAdapterOptions): SourceAdapter {
             seen.add(email);
             commands.push(
               buildCommand(
-                { ...base, id: `hr:${webhookId}:${email}`, action: 'delete', email },
+                {
+                  ...base,
+                  id: `hr:${webhookId}:${createHash('sha256').update(email).digest('hex')}`,
+                  action: 'delete',
+                  email,
+                },
                 { ...origins, email: `data.emails[${index}]` },
               ),
             );
