@@ -76,7 +76,8 @@ export function dlqMessage(spec: DlqMessageSpec): Omit<SendMessageBatchRequestEn
     firstSeenAt: s(spec.firstSeenAt ?? '2026-11-26T10:00:02.000Z'),
     failedAt: s(spec.failedAt ?? '2026-11-26T10:00:05.000Z'),
     originalMessageId: s(originalMessageId),
-    permanent: s(String(spec.permanent ?? true)),
+    // As the worker writes it (packages/provisioning/src/worker/dlq.ts): retryable = not permanent.
+    retryable: s(String(!(spec.permanent ?? true))),
     ...spec.extraAttributes,
   };
   if (spec.httpStatus !== undefined) attributes.httpStatus = n(spec.httpStatus);

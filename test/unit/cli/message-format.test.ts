@@ -32,7 +32,7 @@ function workerMessage(overrides: Partial<Message> = {}): Message {
       failedAt: s('2026-11-26T10:00:05.000Z'),
       commandId: s('okta:9a1c'),
       originalMessageId: s('orig-1'),
-      permanent: s('true'),
+      retryable: s('false'),
     },
     ...overrides,
   };
@@ -59,6 +59,12 @@ describe('toDlqEntry', () => {
       fromWorker: true,
     });
     expect(e.command?.id).toBe('okta:9a1c');
+  });
+
+  it('reads the worker’s retryable attribute: a transient failure that ran out of receives is not permanent', () => {
+    const base = workerMessage();
+    const e = toDlqEntry({ ...base, MessageAttributes: { ...base.MessageAttributes, retryable: s('true') } });
+    expect(e.permanent).toBe(false);
   });
 
   it('a message moved by SQS redrive has no reason recorded; failedAt falls back to SentTimestamp', () => {

@@ -125,6 +125,22 @@ describe('DLQ message', () => {
     expect(attrs.originalMessageId?.StringValue).toBe(record.messageId);
   });
 
+  it('carries the replay count of a replayed message over, so it adds up across replays', () => {
+    const raw = sqsRecord(command({ action: 'update', name: 'N' }));
+    raw.messageAttributes.replayCount = {
+      dataType: 'Number',
+      stringValue: '2',
+      stringListValues: [],
+      binaryListValues: [],
+    };
+    const failure = { retryable: false, errorClass: 'UserNotFound', httpStatus: 404, message: 'no such user' };
+    const replayed = deadLetterAttributes(parseRecord(raw, new Date()), failure, new Date());
+    expect(replayed.replayCount).toEqual({ DataType: 'Number', StringValue: '2' });
+    expect(Object.keys(replayed).length).toBeLessThanOrEqual(10);
+    const fresh = deadLetterAttributes(parseRecord(sqsRecord(command()), new Date()), failure, new Date());
+    expect(fresh.replayCount).toBeUndefined();
+  });
+
   it('deduplicates per message and receive', () => {
     expect(deadLetterDeduplicationId('m', 1)).toBe(deadLetterDeduplicationId('m', 1));
     expect(deadLetterDeduplicationId('m', 1)).not.toBe(deadLetterDeduplicationId('m', 2));

@@ -15,6 +15,7 @@ export const WORKER_ATTRIBUTE_NAMES = [
   'failedAt',
   'commandId',
   'originalMessageId',
+  'retryable',
   'permanent',
 ] as const;
 
@@ -65,7 +66,8 @@ export function toDlqEntry(message: Message): DlqEntry {
     firstSeenAt: stringAttr(attrs, 'firstSeenAt'),
     failedAt,
     failedAtRecorded: recordedFailedAt !== undefined,
-    permanent: booleanAttr(attrs, 'permanent'),
+    // The worker writes `retryable` (a transient failure that ran out of receives); `permanent` is its negation.
+    permanent: booleanAttr(attrs, 'permanent') ?? negate(booleanAttr(attrs, 'retryable')),
     originalMessageId: stringAttr(attrs, 'originalMessageId'),
     replayCount: numberAttr(attrs, 'replayCount') ?? 0,
     fromWorker,
@@ -122,6 +124,10 @@ function numberAttr(attrs: Record<string, MessageAttributeValue>, name: string):
   if (value === undefined) return undefined;
   const n = Number(value);
   return Number.isFinite(n) ? n : undefined;
+}
+
+function negate(value: boolean | undefined): boolean | undefined {
+  return value === undefined ? undefined : !value;
 }
 
 function booleanAttr(attrs: Record<string, MessageAttributeValue>, name: string): boolean | undefined {

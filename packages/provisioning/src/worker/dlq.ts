@@ -24,6 +24,7 @@ export const DLQ_ATTRIBUTES = [
   'failedAt',
   'commandId',
   'originalMessageId',
+  'replayCount',
 ] as const;
 
 /**
@@ -50,7 +51,14 @@ export function deadLetterAttributes(
     failedAt: text(failedAt.toISOString()),
     ...(record.command === undefined ? {} : { commandId: text(record.command.id) }),
     originalMessageId: text(record.messageId),
+    // Carried over from a replayed message (`idp-sync dlq replay` sets it), so the count adds up across replays.
+    ...(replayCountOf(record) === undefined ? {} : { replayCount: number(replayCountOf(record)!) }),
   };
+}
+
+function replayCountOf(record: WorkerRecord): number | undefined {
+  const value = Number(record.record.messageAttributes?.replayCount?.stringValue);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 /**
