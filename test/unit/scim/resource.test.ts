@@ -6,6 +6,7 @@ import {
   normalizeResource,
   ScimBadRequestError,
 } from '../../../packages/provisioning/src/scim';
+import { describeError } from '../../../packages/provisioning/src/scim/errors';
 import { redactEmail } from '../../../packages/provisioning/src/scim/redact';
 import { parseAttributeList, projectResource } from '../../../packages/provisioning/src/scim/resource';
 import { ENTRA_ACTIVE_STRING_TRUE, readVendorFixture } from '../../helpers/scim/fixtures';
@@ -160,5 +161,9 @@ describe('redactEmail', () => {
     expect(redactEmail('alice@example.com')).toBe('a***@example.com');
     expect(redactEmail('emp1')).toBe('***');
     expect(redactEmail(undefined)).toBeUndefined();
+  });
+
+  it('is applied to error descriptions, which may quote an address', () => {
+    expect(describeError(new Error('no person alice@example.com'))).toBe('Error: no person a***@example.com');
   });
 });

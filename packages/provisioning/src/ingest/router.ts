@@ -1,3 +1,4 @@
+import { redactEmailsIn } from '@idp-sync/users-client';
 import type { IngestRequest, IngestResponse } from '../http';
 import { QueueSendError } from '../queue/errors';
 import { ProblemError, SecretUnavailableError } from './errors';
@@ -96,7 +97,11 @@ function segmentsOf(path: string): string[] | undefined {
 export function errorToResponse(error: unknown, logger: IngestLogger, request: IngestRequest): IngestResponse {
   if (error instanceof ProblemError) return problemResponse(error);
   if (error instanceof SecretUnavailableError || error instanceof QueueSendError) {
-    logger.error('dependency unavailable', { requestId: request.requestId, error: error.name, reason: error.message });
+    logger.error('dependency unavailable', {
+      requestId: request.requestId,
+      error: error.name,
+      reason: redactEmailsIn(error.message),
+    });
     return problemResponse({
       status: 503,
       slug: 'service-unavailable',
@@ -108,7 +113,8 @@ export function errorToResponse(error: unknown, logger: IngestLogger, request: I
   logger.error('unhandled error', {
     requestId: request.requestId,
     error: (error as Error)?.name ?? typeof error,
-    reason: (error as Error)?.message,
+    // An unexpected error may quote the payload it choked on.
+    reason: redactEmailsIn(String((error as Error)?.message ?? '')),
   });
   return problemResponse({
     status: 500,

@@ -1,3 +1,5 @@
+import { redactEmailsIn } from '@idp-sync/users-client';
+
 /**
  * The `scimType` values of RFC 7644 §3.12 that this service answers with.
  */
@@ -166,12 +168,12 @@ export class ScimStoreConflictError extends Error {
 }
 
 /**
- * A short description of anything thrown, for logs (name and message; never a stack with request data).
+ * A short description of anything thrown, for logs: name and message, emails redacted (a store or Users API error may
+ * quote the address); never a stack with request data.
  *
  * @example
  * describeError(new TypeError('x')) // 'TypeError: x'
  */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+  return redactEmailsIn(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 }

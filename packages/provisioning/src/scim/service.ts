@@ -1,8 +1,10 @@
+import { redactEmailsIn } from '@idp-sync/users-client';
 import type { IngestRequest, IngestResponse } from '../http';
 import { type ScimServiceConfigInput, ScimServiceConfigSchema } from './config';
 import { SCIM_BASE_PATH, SCIM_METRICS } from './constants';
 import { schemaDocuments, serviceProviderConfig, userResourceType } from './discovery';
 import {
+  describeError,
   ScimBadRequestError,
   ScimError,
   ScimMethodNotAllowedError,
@@ -297,7 +299,7 @@ function arrivalOf(request: IngestRequest, now: () => Date): string {
 /** Maps anything thrown to a SCIM error: infrastructure failures are 503 (Entra retries), bugs 500, both logged. */
 function toScimError(error: unknown, logger: ScimLogger, request: IngestRequest): ScimError {
   if (error instanceof ScimError) return error;
-  const described = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const described = describeError(error);
   if (isInfrastructureFailure(error)) {
     logger.error('SCIM request failed on a dependency', { requestId: request.requestId, error: described });
     return new ScimUnavailableError('a dependency of the SCIM service is unavailable; retry later', { cause: error });
@@ -305,7 +307,8 @@ function toScimError(error: unknown, logger: ScimLogger, request: IngestRequest)
   logger.error('SCIM request failed unexpectedly', {
     requestId: request.requestId,
     error: described,
-    stack: error instanceof Error ? error.stack : undefined,
+    // The stack's first line repeats the message, which may quote an address.
+    stack: error instanceof Error && error.stack !== undefined ? redactEmailsIn(error.stack) : undefined,
   });
   return new ScimError(500, 'internal error; the request was not applied');
 }
