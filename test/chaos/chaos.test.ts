@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { formatReport, runChaos } from './chaos';
+
+/**
+ * The CI size of the chaos run (`npm run chaos -- --events 5000 --seed N` is the full one): 500 deliveries from every
+ * source, 20 % of them duplicates, some held back, some redelivered past SQS's deduplication window; the emulator
+ * failing 10 % of requests with 5xx (half after applying them), 5 % with 429 and Retry-After, 2 % hanging; the worker
+ * SIGKILLed mid-batch three times. The Users API must end up exactly as the reference model computes from the event
+ * log, every DLQ message must be a permanent failure the model expects, and nobody may be created twice.
+ *
+ * Seed 23 is chosen because its 500 deliveries include every DLQ reason, SCIM people, bulk leaves and stale events.
+ */
+const SEED = 23;
+
+describe('chaos on the local stack (CI size)', () => {
+  it('ends exactly where the reference model says, with no command lost and nobody created twice', async () => {
+    const report = await runChaos({ events: 500, seed: SEED, restarts: 3 });
+    const summary = formatReport(report);
+
+    expect(report.verdict.problems, summary).toEqual([]);
+
+    // The run exercised what it claims to.
+    expect(report.scenario.deliveries).toBe(500);
+    expect(Object.keys(report.scenario.bySource).sort()).toEqual(['bamboohr', 'hr', 'okta', 'scim', 'workos']);
+    expect(report.scenario.retries + report.scenario.lateRedeliveries).toBe(100);
+    expect(report.scenario.lateRedeliveries).toBeGreaterThan(0);
+    expect(report.scenario.heldBack).toBeGreaterThan(0);
+    expect(report.model.stale).toBeGreaterThan(0);
+    expect(report.worker.restarts).toBe(3);
+    expect(report.worker.killedMidBatch, summary).toBeGreaterThanOrEqual(2);
+    for (const status of ['429', '500', '503', 'hang'])
+      expect(report.usersApi.byStatus[status], summary).toBeGreaterThan(0);
+    expect(Object.keys(report.verdict.figures.byErrorClass).sort()).toEqual([
+      'EmailDeleted',
+      'ResetPasswordRejected',
+      'UserNotFound',
+    ]);
+  }, 180_000);
+});
