@@ -159,8 +159,41 @@ const dlqReplay: Parser = (output) => {
   return rows;
 };
 
+/**
+ * `test/bench/ingest.bench.ts`: events/s per source through the whole ingest app, beside the floor row (bare
+ * one-entry SendMessageBatch calls from the same client). Columns: events/s, req/s, p50 ms, p99 ms, errors.
+ */
+const ingest: Parser = (output) => {
+  const all = lines(output);
+  const header = all.findIndex((l) => /^source\s+events\/s/.test(l));
+  if (header < 0) return [];
+  const table: { name: string; eventsPerS: number; p50: string; p99: string; errors: string }[] = [];
+  for (const line of all.slice(header + 1)) {
+    const m = new RegExp(`^(.+?)\\s+${NUM}\\s+${NUM}\\s+${NUM}\\s+${NUM}\\s+(\\d+)\\s*$`).exec(line);
+    if (!m) break;
+    table.push({ name: m[1]!.trim(), eventsPerS: num(m[2]!), p50: m[4]!, p99: m[5]!, errors: m[6]! });
+  }
+  const floor = table.find((r) => r.name.startsWith('floor'));
+  return table
+    .filter((r) => r !== floor)
+    .map((r) => ({
+      bench: 'ingest',
+      figure: `ingest ${r.name} (verify → map → SendMessageBatch)`,
+      value: r.eventsPerS,
+      unit: 'events/s',
+      ...(floor
+        ? {
+            baseline: { figure: 'bare SendMessageBatch', value: floor.eventsPerS },
+            ratio: r.eventsPerS / floor.eventsPerS,
+          }
+        : {}),
+      note: `p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.errors} errors`,
+    }));
+};
+
 /** Parsers by bench name (the file name without `.bench.ts`). */
 export const PRINTED_FIGURE_PARSERS: Readonly<Record<string, Parser>> = {
+  ingest,
   'ingest-cold-start': ingestColdStart,
   worker,
   scim,
