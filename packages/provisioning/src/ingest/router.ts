@@ -1,4 +1,4 @@
-import { redactEmailsIn } from '@idp-sync/users-client';
+import { redactEmailsIn } from '@idp-sync/users-client/redact';
 import type { IngestRequest, IngestResponse } from '../http';
 import { QueueSendError } from '../queue/errors';
 import { ProblemError, SecretUnavailableError } from './errors';

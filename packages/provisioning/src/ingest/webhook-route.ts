@@ -1,4 +1,4 @@
-import { redactEmail } from '@idp-sync/users-client';
+import { redactEmail } from '@idp-sync/users-client/redact';
 import type { IngestRequest, IngestResponse } from '../http';
 import { type CommandSender, QueueSendError } from '../queue';
 import { PayloadError, VerificationError } from '../sources/errors';

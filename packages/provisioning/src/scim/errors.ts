@@ -1,4 +1,4 @@
-import { redactEmailsIn } from '@idp-sync/users-client';
+import { redactEmailsIn } from '@idp-sync/users-client/redact';
 
 /**
  * The `scimType` values of RFC 7644 §3.12 that this service answers with.

@@ -1,4 +1,4 @@
-import { redactEmail as redactAddress } from '@idp-sync/users-client';
+import { redactEmail as redactAddress } from '@idp-sync/users-client/redact';
 
 /**
  * {@link redactAddress} for the SCIM log lines, whose fields may be absent (a user without an email): `undefined`

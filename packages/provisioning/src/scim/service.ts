@@ -1,4 +1,4 @@
-import { redactEmailsIn } from '@idp-sync/users-client';
+import { redactEmailsIn } from '@idp-sync/users-client/redact';
 import type { IngestRequest, IngestResponse } from '../http';
 import { type ScimServiceConfigInput, ScimServiceConfigSchema } from './config';
 import { SCIM_BASE_PATH, SCIM_METRICS } from './constants';
