@@ -2,7 +2,7 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { redactEmail, type UsersClient } from '@idp-sync/users-client';
+import { redactEmail, redactEmailsIn, type UsersClient } from '@idp-sync/users-client';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { Applier, type ApplyContext, type ApplyResult, BulkDeleteCoalescer, type BulkDeleteTicket } from '../applier';
 import type { ProvisioningCommand } from '../command';
@@ -145,7 +145,7 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       await view.prefetch(emails);
     } catch (error) {
       // Not fatal: each command then reads its own state (and fails transiently if DynamoDB is really down).
-      logger.warn('could not prefetch the batch’s person states', { error: (error as Error).message });
+      logger.warn('could not prefetch the batch’s person states', { error: redactEmailsIn(String((error as Error)?.message)) });
     }
     const applier = new Applier({
       users: options.usersClient.users,
@@ -223,7 +223,7 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       tally.flushTo(sink);
       if (options.publishMetrics !== false) sink.publishStoredMetrics();
     } catch (error) {
-      logger.warn('metrics could not be published', { error: (error as Error).message });
+      logger.warn('metrics could not be published', { error: redactEmailsIn(String((error as Error)?.message)) });
     }
     logger.info('batch processed', {
       records: records.length,
@@ -322,7 +322,7 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       logger.error('could not send the record to the DLQ; leaving it on the queue', {
         ...fields,
         errorClass: failure.errorClass,
-        dlqError: (error as Error).message,
+        dlqError: redactEmailsIn(String((error as Error)?.message)),
       });
       return {
         messageId: record.messageId,
@@ -366,7 +366,7 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       applied = undefined;
       logger.warn('could not change the visibility timeout; SQS redelivers after the queue default', {
         ...fields,
-        sqsError: (error as Error).message,
+        sqsError: redactEmailsIn(String((error as Error)?.message)),
       });
     }
     tally.count(WORKER_METRICS.retried, 1, { errorClass: failure.errorClass });
