@@ -145,7 +145,9 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       await view.prefetch(emails);
     } catch (error) {
       // Not fatal: each command then reads its own state (and fails transiently if DynamoDB is really down).
-      logger.warn('could not prefetch the batch’s person states', { error: redactEmailsIn(String((error as Error)?.message)) });
+      logger.warn('could not prefetch the batch’s person states', {
+        error: redactEmailsIn(String((error as Error)?.message)),
+      });
     }
     const applier = new Applier({
       users: options.usersClient.users,
