@@ -64,11 +64,16 @@ export class IdpSyncStack extends Stack {
       secrets: this.secrets,
       removalPolicy,
     });
-    this.httpApi = new IngestHttpApi(this, 'HttpApi', { config, handler: this.functions.ingest, removalPolicy });
-    if (config.sources.includes('scim')) {
+    this.httpApi = new IngestHttpApi(this, 'HttpApi', {
+      config,
+      handler: this.functions.ingest,
+      ...(this.functions.scim ? { scimHandler: this.functions.scim } : {}),
+      removalPolicy,
+    });
+    if (this.functions.scim) {
       // SCIM answers carry absolute `meta.location` URLs. No cycle: the API resource itself does not refer to the
       // function (only its integration and permissions do).
-      this.functions.ingest.addEnvironment('SCIM_BASE_URL', `${this.httpApi.baseUrl}${SCIM_BASE_PATH}`);
+      this.functions.scim.addEnvironment('SCIM_BASE_URL', `${this.httpApi.baseUrl}${SCIM_BASE_PATH}`);
     }
     this.alarms = new Alarms(this, 'Alarms', {
       config,
@@ -81,11 +86,13 @@ export class IdpSyncStack extends Stack {
     this.dashboard = new PipelineDashboard(this, 'Dashboard', {
       config,
       ingestService: this.functions.ingestService,
+      scimService: this.functions.scim ? this.functions.scimService : undefined,
       workerService: this.functions.workerService,
       api: this.httpApi.api,
       queue: this.queues.queue,
       deadLetterQueue: this.queues.deadLetterQueue,
       ingest: this.functions.ingest,
+      scim: this.functions.scim,
       worker: this.functions.worker,
       alarms: this.alarms.all,
     });

@@ -25,11 +25,14 @@ export interface DashboardProps {
   readonly config: InfraConfig;
   /** Powertools service names (the `service` dimension of every custom metric). */
   readonly ingestService: string;
+  /** The SCIM function's service name, when SCIM is enabled (its requests and commands are its own lines). */
+  readonly scimService?: string | undefined;
   readonly workerService: string;
   readonly api: apigwv2.IHttpApi;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   readonly ingest: lambda.IFunction;
+  readonly scim?: lambda.IFunction | undefined;
   readonly worker: lambda.IFunction;
   readonly alarms: readonly cloudwatch.IAlarm[];
 }
@@ -74,6 +77,7 @@ export class PipelineDashboard extends Construct {
     super(scope, id);
     const ns = props.config.metricsNamespace;
     const ingest = props.ingestService;
+    const scim = props.scimService;
     const worker = props.workerService;
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -98,15 +102,18 @@ export class PipelineDashboard extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Requests by source and outcome',
-        left: [search(ns, ['outcome', 'service', 'source'], PIPELINE_METRICS.ingestRequests, ingest)],
+        left: [
+          search(ns, ['outcome', 'service', 'source'], PIPELINE_METRICS.ingestRequests, ingest),
+          ...(scim ? [search(ns, ['outcome', 'service', 'source'], PIPELINE_METRICS.ingestRequests, scim)] : []),
+        ],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Commands queued by source and action',
         left: [
           search(ns, ['action', 'service', 'source'], PIPELINE_METRICS.commandsQueued, ingest),
-          // SCIM counts its queued commands per source only (no action dimension).
-          search(ns, ['service', 'source'], PIPELINE_METRICS.commandsQueued, ingest),
+          // SCIM counts its queued commands per source only (no action dimension), under its own service.
+          ...(scim ? [search(ns, ['service', 'source'], PIPELINE_METRICS.commandsQueued, scim)] : []),
         ],
         right: [props.queue.metricNumberOfMessagesSent({ period: PERIOD, label: 'SQS messages sent' })],
         width: 8,
@@ -213,10 +220,14 @@ export class PipelineDashboard extends Construct {
         title: 'Functions: errors and duration',
         left: [
           props.ingest.metricErrors({ period: PERIOD, label: 'ingest errors' }),
+          ...(props.scim ? [props.scim.metricErrors({ period: PERIOD, label: 'SCIM errors' })] : []),
           props.worker.metricErrors({ period: PERIOD, label: 'worker errors' }),
         ],
         right: [
           props.ingest.metricDuration({ period: PERIOD, statistic: 'p99', label: 'ingest p99 (ms)' }),
+          ...(props.scim
+            ? [props.scim.metricDuration({ period: PERIOD, statistic: 'p99', label: 'SCIM p99 (ms)' })]
+            : []),
           props.worker.metricDuration({ period: PERIOD, statistic: 'p99', label: 'worker p99 (ms)' }),
         ],
         width: 24,

@@ -16,6 +16,7 @@ import { type Secrets, SOURCE_SECRETS } from './secrets';
 /** The repository root: `projectRoot` of the bundles (workspaces resolve from here) and home of package-lock.json. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const INGEST_ENTRY = path.join(REPO_ROOT, 'functions', 'ingest', 'src', 'handler.ts');
+export const SCIM_ENTRY = path.join(REPO_ROOT, 'functions', 'scim', 'src', 'handler.ts');
 export const WORKER_ENTRY = path.join(REPO_ROOT, 'functions', 'worker', 'src', 'handler.ts');
 
 /** SQS limits a FIFO event source's batch to 10 records. */
@@ -37,7 +38,7 @@ export const WORKER_TABLE_ACTIONS = [
   'dynamodb:DeleteItem',
 ] as const;
 
-/** DynamoDB actions ingest's SCIM routes use: reads for GET /Users, conditional writes for POST/PUT/PATCH/DELETE. */
+/** DynamoDB actions the SCIM function uses: reads for GET /Users, conditional writes for POST/PUT/PATCH/DELETE. */
 export const SCIM_TABLE_ACTIONS = [
   'dynamodb:GetItem',
   'dynamodb:Query',
@@ -56,7 +57,7 @@ export interface FunctionsProps {
   readonly removalPolicy: RemovalPolicy;
 }
 
-/** Bundling shared by both functions: ESM, minified, source maps, every dependency (the AWS SDK too) in the bundle. */
+/** Bundling shared by every function: ESM, minified, source maps, every dependency (the AWS SDK too) in the bundle. */
 function bundling(): nodejs.BundlingOptions {
   return {
     format: nodejs.OutputFormat.ESM,
@@ -100,7 +101,7 @@ function executionRole(scope: Construct, id: string, group: logs.LogGroup, descr
   return role;
 }
 
-/** Powertools settings and source maps, the same for both functions. */
+/** Powertools settings and source maps, the same for every function. */
 function commonEnvironment(config: InfraConfig, service: string): Record<string, string> {
   return {
     POWERTOOLS_SERVICE_NAME: service,
@@ -116,9 +117,11 @@ export function perInstanceRps(config: InfraConfig): number {
 }
 
 /**
- * The two Lambda functions (Node.js 22 on arm64, bundled locally by esbuild — no Docker) with least-privilege roles:
- * ingest sends to the queue, reads the source secrets and (for SCIM) the state table; the worker consumes the queue,
- * writes the DLQ, reads the Users API key and uses the state table.
+ * The Lambda functions (Node.js 22 on arm64, bundled locally by esbuild — no Docker) with least-privilege roles:
+ * ingest (the webhooks) sends to the queue and reads the webhook secrets — no table access; SCIM (when Entra SCIM is
+ * enabled) sends to the queue, reads its bearer token and the SCIM items of the state table; the worker consumes the
+ * queue, writes the DLQ, reads the Users API key and uses the state table. SCIM is its own function so that the
+ * webhook function stays small (cold start) and Entra's synchronous calls do not share concurrency with webhook bursts.
  *
  * @example
  * const fns = new Functions(this, 'Functions', { config, queue, deadLetterQueue, table, secrets, removalPolicy });
@@ -126,11 +129,15 @@ export function perInstanceRps(config: InfraConfig): number {
 export class Functions extends Construct {
   readonly ingest: nodejs.NodejsFunction;
   readonly worker: nodejs.NodejsFunction;
+  /** Present when `scim` is among the configured sources. */
+  readonly scim: nodejs.NodejsFunction | undefined;
   readonly ingestRole: iam.Role;
+  readonly scimRole: iam.Role | undefined;
   readonly workerRole: iam.Role;
   readonly workerEventSource: SqsEventSource;
   /** Powertools service names: the `service` dimension of each function's metrics and log lines. */
   readonly ingestService: string;
+  readonly scimService: string;
   readonly workerService: string;
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
@@ -144,14 +151,16 @@ export class Functions extends Construct {
     const ingestLogs = logGroup(this, 'IngestLogs', ingestName, config, props.removalPolicy);
     this.ingestRole = executionRole(this, 'IngestRole', ingestLogs, 'idp-sync ingest: verify webhooks, queue commands');
 
+    // The webhook secrets only: SCIM's bearer token belongs to the SCIM function.
+    const webhookSecrets = Object.entries(props.secrets.source).filter(([source]) => source !== 'scim');
     const secretArns: Record<string, string> = {};
-    for (const [source, secret] of Object.entries(props.secrets.source)) {
+    for (const [source, secret] of webhookSecrets) {
       secretArns[SOURCE_SECRETS[source as keyof typeof SOURCE_SECRETS].envVar] = secret.secretArn;
     }
 
     this.ingest = new nodejs.NodejsFunction(this, 'Ingest', {
       functionName: ingestName,
-      description: 'idp-sync ingest: Okta, Entra SCIM, HR, WorkOS and BambooHR webhooks to the command queue',
+      description: 'idp-sync ingest: Okta, HR, WorkOS and BambooHR webhooks to the command queue',
       entry: INGEST_ENTRY,
       handler: 'handler',
       projectRoot: REPO_ROOT,
@@ -166,7 +175,6 @@ export class Functions extends Construct {
       environment: {
         ...commonEnvironment(config, this.ingestService),
         QUEUE_URL: props.queue.queueUrl,
-        STATE_TABLE_NAME: props.table.tableName,
         DEFAULT_ROLE: config.defaultRole,
         DEFAULT_INVITE_MODE: config.defaultInviteMode,
         OKTA_AUTH_HEADER: config.okta.authHeader,
@@ -188,24 +196,75 @@ export class Functions extends Construct {
         resources: [props.queue.queueArn],
       }),
     );
-    const sourceSecrets = props.secrets.sourceSecrets;
-    if (sourceSecrets.length > 0) {
+    if (webhookSecrets.length > 0) {
       this.ingestRole.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'ReadSourceSecrets',
           actions: ['secretsmanager:GetSecretValue'],
-          resources: sourceSecrets.map((s) => s.secretArn),
+          resources: webhookSecrets.map(([, secret]) => secret.secretArn),
         }),
       );
     }
-    if (config.sources.includes('scim')) {
-      this.ingestRole.addToPrincipalPolicy(
+
+    // --- SCIM -------------------------------------------------------------------------------------------------
+    const scimName = `${prefix}-scim`;
+    this.scimService = scimName;
+    const scimSecret = props.secrets.source.scim;
+    if (config.sources.includes('scim') && scimSecret) {
+      const scimLogs = logGroup(this, 'ScimLogs', scimName, config, props.removalPolicy);
+      const scimRole = executionRole(
+        this,
+        'ScimRole',
+        scimLogs,
+        'idp-sync SCIM: Entra ID provisioning, queue commands',
+      );
+      this.scimRole = scimRole;
+      this.scim = new nodejs.NodejsFunction(this, 'Scim', {
+        functionName: scimName,
+        description: 'idp-sync SCIM: Entra ID SCIM 2.0 provisioning to the command queue',
+        entry: SCIM_ENTRY,
+        handler: 'handler',
+        projectRoot: REPO_ROOT,
+        depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        // Same sizing as ingest: both answer HTTP senders synchronously.
+        memorySize: config.ingest.memoryMb,
+        timeout: Duration.seconds(config.ingest.timeoutSeconds),
+        role: scimRole,
+        logGroup: scimLogs,
+        bundling: bundling(),
+        environment: {
+          ...commonEnvironment(config, this.scimService),
+          QUEUE_URL: props.queue.queueUrl,
+          STATE_TABLE_NAME: props.table.tableName,
+          [SOURCE_SECRETS.scim.envVar]: scimSecret.secretArn,
+        },
+      });
+      scimRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'SendCommands',
+          actions: ['sqs:SendMessage'],
+          resources: [props.queue.queueArn],
+        }),
+      );
+      scimRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadScimBearerToken',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [scimSecret.secretArn],
+        }),
+      );
+      scimRole.addToPrincipalPolicy(
         new iam.PolicyStatement({
           sid: 'ScimState',
           actions: [...SCIM_TABLE_ACTIONS],
           resources: [props.table.tableArn],
         }),
       );
+    } else {
+      this.scim = undefined;
+      this.scimRole = undefined;
     }
 
     // --- worker -----------------------------------------------------------------------------------------------
@@ -276,7 +335,7 @@ export class Functions extends Construct {
     );
 
     NagSuppressions.addResourceSuppressions(
-      [this.ingest, this.worker],
+      [this.ingest, this.worker, ...(this.scim ? [this.scim] : [])],
       [
         {
           id: 'AwsSolutions-L1',

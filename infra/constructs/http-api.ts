@@ -26,7 +26,8 @@ export const SCIM_BASE_PATH = '/scim/v2';
 /**
  * The routes, one entry per API Gateway route. Okta's GET is its one-time verification challenge. SCIM gets explicit
  * Users routes plus a greedy one for the discovery endpoints (ServiceProviderConfig, Schemas, ResourceTypes) and for
- * SCIM-shaped 404/405 answers from ingest itself.
+ * SCIM-shaped 404/405 answers from the SCIM function itself. SCIM routes integrate with the SCIM function, every other
+ * route with the webhook ingest function.
  */
 export const ROUTES: readonly RouteSpec[] = [
   { output: 'HealthUrl', source: 'health', methods: [GET], path: '/health', description: 'Liveness check' },
@@ -56,7 +57,7 @@ export const ROUTES: readonly RouteSpec[] = [
     source: 'scim',
     methods: [ANY],
     path: `${SCIM_BASE_PATH}/{proxy+}`,
-    description: 'Entra ID Tenant URL: the SCIM 2.0 base; every path under it reaches ingest',
+    description: 'Entra ID Tenant URL: the SCIM 2.0 base; every path under it reaches the SCIM function',
   },
   {
     output: 'HrWebhookUrl',
@@ -102,16 +103,20 @@ export const ACCESS_LOG_FIELDS = {
 
 export interface HttpApiProps {
   readonly config: InfraConfig;
+  /** The webhook ingest function: health and the webhook routes. */
   readonly handler: lambda.IFunction;
+  /** The SCIM function: every `/scim/v2` route. Required when `scim` is among the sources. */
+  readonly scimHandler?: lambda.IFunction;
   readonly removalPolicy: RemovalPolicy;
 }
 
 /**
- * The public HTTP API (API Gateway v2): only the ingest routes of the enabled sources, one `$default` stage with
- * throttling and JSON access logs. Anything else gets API Gateway's 404 without invoking the function.
+ * The public HTTP API (API Gateway v2): only the routes of the enabled sources, one `$default` stage with throttling
+ * and JSON access logs. SCIM routes go to the SCIM function, the others to ingest. Anything else gets API Gateway's
+ * 404 without invoking a function.
  *
  * @example
- * const api = new IngestHttpApi(this, 'Api', { config, handler: functions.ingest, removalPolicy });
+ * const api = new IngestHttpApi(this, 'Api', { config, handler: functions.ingest, scimHandler: functions.scim, removalPolicy });
  * api.urlOf('/webhooks/okta');
  */
 export class IngestHttpApi extends Construct {
@@ -149,13 +154,24 @@ export class IngestHttpApi extends Construct {
       },
     });
 
-    // One integration shared by every route: payload format 2.0, what the ingest handler expects.
+    // One integration per function, shared by its routes: payload format 2.0, what both handlers expect.
     const integration = new HttpLambdaIntegration('Ingest', props.handler, {
       payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
     });
     this.routes = ROUTES.filter((route) => route.source === 'health' || config.sources.includes(route.source));
+    let scimIntegration: HttpLambdaIntegration | undefined;
+    if (this.routes.some((route) => route.source === 'scim')) {
+      if (!props.scimHandler) throw new Error('IngestHttpApi: scim is enabled but no scimHandler was given');
+      scimIntegration = new HttpLambdaIntegration('Scim', props.scimHandler, {
+        payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+      });
+    }
     for (const route of this.routes) {
-      this.api.addRoutes({ path: route.path, methods: [...route.methods], integration });
+      this.api.addRoutes({
+        path: route.path,
+        methods: [...route.methods],
+        integration: route.source === 'scim' && scimIntegration ? scimIntegration : integration,
+      });
     }
 
     NagSuppressions.addResourceSuppressions(
@@ -165,7 +181,7 @@ export class IngestHttpApi extends Construct {
           id: 'AwsSolutions-APIG4',
           reason:
             'Webhook senders (Okta, Entra ID, HR systems, WorkOS, BambooHR) cannot obtain IAM or JWT credentials. ' +
-            'Each route authenticates its sender inside the ingest function before reading the body: a shared header ' +
+            'Each route authenticates its sender inside its function (ingest or SCIM) before reading the body: a shared header ' +
             'secret (Okta), a bearer token (SCIM), or an HMAC signature over the raw body (HR, WorkOS, BambooHR), all ' +
             'compared in constant time. /health returns no data.',
         },

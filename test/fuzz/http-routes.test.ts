@@ -30,7 +30,12 @@ import {
 } from '@idp-sync/provisioning';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDbScimUserStore, SCIM_BASE_PATH, SCIM_URN } from '../../packages/provisioning/src/scim';
+import {
+  createDynamoDbScimUserStore,
+  createScimApp,
+  SCIM_BASE_PATH,
+  SCIM_URN,
+} from '../../packages/provisioning/src/scim';
 import { ingestRequest, NOW_MS, testConfig } from '../helpers/ingest';
 import {
   anyRequestArb,
@@ -80,21 +85,21 @@ beforeAll(async () => {
       return sqsClient.send(command as never);
     }) as SQSClient['send'],
   };
-  // SCIM is routed the way production routes it: the app adds `/scim/v2/*` when a SCIM bearer token is configured,
-  // with the app's own sender; only its store is given (so it uses this dynalite client and its dummy credentials).
+  // SCIM is routed the way production routes it: `/scim/v2/*` goes to the SCIM app (its own Lambda, `createScimApp`),
+  // the rest to the webhook app; here one route table holds both. Only the SCIM store is given (so it uses this
+  // dynalite client and its dummy credentials); both apps send with the same counting SQS client.
   const base = testConfig({ queueUrl: queues.queueUrl, sqsEndpoint: sqs.endpoint });
   const config = { ...base, secrets: { ...base.secrets, scim: { kind: 'value' as const, value: FUZZ_SCIM_TOKEN } } };
   const silent = { info() {}, warn() {}, error() {}, debug() {} };
-  app = createIngestApp({
-    config,
-    sqsClient: counting,
-    now: () => NOW_MS,
-    logger: silent,
+  const runtime = { config, sqsClient: counting, now: () => NOW_MS, logger: silent };
+  const scimApp = createScimApp({
+    ...runtime,
     scim: {
       store: createDynamoDbScimUserStore({ client: ddb, tableName: TABLE }),
       env: { STATE_TABLE_NAME: TABLE },
     },
   });
+  app = createIngestApp({ ...runtime, extraRoutes: scimApp.routes });
   expect(app.routes.map((route) => route.name)).toContain('scim');
 });
 

@@ -46,6 +46,12 @@ function actions(statements: ReturnType<typeof statementsOf>): string[] {
   return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 }
 
+/** The built `index.mjs` of a function's asset. */
+function bundleOf(name: string): string {
+  const [, fn] = functionNamed(name);
+  return path.join(outdir, `asset.${(fn.Properties.Code.S3Key as string).replace(/\.zip$/, '')}`, 'index.mjs');
+}
+
 function roleOf(fn: Resource): string {
   return fn.Properties.Role['Fn::GetAtt'][0];
 }
@@ -219,6 +225,7 @@ describe('the worker event source', () => {
 describe('functions', () => {
   it.each([
     ['idp-sync-ingest', 'ingest'],
+    ['idp-sync-scim', 'scim'],
     ['idp-sync-worker', 'worker'],
   ])('%s: nodejs22.x on arm64, ESM handler, own log group with retention, Powertools settings', (name) => {
     const [, fn] = functionNamed(name);
@@ -239,14 +246,12 @@ describe('functions', () => {
     expect(group.Properties).toEqual({ LogGroupName: `/aws/lambda/${name}`, RetentionInDays: config.logRetentionDays });
   });
 
-  it('ingest gets its queue, table, Okta settings and one secret ARN per source', () => {
+  it('ingest gets its queue, Okta settings and one secret ARN per webhook source — no table, no SCIM', () => {
     const [, fn] = functionNamed('idp-sync-ingest');
     const vars = fn.Properties.Environment.Variables;
     const [queueId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands.fifo' });
-    const [tableId] = only('AWS::DynamoDB::GlobalTable');
     expect(vars).toMatchObject({
       QUEUE_URL: { Ref: queueId },
-      STATE_TABLE_NAME: { Ref: tableId },
       OKTA_AUTH_HEADER: 'Authorization',
       DEFAULT_ROLE: 'MEMBER',
       DEFAULT_INVITE_MODE: 'EMAIL_LINK',
@@ -255,7 +260,6 @@ describe('functions', () => {
     });
     const expected: Record<string, string> = {
       OKTA_AUTH_SECRET_ARN: 'idp-sync/okta-auth',
-      SCIM_BEARER_TOKEN_SECRET_ARN: 'idp-sync/scim-bearer-token',
       HR_WEBHOOK_SECRET_ARN: 'idp-sync/hr-webhook',
       WORKOS_WEBHOOK_SECRET_ARN: 'idp-sync/workos-webhook',
       BAMBOOHR_WEBHOOK_KEY_SECRET_ARN: 'idp-sync/bamboohr-webhook-key',
@@ -265,8 +269,24 @@ describe('functions', () => {
       expect(vars[envVar], envVar).toEqual({ Ref: secretId });
     }
     expect(vars.ARIZE_API_KEY_SECRET_ARN).toBeUndefined();
+    expect(vars.STATE_TABLE_NAME).toBeUndefined();
+    for (const key of Object.keys(vars)) expect(key).not.toMatch(/^SCIM_/);
+  });
+
+  it('SCIM gets the queue, the table, its bearer token ARN and its public base URL — no webhook secret', () => {
+    const [, fn] = functionNamed('idp-sync-scim');
+    const vars = fn.Properties.Environment.Variables;
+    const [queueId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands.fifo' });
+    const [tableId] = only('AWS::DynamoDB::GlobalTable');
+    const [tokenId] = only('AWS::SecretsManager::Secret', { Name: 'idp-sync/scim-bearer-token' });
     const [apiId] = only('AWS::ApiGatewayV2::Api');
-    expect(vars.SCIM_BASE_URL).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] }, '/scim/v2']] });
+    expect(vars).toMatchObject({
+      QUEUE_URL: { Ref: queueId },
+      STATE_TABLE_NAME: { Ref: tableId },
+      SCIM_BEARER_TOKEN_SECRET_ARN: { Ref: tokenId },
+      SCIM_BASE_URL: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] }, '/scim/v2']] },
+    });
+    for (const key of Object.keys(vars)) expect(key).not.toMatch(/^(OKTA|HR|WORKOS|BAMBOOHR|ARIZE)_/);
   });
 
   it('the worker gets both queues, the table, the API key ARN and its rate limits', () => {
@@ -292,10 +312,13 @@ describe('functions', () => {
 
   it('sets an environment that the handlers’ own configuration loaders accept', () => {
     const ingest = loadIngestConfig(resolvedEnvironment(template.toJSON(), 'idp-sync-ingest'));
-    expect(Object.keys(ingest.secrets).sort()).toEqual(['bamboohr', 'hr', 'okta', 'scim', 'workos']);
+    expect(Object.keys(ingest.secrets).sort()).toEqual(['bamboohr', 'hr', 'okta', 'workos']);
     expect(Object.values(ingest.secrets).every((s) => s?.kind === 'arn')).toBe(true);
     expect(ingest.okta.authHeader).toBe('authorization');
-    const scim = loadScimEnvironment(resolvedEnvironment(template.toJSON(), 'idp-sync-ingest'));
+    const scimQueue = loadIngestConfig(resolvedEnvironment(template.toJSON(), 'idp-sync-scim'));
+    expect(Object.keys(scimQueue.secrets)).toEqual(['scim']);
+    expect(scimQueue.secrets.scim?.kind).toBe('arn');
+    const scim = loadScimEnvironment(resolvedEnvironment(template.toJSON(), 'idp-sync-scim'));
     expect(scim.tableName).toBe('idp-sync-state');
     expect(scim.config.baseUrl).toMatch(/^https:\/\/[a-z0-9]+\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/scim\/v2$/);
     const worker = loadWorkerConfig(resolvedEnvironment(template.toJSON(), 'idp-sync-worker'));
@@ -309,7 +332,7 @@ describe('functions', () => {
   });
 
   it('bundles as minified ESM with a source map, the createRequire banner and the AWS SDK inside', () => {
-    for (const name of ['idp-sync-ingest', 'idp-sync-worker']) {
+    for (const name of ['idp-sync-ingest', 'idp-sync-scim', 'idp-sync-worker']) {
       const [, fn] = functionNamed(name);
       const key = fn.Properties.Code.S3Key as string;
       const dir = path.join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
@@ -373,6 +396,58 @@ describe('functions', () => {
     expect(result.statusCode).toBe(200);
   });
 
+  it('the ingest bundle carries no SCIM service, DynamoDB client or undici (they are the SCIM function’s)', () => {
+    const code = readFileSync(bundleOf('idp-sync-ingest'), 'utf8');
+    expect(code).not.toContain('"@aws-sdk/client-dynamodb"');
+    expect(code).not.toContain('urn:ietf:params:scim');
+    expect(code).not.toMatch(/undici/i);
+    const scim = readFileSync(bundleOf('idp-sync-scim'), 'utf8');
+    expect(scim).toContain('"@aws-sdk/client-dynamodb"');
+    expect(scim).toContain('urn:ietf:params:scim:schemas:core:2.0:User');
+  });
+
+  it('the SCIM bundle loads as an ES module with the stack’s environment and answers SCIM, 404 outside /scim/v2', () => {
+    // The bearer token as a value instead of its Secrets Manager ARN: nothing leaves loopback.
+    const { SCIM_BEARER_TOKEN_SECRET_ARN: _arn, ...stackEnv } = resolvedEnvironment(template.toJSON(), 'idp-sync-scim');
+    const token = 'infra-test-scim-token-0123456789';
+    const script = `
+      const { handler } = await import(${JSON.stringify(bundleOf('idp-sync-scim'))});
+      const event = (path, headers) => ({ version: '2.0', routeKey: 'ANY /scim/v2/{proxy+}', rawPath: path,
+        rawQueryString: '', headers, isBase64Encoded: false, requestContext: { http: { method: 'GET', path,
+        protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'r-1',
+        routeKey: 'ANY /scim/v2/{proxy+}', stage: '$default', timeEpoch: Date.now(), accountId: '123456789012',
+        apiId: 'api', domainName: 'example.com', domainPrefix: 'api', time: '' } });
+      const context = { functionName: 'idp-sync-scim', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 3000,
+        invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:idp-sync-scim', functionVersion: '1',
+        memoryLimitInMB: '512', logGroupName: 'g', logStreamName: 's', callbackWaitsForEmptyEventLoop: true };
+      const results = [
+        await handler(event('/scim/v2/ServiceProviderConfig', { authorization: 'Bearer ${token}' }), context),
+        await handler(event('/scim/v2/Users', { authorization: 'Bearer not-the-token-0123456789' }), context),
+        await handler(event('/health', {}), context),
+      ];
+      process.stdout.write('RESULT ' + JSON.stringify(results) + '\\n');`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: {
+        PATH: process.env.PATH,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        ...stackEnv,
+        AWS_REGION: 'us-east-1',
+        SCIM_BEARER_TOKEN: token,
+      },
+    });
+    const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+    expect(line, run.stderr).toBeDefined();
+    const [discovery, refused, health] = JSON.parse(line!.slice('RESULT '.length));
+    expect(discovery.statusCode).toBe(200);
+    expect(JSON.parse(discovery.body).schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig']);
+    expect(refused.statusCode).toBe(401);
+    expect(JSON.parse(refused.body).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
+    expect(health.statusCode).toBe(404);
+  });
+
   it('the worker bundle initialises as an ES module with the environment the stack gives it', () => {
     const [, fn] = functionNamed('idp-sync-worker');
     const bundle = path.join(
@@ -407,22 +482,52 @@ describe('IAM', () => {
     }
   });
 
-  it('ingest may send commands, read the source secrets and the SCIM state — nothing else', () => {
+  it('ingest may send commands and read the webhook secrets — no table, no SCIM token, nothing else', () => {
     const [, fn] = functionNamed('idp-sync-ingest');
     const statements = statementsOf(roleOf(fn));
     const granted = actions(statements);
     expect(granted).not.toContain('sqs:ReceiveMessage');
     expect(granted).not.toContain('sqs:DeleteMessage');
+    expect(granted.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    const [tableId] = only('AWS::DynamoDB::GlobalTable');
+    const [scimTokenId] = only('AWS::SecretsManager::Secret', { Name: 'idp-sync/scim-bearer-token' });
     const [queueId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands.fifo' });
     const [dlqId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands-dlq.fifo' });
     const [keyId] = only('AWS::SecretsManager::Secret', { Name: 'idp-sync/users-api-key' });
     const text = JSON.stringify(statements);
     expect(text).not.toContain(keyId);
     expect(text).not.toContain(dlqId);
+    expect(text).not.toContain(tableId);
+    expect(text).not.toContain(scimTokenId);
     const send = statements.find((s) => s.Action === 'sqs:SendMessage');
     expect(send?.Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
     const secrets = statements.find((s) => s.Action === 'secretsmanager:GetSecretValue');
-    expect(secrets?.Resource).toHaveLength(5);
+    expect(secrets?.Resource).toHaveLength(4);
+  });
+
+  it('SCIM may send commands, read its bearer token and the SCIM actions on the table — nothing else', () => {
+    const [, fn] = functionNamed('idp-sync-scim');
+    const statements = statementsOf(roleOf(fn));
+    const [queueId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands.fifo' });
+    const [tableId] = only('AWS::DynamoDB::GlobalTable');
+    const [scimTokenId] = only('AWS::SecretsManager::Secret', { Name: 'idp-sync/scim-bearer-token' });
+    const [logsId] = only('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/idp-sync-scim' });
+    expect(statements.map((s) => ({ Action: s.Action, Resource: s.Resource }))).toEqual([
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logsId, 'Arn'] } },
+      { Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+      { Action: 'secretsmanager:GetSecretValue', Resource: { Ref: scimTokenId } },
+      {
+        Action: [
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+          'dynamodb:PutItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ],
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+      },
+    ]);
   });
 
   it('the worker may consume the queue, write the DLQ, read the API key and the table — no source secret', () => {
@@ -485,7 +590,7 @@ describe('state table', () => {
 });
 
 describe('HTTP API', () => {
-  it('has exactly the ingest routes, all integrated with the ingest function (payload 2.0)', () => {
+  it('has exactly the public routes: SCIM to the SCIM function, the rest to ingest (payload 2.0)', () => {
     const routeKeys = (Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[])
       .map((r) => r.Properties.RouteKey as string)
       .sort();
@@ -507,13 +612,20 @@ describe('HTTP API', () => {
       ].sort(),
     );
     expect(ROUTES.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)).sort()).toEqual(routeKeys);
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+    expect(Object.keys(integrations)).toHaveLength(2);
+    const functionOfRoute = new Map<string, string>();
+    for (const route of Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[]) {
+      const integrationId = (route.Properties.Target['Fn::Join'][1][1] as { Ref: string }).Ref;
+      const integration = integrations[integrationId] as Resource;
+      expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+      functionOfRoute.set(route.Properties.RouteKey, integration.Properties.IntegrationUri['Fn::GetAtt'][0]);
+    }
     const [ingestId] = functionNamed('idp-sync-ingest');
-    const [, integration] = only('AWS::ApiGatewayV2::Integration');
-    expect(integration.Properties).toMatchObject({
-      IntegrationType: 'AWS_PROXY',
-      PayloadFormatVersion: '2.0',
-      IntegrationUri: { 'Fn::GetAtt': [ingestId, 'Arn'] },
-    });
+    const [scimId] = functionNamed('idp-sync-scim');
+    for (const [key, fnId] of functionOfRoute) {
+      expect(fnId, key).toBe(key.includes(' /scim/v2') ? scimId : ingestId);
+    }
   });
 
   it('one $default stage with throttling and JSON access logs that carry no headers', () => {

@@ -2,10 +2,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { createIngestApp, loadIngestConfig, powertoolsIngestMetrics } from '@idp-sync/provisioning';
+import {
+  createIngestApp,
+  loadIngestConfig,
+  powertoolsIngestMetrics,
+  toApiGatewayResult,
+  toIngestRequest,
+} from '@idp-sync/provisioning';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { toApiGatewayResult, toIngestRequest } from './event';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'idp-sync-ingest' });
 const metrics = new Metrics({
@@ -25,7 +30,8 @@ async function ingest(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
 }
 
 /**
- * The ingest Lambda (API Gateway HTTP API, payload v2): webhook routes, health, and whatever routes the app adds.
+ * The webhook ingest Lambda (API Gateway HTTP API, payload v2): webhook routes and health. SCIM is its own Lambda
+ * (`functions/scim`).
  * Thin on purpose — everything lives in `@idp-sync/provisioning`'s `createIngestApp`.
  *
  * The event is never logged (it holds secrets and personal data), whatever POWERTOOLS_LOGGER_LOG_EVENT says.

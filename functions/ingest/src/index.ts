@@ -1,1 +1,1 @@
-export { toApiGatewayResult, toIngestRequest } from './event';
+export { toApiGatewayResult, toIngestRequest } from '@idp-sync/provisioning';

@@ -12,6 +12,11 @@ export function ingestHandlerPath(): string {
   return require.resolve('@idp-sync/ingest/handler');
 }
 
+/** `functions/scim/src/handler.ts` — the module the CDK stack bundles for the SCIM Lambda. */
+export function scimHandlerPath(): string {
+  return require.resolve('@idp-sync/scim/handler');
+}
+
 /** `functions/worker/src/handler.ts` — the module the CDK stack bundles for the worker Lambda. */
 export function workerHandlerPath(): string {
   return join(dirname(require.resolve('@idp-sync/worker')), 'handler.ts');
@@ -47,6 +52,20 @@ async function freshInstance(path: string, label: string): Promise<Record<string
 export async function loadIngestHandler(): Promise<HttpApiHandler> {
   const module = await freshInstance(ingestHandlerPath(), 'ingest');
   if (typeof module.handler !== 'function') throw new Error('functions/ingest/src/handler.ts exports no handler');
+  return module.handler as HttpApiHandler;
+}
+
+/**
+ * The real SCIM Lambda handler, initialised from the current `process.env` (it needs `SCIM_BEARER_TOKEN` or
+ * `SCIM_BEARER_TOKEN_SECRET_ARN`). Set the environment first.
+ *
+ * @example
+ * process.env.SCIM_BEARER_TOKEN = token;
+ * const handler = await loadScimHandler();
+ */
+export async function loadScimHandler(): Promise<HttpApiHandler> {
+  const module = await freshInstance(scimHandlerPath(), 'scim');
+  if (typeof module.handler !== 'function') throw new Error('functions/scim/src/handler.ts exports no handler');
   return module.handler as HttpApiHandler;
 }
 

@@ -8,6 +8,8 @@
  * console.log(stack.urls.ingest);
  * await stack.stop();
  */
+
+export { type PrefixRoute, routeByPrefix } from './api-routes';
 export { type BannerInput, type CurlExample, curlExamples, renderBanner, shellQuote } from './banner';
 export { DEFAULT_PORTS, type LocalStackEnvOptions, loadLocalStackConfig } from './config';
 export * from './demo';
@@ -25,7 +27,14 @@ export {
   PortInUseError,
   StackAlreadyRunningError,
 } from './errors';
-export { ingestHandlerPath, loadIngestHandler, loadWorkerHandler, workerHandlerPath } from './handlers';
+export {
+  ingestHandlerPath,
+  loadIngestHandler,
+  loadScimHandler,
+  loadWorkerHandler,
+  scimHandlerPath,
+  workerHandlerPath,
+} from './handlers';
 export { type HealthReport, isDrained, queueHealth, waitForDrainAt, withQueueHealth } from './health';
 export {
   type HttpApiHandler,

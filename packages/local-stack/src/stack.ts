@@ -5,6 +5,7 @@ import {
   DEFAULT_STATE_TABLE_NAME,
   type InviteMode,
   type PredefinedRole,
+  SCIM_BASE_PATH,
 } from '@idp-sync/provisioning';
 import {
   startUsersApiEmulator,
@@ -12,6 +13,7 @@ import {
   type UsersApiEmulatorOptions,
 } from '@idp-sync/users-api-emulator';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { routeByPrefix } from './api-routes';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import {
   EndpointUnreachableError,
@@ -21,7 +23,7 @@ import {
   PortInUseError,
   StackAlreadyRunningError,
 } from './errors';
-import { loadIngestHandler, loadWorkerHandler } from './handlers';
+import { loadIngestHandler, loadScimHandler, loadWorkerHandler } from './handlers';
 import { type HealthReport, isDrained, queueHealth, withQueueHealth } from './health';
 import { type HttpApiHandler, startHttpIngestServer } from './http-ingest-server';
 import { type EventSourceEvent, type SqsEventSource, type SqsHandler, startSqsEventSource } from './poller';
@@ -259,8 +261,8 @@ const RETRY_HINT = 'run npm start again; if it keeps failing, report it with the
 
 /**
  * Starts the whole pipeline in this process on loopback: fauxqs with the FIFO queue, its FIFO DLQ and redrive policy;
- * dynalite with the state table; the Users API emulator; the real ingest Lambda handler behind an API Gateway v2
- * stand-in; the real worker Lambda handler fed by a Lambda-like SQS event source. Any of SQS, DynamoDB and the Users
+ * dynalite with the state table; the Users API emulator; the real ingest and SCIM Lambda handlers behind an API
+ * Gateway v2 stand-in on one port (`/scim/v2/*` to SCIM, the rest to ingest); the real worker Lambda handler fed by a Lambda-like SQS event source. Any of SQS, DynamoDB and the Users
  * API can be external instead.
  *
  * The handlers read their configuration from `process.env` when they load, so this sets the environment (queue URLs,
@@ -427,8 +429,12 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
     setDefault('DISABLE_PRERELEASE_WARNING', 'true');
   }
 
-  const realIngest = await loadIngestHandler();
-  ingestHandler = withQueueHealth(realIngest, () => queueHealth(sqsClient, queues));
+  // One port, two functions, as the HTTP API routes them in AWS: /scim/v2/* to the SCIM Lambda, the rest to ingest.
+  const [realIngest, realScim] = await Promise.all([loadIngestHandler(), loadScimHandler()]);
+  ingestHandler = routeByPrefix(
+    [{ prefix: SCIM_BASE_PATH, handler: realScim }],
+    withQueueHealth(realIngest, () => queueHealth(sqsClient, queues)),
+  );
   const loadHandlers = () => Promise.all(Array.from({ length: workerInstances }, () => loadWorkerHandler()));
   const startWorker = (handlers: readonly SqsHandler[]) =>
     startSqsEventSource({

@@ -1,1 +1,2 @@
+export { toApiGatewayResult, toIngestRequest } from './api-gateway';
 export type { IngestRequest, IngestResponse } from './types';

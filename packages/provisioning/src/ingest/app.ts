@@ -1,17 +1,11 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { IngestRequest, IngestResponse } from '../http';
-import { type CommandSender, createSqsCommandSender } from '../queue';
-import { createScimIngestRoute, type ScimRouteOptions } from '../scim/ingest-route';
 import { createBambooAdapter } from '../sources/bamboohr';
 import { createHrAdapter } from '../sources/hr';
 import { createOktaAdapter } from '../sources/okta';
 import { createWorkosAdapter } from '../sources/workos';
-import type { IngestConfig } from './config';
-import { type IngestLogger, silentLogger } from './logger';
-import { type IngestMetrics, noopMetrics } from './metrics';
 import { jsonResponse } from './problem';
 import { createRouter, type IngestRoute } from './router';
-import { createSecretProvider, type SecretProvider } from './secrets';
+import { createIngestRuntime, type IngestRuntimeOptions } from './runtime';
 import { webhookRoute } from './webhook-route';
 
 /** The fixed webhook paths (scripts and tests outside the project rely on them). */
@@ -24,22 +18,12 @@ export const WEBHOOK_PATHS = {
 
 export const HEALTH_PATH = '/health';
 
-export interface IngestAppOptions {
-  readonly config: IngestConfig;
-  /** Defaults to a client for `config.region` / `config.sqsEndpoint`. */
-  readonly sqsClient?: Pick<SQSClient, 'send'>;
-  /** Replaces the SQS sender entirely (tests). */
-  readonly sender?: CommandSender;
-  /** Defaults to {@link createSecretProvider}(config). */
-  readonly secrets?: SecretProvider;
-  readonly logger?: IngestLogger;
-  readonly metrics?: IngestMetrics;
-  /** The clock (epoch ms): verification tolerances and `receivedAt`. */
-  readonly now?: () => number;
-  /** More routes (SCIM plugs in here), matched after the webhook and health routes. */
+export interface IngestAppOptions extends IngestRuntimeOptions {
+  /**
+   * More routes, matched after the webhook and health routes. SCIM is not one of them by default: it is its own
+   * Lambda (`functions/scim`, {@link createScimApp}), so the webhook function bundles neither DynamoDB nor undici.
+   */
   readonly extraRoutes?: readonly IngestRoute[];
-  /** Overrides for the SCIM route (`/scim/v2/*`), which exists when `SCIM_BEARER_TOKEN(_SECRET_ARN)` is configured. */
-  readonly scim?: ScimRouteOptions;
   /** Extra fields for `GET /health` (the local stack adds queue depths). Failures make it answer 503. */
   readonly health?: () => Promise<Record<string, unknown>>;
 }
@@ -53,7 +37,8 @@ export interface IngestApp {
 
 /**
  * The ingest application without Lambda: the Lambda handler, the local stack and tests all call `handle`.
- * Routes exist only for sources whose secret is configured, so an unconfigured source answers 404.
+ * Routes exist only for sources whose secret is configured, so an unconfigured source answers 404. SCIM is served
+ * by its own app ({@link createScimApp}) and Lambda.
  *
  * @example
  * const app = createIngestApp({ config: loadIngestConfig(process.env) });
@@ -61,25 +46,7 @@ export interface IngestApp {
  */
 export function createIngestApp(options: IngestAppOptions): IngestApp {
   const { config } = options;
-  const logger = options.logger ?? silentLogger;
-  const metrics = options.metrics ?? noopMetrics;
-  const now = options.now ?? Date.now;
-  const secrets =
-    options.secrets ??
-    createSecretProvider(config, {
-      now,
-      onStale: (name, error) =>
-        logger.warn('secret refresh failed; using the cached value', { secret: name, error: (error as Error)?.name }),
-    });
-  const sender =
-    options.sender ??
-    createSqsCommandSender({
-      client:
-        options.sqsClient ??
-        new SQSClient({ region: config.region, ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}) }),
-      queueUrl: config.queueUrl,
-      maxAttempts: config.sqsSendAttempts,
-    });
+  const { secrets, sender, logger, metrics, now } = createIngestRuntime(options);
   const deps = { secrets, sender, logger, metrics, now };
   const defaults = { defaultRole: config.defaultRole, defaultInviteMode: config.defaultInviteMode };
 
@@ -115,9 +82,6 @@ export function createIngestApp(options: IngestAppOptions): IngestApp {
   if (secrets.isConfigured('bamboohr')) {
     const bamboo = createBambooAdapter({ ...defaults, ...config.bamboohr });
     routes.push(webhookRoute(bamboo, deps, { path: WEBHOOK_PATHS.bamboohr, successStatus: 202 }));
-  }
-  if (secrets.isConfigured('scim')) {
-    routes.push(createScimIngestRoute({ secrets, sender, logger, metrics, region: config.region }, options.scim));
   }
   routes.push(...(options.extraRoutes ?? []));
 

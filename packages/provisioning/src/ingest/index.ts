@@ -28,6 +28,7 @@ export {
   type RouteMatch,
   withOutcome,
 } from './router';
+export { createIngestRuntime, type IngestRuntime, type IngestRuntimeOptions } from './runtime';
 export { parseSecretValue } from './secret-value';
 export {
   createSecretProvider,

@@ -1,3 +1,4 @@
+export { createScimApp, type ScimAppOptions } from './app';
 export { createBearerVerifier, parseBearerTokenSecret, type ScimBearerTokens } from './auth';
 export {
   loadScimEnvironment,

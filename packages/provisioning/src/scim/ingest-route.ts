@@ -8,7 +8,7 @@ import { usersLookupFromClient } from './lookup';
 import type { ScimService } from './service';
 import type { CommandQueue, ScimLogger, ScimMetrics, ScimUserStore, UsersLookup } from './types';
 
-/** What the ingest app already has and the SCIM route reuses. */
+/** What the ingest runtime already has (secrets, sender) and the SCIM route reuses. */
 export interface ScimRouteDependencies {
   /** The ingest secret provider: `scim` is `SCIM_BEARER_TOKEN` or `SCIM_BEARER_TOKEN_SECRET_ARN` (cached). */
   readonly secrets: { get(name: 'scim'): Promise<{ readonly current: string; readonly previous?: string }> };
@@ -21,7 +21,7 @@ export interface ScimRouteDependencies {
 
 /**
  * Optional overrides; by default everything comes from the environment, read once when the route is built. The Users
- * API fallback is on when `ARIZE_API_KEY` is set (the local stack sets it; in AWS, give the ingest function Users API
+ * API fallback is on when `ARIZE_API_KEY` is set (the local stack sets it; in AWS, give the SCIM function Users API
  * credentials to enable it), off otherwise.
  */
 export interface ScimRouteOptions {

@@ -1,5 +1,5 @@
-import type { IngestRequest, IngestResponse } from '@idp-sync/provisioning';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { IngestRequest, IngestResponse } from './types';
 
 /**
  * An API Gateway HTTP API (payload v2) event as the framework-free request the router takes: header names

@@ -1,0 +1,1 @@
+export { toApiGatewayResult, toIngestRequest } from '@idp-sync/provisioning';

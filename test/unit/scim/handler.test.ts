@@ -1,0 +1,126 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+/** functions/scim's Lambda handler: API Gateway v2 in and out, only /scim/v2/*, configuration checked at INIT. */
+
+const TOKEN = 'scim-handler-test-token-0123456789';
+const env = {
+  QUEUE_URL: 'http://127.0.0.1:9/000000000000/idp-sync-commands.fifo',
+  SQS_ENDPOINT: 'http://127.0.0.1:9',
+  DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  SCIM_BEARER_TOKEN: TOKEN,
+  STATE_TABLE_NAME: 'idp-sync-state',
+  POWERTOOLS_LOGGER_LOG_EVENT: 'true',
+  POWERTOOLS_LOG_LEVEL: 'DEBUG',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
+
+function apiEvent(method: string, path: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api',
+      domainName: 'example.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'example',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'Azure AD SCIM' },
+      requestId: 'req-1',
+      routeKey: '$default',
+      stage: '$default',
+      time: '26/Nov/2026:10:00:00 +0000',
+      timeEpoch: 1795514400000,
+    },
+    isBase64Encoded: false,
+  };
+}
+
+const context = {
+  callbackWaitsForEmptyEventLoop: true,
+  functionName: 'idp-sync-scim',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:idp-sync-scim',
+  memoryLimitInMB: '512',
+  awsRequestId: 'aws-req-1',
+  logGroupName: '/aws/lambda/idp-sync-scim',
+  logStreamName: 'stream',
+  getRemainingTimeInMillis: () => 3000,
+  done: () => {},
+  fail: () => {},
+  succeed: () => {},
+} as Context;
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+const HANDLER = '../../../functions/scim/src/handler';
+let handler: Handler;
+const output: string[] = [];
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  Object.assign(process.env, env);
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      output.push(String(chunk));
+      return true;
+    });
+  }
+  ({ handler } = (await import(HANDLER)) as unknown as { handler: Handler });
+});
+
+afterAll(() => {
+  vi.restoreAllMocks();
+  process.env = saved;
+});
+
+describe('the SCIM Lambda handler', () => {
+  it('serves the SCIM discovery endpoints to the bearer token', async () => {
+    const result = await handler(
+      apiEvent('GET', '/scim/v2/ServiceProviderConfig', { authorization: `Bearer ${TOKEN}` }),
+      context,
+    );
+    expect(result.statusCode).toBe(200);
+    expect(result.headers?.['content-type']).toBe('application/scim+json');
+    expect(JSON.parse(result.body ?? '').schemas).toEqual([
+      'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig',
+    ]);
+  });
+
+  it('answers a SCIM 401 to a wrong token', async () => {
+    const result = await handler(
+      apiEvent('GET', '/scim/v2/Users', { authorization: 'Bearer not-the-token-0123456789' }),
+      context,
+    );
+    expect(result.statusCode).toBe(401);
+    expect(JSON.parse(result.body ?? '').schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
+  });
+
+  it('answers a 404 problem outside /scim/v2 (webhooks and health belong to the ingest function)', async () => {
+    for (const path of ['/health', '/webhooks/okta']) {
+      const result = await handler(apiEvent('GET', path), context);
+      expect(result.statusCode).toBe(404);
+      expect(result.headers?.['content-type']).toBe('application/problem+json');
+    }
+  });
+
+  it('never logs the event or the token, even with POWERTOOLS_LOGGER_LOG_EVENT=true', () => {
+    const logs = output.join('');
+    expect(logs).not.toContain(TOKEN);
+    expect(logs).not.toContain('not-the-token');
+  });
+
+  it('fails at INIT without a bearer token, saying what to set', async () => {
+    vi.resetModules();
+    delete process.env.SCIM_BEARER_TOKEN;
+    try {
+      await expect(import(HANDLER)).rejects.toThrow(/SCIM_BEARER_TOKEN or SCIM_BEARER_TOKEN_SECRET_ARN/);
+    } finally {
+      process.env.SCIM_BEARER_TOKEN = TOKEN;
+    }
+  });
+});
