@@ -1,5 +1,5 @@
 /**
- * Cold start of the ingest Lambda against its floor.
+ * Cold start of the webhook ingest Lambda against its floor.
  *
  * Bundles functions/ingest/src/handler.ts the way the CDK stack does (esbuild: ESM, minified, platform node, target
  * node22, the AWS SDK bundled, the createRequire banner) and, as the floor for this design, a bundle of
@@ -7,22 +7,18 @@
  * importing one bundle and serving its first request (a signed HR `user.joined` for ingest, one SendMessage for the
  * floor) against fauxqs. Prints both, the ratio, and both bundle sizes. It never fails.
  *
- * Two labelled "what-if" bundles show what changes outside functions/ingest would give (see the package README):
- * - "ingest modules + zod ns": the handler reaching only the ingest modules of @idp-sync/provisioning (what
- *   `"sideEffects": false` or an `./ingest` subpath export allows) and zod imported as a namespace (`import * as z`)
- *   by the command schema, so that only the zod parts in use are bundled;
- * - "… without SCIM": the same with the SCIM route stubbed out, i.e. the webhook side alone (SCIM brings the
- *   DynamoDB client and the Users API client with undici).
+ * For information, the SCIM Lambda (functions/scim, its own function since SCIM left the webhook bundle) is measured
+ * the same way, its first request being an authenticated `GET /scim/v2/ServiceProviderConfig` (no table read).
  *
  *   npx tsx test/bench/ingest-cold-start.bench.ts
  *   RUNS=20 BENCH_NODE=$(npx -y node@22 -p process.execPath) npx tsx test/bench/ingest-cold-start.bench.ts
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { Webhook } from 'standardwebhooks';
 import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src/index';
 
@@ -46,29 +42,7 @@ const esbuildOptions = {
   absWorkingDir: ROOT,
 };
 
-/** Rewrites `import { z } from 'zod'` (which keeps all of zod, every locale included) to a namespace import. */
-const zodNamespace: Plugin = {
-  name: 'zod-namespace',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]packages[\\/].*\.ts$/ }, async (args) => ({
-      contents: (await readFile(args.path, 'utf8')).replace(/import \{ z \} from 'zod';/g, "import * as z from 'zod';"),
-      loader: 'ts',
-    }));
-  },
-};
-
-/** Replaces the SCIM route module by a stub (webhooks-only what-if). */
-const withoutScim: Plugin = {
-  name: 'without-scim',
-  setup(b) {
-    b.onResolve({ filter: /scim[\\/]ingest-route$/ }, () => ({ path: 'scim-stub', namespace: 'stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-      contents:
-        "export function createScimIngestRoute() { return { name: 'scim', methods: ['GET'], pathPattern: '/scim/v2/*', handler: async () => ({ statusCode: 404, headers: {}, body: '' }) }; }",
-      loader: 'js',
-    }));
-  },
-};
+const SCIM_TOKEN = 'bench-scim-token-0123456789abcdef';
 
 const FLOOR_SOURCE = `
 import { randomUUID } from 'node:crypto';
@@ -130,6 +104,23 @@ function hrEvent(): object {
     },
     body: Buffer.from(body).toString('base64'),
     isBase64Encoded: true,
+  };
+}
+
+function scimEvent(): object {
+  const path = '/scim/v2/ServiceProviderConfig';
+  return {
+    version: '2.0',
+    routeKey: 'ANY /scim/v2/{proxy+}',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { authorization: `Bearer ${SCIM_TOKEN}` },
+    requestContext: {
+      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: randomUUID(),
+      timeEpoch: Date.now(),
+    },
+    isBase64Encoded: false,
   };
 }
 
@@ -195,28 +186,11 @@ async function main(): Promise<void> {
       entryPoints: [join(ROOT, 'functions/ingest/src/handler.ts')],
       outfile: ingestOut,
     });
-    const whatIfOut = join(dir, 'what-if', 'index.mjs');
-    const handlerSource = (await readFile(join(ROOT, 'functions/ingest/src/handler.ts'), 'utf8'))
-      .replace("from '@idp-sync/provisioning'", `from '${join(ROOT, 'packages/provisioning/src/ingest/index.ts')}'`)
-      .replace("from './event'", `from '${join(ROOT, 'functions/ingest/src/event.ts')}'`);
-    const whatIfStdin = {
-      contents: handlerSource,
-      resolveDir: join(ROOT, 'functions/ingest/src'),
-      sourcefile: 'handler.ts',
-      loader: 'ts' as const,
-    };
-    const whatIfBuild = await build({
+    const scimOut = join(dir, 'scim', 'index.mjs');
+    const scimBuild = await build({
       ...esbuildOptions,
-      stdin: whatIfStdin,
-      plugins: [zodNamespace],
-      outfile: whatIfOut,
-    });
-    const hooksOut = join(dir, 'hooks', 'index.mjs');
-    const hooksBuild = await build({
-      ...esbuildOptions,
-      stdin: whatIfStdin,
-      plugins: [withoutScim, zodNamespace],
-      outfile: hooksOut,
+      entryPoints: [join(ROOT, 'functions/scim/src/handler.ts')],
+      outfile: scimOut,
     });
     const floorBuild = await build({
       ...esbuildOptions,
@@ -227,8 +201,7 @@ async function main(): Promise<void> {
     await writeFile(runner, RUNNER_SOURCE);
     const ingestBytes = (await stat(ingestOut)).size;
     const floorBytes = (await stat(floorOut)).size;
-    const whatIfBytes = (await stat(whatIfOut)).size;
-    const hooksBytes = (await stat(hooksOut)).size;
+    const scimBytes = (await stat(scimOut)).size;
 
     const env = {
       QUEUE_URL: queueUrl,
@@ -241,24 +214,31 @@ async function main(): Promise<void> {
       POWERTOOLS_SERVICE_NAME: 'idp-sync-ingest',
       POWERTOOLS_METRICS_NAMESPACE: 'idp-sync',
     };
+    const scimEnv = {
+      ...env,
+      HR_WEBHOOK_SECRET: '',
+      SCIM_BEARER_TOKEN: SCIM_TOKEN,
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+      POWERTOOLS_SERVICE_NAME: 'idp-sync-scim',
+    };
 
     // One untimed run each (file cache), then interleaved runs so drift on a shared machine hits both alike.
     await runOnce(ingestOut, runner, env, hrEvent());
     await runOnce(floorOut, runner, env, {});
-    await runOnce(whatIfOut, runner, env, hrEvent());
-    await runOnce(hooksOut, runner, env, hrEvent());
+    await runOnce(scimOut, runner, scimEnv, scimEvent());
     const ingest: Sample[] = [];
     const floor: Sample[] = [];
-    const whatIf: Sample[] = [];
-    const hooks: Sample[] = [];
+    const scim: Sample[] = [];
     for (let i = 0; i < RUNS; i++) {
       ingest.push(await runOnce(ingestOut, runner, env, hrEvent()));
       floor.push(await runOnce(floorOut, runner, env, {}));
-      whatIf.push(await runOnce(whatIfOut, runner, env, hrEvent()));
-      hooks.push(await runOnce(hooksOut, runner, env, hrEvent()));
+      scim.push(await runOnce(scimOut, runner, scimEnv, scimEvent()));
     }
-    const bad = [...ingest, ...whatIf, ...hooks].filter((s) => s.status !== 202);
+    const bad = ingest.filter((s) => s.status !== 202);
     if (bad.length > 0) console.log(`warning: ${bad.length} ingest runs did not answer 202 (${bad[0]?.status})`);
+    const badScim = scim.filter((s) => s.status !== 200);
+    if (badScim.length > 0)
+      console.log(`warning: ${badScim.length} SCIM runs did not answer 200 (${badScim[0]?.status})`);
 
     const row = (name: string, samples: Sample[]) => {
       const pick = (f: (s: Sample) => number) => samples.map(f);
@@ -310,38 +290,31 @@ async function main(): Promise<void> {
     });
 
     console.log(
-      `\ningest cold start — ${RUNS} fresh processes each, node ${nodeVersion}, fauxqs on 127.0.0.1 (ms; medians unless noted)`,
+      `\nwebhook ingest cold start — ${RUNS} fresh processes each, node ${nodeVersion}, fauxqs on 127.0.0.1 (ms; medians unless noted)`,
     );
     console.log(
       `${''.padEnd(22)}${'boot'.padStart(7)}${'import'.padStart(7)}${'first'.padStart(7)}${'imp+1st'.padStart(7)}${'p90'.padStart(7)}${'wall'.padStart(7)}`,
     );
-    console.log(row('ingest handler bundle', ingest));
+    console.log(row('webhook ingest bundle', ingest));
     console.log(row('client-sqs floor', floor));
-    console.log(row('ingest modules+zod ns', whatIf));
-    console.log(row('  … without SCIM', hooks));
+    console.log(row('(info) SCIM bundle', scim));
     console.log(
       `\ncold start ratio (import + first request, medians): ${(median(ingest) / median(floor)).toFixed(2)}x  (goal <= 1.3x)`,
     );
     console.log(
       `bundle size: ingest ${(ingestBytes / 1024).toFixed(1)} KiB, floor ${(floorBytes / 1024).toFixed(1)} KiB, ratio ${(ingestBytes / floorBytes).toFixed(2)}x  (goal <= 1.3x)`,
     );
-    for (const [name, samples, bytes] of [
-      ['ingest modules + zod ns', whatIf, whatIfBytes],
-      ['… without SCIM', hooks, hooksBytes],
-    ] as const) {
-      console.log(
-        `what-if ${name}: cold start ${(median(samples) / median(floor)).toFixed(2)}x, bundle ${(bytes / 1024).toFixed(1)} KiB = ${(bytes / floorBytes).toFixed(2)}x`,
-      );
-    }
+    console.log(
+      `(info) SCIM Lambda: cold start ${(median(scim) / median(floor)).toFixed(2)}x, bundle ${(scimBytes / 1024).toFixed(1)} KiB = ${(scimBytes / floorBytes).toFixed(2)}x`,
+    );
     const contributors = (title: string, metafile: Metafile | undefined, n: number) => {
       console.log(`\nlargest contributors to the ${title} (KiB):`);
       for (const [name, bytes] of metafile ? topInputs(metafile, n) : []) {
         console.log(`  ${(bytes / 1024).toFixed(1).padStart(7)}  ${name}`);
       }
     };
-    contributors('ingest bundle', ingestBuild.metafile, 12);
-    contributors('"ingest modules + zod ns" bundle', whatIfBuild.metafile, 12);
-    contributors('"… without SCIM" bundle', hooksBuild.metafile, 12);
+    contributors('webhook ingest bundle', ingestBuild.metafile, 14);
+    contributors('SCIM bundle', scimBuild.metafile, 8);
     contributors('floor bundle', floorBuild.metafile, 5);
   } finally {
     client.destroy();

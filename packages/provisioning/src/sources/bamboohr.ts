@@ -6,6 +6,7 @@ import { verifyBambooSignature } from './bamboohr-signature';
 import { buildCommand, cleanName, emailAt, joinName } from './build-command';
 import { PayloadError } from './errors';
 import { formatPath, issuesToFieldErrors } from './issues';
+import { lazy } from './lazy';
 import { toIsoTimestamp } from './timestamps';
 import type { IgnoredEvent, NormalizeContext, NormalizeResult, SecretValues, SourceAdapter } from './types';
 
@@ -26,35 +27,41 @@ export const BAMBOOHR_EVENT_ACTIONS: Readonly<Record<string, string>> = {
   'employee.deleted / Deleted': 'delete',
 };
 
-const Id = z.union([z.string().min(1).max(128), z.number().int().nonnegative()]);
-const Fields = z.record(z.string(), z.unknown());
+function buildSchemas() {
+  const Id = z.union([z.string().min(1).max(128), z.number().int().nonnegative()]);
+  const Fields = z.record(z.string(), z.unknown());
 
-const EventBasedSchema = z
-  .object({
-    type: z.string().min(1).max(128),
-    timestamp: z.string().max(64).optional(),
-    data: z
-      .object({
-        companyId: Id.optional(),
-        employeeId: Id,
-        changedFields: z.array(z.string()).max(1000).optional(),
-        fields: Fields.optional(),
-      })
-      .loose(),
-  })
-  .loose();
+  const EventBasedSchema = z
+    .object({
+      type: z.string().min(1).max(128),
+      timestamp: z.string().max(64).optional(),
+      data: z
+        .object({
+          companyId: Id.optional(),
+          employeeId: Id,
+          changedFields: z.array(z.string()).max(1000).optional(),
+          fields: Fields.optional(),
+        })
+        .loose(),
+    })
+    .loose();
 
-const FieldBasedEmployeeSchema = z
-  .object({
-    id: Id,
-    action: z.string().min(1).max(64),
-    timestamp: z.string().max(64).optional(),
-    changedFields: z.array(z.string()).max(1000).optional(),
-    fields: z.union([Fields, z.array(z.unknown()).max(0)]).optional(),
-  })
-  .loose();
+  const FieldBasedEmployeeSchema = z
+    .object({
+      id: Id,
+      action: z.string().min(1).max(64),
+      timestamp: z.string().max(64).optional(),
+      changedFields: z.array(z.string()).max(1000).optional(),
+      fields: z.union([Fields, z.array(z.unknown()).max(0)]).optional(),
+    })
+    .loose();
 
-const FieldBasedSchema = z.object({ employees: z.array(z.unknown()) }).loose();
+  const FieldBasedSchema = z.object({ employees: z.array(z.unknown()) }).loose();
+  return { EventBasedSchema, FieldBasedEmployeeSchema, FieldBasedSchema };
+}
+
+// Built on the first delivery of this source, not at import (cold start of a function serving other sources).
+const schemas = lazy(buildSchemas);
 
 /** Field names compare loosely: `workEmail`, `Work Email` and `work_email` are the same field. */
 function fieldKey(name: string): string {
@@ -103,11 +110,11 @@ function verbOf(value: string): Employee['verb'] {
 function readEmployees(payload: unknown): Employee[] {
   const record = payload !== null && typeof payload === 'object' && !Array.isArray(payload);
   if (record && 'employees' in payload) {
-    const outer = FieldBasedSchema.safeParse(payload);
+    const outer = schemas().FieldBasedSchema.safeParse(payload);
     if (!outer.success)
       throw new PayloadError('the field-based BambooHR payload is malformed', issuesToFieldErrors(outer.error.issues));
     return outer.data.employees.map((raw, i) => {
-      const parsed = FieldBasedEmployeeSchema.safeParse(raw);
+      const parsed = schemas().FieldBasedEmployeeSchema.safeParse(raw);
       if (!parsed.success) {
         throw new PayloadError(
           'a BambooHR employee entry is malformed',
@@ -131,7 +138,7 @@ function readEmployees(payload: unknown): Employee[] {
     });
   }
   if (record && 'type' in payload) {
-    const parsed = EventBasedSchema.safeParse(payload);
+    const parsed = schemas().EventBasedSchema.safeParse(payload);
     if (!parsed.success)
       throw new PayloadError('the event-based BambooHR payload is malformed', issuesToFieldErrors(parsed.error.issues));
     const e = parsed.data;

@@ -61,6 +61,7 @@ export const HrEnvelopeSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
+/* @__NO_SIDE_EFFECTS__ */
 function event<T extends HrEventType>(type: T) {
   return z.strictObject({
     type: z.literal(type),
@@ -76,7 +77,8 @@ function event<T extends HrEventType>(type: T) {
  * @example
  * HrWebhookSchema.parse({ type: 'user.left', timestamp: '2026-11-26T10:00:00Z', data: { email: 'a@example.com' } });
  */
-export const HrWebhookSchema = z.discriminatedUnion('type', [
+// Pure: the ingest bundle never uses the whole-format schema, so esbuild drops it instead of building it at start-up.
+export const HrWebhookSchema = /* @__PURE__ */ z.discriminatedUnion('type', [
   event('user.joined'),
   event('user.updated'),
   event('user.left'),

@@ -4,6 +4,7 @@ import type { IngestRequest } from '../http';
 import { buildCommand, cleanName, emailAt } from './build-command';
 import { PayloadError } from './errors';
 import { issuesToFieldErrors } from './issues';
+import { lazy } from './lazy';
 import { verifyOktaAuthHeader } from './okta-auth';
 import { toIsoTimestamp } from './timestamps';
 import type { IgnoredEvent, NormalizeContext, NormalizeResult, SecretValues, SourceAdapter } from './types';
@@ -79,28 +80,34 @@ function mappingFor(eventType: string, options: OktaAdapterOptions): Mapping {
 
 // Lenient on purpose: Okta's preview samples carry `actor: null`, `target: null`, mixed-case outcomes, and System Log
 // objects grow fields over time. Only what the mapping reads is checked.
-const TargetSchema = z
-  .object({
-    id: z.string().max(256).nullish(),
-    type: z.string().max(256).nullish(),
-    alternateId: z.unknown().optional(),
-    displayName: z.unknown().optional(),
-  })
-  .loose();
+function buildSchemas() {
+  const TargetSchema = z
+    .object({
+      id: z.string().max(256).nullish(),
+      type: z.string().max(256).nullish(),
+      alternateId: z.unknown().optional(),
+      displayName: z.unknown().optional(),
+    })
+    .loose();
 
-const LogEventSchema = z
-  .object({
-    uuid: z.string().min(1).max(256),
-    eventType: z.string().min(1).max(256),
-    published: z.string(),
-    outcome: z.object({ result: z.string().nullish() }).loose().nullish(),
-    target: z.array(z.union([TargetSchema, z.null()])).nullish(),
-  })
-  .loose();
+  const LogEventSchema = z
+    .object({
+      uuid: z.string().min(1).max(256),
+      eventType: z.string().min(1).max(256),
+      published: z.string(),
+      outcome: z.object({ result: z.string().nullish() }).loose().nullish(),
+      target: z.array(z.union([TargetSchema, z.null()])).nullish(),
+    })
+    .loose();
 
-const EnvelopeSchema = z.object({ data: z.object({ events: z.array(z.unknown()) }).loose() }).loose();
+  const EnvelopeSchema = z.object({ data: z.object({ events: z.array(z.unknown()) }).loose() }).loose();
+  return { TargetSchema, LogEventSchema, EnvelopeSchema };
+}
 
-type Target = z.infer<typeof TargetSchema>;
+// Built on the first delivery of this source, not at import (cold start of a function serving other sources).
+const schemas = lazy(buildSchemas);
+
+type Target = z.infer<ReturnType<typeof buildSchemas>['TargetSchema']>;
 
 function targetsOfType(targets: readonly (Target | null)[] | null | undefined, type: string): [Target, number][] {
   const found: [Target, number][] = [];
@@ -146,7 +153,7 @@ export function createOktaAdapter(options: OktaAdapterOptions): SourceAdapter & 
     },
 
     normalize(payload: unknown, context: NormalizeContext): NormalizeResult {
-      const envelope = EnvelopeSchema.safeParse(payload);
+      const envelope = schemas().EnvelopeSchema.safeParse(payload);
       if (!envelope.success) {
         throw new PayloadError(
           'the body is not an Okta event hook delivery ({ data: { events: [...] } })',
@@ -159,7 +166,7 @@ export function createOktaAdapter(options: OktaAdapterOptions): SourceAdapter & 
 
       envelope.data.data.events.forEach((raw, i) => {
         const at = `data.events[${i}]`;
-        const parsed = LogEventSchema.safeParse(raw);
+        const parsed = schemas().LogEventSchema.safeParse(raw);
         if (!parsed.success) {
           throw new PayloadError(
             'an Okta LogEvent is malformed',

@@ -4,6 +4,7 @@ import type { IngestRequest } from '../http';
 import { buildCommand, cleanName, emailAt, isEmail, joinName } from './build-command';
 import { PayloadError } from './errors';
 import { formatPath, issuesToFieldErrors } from './issues';
+import { lazy } from './lazy';
 import { toIsoTimestamp } from './timestamps';
 import type { IgnoredEvent, NormalizeContext, NormalizeResult, SecretValues, SourceAdapter } from './types';
 import { verifyWorkosSignature } from './workos-signature';
@@ -22,32 +23,38 @@ export const WORKOS_EVENT_ACTIONS: Readonly<Record<string, string>> = {
   'dsync.deleted': 'delete for every user the event names (`data.users[]`); acknowledged when it names none',
 };
 
-const EnvelopeSchema = z
-  .object({
-    id: z.string().min(1).max(256),
-    event: z.string().min(1).max(256),
-    data: z.record(z.string(), z.unknown()),
-    created_at: z.string(),
-  })
-  .loose();
+function buildSchemas() {
+  const EnvelopeSchema = z
+    .object({
+      id: z.string().min(1).max(256),
+      event: z.string().min(1).max(256),
+      data: z.record(z.string(), z.unknown()),
+      created_at: z.string(),
+    })
+    .loose();
 
-const EmailEntrySchema = z.object({ value: z.unknown().optional(), primary: z.unknown().optional() }).loose();
+  const EmailEntrySchema = z.object({ value: z.unknown().optional(), primary: z.unknown().optional() }).loose();
 
-const DirectoryUserSchema = z
-  .object({
-    id: z.string().min(1).max(200).optional(),
-    state: z.string().nullish(),
-    email: z.unknown().optional(),
-    emails: z.array(z.unknown()).nullish(),
-    username: z.unknown().optional(),
-    first_name: z.unknown().optional(),
-    last_name: z.unknown().optional(),
-    raw_attributes: z.unknown().optional(),
-    previous_attributes: z.unknown().optional(),
-  })
-  .loose();
+  const DirectoryUserSchema = z
+    .object({
+      id: z.string().min(1).max(200).optional(),
+      state: z.string().nullish(),
+      email: z.unknown().optional(),
+      emails: z.array(z.unknown()).nullish(),
+      username: z.unknown().optional(),
+      first_name: z.unknown().optional(),
+      last_name: z.unknown().optional(),
+      raw_attributes: z.unknown().optional(),
+      previous_attributes: z.unknown().optional(),
+    })
+    .loose();
+  return { EnvelopeSchema, EmailEntrySchema, DirectoryUserSchema };
+}
 
-type DirectoryUser = z.infer<typeof DirectoryUserSchema>;
+// Built on the first delivery of this source, not at import (cold start of a function serving other sources).
+const schemas = lazy(buildSchemas);
+
+type DirectoryUser = z.infer<ReturnType<typeof buildSchemas>['DirectoryUserSchema']>;
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -57,7 +64,7 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
 
 /** The primary entry of a SCIM-like `emails` array, else its first entry with a value; with its index. */
 function pickEmailEntry(emails: readonly unknown[]): [unknown, number] | undefined {
-  const entries = emails.map((entry) => EmailEntrySchema.safeParse(entry));
+  const entries = emails.map((entry) => schemas().EmailEntrySchema.safeParse(entry));
   const primary = entries.findIndex(
     (entry) => entry.success && entry.data.primary === true && entry.data.value != null,
   );
@@ -131,7 +138,7 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
     },
 
     normalize(payload: unknown, context: NormalizeContext): NormalizeResult {
-      const envelope = EnvelopeSchema.safeParse(payload);
+      const envelope = schemas().EnvelopeSchema.safeParse(payload);
       if (!envelope.success) {
         throw new PayloadError(
           'the body is not a WorkOS event ({ id, event, data, created_at })',
@@ -179,7 +186,7 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
       };
 
       const parseUser = (value: unknown, at: PropertyKey[]): DirectoryUser => {
-        const user = DirectoryUserSchema.safeParse(value);
+        const user = schemas().DirectoryUserSchema.safeParse(value);
         if (!user.success) {
           throw new PayloadError('a WorkOS directory user is malformed', issuesToFieldErrors(user.error.issues, at));
         }
