@@ -8,7 +8,7 @@
  *
  * Options: --events N (deliveries, default 5000), --seed N (default 1), --restarts N (worker kills, default 4),
  * --people N, --concurrency N (requests in flight, default 16), --instances N (worker environments, default 2),
- * --json <file> (write the report), --quiet. Exit code 0 when the run matches the model, 1 when it does not.
+ * --scim-share X (share of people provisioned through SCIM, default 0.15), --json <file> (write the report), --quiet. Exit code 0 when the run matches the model, 1 when it does not.
  *
  * Seeded: the scenario (people, events, order, duplicates) and the emulator's fault sequence come from the seed;
  * which request meets which fault, and where a kill lands, depend on timing — the verdict must not.
@@ -29,6 +29,8 @@ export interface ChaosOptions {
   /** Worker kills (SIGKILL mid-batch, then a fresh worker). */
   readonly restarts?: number;
   readonly people?: number;
+  /** Share of people provisioned through SCIM (default 0.15; 0 leaves SCIM out). */
+  readonly scimShare?: number;
   /** Requests in flight to the ingest API. */
   readonly concurrency?: number;
   /** Worker execution environments (batches in parallel). */
@@ -150,6 +152,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     seed: options.seed,
     nowMs: started,
     ...(options.people === undefined ? {} : { people: options.people }),
+    ...(options.scimShare === undefined ? {} : { scimShare: options.scimShare }),
   });
   const model = runModel(scenario.deliveries);
   const described = describeScenario(scenario, model);
@@ -384,6 +387,7 @@ function parseArgs(argv: readonly string[]) {
   const options: {
     events: number;
     seed: number;
+    scimShare?: number;
     restarts?: number;
     people?: number;
     concurrency?: number;
@@ -413,7 +417,11 @@ function parseArgs(argv: readonly string[]) {
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (name === 'json') options.json = value;
-    else if ((numbers as readonly string[]).includes(name)) {
+    else if (name === 'scim-share') {
+      const share = Number(value);
+      if (!(share >= 0 && share <= 1)) throw new Error(`${flag} takes a share from 0 to 1, not ${value}`);
+      options.scimShare = share;
+    } else if ((numbers as readonly string[]).includes(name)) {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} takes a whole number, not ${value}`);
       (options as Record<string, unknown>)[name] = n;
@@ -442,7 +450,8 @@ async function main(): Promise<number> {
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main().then(
     (code) => {
-      process.exitCode = code;
+      // Everything was stopped; exit rather than wait for a stray keep-alive socket to time out.
+      process.exit(code);
     },
     (error: unknown) => {
       console.error(`chaos: ${(error as Error).stack ?? error}`);

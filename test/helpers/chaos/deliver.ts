@@ -38,7 +38,7 @@ export interface DeliveryContext {
   /** SCIM ids by person index, from the POST answers. */
   readonly scimIds: Map<number, string>;
   /** The real ingest code with a recording sender: builds the commands of a late redelivery. */
-  readonly shadow: { app: IngestApp; sent: ProvisioningCommand[] };
+  readonly shadow: () => { app: IngestApp; sent: ProvisioningCommand[] };
   /** Transport failures and 5xx answers retried (a vendor retries those). */
   readonly transientAnswers: Map<string, number>;
 }
@@ -201,8 +201,9 @@ async function lateRedelivery(delivery: Delivery, ctx: DeliveryContext): Promise
   const spec = delivery.event.spec as Exclude<EventSpec, { source: 'scim' }>;
   const request = webhookRequest(spec, ctx.stack);
   const url = new URL(request.url);
-  const before = ctx.shadow.sent.length;
-  const response = await ctx.shadow.app.handle({
+  // One shadow app per redelivery: what its sender records is this request's commands, whatever runs beside it.
+  const shadow = ctx.shadow();
+  const response = await shadow.app.handle({
     method: request.method,
     path: url.pathname,
     rawQueryString: '',
@@ -211,7 +212,7 @@ async function lateRedelivery(delivery: Delivery, ctx: DeliveryContext): Promise
     requestId: randomUUID(),
     receivedAtMs: Date.now(),
   });
-  const commands = ctx.shadow.sent.slice(before);
+  const commands = shadow.sent;
   const base = {
     seq: delivery.seq,
     label: delivery.event.label,
@@ -289,20 +290,22 @@ export async function deliver(delivery: Delivery, ctx: DeliveryContext): Promise
 }
 
 /**
- * The shadow ingest app: the same configuration the stack's ingest handler read from the environment (queue, secrets,
- * defaults), SCIM left out, and a sender that records instead of sending.
+ * The shadow ingest app factory: the same configuration the stack's ingest handler read from the environment (queue,
+ * secrets, defaults), SCIM left out, and a sender that records instead of sending.
  */
 export function createShadowIngest(): DeliveryContext['shadow'] {
   const config = loadIngestConfig(process.env);
   const { scim: _scim, ...secrets } = config.secrets;
-  const sent: ProvisioningCommand[] = [];
-  const app = createIngestApp({
-    config: { ...config, secrets },
-    sender: {
-      async send(commands) {
-        sent.push(...commands);
+  return () => {
+    const sent: ProvisioningCommand[] = [];
+    const app = createIngestApp({
+      config: { ...config, secrets },
+      sender: {
+        async send(commands) {
+          sent.push(...commands);
+        },
       },
-    },
-  });
-  return { app, sent };
+    });
+    return { app, sent };
+  };
 }

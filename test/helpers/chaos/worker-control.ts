@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,11 +46,12 @@ export class WorkerProcess {
 
   /** Starts a worker process and resolves once its handlers are initialised and it is polling. */
   static async start(env: NodeJS.ProcessEnv, stats: WorkerStats, readyTimeoutMs = 90_000): Promise<WorkerProcess> {
-    const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
-    const child = spawn(existsSync(tsx) ? tsx : 'npx', existsSync(tsx) ? [SCRIPT] : ['tsx', SCRIPT], {
+    // Node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a grandchild that a SIGKILL of the
+    // CLI would leave running. stdin is a pipe the worker watches: if this process dies, the worker exits too.
+    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
       cwd: ROOT,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     const worker = new WorkerProcess(child, stats);
     const ready = new Promise<void>((resolve, reject) => {

@@ -42,6 +42,10 @@ const source = startSqsEventSource({
 });
 say({ type: 'ready', pid: process.pid, instances });
 
+// The parent holds our stdin: when it goes away (killed, crashed), so do we, rather than poll a dead queue forever.
+process.stdin.on('end', () => process.exit(1));
+process.stdin.resume();
+
 let stopping = false;
 process.on('SIGTERM', () => {
   if (stopping) return;
