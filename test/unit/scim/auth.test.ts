@@ -32,6 +32,19 @@ describe('createBearerVerifier', () => {
     expect(await verify('Bearer ')).toBe(false);
   });
 
+  it('refuses a request without a bearer token before reading the secret', async () => {
+    let reads = 0;
+    const counting = createBearerVerifier(() => {
+      reads += 1;
+      return { current: CURRENT };
+    });
+    expect(await counting(undefined)).toBe(false);
+    expect(await counting(`Basic ${CURRENT}`)).toBe(false);
+    expect(reads).toBe(0);
+    expect(await counting(`Bearer ${CURRENT}`)).toBe(true);
+    expect(reads).toBe(1);
+  });
+
   it('refuses the previous token once it is gone from the secret', async () => {
     const afterRotation = createBearerVerifier(() => ({ current: CURRENT }));
     expect(await afterRotation(`Bearer ${PREVIOUS}`)).toBe(false);

@@ -57,11 +57,14 @@ function digest(value: string): Buffer {
 export function createBearerVerifier(tokens: () => Promise<ScimBearerTokens> | ScimBearerTokens): BearerVerifier {
   return async (authorizationHeader) => {
     const match = /^\s*bearer\s+(\S+)\s*$/i.exec(authorizationHeader ?? '');
-    const presented = digest(match?.[1] ?? '');
+    // No bearer token at all: refuse before fetching the secret (that a header is missing is no secret), so anonymous
+    // traffic never costs a Secrets Manager call or turns into a 503 when the secret cannot be read.
+    if (match === null) return false;
+    const presented = digest(match[1] ?? '');
     const { current, previous } = await tokens();
     // Compare against both so that the answer time does not say which one matched.
     const matchesCurrent = timingSafeEqual(presented, digest(current));
     const matchesPrevious = previous !== undefined && timingSafeEqual(presented, digest(previous));
-    return match !== null && (matchesCurrent || matchesPrevious);
+    return matchesCurrent || matchesPrevious;
   };
 }
