@@ -7,7 +7,7 @@
  *   npm run chaos -- --events 500 --seed 7 --json .chaos/report.json
  *
  * Options: --events N (deliveries, default 5000), --seed N (default 1), --restarts N (worker kills, default 4),
- * --people N, --concurrency N (requests in flight, default 16), --instances N (worker environments, default 2),
+ * --people N, --concurrency N (requests in flight, default 16), --instances N (worker environments, default 4),
  * --scim-share X (share of people provisioned through SCIM, default 0.15), --json <file> (write the report), --quiet. Exit code 0 when the run matches the model, 1 when it does not.
  *
  * Seeded: the scenario (people, events, order, duplicates) and the emulator's fault sequence come from the seed;
@@ -33,7 +33,7 @@ export interface ChaosOptions {
   readonly scimShare?: number;
   /** Requests in flight to the ingest API. */
   readonly concurrency?: number;
-  /** Worker execution environments (batches in parallel). */
+  /** Worker execution environments (batches in parallel; default 4, as Lambda runs several). */
   readonly instances?: number;
   /** How long the queue may take to drain after the last delivery. */
   readonly drainTimeoutMs?: number;
@@ -207,7 +207,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const workerEnv = {
       ...process.env,
       CHAOS_QUEUE_ARN: stack.queues.queueArn,
-      CHAOS_INSTANCES: String(options.instances ?? 2),
+      CHAOS_INSTANCES: String(options.instances ?? 4),
       CHAOS_TIMEOUT_MS: String(stack.settings.workerTimeoutSeconds * 1000),
     };
     worker = await WorkerProcess.start(workerEnv, stats);
