@@ -148,5 +148,10 @@ describe('planCommands: the SCIM → command mapping', () => {
     expect(rename(stored({ resource: resource({ displayName: 'B' }) }))).not.toBe(
       rename(stored({ resource: resource({ displayName: 'C' }) })),
     );
+    // B → A, later back to B, then B → A again: the same prior content and request, but a later record — a new id
+    // (the chaos run found the second rename dropped as a duplicate when only the content was hashed).
+    const earlier = stored({ resource: resource({ displayName: 'B' }), lastModified: '2026-11-26T10:00:00.000Z' });
+    const later = stored({ resource: resource({ displayName: 'B' }), lastModified: '2026-11-26T11:30:00.000Z' });
+    expect(rename(later)).not.toBe(rename(earlier));
   });
 });
