@@ -237,10 +237,9 @@ describe('retries', () => {
   it('never exceeds the budget: no wait that would end past it', async () => {
     server.handle(() => problem(503, 'Down', undefined, { 'retry-after': '1' }));
     const client = make({ retry: { maxDelayMs: 5_000, budgetMs: 300 } });
-    const started = Date.now();
     await expect(client.users.list()).rejects.toBeInstanceOf(ServerError);
+    // One request and no second: the 1 s wait would have ended past the 300 ms budget, so it was not started.
     expect(server.requests).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(1000);
     // A per-call budget overrides the client's.
     await expect(make({ retry: { maxDelayMs: 5_000 } }).users.list({}, { budgetMs: 300 })).rejects.toBeInstanceOf(
       ServerError,
