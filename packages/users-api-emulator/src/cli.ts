@@ -18,7 +18,7 @@ export const USAGE = `Users API v2 emulator: in memory, on loopback, with fault 
 Usage: npm run emulator -- [options]
 
 Options:
-  --host <host>             interface to bind (default 127.0.0.1; nothing else is bound)
+  --host <host>             loopback interface to bind (default 127.0.0.1; 127.x, localhost or ::1 only)
   --port <port>             port to listen on (default 4010; 0 picks a free one)
   --api-key <key[:role]>    an accepted API key, repeatable; role admin | member | read-only (default admin).
                             Without it a random admin key is generated and printed.

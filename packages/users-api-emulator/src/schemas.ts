@@ -122,7 +122,13 @@ export const ApiKeyConfigSchema = z.union([
 ]);
 
 export const OptionsSchema = z.strictObject({
-  host: z.string().min(1).optional(),
+  // Loopback only: the control endpoints (/_emulator/*) have no authentication.
+  host: z
+    .string()
+    .refine((h) => h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h), {
+      error: 'must be a loopback address (127.0.0.1, localhost or ::1): the control endpoints have no authentication',
+    })
+    .optional(),
   port: z.number().int().min(0).max(65_535).optional(),
   apiKeys: z.array(ApiKeyConfigSchema).min(1, { error: 'give at least one API key, or omit apiKeys' }).optional(),
   seed: z.array(SeedUserSchema).optional(),

@@ -168,7 +168,7 @@ export interface RateLimitConfig {
 }
 
 export interface UsersApiEmulatorOptions {
-  /** Interface to bind. Default `127.0.0.1`; nothing else is ever bound. */
+  /** Loopback interface to bind (127.x, `localhost` or `::1`; anything else is refused). Default `127.0.0.1`. */
   host?: string;
   /** Default 0 (an OS-assigned free port). */
   port?: number;

@@ -201,6 +201,7 @@ describe('bad input gets a 4xx problem, never a 500 or a crash', () => {
 describe('configuration errors say what to fix', () => {
   it('rejects bad options at start', async () => {
     await expect(startUsersApiEmulator({ port: 70_000 })).rejects.toThrow(/port/);
+    await expect(startUsersApiEmulator({ host: '0.0.0.0' })).rejects.toThrow(/host: must be a loopback address/);
     await expect(startUsersApiEmulator({ apiKeys: ['short'] })).rejects.toThrow(/at least 8 characters/);
     await expect(startUsersApiEmulator({ apiKeys: ['same-key-123', 'same-key-123'] })).rejects.toThrow(/repeats/);
     await expect(startUsersApiEmulator({ faults: { hangRate: 3 } })).rejects.toThrow(/hangRate/);
