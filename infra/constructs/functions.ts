@@ -30,9 +30,14 @@ export const WORKER_BATCH_SIZE = 10;
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __idpSyncCreateRequire } from 'node:module'; const require = __idpSyncCreateRequire(import.meta.url);";
 
-/** DynamoDB actions the worker's state repository and Powertools idempotency records use. */
+/**
+ * DynamoDB actions the worker's state repository and Powertools idempotency records use. BatchGetItem: the batch's
+ * person states are prefetched in one call (`BatchStateView`); without it every batch fails that call and falls back
+ * to one GetItem per command.
+ */
 export const WORKER_TABLE_ACTIONS = [
   'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',

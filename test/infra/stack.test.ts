@@ -542,6 +542,7 @@ describe('IAM', () => {
         'sqs:SendMessage',
         'secretsmanager:GetSecretValue',
         'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
         'dynamodb:UpdateItem',
       ]),
     );
