@@ -29,7 +29,10 @@ describe('parseSecretValue', () => {
 describe('createSecretProvider', () => {
   it('serves environment values as they are, and knows what is configured', async () => {
     const secrets = createSecretProvider(config, { fetchSecret: async () => 'unused' });
-    expect(await secrets.get('workos')).toEqual({ current: 'plain-value' });
+    const workos = await secrets.get('workos');
+    expect(workos).toEqual({ current: 'plain-value' });
+    // Parsed once and reused: the next request gets the very same object.
+    expect(await secrets.get('workos')).toBe(workos);
     expect(secrets.isConfigured('okta')).toBe(true);
     expect(secrets.isConfigured('hr')).toBe(false);
     await expect(secrets.get('hr')).rejects.toBeInstanceOf(SecretUnavailableError);

@@ -66,6 +66,8 @@ export function createSecretProvider(config: IngestConfig, options: SecretProvid
   const now = options.now ?? Date.now;
   let fetchSecret = options.fetchSecret;
   const cache = new Map<SecretName, CacheEntry>();
+  // Values from the environment never change: parsed on first use, not on every request (hot path).
+  const fixed = new Map<SecretName, SecretValues>();
 
   async function refresh(name: SecretName, arn: string, entry: CacheEntry): Promise<SecretValues> {
     fetchSecret ??= secretsManagerFetcher(config.region);
@@ -99,8 +101,11 @@ export function createSecretProvider(config: IngestConfig, options: SecretProvid
       const source = config.secrets[name];
       if (!source) throw new SecretUnavailableError(name, 'it is not configured');
       if (source.kind === 'value') {
+        const known = fixed.get(name);
+        if (known) return known;
         const values = parseSecretValue(source.value);
         if (typeof values === 'string') throw new SecretUnavailableError(name, `the configured value ${values}`);
+        fixed.set(name, values);
         return values;
       }
       let entry = cache.get(name);
