@@ -75,19 +75,6 @@ describe('person state (watermark)', () => {
     await Promise.all(shuffled.map((t) => repo.recordApplied({ email, commandId: t, occurredAt: t })));
     expect((await repo.get(email))?.watermarkMs).toBe(watermarkMs(times.at(-1) as string));
   });
-
-  it('caches a looked-up id without moving the watermark, and forgets it', async () => {
-    const email = 'cache@example.com';
-    await repo.recordApplied({ email, commandId: 'c', occurredAt: '2026-01-01T10:00:00Z' });
-    await repo.rememberUser(email, { userId: 'u9', status: 'ACTIVE' });
-    expect(await repo.get(email)).toMatchObject({
-      userId: 'u9',
-      status: 'ACTIVE',
-      watermark: '2026-01-01T10:00:00.000Z',
-    });
-    await repo.rememberUser(email, { userId: null });
-    expect((await repo.get(email))?.userId).toBeUndefined();
-  });
 });
 
 describe('per-batch state view', () => {

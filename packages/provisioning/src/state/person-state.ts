@@ -178,40 +178,6 @@ export class PersonStateRepository {
       throw new StateStoreError('recordApplied', error);
     }
   }
-
-  /**
-   * Caches what a lookup found (id and status) without touching the watermark: a lookup is not an applied command.
-   * `userId: null` forgets a cached id that the API no longer knows.
-   */
-  async rememberUser(email: string, found: { userId: string | null; status?: PersonStatus }): Promise<void> {
-    const set: string[] = ['#upd = :upd', '#email = :email'];
-    const names: Record<string, string> = { '#upd': 'updatedAt', '#email': 'email', '#uid': 'userId' };
-    const values: Record<string, unknown> = { ':upd': this.#now().toISOString(), ':email': email };
-    let remove = '';
-    if (found.userId === null) remove = ' REMOVE #uid';
-    else {
-      set.push('#uid = :uid');
-      values[':uid'] = found.userId;
-    }
-    if (found.status !== undefined) {
-      set.push('#st = :st');
-      names['#st'] = 'status';
-      values[':st'] = found.status;
-    }
-    try {
-      await this.#doc.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: personKey(email),
-          UpdateExpression: `SET ${set.join(', ')}${remove}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (error) {
-      throw new StateStoreError('rememberUser', error);
-    }
-  }
 }
 
 function toPersonState(email: string, item: Record<string, unknown>): PersonState {
