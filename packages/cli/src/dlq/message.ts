@@ -1,23 +1,17 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { EmailSchema, type ProvisioningCommand, ProvisioningCommandSchema } from '@idp-sync/provisioning';
+import {
+  DLQ_ATTRIBUTES,
+  EmailSchema,
+  type ProvisioningCommand,
+  ProvisioningCommandSchema,
+} from '@idp-sync/provisioning';
 import { type DlqEntry, REDRIVE_REASON } from './types';
 
 /**
- * The message attributes the worker writes when it dead-letters a command (the DLQ contract). They describe the
- * failure, so a replay does not send them back to the work queue.
+ * The message attributes the worker writes when it dead-letters a command (the DLQ contract, owned by the worker's
+ * `DLQ_ATTRIBUTES`). They describe the failure, so a replay does not send them back to the work queue.
  */
-export const WORKER_ATTRIBUTE_NAMES = [
-  'errorClass',
-  'httpStatus',
-  'errorMessage',
-  'receiveCount',
-  'firstSeenAt',
-  'failedAt',
-  'commandId',
-  'originalMessageId',
-  'retryable',
-  'permanent',
-] as const;
+export const WORKER_ATTRIBUTE_NAMES = DLQ_ATTRIBUTES;
 
 /** The attributes a replay adds (and refreshes) on the message it sends back. */
 export const REPLAY_ATTRIBUTE_NAMES = ['replayedFrom', 'replayCount', 'replayedAt'] as const;
@@ -67,7 +61,7 @@ export function toDlqEntry(message: Message): DlqEntry {
     failedAt,
     failedAtRecorded: recordedFailedAt !== undefined,
     // The worker writes `retryable` (a transient failure that ran out of receives); `permanent` is its negation.
-    permanent: booleanAttr(attrs, 'permanent') ?? negate(booleanAttr(attrs, 'retryable')),
+    permanent: negate(booleanAttr(attrs, 'retryable')),
     originalMessageId: stringAttr(attrs, 'originalMessageId'),
     replayCount: numberAttr(attrs, 'replayCount') ?? 0,
     fromWorker,
