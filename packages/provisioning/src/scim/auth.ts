@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import { constantTimeEqual } from '../sources/crypto';
 import { ScimConfigError } from './errors';
 import type { BearerVerifier } from './types';
 
@@ -41,13 +41,9 @@ export function parseBearerTokenSecret(secret: string): ScimBearerTokens {
   return parsed.data;
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
-
 /**
  * A verifier for `Authorization: Bearer <token>`. Both sides are hashed to equal-length digests and compared with
- * `timingSafeEqual`, so neither the token's content nor its length leaks through timing. The provider is called per
+ * `timingSafeEqual` (`constantTimeEqual`, shared with the webhook verifiers), so neither the token's content nor its length leaks through timing. The provider is called per
  * request: back it with a cached secret fetch (Powertools `getSecret` with `maxAge`) so rotations are picked up.
  *
  * @example
@@ -60,11 +56,11 @@ export function createBearerVerifier(tokens: () => Promise<ScimBearerTokens> | S
     // No bearer token at all: refuse before fetching the secret (that a header is missing is no secret), so anonymous
     // traffic never costs a Secrets Manager call or turns into a 503 when the secret cannot be read.
     if (match === null) return false;
-    const presented = digest(match[1] ?? '');
+    const presented = match[1] ?? '';
     const { current, previous } = await tokens();
     // Compare against both so that the answer time does not say which one matched.
-    const matchesCurrent = timingSafeEqual(presented, digest(current));
-    const matchesPrevious = previous !== undefined && timingSafeEqual(presented, digest(previous));
+    const matchesCurrent = constantTimeEqual(presented, current);
+    const matchesPrevious = previous !== undefined && constantTimeEqual(presented, previous);
     return matchesCurrent || matchesPrevious;
   };
 }
