@@ -30,22 +30,9 @@ export class VisibilityHold {
     private readonly now: () => number = Date.now,
   ) {}
 
-  get size(): number {
-    return this.held.size;
-  }
-
   /** Records a message received with this hold's timeout (a newer receipt handle replaces an older one). */
   add(messageId: string, receiptHandle: string): void {
     this.held.set(messageId, { receiptHandle, deadline: this.now() + this.timeoutSeconds * 1000 });
-  }
-
-  has(messageId: string): boolean {
-    return this.held.has(messageId);
-  }
-
-  /** Forgets a message (deleted, or released on its own). */
-  remove(messageId: string): void {
-    this.held.delete(messageId);
   }
 
   /**
