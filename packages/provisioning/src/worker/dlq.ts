@@ -41,6 +41,7 @@ export function deadLetterAttributes(
 ): Record<string, MessageAttributeValue> {
   const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
   const number = (value: number): MessageAttributeValue => ({ DataType: 'Number', StringValue: String(value) });
+  const replayCount = replayCountOf(record);
   return {
     errorClass: text(failure.errorClass),
     ...(failure.httpStatus === undefined ? {} : { httpStatus: number(failure.httpStatus) }),
@@ -52,7 +53,7 @@ export function deadLetterAttributes(
     ...(record.command === undefined ? {} : { commandId: text(record.command.id) }),
     originalMessageId: text(record.messageId),
     // Carried over from a replayed message (`idp-sync dlq replay` sets it), so the count adds up across replays.
-    ...(replayCountOf(record) === undefined ? {} : { replayCount: number(replayCountOf(record)!) }),
+    ...(replayCount === undefined ? {} : { replayCount: number(replayCount) }),
   };
 }
 
