@@ -36,6 +36,5 @@ export {
   type SecretProvider,
   type SecretProviderOptions,
   secretsManagerFetcher,
-  staticSecretProvider,
 } from './secrets';
 export { type WebhookRouteDeps, type WebhookRouteOptions, webhookRoute } from './webhook-route';

@@ -123,20 +123,3 @@ export function createSecretProvider(config: IngestConfig, options: SecretProvid
     },
   };
 }
-
-/**
- * Fixed secrets, for tests and the local stack.
- *
- * @example
- * const secrets = staticSecretProvider({ hr: { current: 'whsec_…' } });
- */
-export function staticSecretProvider(values: Partial<Record<SecretName, SecretValues>>): SecretProvider {
-  return {
-    isConfigured: (name) => values[name] !== undefined,
-    async get(name) {
-      const found = values[name];
-      if (!found) throw new SecretUnavailableError(name, 'it is not configured');
-      return found;
-    },
-  };
-}
