@@ -64,6 +64,8 @@ describe('users.list', () => {
     const { users } = await client.users.list();
     expect(users[0]).toMatchObject({ status: 'INVITED', role: { type: 'PREDEFINED', name: 'ANNOTATOR' } });
     expect(users[1]).toMatchObject({ status: 'EXPIRED', role: { type: 'CUSTOM', id: 'Um9sZTox', name: 'Auditors' } });
+    // Back on the wire, CUSTOM keeps its read-only name (unlike a create request).
+    expect(users[1]!.toJSON().role).toEqual({ type: 'CUSTOM', id: 'Um9sZTox', name: 'Auditors' });
   });
 
   it('accepts unknown response fields and converts back to the wire shape with toJSON/toDict', async () => {

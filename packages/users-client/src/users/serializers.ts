@@ -3,8 +3,10 @@ import type { Role } from '../roles';
 import type { CreateUserResponseWire, ListUsersResponseWire, RoleWire, UserWire } from './schemas';
 import type { CreateUserResult, InviteMode, User, UserList, UserStatus } from './types';
 
-/** A role copied into a fresh object (wire and client shapes are the same; read-only `name` kept for CUSTOM). */
-export function roleFromWire(role: RoleWire): Role {
+/**
+ * A role copied into a fresh object, both ways: wire and client shapes are the same; CUSTOM's read-only `name` is kept.
+ */
+function copyRole(role: Role | RoleWire): Role & RoleWire {
   return role.type === 'PREDEFINED'
     ? { type: 'PREDEFINED', name: role.name }
     : role.name === undefined
@@ -37,7 +39,7 @@ class UserRecord implements User {
     this.email = wire.email;
     this.createdAt = wire.created_at;
     this.status = wire.status;
-    this.role = roleFromWire(wire.role);
+    this.role = copyRole(wire.role);
     this.isDeveloper = wire.is_developer;
   }
 
@@ -73,14 +75,9 @@ export function userToWire(user: Omit<User, 'toJSON' | 'toDict'>): UserWire {
     email: user.email,
     created_at: user.createdAt,
     status: user.status,
-    role: roleToRequestOrRead(user.role),
+    role: copyRole(user.role),
     is_developer: user.isDeveloper,
   };
-}
-
-function roleToRequestOrRead(role: Role): RoleWire {
-  if (role.type === 'CUSTOM' && role.name !== undefined) return { type: 'CUSTOM', id: role.id, name: role.name };
-  return roleToRequest(role);
 }
 
 class UserListRecord implements UserList {
