@@ -56,7 +56,6 @@ const optionalInt = (name: string) =>
 const EnvSchema = z.object({
   STATE_TABLE_NAME: z.string().min(3).default('idp-sync-state'),
   SCIM_BEARER_TOKEN: z.string().min(16, { message: 'SCIM_BEARER_TOKEN must be at least 16 characters' }).optional(),
-  SCIM_BEARER_TOKEN_PREVIOUS: z.string().min(16).optional(),
   SCIM_BEARER_TOKEN_SECRET_ARN: z.string().min(1).optional(),
   SCIM_BASE_URL: z.string().optional(),
   SCIM_USERS_LOOKUP_TIMEOUT_MS: optionalInt('SCIM_USERS_LOOKUP_TIMEOUT_MS'),
@@ -97,8 +96,8 @@ export function loadScimSettings(env: Readonly<Record<string, string | undefined
 /**
  * {@link loadScimSettings} plus the bearer token, for running the SCIM service on its own:
  * `SCIM_BEARER_TOKEN` (the token; local) or `SCIM_BEARER_TOKEN_SECRET_ARN` (a Secrets Manager secret holding the token
- * or `{"current","previous"}`; AWS) — one is required. `SCIM_BEARER_TOKEN_PREVIOUS` accepts an old token during a
- * rotation.
+ * or `{"current","previous"}`; AWS) — one is required. During a rotation, either value may be the JSON
+ * `{"current","previous"}` (as every source secret may; the ingest secret provider reads it the same way).
  *
  * @example
  * const scimEnv = loadScimEnvironment(process.env); // at module load
@@ -110,7 +109,7 @@ export function loadScimEnvironment(env: Readonly<Record<string, string | undefi
   if (values.SCIM_BEARER_TOKEN_SECRET_ARN) {
     bearerToken = { kind: 'secret', secretId: values.SCIM_BEARER_TOKEN_SECRET_ARN };
   } else if (values.SCIM_BEARER_TOKEN) {
-    bearerToken = { kind: 'value', current: values.SCIM_BEARER_TOKEN, previous: values.SCIM_BEARER_TOKEN_PREVIOUS };
+    bearerToken = { kind: 'value', current: values.SCIM_BEARER_TOKEN };
   } else {
     throw new ScimConfigError(
       'set SCIM_BEARER_TOKEN (the token Entra sends as its Secret Token) or SCIM_BEARER_TOKEN_SECRET_ARN (a Secrets Manager secret holding it)',
