@@ -55,7 +55,7 @@ export class EmulatorState {
   /** One record by id (deleted included), or undefined. */
   user(id: string): UserRecord | undefined {
     const seq = decodeUserId(id);
-    return seq === undefined ? undefined : this.store.snapshot().find((u) => u.seq === seq);
+    return seq === undefined ? undefined : this.store.record(seq);
   }
 
   /** One record by email, case-insensitive (deleted included), or undefined. */

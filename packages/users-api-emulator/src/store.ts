@@ -113,6 +113,12 @@ export class UserStore {
     return copy(this.#live(seq));
   }
 
+  /** The record for a sequence number whatever its state (deleted included), or undefined. */
+  record(seq: number): UserRecord | undefined {
+    const user = this.#bySeq.get(seq);
+    return user ? copy(this.#refresh(user)) : undefined;
+  }
+
   /** The record for an email whatever its state (deleted included), or undefined. */
   findByEmail(email: string): UserRecord | undefined {
     const user = this.#byEmail.get(email.toLowerCase());
