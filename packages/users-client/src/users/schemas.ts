@@ -130,7 +130,13 @@ export const ListParamsSchema = z.object({
 });
 
 export const GetParamsSchema = z.object({
-  user: z.string({ message: 'must be a user id or an email' }).trim().min(1, 'must not be empty').max(1024),
+  user: z
+    .string({ message: 'must be a user id or an email' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(1024)
+    // The list filter an email lookup uses takes at most 255 characters; no address is longer (RFC 5321: 254).
+    .refine((u) => !u.includes('@') || u.length <= 255, 'an email must be at most 255 characters'),
 });
 
 export const CreateParamsSchema = z.object({

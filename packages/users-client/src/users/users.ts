@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config';
-import { ConflictError, InvalidResponseError, type UsersApiErrorInit, ValidationError } from '../errors';
+import { ConflictError, InvalidResponseError, type UsersApiErrorInit } from '../errors';
 import { redactEmail } from '../redact';
 import type { HttpResponse, HttpTransport, RequestOptions } from '../transport';
 import { warnPrerelease } from '../warnings';
@@ -177,17 +177,7 @@ export class UsersResource {
   async get(params: GetUserParams, options?: RequestOptions): Promise<User | null> {
     this.warn('users.get');
     const { user } = parseInput(GetParamsSchema, params, 'users.get');
-    if (user.includes('@')) {
-      // The list filter takes at most 255 characters; no address is longer (RFC 5321 caps a path at 254).
-      if (user.length > 255) {
-        throw new ValidationError({
-          operation: 'users.get',
-          issues: [{ path: 'user', message: 'an email must be at most 255 characters' }],
-          message: 'users.get: invalid input — user: an email must be at most 255 characters',
-        });
-      }
-      return this.findByEmail(user, 'users.get', options);
-    }
+    if (user.includes('@')) return this.findByEmail(user, 'users.get', options);
     const path = userPath(user);
     const res = await this.transport.send(
       { operation: 'users.get', method: 'GET', path, policy: 'idempotent' },
