@@ -162,11 +162,14 @@ export function resolveConfig(options: UsersClientOptions = {}): ResolvedConfig 
     url = new URL(rawBase);
   } catch {
     throw new ConfigurationError({
-      message: `Invalid base URL "${rawBase}": set baseUrl or ARIZE_BASE_URL to an absolute URL like ${DEFAULT_BASE_URL}`,
+      // The value is not quoted: a malformed URL may still carry credentials.
+      message: `Invalid base URL: set baseUrl or ARIZE_BASE_URL to an absolute URL like ${DEFAULT_BASE_URL}`,
     });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigurationError({ message: `Invalid base URL "${rawBase}": only http and https are supported` });
+    throw new ConfigurationError({
+      message: `Invalid base URL: ${url.protocol} is not supported, only http and https`,
+    });
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new ConfigurationError({

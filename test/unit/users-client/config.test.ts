@@ -59,6 +59,14 @@ describe('createUsersClient configuration', () => {
     expect(() => createUsersClient({ apiKey: 'k', baseUrl, env: QUIET })).toThrow(message);
   });
 
+  it.each(['ftp://user:s3cret-pw@api.arize.com', 'https://user:s3cret-pw@api arize.com'])(
+    'never quotes a rejected base URL (it may carry credentials): %s',
+    (baseUrl) => {
+      expect(() => createUsersClient({ apiKey: 'k', baseUrl, env: QUIET })).toThrow(/Invalid base URL/);
+      expect(() => createUsersClient({ apiKey: 'k', baseUrl, env: QUIET })).not.toThrow(/s3cret-pw/);
+    },
+  );
+
   it('allows plain http to a non-loopback host only when asked to', async () => {
     const client = createUsersClient({
       apiKey: 'k',
