@@ -1,30 +1,19 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import {
   createScimApp,
+  httpFunctionObservability,
   loadIngestConfig,
-  powertoolsIngestMetrics,
+  observeInvocation,
   toApiGatewayResult,
   toIngestRequest,
 } from '@idp-sync/provisioning';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'idp-sync-scim' });
-const metrics = new Metrics({
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'idp-sync',
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'idp-sync-scim',
-});
+const observability = httpFunctionObservability(process.env, 'idp-sync-scim');
 
 // Validated once, at INIT: the queue, the bearer token (SCIM_BEARER_TOKEN or SCIM_BEARER_TOKEN_SECRET_ARN) and the
 // SCIM settings (STATE_TABLE_NAME, SCIM_*); a misconfigured function fails here with a message naming what to set.
-const app = createScimApp({
-  config: loadIngestConfig(process.env),
-  logger,
-  metrics: powertoolsIngestMetrics(metrics),
-});
+const app = createScimApp({ config: loadIngestConfig(process.env), ...observability });
 
 async function scim(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   return toApiGatewayResult(await app.handle(toIngestRequest(event)));
@@ -36,11 +25,10 @@ async function scim(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStruc
  * bursts nor weighs on the webhook function's cold start, and so that only this function may touch the state table.
  * Thin on purpose — everything lives in `@idp-sync/provisioning`'s `createScimApp`.
  *
- * The event is never logged (it holds the bearer token and personal data), whatever POWERTOOLS_LOGGER_LOG_EVENT says.
+ * The event is never logged (it holds the bearer token and personal data). Logs are JSON lines and metrics EMF lines,
+ * as in the webhook function.
  *
  * @example
  * // CDK: new NodejsFunction(this, 'Scim', { entry: 'functions/scim/src/handler.ts', handler: 'handler' })
  */
-export const handler = middy(scim)
-  .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+export const handler = middy(scim).use(observeInvocation(observability));

@@ -128,12 +128,40 @@ describe('the ingest Lambda handler', () => {
     expect((await handler(apiEvent({ method: 'GET', path: '/health' }), context)).statusCode).toBe(200);
   });
 
-  it('never logs the event, the secret or a full email, even with POWERTOOLS_LOGGER_LOG_EVENT=true', () => {
+  it('never logs the event, the secret or a full email, even at DEBUG with POWERTOOLS_LOGGER_LOG_EVENT=true', () => {
     const logs = output.join('');
     expect(logs).toContain('webhook accepted');
     expect(logs).not.toContain(TEST_SECRETS.okta);
     expect(logs).not.toContain('Basic nope');
     expect(logs).not.toContain('admin@okta.com');
     expect(logs).not.toContain('challenge-1');
+  });
+
+  it('writes JSON log lines with the invocation keys and EMF metrics with the service dimension', () => {
+    const lines = output
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const accepted = lines.find((line) => line.message === 'webhook accepted');
+    expect(accepted).toMatchObject({
+      level: 'INFO',
+      service: 'idp-sync-ingest',
+      function_request_id: 'aws-req-1',
+      function_name: 'idp-sync-ingest',
+      source: 'okta',
+    });
+    const emf = lines.filter((line) => line._aws !== undefined);
+    const requests = emf.filter((line) => line.IngestRequests !== undefined);
+    expect(requests.length).toBeGreaterThanOrEqual(4);
+    expect(requests[0]).toMatchObject({ service: 'idp-sync-ingest', source: 'okta', outcome: 'challenge' });
+    expect((requests[0]?._aws as { CloudWatchMetrics: unknown[] } | undefined)?.CloudWatchMetrics[0]).toEqual({
+      Namespace: 'idp-sync',
+      Dimensions: [['service', 'outcome', 'source']],
+      Metrics: [{ Name: 'IngestRequests', Unit: 'Count' }],
+    });
+    // Counted once per instance, on its first invocation.
+    expect(emf.filter((line) => line.ColdStart === 1)).toHaveLength(1);
+    expect(emf.find((line) => line.ColdStart === 1)).toMatchObject({ function_name: 'idp-sync-ingest' });
   });
 });

@@ -7,7 +7,18 @@ export {
   type SecretName,
   type SecretSource,
 } from './config';
+export { COLD_START_METRIC, createEmfMetrics, type EmfMetrics, type EmfMetricsOptions } from './emf-metrics';
 export { ConfigError, type FieldError, IngestError, ProblemError, SecretUnavailableError } from './errors';
+export {
+  createJsonLogger,
+  type JsonLogger,
+  type JsonLoggerOptions,
+  LOG_LEVEL_ENV,
+  LOG_LEVELS,
+  type LogLevel,
+  logLevelFromEnv,
+} from './json-logger';
+export { type HttpFunctionObservability, httpFunctionObservability, observeInvocation } from './lambda-observability';
 export { type IngestLogger, silentLogger } from './logger';
 export {
   createMemoryMetrics,
@@ -16,7 +27,6 @@ export {
   type IngestMetrics,
   type MemoryMetrics,
   noopMetrics,
-  powertoolsIngestMetrics,
 } from './metrics';
 export { jsonResponse, PROBLEM_TYPE_PREFIX, type ProblemBody, problemResponse } from './problem';
 export { assertBodySize, assertJsonContentType, MAX_BODY_BYTES, parseJsonBody } from './request';
@@ -35,6 +45,14 @@ export {
   type SecretFetcher,
   type SecretProvider,
   type SecretProviderOptions,
-  secretsManagerFetcher,
 } from './secrets';
+export {
+  PARAMETERS_SECRETS_EXTENSION_DEFAULT_PORT,
+  PARAMETERS_SECRETS_EXTENSION_PORT_ENV,
+  PARAMETERS_SECRETS_EXTENSION_TIMEOUT_MS,
+  PARAMETERS_SECRETS_TOKEN_HEADER,
+  type ParametersSecretsExtensionOptions,
+  parametersSecretsExtensionFetcher,
+  SecretsExtensionError,
+} from './secrets-extension';
 export { type WebhookRouteDeps, type WebhookRouteOptions, webhookRoute } from './webhook-route';

@@ -1,12 +1,18 @@
 /**
- * The logging ingest needs. Powertools' `Logger` satisfies it; so does a console wrapper locally. Callers pass only
- * redacted values: never a secret, signature, header set or full email address.
+ * The logging ingest needs. {@link createJsonLogger} implements it for the Lambda functions; Powertools' `Logger`
+ * and a console wrapper satisfy it too. Callers pass only redacted values: never a secret, signature, header set or
+ * full email address.
  */
 export interface IngestLogger {
   debug(message: string, ...fields: Record<string, unknown>[]): void;
   info(message: string, ...fields: Record<string, unknown>[]): void;
   warn(message: string, ...fields: Record<string, unknown>[]): void;
   error(message: string, ...fields: Record<string, unknown>[]): void;
+  /**
+   * Whether lines of this level are written, so a caller can skip building fields nobody reads (a debug line per
+   * queued command). Loggers without it are taken to write every level.
+   */
+  isEnabled?(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
 }
 
 /**
@@ -20,4 +26,5 @@ export const silentLogger: IngestLogger = {
   info() {},
   warn() {},
   error() {},
+  isEnabled: () => false,
 };

@@ -1,6 +1,4 @@
-import type { Metrics } from '@aws-lambda-powertools/metrics';
-
-/** Metric names ingest emits (CloudWatch, via Powertools' embedded metric format). */
+/** Metric names ingest emits (CloudWatch, as embedded metric format lines: {@link createEmfMetrics}). */
 export const INGEST_METRIC = {
   /** Every request, by `source` and `outcome` (accepted, unauthorized, invalid, queue-failed, …). */
   requests: 'IngestRequests',
@@ -24,30 +22,6 @@ export interface IngestMetrics {
 
 /** Metrics that go nowhere. */
 export const noopMetrics: IngestMetrics = { count() {} };
-
-/** CloudWatch limits a dimension value to 1024 characters; vendor event types are kept short and printable. */
-function dimensionValue(value: string): string {
-  const clean = value.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 128 ? `${clean.slice(0, 125)}...` : clean || '(empty)';
-}
-
-/**
- * Powertools Metrics as {@link IngestMetrics}, for the Lambda (one request per invocation). The request count goes on
- * the invocation's metrics object with `source`/`outcome` as its dimensions (flushed by the `logMetrics` middleware);
- * per-action and per-event-type counts are single metrics with their own dimensions, published at once.
- *
- * @example
- * const metrics = powertoolsIngestMetrics(new Metrics({ namespace: 'idp-sync', serviceName: 'ingest' }));
- */
-export function powertoolsIngestMetrics(metrics: Metrics): IngestMetrics {
-  return {
-    count(name, dimensions, value = 1) {
-      const target = name === INGEST_METRIC.requests ? metrics : metrics.singleMetric();
-      for (const [key, dimension] of Object.entries(dimensions)) target.addDimension(key, dimensionValue(dimension));
-      target.addMetric(name, 'Count', value);
-    },
-  };
-}
 
 export interface MemoryMetrics extends IngestMetrics {
   readonly records: ReadonlyArray<{

@@ -85,8 +85,11 @@ export function webhookRoute(
 
       countCommands(commands.map((command) => command.action));
       countIgnored(ignored);
-      for (const command of commands) {
-        deps.logger.debug('command queued', { ...log, action: command.action, email: redactEmail(command.email) });
+      // One line per command only when someone reads them (a bulk leave queues 1,000).
+      if (deps.logger.isEnabled?.('debug') ?? true) {
+        for (const command of commands) {
+          deps.logger.debug('command queued', { ...log, action: command.action, email: redactEmail(command.email) });
+        }
       }
       deps.logger.info('webhook accepted', {
         ...log,
