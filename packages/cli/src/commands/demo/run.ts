@@ -18,14 +18,13 @@ import {
   startLocalStack,
   waitForDrainAt,
 } from '@idp-sync/local-stack';
-import type { Command } from 'commander';
-import { loadConfig } from '../config';
-import type { CommandContext } from '../context';
-import { renderTable, toRow } from '../dlq/format';
-import { resolveQueues } from '../dlq/queues';
-import { scanDlq } from '../dlq/reader';
-import { CliError } from '../errors';
-import { type CliIo, writeLine } from '../io';
+import { loadConfig } from '../../config';
+import type { CommandContext } from '../../context';
+import { renderTable, toRow } from '../../dlq/format';
+import { resolveQueues } from '../../dlq/queues';
+import { scanDlq } from '../../dlq/reader';
+import { CliError } from '../../errors';
+import { type CliIo, writeLine } from '../../io';
 
 /** The demo found something it cannot work with, or the pipeline did not do what the scenario expects. */
 export class DemoError extends CliError {}
@@ -211,22 +210,4 @@ export async function runDemo(ctx: CommandContext): Promise<void> {
   } finally {
     await target.close();
   }
-}
-
-/**
- * Registers `idp-sync demo`.
- *
- * @example
- * registerDemoCommand(program, ctx);
- */
-export function registerDemoCommand(program: Command, ctx: CommandContext): void {
-  program
-    .command('demo')
-    .description(
-      'Send a realistic, signed scenario from every source through the local stack (a running one, or its own) and ' +
-        'show the users before and after, the DLQ and the Users API calls.',
-    )
-    .action(async () => {
-      await runDemo(ctx);
-    });
 }

@@ -6,10 +6,9 @@ import {
   renderBanner,
   startLocalStack,
 } from '@idp-sync/local-stack';
-import type { Command } from 'commander';
-import type { CommandContext } from '../context';
-import { CliError, EXIT_ERROR } from '../errors';
-import type { OutputStream } from '../io';
+import type { CommandContext } from '../../context';
+import { CliError } from '../../errors';
+import type { OutputStream } from '../../io';
 
 /**
  * A start-up failure, already printed as one line. In the real process `start` exits 1 right after printing it;
@@ -117,34 +116,4 @@ export async function runStart(ctx: CommandContext, options: StartCommandOptions
     process.off('SIGTERM', force);
   }
   safeWrite(io.stdout, 'stopped\n');
-}
-
-/**
- * Registers `idp-sync start`.
- *
- * @example
- * registerStartCommand(program, ctx);
- */
-export function registerStartCommand(program: Command, ctx: CommandContext): void {
-  program
-    .command('start')
-    .description(
-      'Run the whole pipeline on this machine: SQS, DynamoDB, the Users API emulator, ingest and worker ' +
-        '(environment: see packages/local-stack/README.md).',
-    )
-    .option('--quiet', 'do not print a line per request and per worker batch')
-    .action(async (options: StartCommandOptions) => {
-      try {
-        await runStart(ctx, options);
-      } catch (error) {
-        if (!(error instanceof StartFailedError)) throw error;
-        // The interface promises one line and exit 1. Run as the `idp-sync` process, exit here rather than let the
-        // generic handler add a second "what to do" line; in-process (tests), surface the error.
-        if (ctx.io.stderr === process.stderr) {
-          process.stderr.write(`idp-sync start: ${error.message}\n`, () => process.exit(EXIT_ERROR));
-          await new Promise(() => undefined);
-        }
-        throw error;
-      }
-    });
 }
