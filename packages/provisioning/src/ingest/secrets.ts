@@ -2,6 +2,7 @@ import type { SecretValues } from '../sources/types';
 import type { IngestConfig, SecretName } from './config';
 import { SecretUnavailableError } from './errors';
 import { parseSecretValue } from './secret-value';
+import { parametersSecretsExtensionFetcher, SecretsExtensionError } from './secrets-extension';
 
 /**
  * Where ingest gets its secrets. `isConfigured` is synchronous (decided by configuration) so that an unconfigured
@@ -16,35 +17,18 @@ export interface SecretProvider {
   get(name: SecretName): Promise<SecretValues>;
 }
 
-/** Fetches one secret string by ARN (Secrets Manager `GetSecretValue`). */
+/**
+ * Fetches one secret string by ARN. The default is {@link parametersSecretsExtensionFetcher} (the AWS Parameters and
+ * Secrets Lambda Extension); a fetcher throws when it cannot, and its error must not contain the secret.
+ */
 export type SecretFetcher = (arn: string) => Promise<string>;
 
 export interface SecretProviderOptions {
-  /** Replaces the Secrets Manager client (tests; other stores). */
+  /** Replaces the extension fetcher (tests; other stores). */
   readonly fetchSecret?: SecretFetcher;
   readonly now?: () => number;
   /** Called when a refresh fails and a cached value is used instead. */
   readonly onStale?: (name: SecretName, error: unknown) => void;
-}
-
-/**
- * The default fetcher: the Secrets Manager SDK, imported on first use only, so that a function whose secrets all come
- * from the environment never loads it (cold start).
- */
-export function secretsManagerFetcher(region: string): SecretFetcher {
-  let client: Promise<{ send: (arn: string) => Promise<string | undefined> }> | undefined;
-  return async (arn) => {
-    client ??= import('@aws-sdk/client-secrets-manager').then(({ SecretsManagerClient, GetSecretValueCommand }) => {
-      const sdk = new SecretsManagerClient({ region });
-      return {
-        send: async (secretId: string) =>
-          (await sdk.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString,
-      };
-    });
-    const value = await (await client).send(arn);
-    if (value === undefined) throw new Error('the secret has no SecretString (binary secrets are not supported)');
-    return value;
-  };
 }
 
 interface CacheEntry {
@@ -54,9 +38,13 @@ interface CacheEntry {
 }
 
 /**
- * Secrets from the configuration: values set in the environment are used as they are; ARNs are fetched from Secrets
- * Manager and cached for `config.secretsCacheTtlMs`. A failed refresh keeps serving the cached value (a Secrets
- * Manager hiccup must not stop ingestion); with nothing cached it is a `SecretUnavailableError` (503).
+ * Secrets from the configuration: values set in the environment are used as they are; ARNs are fetched (by default
+ * through the AWS Parameters and Secrets Lambda Extension, so no Secrets Manager SDK is bundled) and cached for
+ * `config.secretsCacheTtlMs`. A failed refresh keeps serving the cached value (a Secrets Manager or extension hiccup
+ * must not stop ingestion); with nothing cached it is a `SecretUnavailableError` (503).
+ *
+ * The default fetcher is made here, so a bad `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT` fails at INIT (`ConfigError`),
+ * and only when some secret is an ARN (a local stack with values never needs the extension).
  *
  * @example
  * const secrets = createSecretProvider(config);
@@ -64,13 +52,15 @@ interface CacheEntry {
  */
 export function createSecretProvider(config: IngestConfig, options: SecretProviderOptions = {}): SecretProvider {
   const now = options.now ?? Date.now;
-  let fetchSecret = options.fetchSecret;
+  const byArn = Object.values(config.secrets).some((source) => source?.kind === 'arn');
+  let fetchSecret = options.fetchSecret ?? (byArn ? parametersSecretsExtensionFetcher() : undefined);
   const cache = new Map<SecretName, CacheEntry>();
   // Values from the environment never change: parsed on first use, not on every request (hot path).
   const fixed = new Map<SecretName, SecretValues>();
 
   async function refresh(name: SecretName, arn: string, entry: CacheEntry): Promise<SecretValues> {
-    fetchSecret ??= secretsManagerFetcher(config.region);
+    // Already made when any secret is an ARN (and only ARNs are refreshed); `??=` keeps the type honest.
+    fetchSecret ??= parametersSecretsExtensionFetcher();
     let raw: string;
     try {
       raw = await fetchSecret(arn);
@@ -79,7 +69,9 @@ export function createSecretProvider(config: IngestConfig, options: SecretProvid
         options.onStale?.(name, error);
         return entry.values;
       }
-      throw new SecretUnavailableError(name, 'Secrets Manager did not return it', { cause: error });
+      // The extension's errors are written to be logged (no secret, no token); another fetcher's might quote anything.
+      const reason = error instanceof SecretsExtensionError ? error.message : 'the secret store did not return it';
+      throw new SecretUnavailableError(name, reason, { cause: error });
     }
     const values = parseSecretValue(raw);
     if (typeof values === 'string') {
