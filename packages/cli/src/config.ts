@@ -1,11 +1,7 @@
+// The light subpath (no imports of its own): the whole local stack would cost every `dlq` run a second at start-up.
+import { DEFAULT_DLQ_NAME, DEFAULT_QUEUE_NAME, DEFAULT_SQS_ENDPOINT } from '@idp-sync/local-stack/defaults';
 import * as z from 'zod';
 import { UsageError } from './errors';
-
-/** fauxqs's and LocalStack's default port: what `idp-sync` talks to when no queue, stack or endpoint is given. */
-export const DEFAULT_LOCAL_SQS_ENDPOINT = 'http://127.0.0.1:4566';
-/** The queue names the local stack creates (`createPipelineQueues` in `@idp-sync/local-stack`). */
-export const DEFAULT_QUEUE_NAME = 'idp-sync-commands.fifo';
-export const DEFAULT_DLQ_NAME = 'idp-sync-commands-dlq.fifo';
 
 /** An empty variable (`AWS_REGION=`) counts as unset, as shells and .env files often leave them. */
 const unsetIfBlank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -13,7 +9,7 @@ const unsetIfBlank = (value: unknown) => (typeof value === 'string' && value.tri
 const EnvSchema = z.object({
   SQS_ENDPOINT: z.preprocess(
     unsetIfBlank,
-    z.url({ message: 'must be a URL such as http://127.0.0.1:4566' }).optional(),
+    z.url({ message: `must be a URL such as ${DEFAULT_SQS_ENDPOINT}` }).optional(),
   ),
   AWS_REGION: z.preprocess(unsetIfBlank, z.string().optional()),
   AWS_DEFAULT_REGION: z.preprocess(unsetIfBlank, z.string().optional()),

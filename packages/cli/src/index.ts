@@ -1,5 +1,5 @@
 export { registerDlqCommands } from './commands/dlq';
-export { type CliConfig, DEFAULT_DLQ_NAME, DEFAULT_LOCAL_SQS_ENDPOINT, DEFAULT_QUEUE_NAME, loadConfig } from './config';
+export { type CliConfig, loadConfig } from './config';
 export type { CommandContext } from './context';
 export { describeError, type ErrorContext, type ErrorReport } from './describe-error';
 export { type DlqFilter, isEmptyFilter, matchesFilter, parseFilter, type RawFilterOptions } from './dlq/filters';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_SQS_ENDPOINT } from './defaults';
 import { currentSecret, EMULATOR_KEY_ENV, STACK_SECRET_ENV, STACK_SECRET_NAMES } from './secrets';
 import type { LocalStack } from './stack';
 
@@ -242,7 +243,7 @@ export function renderBanner(stack: BannerInput, now = new Date()): string {
   }
   lines.push('');
   const dlqList =
-    urls.sqs === 'http://127.0.0.1:4566' ? 'npx idp-sync dlq list' : `SQS_ENDPOINT=${urls.sqs} npx idp-sync dlq list`;
+    urls.sqs === DEFAULT_SQS_ENDPOINT ? 'npx idp-sync dlq list' : `SQS_ENDPOINT=${urls.sqs} npx idp-sync dlq list`;
   lines.push(`Watch it: curl -s ${urls.health}   ·   ${dlqList}   ·   npm run demo`);
   lines.push('');
   return `${lines.join('\n')}\n`;

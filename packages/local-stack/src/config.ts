@@ -6,6 +6,7 @@ import {
   SECRET_ENV,
 } from '@idp-sync/provisioning';
 import * as z from 'zod';
+import { DEFAULT_DYNAMODB_ENDPOINT, DEFAULT_HOST, DEFAULT_PORTS, DEFAULT_SQS_ENDPOINT } from './defaults';
 import { LocalStackConfigError } from './errors';
 import {
   EMULATOR_KEY_ENV,
@@ -15,9 +16,6 @@ import {
   type StackSecrets,
   secretProblem,
 } from './secrets';
-
-/** The default ports of `npm start`. SQS on 4566 is where `idp-sync dlq` looks when nothing else is said. */
-export const DEFAULT_PORTS = { ingest: 3000, emulator: 4010, sqs: 4566, dynamoDb: 8000 } as const;
 
 /** What `npm start` reads from the environment, as options for {@link startLocalStack}. */
 export interface LocalStackEnvOptions {
@@ -82,7 +80,7 @@ function isLoopback(host: string): boolean {
 const EnvSchema = z.object({
   HOST: z.preprocess(
     blank,
-    z.string().default('127.0.0.1').refine(isLoopback, {
+    z.string().default(DEFAULT_HOST).refine(isLoopback, {
       message: 'must be a loopback address (127.0.0.1 or localhost): the local stack has no authentication',
     }),
   ),
@@ -99,8 +97,8 @@ const EnvSchema = z.object({
   ),
   ARIZE_BASE_URL: endpoint('https://api.arize.com'),
   ARIZE_API_KEY: z.preprocess(blank, z.string().optional()),
-  SQS_ENDPOINT: endpoint('http://127.0.0.1:4566'),
-  DYNAMODB_ENDPOINT: endpoint('http://127.0.0.1:8000'),
+  SQS_ENDPOINT: endpoint(DEFAULT_SQS_ENDPOINT),
+  DYNAMODB_ENDPOINT: endpoint(DEFAULT_DYNAMODB_ENDPOINT),
   DEFAULT_ROLE: z.preprocess(
     blank,
     z.enum(PREDEFINED_ROLES, { message: `must be one of ${PREDEFINED_ROLES.join(', ')}` }).default('MEMBER'),

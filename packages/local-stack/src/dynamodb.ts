@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { DEFAULT_HOST } from './defaults';
 
 /** A running DynamoDB stand-in (dynalite, in memory) on loopback. */
 export interface LocalDynamoDb {
@@ -27,7 +28,7 @@ export interface StartLocalDynamoDbOptions {
  * await ddb.stop();
  */
 export async function startLocalDynamoDb(options: StartLocalDynamoDbOptions = {}): Promise<LocalDynamoDb> {
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? DEFAULT_HOST;
   const region = options.region ?? 'us-east-1';
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // `once` rejects on an 'error' (EADDRINUSE…) emitted before 'listening'.

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { DEFAULT_HOST } from './defaults';
 import { lambdaContext } from './lambda-context';
 
 /** A Lambda handler for API Gateway HTTP API (payload v2) events, as `functions/ingest` exports it. */
@@ -164,7 +165,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'to
  * await server.stop();
  */
 export async function startHttpIngestServer(options: HttpIngestServerOptions): Promise<HttpIngestServer> {
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? DEFAULT_HOST;
   const maxBodyBytes = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY;
   const functionName = options.functionName ?? 'idp-sync-ingest-local';
   const timeoutMs = options.timeoutMs ?? 30_000;

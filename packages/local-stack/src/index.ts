@@ -11,7 +11,15 @@
 
 export { type PrefixRoute, routeByPrefix } from './api-routes';
 export { type BannerInput, type CurlExample, curlExamples, renderBanner, shellQuote } from './banner';
-export { DEFAULT_PORTS, type LocalStackEnvOptions, loadLocalStackConfig } from './config';
+export { type LocalStackEnvOptions, loadLocalStackConfig } from './config';
+export {
+  DEFAULT_DLQ_NAME,
+  DEFAULT_DYNAMODB_ENDPOINT,
+  DEFAULT_HOST,
+  DEFAULT_PORTS,
+  DEFAULT_QUEUE_NAME,
+  DEFAULT_SQS_ENDPOINT,
+} from './defaults';
 export * from './demo';
 export {
   type LocalDynamoDb,

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
+import { DEFAULT_DLQ_NAME, DEFAULT_HOST, DEFAULT_QUEUE_NAME } from './defaults';
 
 /** A running SQS stand-in (fauxqs) on loopback. */
 export interface LocalSqs {
@@ -35,7 +36,7 @@ export interface StartLocalSqsOptions {
  * await sqs.stop();
  */
 export async function startLocalSqs(options: StartLocalSqsOptions = {}): Promise<LocalSqs> {
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? DEFAULT_HOST;
   const region = options.region ?? 'us-east-1';
   // Queue URLs name this host; they are identifiers only (clients always set `endpoint`).
   const app = buildApp({ logger: false, host: options.queueUrlHost ?? host, defaultRegion: region });
@@ -88,8 +89,8 @@ export async function createPipelineQueues(
   client: SQSClient,
   options: CreatePipelineQueuesOptions = {},
 ): Promise<PipelineQueues> {
-  const queueName = options.queueName ?? 'idp-sync-commands.fifo';
-  const dlqName = options.dlqName ?? 'idp-sync-commands-dlq.fifo';
+  const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
+  const dlqName = options.dlqName ?? DEFAULT_DLQ_NAME;
   const dlq = await client.send(
     new CreateQueueCommand({
       QueueName: dlqName,

@@ -14,6 +14,7 @@ import {
 } from '@idp-sync/users-api-emulator';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routeByPrefix } from './api-routes';
+import { DEFAULT_DLQ_NAME, DEFAULT_HOST, DEFAULT_QUEUE_NAME } from './defaults';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import {
   EndpointUnreachableError,
@@ -289,14 +290,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 async function start(options: LocalStackOptions, cleanups: (() => Promise<unknown>)[]): Promise<LocalStack> {
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? DEFAULT_HOST;
   const region = options.region ?? 'us-east-1';
   const maxReceiveCount = options.maxReceiveCount ?? 5;
   const workerInstances = options.workerInstances ?? 2;
   const workerTimeoutSeconds = options.workerTimeoutSeconds ?? 30;
   const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? workerTimeoutSeconds;
-  const queueName = options.queueName ?? 'idp-sync-commands.fifo';
-  const dlqName = options.dlqName ?? 'idp-sync-commands-dlq.fifo';
+  const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
+  const dlqName = options.dlqName ?? DEFAULT_DLQ_NAME;
   const stateTableName = options.stateTableName ?? DEFAULT_STATE_TABLE_NAME;
   const { secrets, generated } = resolveSecrets(options.secrets ?? {});
   const usersApiKeyGenerated = !options.usersApi && !options.emulatorApiKey;

@@ -1,6 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { type CliConfig, DEFAULT_LOCAL_SQS_ENDPOINT } from '../config';
+import { DEFAULT_SQS_ENDPOINT } from '@idp-sync/local-stack/defaults';
+import type { CliConfig } from '../config';
 import { QueueResolutionError, UsageError } from '../errors';
 
 /** The CloudFormation output keys the deployed stack publishes its queues under. */
@@ -109,7 +110,7 @@ export async function resolveQueues(
     };
   }
 
-  const endpoint = flags.endpointUrl ?? config.SQS_ENDPOINT ?? DEFAULT_LOCAL_SQS_ENDPOINT;
+  const endpoint = flags.endpointUrl ?? config.SQS_ENDPOINT ?? DEFAULT_SQS_ENDPOINT;
   const client = createSqsClient({ endpoint, region });
   const where = `the local stack at ${endpoint}`;
   // fauxqs scopes queues by the region the request is signed for: use the same rule as the SDK, then us-east-1

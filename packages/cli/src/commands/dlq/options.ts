@@ -1,3 +1,4 @@
+import { DEFAULT_SQS_ENDPOINT } from '@idp-sync/local-stack/defaults';
 import { COMMAND_ACTIONS, COMMAND_SOURCES } from '@idp-sync/provisioning';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { RawFilterOptions } from '../../dlq/filters';
@@ -59,7 +60,7 @@ export function addQueueOptions(cmd: Command): Command {
     .option('--region <region>', 'AWS region (default: AWS_REGION / your AWS profile)')
     .option(
       '--endpoint-url <url>',
-      'SQS endpoint (default: SQS_ENDPOINT, or http://127.0.0.1:4566 for the local stack; AWS otherwise)',
+      `SQS endpoint (default: SQS_ENDPOINT, or ${DEFAULT_SQS_ENDPOINT} for the local stack; AWS otherwise)`,
     );
 }
 

@@ -1,4 +1,5 @@
-import { DEFAULT_LOCAL_SQS_ENDPOINT, loadConfig } from '../../config';
+import { DEFAULT_SQS_ENDPOINT } from '@idp-sync/local-stack/defaults';
+import { loadConfig } from '../../config';
 import type { CommandContext } from '../../context';
 import { type QueueFlags, type ResolvedQueues, resolveQueues } from '../../dlq/queues';
 import { READ_VISIBILITY_SECONDS } from '../../dlq/reader';
@@ -16,7 +17,7 @@ export async function openQueues(ctx: CommandContext, flags: QueueFlags, needQue
   const local = flags.queueUrl === undefined && flags.dlqUrl === undefined && flags.stack === undefined;
   ctx.errorContext.local = local;
   if (local) {
-    ctx.errorContext.where = `the local stack at ${flags.endpointUrl ?? config.SQS_ENDPOINT ?? DEFAULT_LOCAL_SQS_ENDPOINT}`;
+    ctx.errorContext.where = `the local stack at ${flags.endpointUrl ?? config.SQS_ENDPOINT ?? DEFAULT_SQS_ENDPOINT}`;
   }
   const queues: ResolvedQueues = await resolveQueues(flags, config, {
     needQueue,
