@@ -19,6 +19,35 @@ export const INGEST_ENTRY = path.join(REPO_ROOT, 'functions', 'ingest', 'src', '
 export const SCIM_ENTRY = path.join(REPO_ROOT, 'functions', 'scim', 'src', 'handler.ts');
 export const WORKER_ENTRY = path.join(REPO_ROOT, 'functions', 'worker', 'src', 'handler.ts');
 
+/**
+ * How long an HTTP function reuses a secret: its own cache (`SECRETS_CACHE_TTL_SECONDS`) and the Parameters and
+ * Secrets extension's (`SECRETS_MANAGER_TTL`) are the same length, so the two expire together and a rotated value is
+ * seen within this time, not twice it. Five minutes is also the extension's maximum.
+ */
+export const SECRETS_CACHE_TTL = Duration.minutes(5);
+
+/**
+ * How long the extension waits for Secrets Manager: less than the function's own wait for the extension
+ * (`PARAMETERS_SECRETS_EXTENSION_TIMEOUT_MS`, 1.5 s), so a slow Secrets Manager comes back as the extension's error
+ * (logged with its reason) rather than as a bare timeout.
+ */
+export const SECRETS_MANAGER_TIMEOUT = Duration.seconds(1);
+
+/**
+ * The AWS Parameters and Secrets Lambda Extension (an AWS-published layer) for the HTTP functions: they read their
+ * secrets from it over loopback instead of bundling the Secrets Manager SDK (bundle size, cold start). CDK picks the
+ * layer ARN for the function's architecture (arm64) and the deploy region through a regional mapping, so synthesis
+ * stays offline and environment-agnostic. The extension calls Secrets Manager with the function's own role.
+ */
+export function secretsExtension(): lambda.ParamsAndSecretsLayerVersion {
+  return lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
+    cacheEnabled: true,
+    secretsManagerTtl: SECRETS_CACHE_TTL,
+    secretsManagerTimeout: SECRETS_MANAGER_TIMEOUT,
+    logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
+  });
+}
+
 /** SQS limits a FIFO event source's batch to 10 records. */
 export const WORKER_BATCH_SIZE = 10;
 
@@ -116,6 +145,11 @@ function commonEnvironment(config: InfraConfig, service: string): Record<string,
   };
 }
 
+/** The HTTP functions' own secret cache, as long as the extension's ({@link SECRETS_CACHE_TTL}). */
+function secretsCacheEnvironment(): Record<string, string> {
+  return { SECRETS_CACHE_TTL_SECONDS: String(SECRETS_CACHE_TTL.toSeconds()) };
+}
+
 /** Per-instance rate so that `maxConcurrency` instances together stay within the configured Users API budget. */
 export function perInstanceRps(config: InfraConfig): number {
   return Math.floor((config.usersApi.requestsPerSecond / config.worker.maxConcurrency) * 1000) / 1000;
@@ -124,7 +158,8 @@ export function perInstanceRps(config: InfraConfig): number {
 /**
  * The Lambda functions (Node.js 22 on arm64, bundled locally by esbuild — no Docker) with least-privilege roles:
  * ingest (the webhooks) sends to the queue and reads the webhook secrets — no table access; SCIM (when Entra SCIM is
- * enabled) sends to the queue, reads its bearer token and the SCIM items of the state table; the worker consumes the
+ * enabled) sends to the queue, reads its bearer token and the SCIM items of the state table (both HTTP functions read
+ * their secrets through the Parameters and Secrets extension layer, which uses their role); the worker consumes the
  * queue, writes the DLQ, reads the Users API key and uses the state table. SCIM is its own function so that the
  * webhook function stays small (cold start) and Entra's synchronous calls do not share concurrency with webhook bursts.
  *
@@ -177,8 +212,11 @@ export class Functions extends Construct {
       role: this.ingestRole,
       logGroup: ingestLogs,
       bundling: bundling(),
+      // The extension only when there is a secret to read (a SCIM-only stack's ingest serves /health alone).
+      ...(webhookSecrets.length > 0 ? { paramsAndSecrets: secretsExtension() } : {}),
       environment: {
         ...commonEnvironment(config, this.ingestService),
+        ...(webhookSecrets.length > 0 ? secretsCacheEnvironment() : {}),
         QUEUE_URL: props.queue.queueUrl,
         DEFAULT_ROLE: config.defaultRole,
         DEFAULT_INVITE_MODE: config.defaultInviteMode,
@@ -239,8 +277,10 @@ export class Functions extends Construct {
         role: scimRole,
         logGroup: scimLogs,
         bundling: bundling(),
+        paramsAndSecrets: secretsExtension(),
         environment: {
           ...commonEnvironment(config, this.scimService),
+          ...secretsCacheEnvironment(),
           QUEUE_URL: props.queue.queueUrl,
           STATE_TABLE_NAME: props.table.tableName,
           [SOURCE_SECRETS.scim.envVar]: scimSecret.secretArn,

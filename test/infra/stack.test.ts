@@ -1,15 +1,24 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadIngestConfig, loadScimEnvironment, loadWorkerConfig } from '@idp-sync/provisioning';
+import {
+  loadIngestConfig,
+  loadScimEnvironment,
+  loadWorkerConfig,
+  PARAMETERS_SECRETS_EXTENSION_DEFAULT_PORT,
+  PARAMETERS_SECRETS_EXTENSION_TIMEOUT_MS,
+} from '@idp-sync/provisioning';
 import { Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app';
 import type { InfraConfig } from '../../infra/config';
+import { SECRETS_CACHE_TTL, SECRETS_MANAGER_TIMEOUT } from '../../infra/constructs/functions';
 import { ROUTES } from '../../infra/constructs/http-api';
 import type { IdpSyncStack } from '../../infra/stack';
+import { hrHeaders, TEST_SECRETS } from '../helpers/ingest';
+import { startExtensionStandIn } from '../integration/ingest/extension-stand-in';
 import { resolvedEnvironment } from './resolve-env';
 
 // One synthesis (with real local esbuild bundling of both handlers) shared by every test in this file.
@@ -466,6 +475,121 @@ describe('functions', () => {
       },
     });
     expect(run.stdout, run.stderr).toContain('HANDLER function');
+  });
+});
+
+describe('the Parameters and Secrets extension (secrets of the HTTP functions)', () => {
+  it('is a layer of ingest and SCIM only, the arm64 build, looked up by region at deploy time', () => {
+    const mapping = template.toJSON().Mappings as Record<string, Record<string, Record<string, string>>>;
+    for (const name of ['idp-sync-ingest', 'idp-sync-scim']) {
+      const [, fn] = functionNamed(name);
+      expect(fn.Properties.Layers, name).toHaveLength(1);
+      const [mapName, region, key] = fn.Properties.Layers[0]['Fn::FindInMap'];
+      expect(region).toEqual({ Ref: 'AWS::Region' });
+      expect(key).toBe('1x0x103xarm64');
+      const arns = Object.values(mapping[mapName] ?? {}).map((byKey) => byKey[key]);
+      expect(arns.length).toBeGreaterThan(10);
+      for (const arn of arns) {
+        expect(arn).toMatch(
+          /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\d+$/,
+        );
+      }
+    }
+    // The worker reads its API key through Powertools Parameters (the SDK): no layer.
+    expect(functionNamed('idp-sync-worker')[1].Properties.Layers).toBeUndefined();
+  });
+
+  it('caches as long as the function does, logs warnings only, and gives up on Secrets Manager before we do', () => {
+    for (const name of ['idp-sync-ingest', 'idp-sync-scim']) {
+      const vars = functionNamed(name)[1].Properties.Environment.Variables;
+      expect(vars, name).toMatchObject({
+        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(PARAMETERS_SECRETS_EXTENSION_DEFAULT_PORT),
+        PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'true',
+        PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL: 'warn',
+        SECRETS_MANAGER_TTL: '300',
+        SECRETS_CACHE_TTL_SECONDS: '300',
+      });
+      expect(vars.SECRETS_MANAGER_TTL).toBe(vars.SECRETS_CACHE_TTL_SECONDS);
+      expect(Number(vars.SECRETS_MANAGER_TIMEOUT_MILLIS)).toBe(SECRETS_MANAGER_TIMEOUT.toMilliseconds());
+      expect(Number(vars.SECRETS_MANAGER_TIMEOUT_MILLIS)).toBeLessThan(PARAMETERS_SECRETS_EXTENSION_TIMEOUT_MS);
+      const ingestConfig = loadIngestConfig(resolvedEnvironment(template.toJSON(), name));
+      expect(ingestConfig.secretsCacheTtlMs).toBe(SECRETS_CACHE_TTL.toMilliseconds());
+    }
+  });
+
+  it('leaves the Secrets Manager SDK out of both HTTP bundles (the extension fetches instead)', () => {
+    for (const name of ['idp-sync-ingest', 'idp-sync-scim']) {
+      const code = readFileSync(bundleOf(name), 'utf8');
+      expect(code, name).not.toContain('"@aws-sdk/client-secrets-manager"');
+      expect(code, name).toContain('/secretsmanager/get?secretId=');
+    }
+  });
+
+  it('the ingest bundle, with the stack’s environment, verifies an HR delivery with the secret the extension serves', async () => {
+    const ext = await startExtensionStandIn();
+    try {
+      const env = resolvedEnvironment(template.toJSON(), 'idp-sync-ingest');
+      ext.secrets.set(env.HR_WEBHOOK_SECRET_ARN!, TEST_SECRETS.hr);
+      // An event type ingest ignores: verified, answered 202, and nothing to send to SQS (no network).
+      const body = JSON.stringify({ type: 'user.promoted', timestamp: new Date().toISOString(), data: {} });
+      const now = Math.floor(Date.now() / 1000);
+      const signed = hrHeaders(body, { id: 'msg_infra_signed', timestampSec: now });
+      const forged = hrHeaders(body, {
+        id: 'msg_infra_forged',
+        timestampSec: now,
+        secret: 'whsec_c2VjcmV0LWFmdGVyLXJvdGF0aW9uLTAxMjM0NTY3',
+      });
+      const script = `
+        const { handler } = await import(${JSON.stringify(bundleOf('idp-sync-ingest'))});
+        const event = (headers) => ({ version: '2.0', routeKey: 'POST /webhooks/hr', rawPath: '/webhooks/hr',
+          rawQueryString: '', headers, body: ${JSON.stringify(body)}, isBase64Encoded: false,
+          requestContext: { http: { method: 'POST', path: '/webhooks/hr', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1',
+          userAgent: 'test' }, requestId: 'r-1', routeKey: 'POST /webhooks/hr', stage: '$default', timeEpoch: Date.now(),
+          accountId: '123456789012', apiId: 'api', domainName: 'example.com', domainPrefix: 'api', time: '' } });
+        const context = { functionName: 'idp-sync-ingest', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 3000,
+          invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:idp-sync-ingest', functionVersion: '1',
+          memoryLimitInMB: '512', logGroupName: 'g', logStreamName: 's', callbackWaitsForEmptyEventLoop: true };
+        const results = [
+          await handler(event(${JSON.stringify(signed)}), context),
+          await handler(event(${JSON.stringify(forged)}), context),
+        ];
+        process.stdout.write('RESULT ' + JSON.stringify(results) + '\\n');`;
+      // Asynchronous: the stand-in answers from this process while the bundle runs in the child.
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        env: {
+          PATH: process.env.PATH,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          POWERTOOLS_METRICS_DISABLED: 'true',
+          ...env,
+          PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(ext.port),
+          AWS_SESSION_TOKEN: ext.token,
+        },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const timer = setTimeout(() => child.kill(), 30_000);
+      await new Promise((resolve) => child.on('close', resolve));
+      clearTimeout(timer);
+      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+      expect(line, stderr).toBeDefined();
+      const [accepted, refused] = JSON.parse(line!.slice('RESULT '.length));
+      expect(accepted.statusCode).toBe(202);
+      expect(JSON.parse(accepted.body)).toMatchObject({ queued: 0, ignored: 1 });
+      expect(refused.statusCode).toBe(401);
+      // One request to the extension, for the HR secret, with the session token; the second delivery used the cache.
+      expect(ext.seen).toEqual([
+        { path: '/secretsmanager/get', secretId: env.HR_WEBHOOK_SECRET_ARN, token: ext.token },
+      ]);
+      expect(stdout + stderr).not.toContain(ext.token);
+    } finally {
+      await ext.close();
+    }
   });
 });
 
