@@ -82,7 +82,17 @@ export function readJsonBody(request: IngestRequest): JsonValue {
   try {
     return JSON.parse(text) as JsonValue;
   } catch (error) {
-    const reason = error instanceof SyntaxError ? error.message : 'unreadable';
-    throw new ScimBadRequestError('invalidSyntax', `the request body is not valid JSON: ${reason}`);
+    throw new ScimBadRequestError('invalidSyntax', invalidJsonDetail(error));
   }
+}
+
+/**
+ * What is wrong with an unparsable body, without quoting it: V8's SyntaxError message repeats part of the body (Node
+ * 22: `Unexpected token 'x', "…" is not valid JSON`), which may hold personal data or a token, and the detail goes
+ * back to the client and into logs. Only the offset (a number, counted from 0) is kept when the message has one.
+ */
+function invalidJsonDetail(error: unknown): string {
+  const position = error instanceof SyntaxError ? /\bat position (\d+)\b/.exec(error.message)?.[1] : undefined;
+  const where = position === undefined ? '' : ` (at offset ${position})`;
+  return `the request body is not valid JSON${where}: send one JSON object, with double-quoted names and strings and no trailing commas`;
 }
