@@ -6,7 +6,7 @@ import { DEFAULT_STATE_TABLE_NAME, STATE_TABLE_KEY, STATE_TABLE_TTL_ATTRIBUTE } 
  * The partition key of every idempotency record. Fixed rather than derived from `AWS_LAMBDA_FUNCTION_NAME`, so a
  * redeployed function (new generated name) still sees the records of the old one.
  */
-export const IDEMPOTENCY_PARTITION = 'idempotency#worker';
+const IDEMPOTENCY_PARTITION = 'idempotency#worker';
 
 /** The prefix of the idempotency key (the sort key); same reasoning as {@link IDEMPOTENCY_PARTITION}. */
 export const IDEMPOTENCY_KEY_PREFIX = 'idp-sync-worker';

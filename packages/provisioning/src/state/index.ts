@@ -1,6 +1,6 @@
 export { BatchStateView, type PersonStateStore } from './batch-view';
 export { StateStoreError } from './errors';
-export { createIdempotencyPersistence, IDEMPOTENCY_KEY_PREFIX, IDEMPOTENCY_PARTITION } from './idempotency';
+export { createIdempotencyPersistence, IDEMPOTENCY_KEY_PREFIX } from './idempotency';
 export { PersonStateRepository, type PersonStateRepositoryOptions, personKey, watermarkMs } from './person-state';
 export { createStateTable, DEFAULT_STATE_TABLE_NAME, STATE_TABLE_KEY, STATE_TABLE_TTL_ATTRIBUTE } from './table';
 export {

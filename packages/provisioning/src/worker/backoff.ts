@@ -8,7 +8,7 @@ export interface VisibilityBackoffOptions {
 }
 
 /** SQS's own ceiling for a visibility timeout (12 hours). */
-export const SQS_MAX_VISIBILITY_SECONDS = 43_200;
+const SQS_MAX_VISIBILITY_SECONDS = 43_200;
 
 /**
  * The visibility timeout for a message left for redelivery after its `receiveCount`-th receive failed:

@@ -12,13 +12,8 @@ const absoluteUrl = (message: string) => z.string().regex(/^https?:\/\/[^\s/]+(\
 const optionalUrl = absoluteUrl('must be an absolute http(s) URL').optional();
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
-/**
- * The worker's environment, validated once. Every variable is documented in packages/provisioning/README.md.
- *
- * @example
- * WorkerEnvSchema.safeParse(process.env).success
- */
-export const WorkerEnvSchema = z.object({
+/** The worker's environment, validated once by {@link loadWorkerConfig}; each variable is in the package README. */
+const WorkerEnvSchema = z.object({
   QUEUE_URL: z.preprocess(blankToUndefined, optionalUrl),
   DLQ_URL: z.preprocess(blankToUndefined, absoluteUrl('must be the URL of the FIFO dead-letter queue')),
   STATE_TABLE_NAME: z.preprocess(blankToUndefined, z.string().min(3).max(255).default(DEFAULT_STATE_TABLE_NAME)),

@@ -98,11 +98,9 @@ function onAbort(signal: unknown, listener: () => void): () => void {
  * Sitting under the Users API client, it sees what actually goes on the wire: each attempt of a retried call and
  * each delete inside `users.bulkDelete`. An attempt whose slot was taken before the client started its timer (see
  * {@link limitUsersApi}) goes at once; a request aborted (timed out) while waiting for a slot is never sent.
- *
- * @example
- * const agent = new Agent().compose(rateLimitInterceptor(new RateLimiter({ ratePerSecond: 10 })));
+ * Reached through {@link createRateLimitedDispatcher}.
  */
-export function rateLimitInterceptor(limiter: RateLimiter): Dispatcher.DispatcherComposeInterceptor {
+function rateLimitInterceptor(limiter: RateLimiter): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (options, handler) => {
     const observed = new ObservingHandler(handler, limiter);
     const paid = prepaid.getStore();

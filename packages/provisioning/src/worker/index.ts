@@ -1,7 +1,7 @@
-export { SQS_MAX_VISIBILITY_SECONDS, type VisibilityBackoffOptions, visibilityTimeoutFor } from './backoff';
+export { type VisibilityBackoffOptions, visibilityTimeoutFor } from './backoff';
 export { classifyFailure, type FailureInfo } from './classify';
-export { loadWorkerConfig, type WorkerConfig, WorkerEnvSchema } from './config';
-export { createRateLimitedDispatcher, limitUsersApi, rateLimitInterceptor } from './dispatcher';
+export { loadWorkerConfig, type WorkerConfig } from './config';
+export { createRateLimitedDispatcher, limitUsersApi } from './dispatcher';
 export {
   changeVisibility,
   DeadLetterSender,
@@ -18,11 +18,10 @@ export {
   createWorkerMetrics,
   injectLambdaContext,
   logMetrics,
-  WORKER_SERVICE_NAME,
 } from './observability';
 export { RateLimiter, type RateLimiterOptions, type RateLimiterStats } from './rate-limiter';
 export { groupRecords, parseRecord, sqsMessageToRecord, type WorkerRecord } from './records';
 export { createWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from './runtime';
-export { API_KEY_CACHE_SECONDS, resolveApiKey } from './secrets';
+export { resolveApiKey } from './secrets';
 export { createWorkerUsersClient, type WorkerUsersClient } from './users-client';
 export { type BatchReport, type CreateWorkerOptions, createWorker, type RecordOutcome, type Worker } from './worker';

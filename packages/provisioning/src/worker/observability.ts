@@ -5,7 +5,7 @@ export { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 export { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 
 /** The worker's service name in logs and metrics unless `POWERTOOLS_SERVICE_NAME` says otherwise. */
-export const WORKER_SERVICE_NAME = 'idp-sync-worker';
+const WORKER_SERVICE_NAME = 'idp-sync-worker';
 
 /**
  * The worker's Powertools Logger: structured JSON, service `idp-sync-worker`; the worker adds `correlation_id` (the

@@ -3,11 +3,11 @@ import type { WorkerConfig } from './config';
 import { WorkerConfigError } from './errors';
 
 /** How long a fetched API key is reused before Secrets Manager is asked again (rotation is picked up within it). */
-export const API_KEY_CACHE_SECONDS = 300;
+const API_KEY_CACHE_SECONDS = 300;
 
 /**
  * The Users API key: `ARIZE_API_KEY` when set (local), else the secret `ARIZE_API_KEY_SECRET_ARN` from Secrets
- * Manager through Powertools Parameters, cached for {@link API_KEY_CACHE_SECONDS}. The secret is either the bare key
+ * Manager through Powertools Parameters, cached for 5 minutes. The secret is either the bare key
  * or a JSON object with an `apiKey` (or `ARIZE_API_KEY`) field. `forceFetch` bypasses the cache (after a 401).
  *
  * @example
