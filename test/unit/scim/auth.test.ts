@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
 import {
   createBearerVerifier,
-  loadScimEnvironment,
+  loadScimSettings,
   parseBearerTokenSecret,
   ScimConfigError,
   type ScimLogger,
@@ -70,34 +70,48 @@ describe('parseBearerTokenSecret', () => {
   });
 });
 
-describe('loadScimEnvironment', () => {
-  it('reads a local token and defaults', () => {
-    const env = loadScimEnvironment({ SCIM_BEARER_TOKEN: CURRENT });
-    expect(env.tableName).toBe('idp-sync-state');
-    expect(env.bearerToken).toEqual({ kind: 'value', current: CURRENT, previous: undefined });
-    expect(env.config).toMatchObject({ usersLookupTimeoutMs: 1000, maxResults: 200, patchResponse: 'no-content' });
+// The SCIM Lambda reads its bearer token through the ingest secret provider (createScimApp; tested with the SCIM
+// app) and the rest of its settings with loadScimSettings.
+describe('loadScimSettings', () => {
+  it('defaults suit Entra', () => {
+    const settings = loadScimSettings({});
+    expect(settings.tableName).toBe('idp-sync-state');
+    expect(settings.config).toEqual({
+      usersLookupTimeoutMs: 1000,
+      queueTimeoutMs: 3000,
+      maxResults: 200,
+      patchResponse: 'no-content',
+    });
   });
 
-  it('prefers a Secrets Manager secret in AWS', () => {
-    const env = loadScimEnvironment({
-      SCIM_BEARER_TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:scim-AbCdEf',
+  it('reads the table, the base URL (without a trailing slash) and the tuning', () => {
+    const settings = loadScimSettings({
+      STATE_TABLE_NAME: 'idp-sync-state-prod',
       SCIM_BASE_URL: 'https://api.example.com/scim/v2/',
+      SCIM_USERS_LOOKUP_TIMEOUT_MS: '800',
+      SCIM_QUEUE_TIMEOUT_MS: '2000',
+      SCIM_MAX_RESULTS: '100',
       SCIM_PATCH_RESPONSE: 'resource',
     });
-    expect(env.bearerToken.kind).toBe('secret');
-    expect(env.config.baseUrl).toBe('https://api.example.com/scim/v2');
-    expect(env.config.patchResponse).toBe('resource');
+    expect(settings).toEqual({
+      tableName: 'idp-sync-state-prod',
+      config: {
+        baseUrl: 'https://api.example.com/scim/v2',
+        usersLookupTimeoutMs: 800,
+        queueTimeoutMs: 2000,
+        maxResults: 100,
+        patchResponse: 'resource',
+      },
+    });
   });
 
-  it('says what to set when it is misconfigured', () => {
-    expect(() => loadScimEnvironment({})).toThrow(/SCIM_BEARER_TOKEN/);
-    expect(() => loadScimEnvironment({ SCIM_BEARER_TOKEN: 'short' })).toThrow(/at least 16/);
-    expect(() => loadScimEnvironment({ SCIM_BEARER_TOKEN: CURRENT, SCIM_USERS_LOOKUP_TIMEOUT_MS: 'soon' })).toThrow(
-      /SCIM_USERS_LOOKUP_TIMEOUT_MS/,
-    );
-    expect(() => loadScimEnvironment({ SCIM_BEARER_TOKEN: CURRENT, SCIM_BASE_URL: 'not a url' })).toThrow(
-      /SCIM_BASE_URL/,
-    );
+  it('says which variable to fix when it is misconfigured', () => {
+    expect(() => loadScimSettings({ SCIM_BEARER_TOKEN: 'short' })).toThrow(/at least 16/);
+    expect(() => loadScimSettings({ SCIM_USERS_LOOKUP_TIMEOUT_MS: 'soon' })).toThrow(/SCIM_USERS_LOOKUP_TIMEOUT_MS/);
+    expect(() => loadScimSettings({ SCIM_BASE_URL: 'not a url' })).toThrow(/SCIM_BASE_URL/);
+    expect(() => loadScimSettings({ SCIM_MAX_RESULTS: '5000' })).toThrow(/SCIM_MAX_RESULTS/);
+    expect(() => loadScimSettings({ SCIM_PATCH_RESPONSE: 'maybe' })).toThrow(/SCIM_PATCH_RESPONSE/);
+    expect(() => loadScimSettings({ SCIM_BASE_URL: 'not a url' })).toThrow(ScimConfigError);
   });
 });
 
