@@ -12,4 +12,5 @@ export {
   type PredefinedRole,
   type ProvisioningCommand,
   ProvisioningCommandSchema,
+  TimestampSchema,
 } from './schema';
