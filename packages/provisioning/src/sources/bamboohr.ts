@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
+import { useEnglishZodMessages } from '../command/zod-locale';
 import type { IngestRequest } from '../http';
 import { verifyBambooSignature } from './bamboohr-signature';
 import { buildCommand, cleanName, emailAt, joinName } from './build-command';
@@ -28,35 +29,32 @@ export const BAMBOOHR_EVENT_ACTIONS: Readonly<Record<string, string>> = {
 };
 
 function buildSchemas() {
-  const Id = z.union([z.string().min(1).max(128), z.number().int().nonnegative()]);
+  useEnglishZodMessages();
+  const Id = z.union([z.string().check(z.minLength(1), z.maxLength(128)), z.number().check(z.int(), z.nonnegative())]);
   const Fields = z.record(z.string(), z.unknown());
+  const ChangedFields = z.optional(z.array(z.string()).check(z.maxLength(1000)));
+  const Timestamp = z.optional(z.string().check(z.maxLength(64)));
 
-  const EventBasedSchema = z
-    .object({
-      type: z.string().min(1).max(128),
-      timestamp: z.string().max(64).optional(),
-      data: z
-        .object({
-          companyId: Id.optional(),
-          employeeId: Id,
-          changedFields: z.array(z.string()).max(1000).optional(),
-          fields: Fields.optional(),
-        })
-        .loose(),
-    })
-    .loose();
+  const EventBasedSchema = z.looseObject({
+    type: z.string().check(z.minLength(1), z.maxLength(128)),
+    timestamp: Timestamp,
+    data: z.looseObject({
+      companyId: z.optional(Id),
+      employeeId: Id,
+      changedFields: ChangedFields,
+      fields: z.optional(Fields),
+    }),
+  });
 
-  const FieldBasedEmployeeSchema = z
-    .object({
-      id: Id,
-      action: z.string().min(1).max(64),
-      timestamp: z.string().max(64).optional(),
-      changedFields: z.array(z.string()).max(1000).optional(),
-      fields: z.union([Fields, z.array(z.unknown()).max(0)]).optional(),
-    })
-    .loose();
+  const FieldBasedEmployeeSchema = z.looseObject({
+    id: Id,
+    action: z.string().check(z.minLength(1), z.maxLength(64)),
+    timestamp: Timestamp,
+    changedFields: ChangedFields,
+    fields: z.optional(z.union([Fields, z.array(z.unknown()).check(z.maxLength(0))])),
+  });
 
-  const FieldBasedSchema = z.object({ employees: z.array(z.unknown()) }).loose();
+  const FieldBasedSchema = z.looseObject({ employees: z.array(z.unknown()) });
   return { EventBasedSchema, FieldBasedEmployeeSchema, FieldBasedSchema };
 }
 

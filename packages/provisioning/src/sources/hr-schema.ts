@@ -1,72 +1,100 @@
-import * as z from 'zod';
-import { EmailSchema, INVITE_MODES, PREDEFINED_ROLES } from '../command';
+import * as z from 'zod/mini';
+import { EmailSchema, INVITE_MODES, PREDEFINED_ROLES, TimestampSchema } from '../command';
+import { useEnglishZodMessages } from '../command/zod-locale';
+import { lazy } from './lazy';
 
 /** Most people one `users.left` event may name. */
 export const HR_BULK_LEAVE_MAX = 1000;
 
-const Name = z.string().trim().min(1, { message: 'must not be empty' }).max(255);
+/** Every HR event type, in documentation order. */
+export const HR_EVENT_TYPES = [
+  'user.joined',
+  'user.updated',
+  'user.left',
+  'users.left',
+  'user.invitation.resend',
+  'user.password.reset',
+] as const;
 
-/** `user.joined`: a new person; becomes a `create` (role and invite mode default from the configuration). */
-export const HrUserJoinedSchema = z.strictObject({
-  email: EmailSchema,
-  name: Name,
-  role: z.enum(PREDEFINED_ROLES).optional(),
-  isDeveloper: z.boolean().optional(),
-  inviteMode: z.enum(INVITE_MODES).optional(),
-});
+export type HrEventType = (typeof HR_EVENT_TYPES)[number];
 
-/** `user.updated`: a changed name or developer flag (the only attributes the Users API lets us change). */
-export const HrUserUpdatedSchema = z
-  .strictObject({
+function buildSchemas() {
+  useEnglishZodMessages();
+  const Name = z.string().check(z.trim(), z.minLength(1, { message: 'must not be empty' }), z.maxLength(255));
+
+  /** `user.joined`: a new person; becomes a `create` (role and invite mode default from the configuration). */
+  const UserJoined = z.strictObject({
     email: EmailSchema,
-    name: Name.optional(),
-    isDeveloper: z.boolean().optional(),
-  })
-  .refine((data) => data.name !== undefined || data.isDeveloper !== undefined, {
-    message: 'name or isDeveloper is required',
+    name: Name,
+    role: z.optional(z.enum(PREDEFINED_ROLES)),
+    isDeveloper: z.optional(z.boolean()),
+    inviteMode: z.optional(z.enum(INVITE_MODES)),
   });
 
-/** `user.left`, `user.invitation.resend`, `user.password.reset`: one person, nothing else. */
-export const HrUserRefSchema = z.strictObject({ email: EmailSchema });
+  /** `user.updated`: a changed name or developer flag (the only attributes the Users API lets us change). */
+  const UserUpdated = z
+    .strictObject({
+      email: EmailSchema,
+      name: z.optional(Name),
+      isDeveloper: z.optional(z.boolean()),
+    })
+    .check(
+      z.refine((data) => data.name !== undefined || data.isDeveloper !== undefined, {
+        message: 'name or isDeveloper is required',
+      }),
+    );
 
-/** `users.left`: a bulk leave of up to 1,000 people (one `delete` each). */
-export const HrUsersLeftSchema = z.strictObject({
-  emails: z.array(EmailSchema).min(1).max(HR_BULK_LEAVE_MAX),
-});
+  /** `user.left`, `user.invitation.resend`, `user.password.reset`: one person, nothing else. */
+  const UserRef = z.strictObject({ email: EmailSchema });
 
-/** The `data` schema of each HR event type. */
-export const HR_EVENT_DATA_SCHEMAS = {
-  'user.joined': HrUserJoinedSchema,
-  'user.updated': HrUserUpdatedSchema,
-  'user.left': HrUserRefSchema,
-  'users.left': HrUsersLeftSchema,
-  'user.invitation.resend': HrUserRefSchema,
-  'user.password.reset': HrUserRefSchema,
-} as const;
+  /** `users.left`: a bulk leave of up to 1,000 people (one `delete` each). */
+  const UsersLeft = z.strictObject({
+    emails: z.array(EmailSchema).check(z.minLength(1), z.maxLength(HR_BULK_LEAVE_MAX)),
+  });
 
-export type HrEventType = keyof typeof HR_EVENT_DATA_SCHEMAS;
+  /** The `data` schema of each HR event type. */
+  const data = {
+    'user.joined': UserJoined,
+    'user.updated': UserUpdated,
+    'user.left': UserRef,
+    'users.left': UsersLeft,
+    'user.invitation.resend': UserRef,
+    'user.password.reset': UserRef,
+  } as const satisfies Record<HrEventType, z.ZodMiniType>;
 
-/** Every HR event type, in documentation order. */
-export const HR_EVENT_TYPES = Object.keys(HR_EVENT_DATA_SCHEMAS) as HrEventType[];
-
-const Timestamp = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp' });
+  /**
+   * The Standard Webhooks envelope shared by every HR event: checked first, so an unknown `type` can be acknowledged
+   * without knowing its `data`.
+   */
+  const Envelope = z.object({
+    type: z.string().check(z.minLength(1), z.maxLength(128)),
+    timestamp: TimestampSchema,
+    data: z.record(z.string(), z.unknown()),
+  });
+  return { data, Envelope };
+}
 
 /**
- * The Standard Webhooks envelope shared by every HR event: checked first, so an unknown `type` can be acknowledged
- * without knowing its `data`.
+ * The HR schemas: the envelope and the `data` schema of each event type. Built on the first HR delivery, not at
+ * import (cold start of a function that serves the other sources too).
+ *
+ * @example
+ * hrSchemas().Envelope.safeParse(payload);
+ * hrSchemas().data['user.left'].safeParse(envelope.data);
  */
-export const HrEnvelopeSchema = z.object({
-  type: z.string().min(1).max(128),
-  timestamp: Timestamp,
-  data: z.record(z.string(), z.unknown()),
-});
+export const hrSchemas = lazy(buildSchemas);
+
+type HrSchemas = ReturnType<typeof buildSchemas>;
+
+/** The `data` of each HR event type, as validated. */
+export type HrEventData = { [T in HrEventType]: z.infer<HrSchemas['data'][T]> };
 
 /* @__NO_SIDE_EFFECTS__ */
 function event<T extends HrEventType>(type: T) {
   return z.strictObject({
     type: z.literal(type),
-    timestamp: Timestamp,
-    data: HR_EVENT_DATA_SCHEMAS[type],
+    timestamp: TimestampSchema,
+    data: hrSchemas().data[type],
   });
 }
 

@@ -1,17 +1,9 @@
 import { createHash } from 'node:crypto';
-import type * as z from 'zod';
 import type { InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
 import type { IngestRequest } from '../http';
 import { buildCommand, type CommandDraft } from './build-command';
 import { PayloadError } from './errors';
-import {
-  HR_EVENT_DATA_SCHEMAS,
-  HrEnvelopeSchema,
-  type HrEventType,
-  type HrUserJoinedSchema,
-  type HrUsersLeftSchema,
-  type HrUserUpdatedSchema,
-} from './hr-schema';
+import { HR_EVENT_TYPES, type HrEventData, type HrEventType, hrSchemas } from './hr-schema';
 import { verifyStandardWebhook } from './hr-signature';
 import { issuesToFieldErrors } from './issues';
 import { toIsoTimestamp } from './timestamps';
@@ -22,8 +14,10 @@ export interface HrAdapterOptions {
   readonly defaultInviteMode: InviteMode;
 }
 
+const HR_EVENT_TYPE_SET: ReadonlySet<string> = new Set(HR_EVENT_TYPES);
+
 function isHrEventType(type: string): type is HrEventType {
-  return Object.hasOwn(HR_EVENT_DATA_SCHEMAS, type);
+  return HR_EVENT_TYPE_SET.has(type);
 }
 
 /**
@@ -43,7 +37,7 @@ export function createHrAdapter(options: HrAdapterOptions): SourceAdapter {
     },
 
     normalize(payload: unknown, context: NormalizeContext): NormalizeResult {
-      const envelope = HrEnvelopeSchema.safeParse(payload);
+      const envelope = hrSchemas().Envelope.safeParse(payload);
       if (!envelope.success) {
         throw new PayloadError(
           'the body is not an HR webhook ({ type, timestamp, data })',
@@ -53,7 +47,7 @@ export function createHrAdapter(options: HrAdapterOptions): SourceAdapter {
       const { type, timestamp, data } = envelope.data;
       if (!isHrEventType(type)) return { commands: [], ignored: [{ eventType: type, reason: 'unknown-event-type' }] };
 
-      const parsed = HR_EVENT_DATA_SCHEMAS[type].safeParse(data);
+      const parsed = hrSchemas().data[type].safeParse(data);
       if (!parsed.success) {
         throw new PayloadError(
           `the data of a ${type} event is not valid`,
@@ -76,7 +70,7 @@ export function createHrAdapter(options: HrAdapterOptions): SourceAdapter {
 
       switch (type) {
         case 'user.joined': {
-          const d = parsed.data as z.infer<typeof HrUserJoinedSchema>;
+          const d = parsed.data as HrEventData['user.joined'];
           return one({
             action: 'create',
             email: d.email,
@@ -87,7 +81,7 @@ export function createHrAdapter(options: HrAdapterOptions): SourceAdapter {
           });
         }
         case 'user.updated': {
-          const d = parsed.data as z.infer<typeof HrUserUpdatedSchema>;
+          const d = parsed.data as HrEventData['user.updated'];
           return one({
             action: 'update',
             email: d.email,
@@ -102,7 +96,7 @@ export function createHrAdapter(options: HrAdapterOptions): SourceAdapter {
         case 'user.password.reset':
           return one({ action: 'reset-password', email: (parsed.data as { email: string }).email });
         case 'users.left': {
-          const d = parsed.data as z.infer<typeof HrUsersLeftSchema>;
+          const d = parsed.data as HrEventData['users.left'];
           const commands: ProvisioningCommand[] = [];
           const seen = new Set<string>();
           d.emails.forEach((email, index) => {

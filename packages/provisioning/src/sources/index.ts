@@ -6,12 +6,12 @@ export { PayloadError, VerificationError } from './errors';
 export { createHrAdapter, type HrAdapterOptions } from './hr';
 export {
   HR_BULK_LEAVE_MAX,
-  HR_EVENT_DATA_SCHEMAS,
   HR_EVENT_TYPES,
-  HrEnvelopeSchema,
+  type HrEventData,
   type HrEventType,
   type HrWebhook,
   HrWebhookSchema,
+  hrSchemas,
 } from './hr-schema';
 export { STANDARD_WEBHOOKS_TOLERANCE_MS, standardWebhooksSecretProblem, verifyStandardWebhook } from './hr-signature';
 export { formatPath } from './issues';

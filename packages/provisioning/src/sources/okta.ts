@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
+import { useEnglishZodMessages } from '../command/zod-locale';
 import type { IngestRequest } from '../http';
 import { buildCommand, cleanName, emailAt } from './build-command';
 import { PayloadError } from './errors';
@@ -81,26 +82,23 @@ function mappingFor(eventType: string, options: OktaAdapterOptions): Mapping {
 // Lenient on purpose: Okta's preview samples carry `actor: null`, `target: null`, mixed-case outcomes, and System Log
 // objects grow fields over time. Only what the mapping reads is checked.
 function buildSchemas() {
-  const TargetSchema = z
-    .object({
-      id: z.string().max(256).nullish(),
-      type: z.string().max(256).nullish(),
-      alternateId: z.unknown().optional(),
-      displayName: z.unknown().optional(),
-    })
-    .loose();
+  useEnglishZodMessages();
+  const TargetSchema = z.looseObject({
+    id: z.nullish(z.string().check(z.maxLength(256))),
+    type: z.nullish(z.string().check(z.maxLength(256))),
+    alternateId: z.optional(z.unknown()),
+    displayName: z.optional(z.unknown()),
+  });
 
-  const LogEventSchema = z
-    .object({
-      uuid: z.string().min(1).max(256),
-      eventType: z.string().min(1).max(256),
-      published: z.string(),
-      outcome: z.object({ result: z.string().nullish() }).loose().nullish(),
-      target: z.array(z.union([TargetSchema, z.null()])).nullish(),
-    })
-    .loose();
+  const LogEventSchema = z.looseObject({
+    uuid: z.string().check(z.minLength(1), z.maxLength(256)),
+    eventType: z.string().check(z.minLength(1), z.maxLength(256)),
+    published: z.string(),
+    outcome: z.nullish(z.looseObject({ result: z.nullish(z.string()) })),
+    target: z.nullish(z.array(z.union([TargetSchema, z.null()]))),
+  });
 
-  const EnvelopeSchema = z.object({ data: z.object({ events: z.array(z.unknown()) }).loose() }).loose();
+  const EnvelopeSchema = z.looseObject({ data: z.looseObject({ events: z.array(z.unknown()) }) });
   return { TargetSchema, LogEventSchema, EnvelopeSchema };
 }
 

@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
+import { useEnglishZodMessages } from '../command/zod-locale';
 import type { IngestRequest } from '../http';
 import { buildCommand, cleanName, emailAt, isEmail, joinName } from './build-command';
 import { PayloadError } from './errors';
@@ -24,30 +25,27 @@ export const WORKOS_EVENT_ACTIONS: Readonly<Record<string, string>> = {
 };
 
 function buildSchemas() {
-  const EnvelopeSchema = z
-    .object({
-      id: z.string().min(1).max(256),
-      event: z.string().min(1).max(256),
-      data: z.record(z.string(), z.unknown()),
-      created_at: z.string(),
-    })
-    .loose();
+  useEnglishZodMessages();
+  const EnvelopeSchema = z.looseObject({
+    id: z.string().check(z.minLength(1), z.maxLength(256)),
+    event: z.string().check(z.minLength(1), z.maxLength(256)),
+    data: z.record(z.string(), z.unknown()),
+    created_at: z.string(),
+  });
 
-  const EmailEntrySchema = z.object({ value: z.unknown().optional(), primary: z.unknown().optional() }).loose();
+  const EmailEntrySchema = z.looseObject({ value: z.optional(z.unknown()), primary: z.optional(z.unknown()) });
 
-  const DirectoryUserSchema = z
-    .object({
-      id: z.string().min(1).max(200).optional(),
-      state: z.string().nullish(),
-      email: z.unknown().optional(),
-      emails: z.array(z.unknown()).nullish(),
-      username: z.unknown().optional(),
-      first_name: z.unknown().optional(),
-      last_name: z.unknown().optional(),
-      raw_attributes: z.unknown().optional(),
-      previous_attributes: z.unknown().optional(),
-    })
-    .loose();
+  const DirectoryUserSchema = z.looseObject({
+    id: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+    state: z.nullish(z.string()),
+    email: z.optional(z.unknown()),
+    emails: z.nullish(z.array(z.unknown())),
+    username: z.optional(z.unknown()),
+    first_name: z.optional(z.unknown()),
+    last_name: z.optional(z.unknown()),
+    raw_attributes: z.optional(z.unknown()),
+    previous_attributes: z.optional(z.unknown()),
+  });
   return { EnvelopeSchema, EmailEntrySchema, DirectoryUserSchema };
 }
 
