@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { INVITE_MODES, PREDEFINED_ROLES } from '../command';
+import { useEnglishZodMessages } from '../command/zod-locale';
 import { BAMBOOHR_DEFAULT_TOLERANCE_MS } from '../sources/bamboohr-signature';
 import { standardWebhooksSecretProblem } from '../sources/hr-signature';
 import { DEFAULT_OKTA_AUTH_HEADER } from '../sources/okta-auth';
@@ -51,20 +52,29 @@ export interface IngestConfig {
   readonly sqsSendAttempts: number;
 }
 
-const optionalString = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+// A misconfigured Lambda's INIT error quotes these schemas' issues: worded as classic zod words them.
+useEnglishZodMessages();
+
+/** A variable's value, trimmed; unset or blank is `undefined`. */
+const optionalString = z.pipe(
+  z.optional(z.string()),
+  z.transform((value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim())),
+);
+
+/** `optionalString`, then `fn` (a variable's default or conversion). */
+function readOptional<T>(fn: (value: string | undefined, ctx: z.core.ParsePayload) => T) {
+  return z.pipe(optionalString, z.transform(fn));
+}
 
 /**
  * An http(s) URL, checked by shape only: fauxqs queue URLs (`http://sqs.us-east-1.127.0.0.1:4566/…`) are not valid
  * WHATWG URLs (a numeric last label), yet they are what the SQS client needs.
  */
 function httpUrl(message: string) {
-  return z.string().regex(/^https?:\/\/[^\s/?#]+(\/\S*)?$/, { message });
+  return z.string().check(z.regex(/^https?:\/\/[^\s/?#]+(\/\S*)?$/, { message }));
 }
 
-const list = optionalString.transform((value) =>
+const list = readOptional((value) =>
   value
     ?.split(',')
     .map((item) => item.trim())
@@ -72,10 +82,15 @@ const list = optionalString.transform((value) =>
 );
 
 function integer(min: number, max: number, unit: string) {
-  return (value: string, ctx: z.RefinementCtx): number => {
+  return (value: string, ctx: z.core.ParsePayload): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min || n > max) {
-      ctx.addIssue({ code: 'custom', message: `must be a whole number of ${unit} from ${min} to ${max}` });
+      // zod/mini's transform context has no addIssue: the issue goes on the payload as addIssue would put it.
+      ctx.issues.push({
+        code: 'custom',
+        message: `must be a whole number of ${unit} from ${min} to ${max}`,
+        input: value,
+      });
       return z.NEVER;
     }
     return n;
@@ -84,39 +99,34 @@ function integer(min: number, max: number, unit: string) {
 
 function seconds(defaultSeconds: number, max: number) {
   const read = integer(1, max, 'seconds');
-  return optionalString.transform((value, ctx) => (value === undefined ? defaultSeconds : read(value, ctx)) * 1000);
+  return readOptional((value, ctx) => (value === undefined ? defaultSeconds : read(value, ctx)) * 1000);
+}
+
+/** `optionalString` checked by `schema` when set, then `fn` (a variable's default). */
+function readAs<S extends z.ZodMiniType<string, string>, T>(schema: S, fn: (value: z.output<S> | undefined) => T) {
+  return z.pipe(z.pipe(optionalString, z.optional(schema)), z.transform(fn));
 }
 
 const EnvSchema = z.object({
   QUEUE_URL: httpUrl('must be the URL of the SQS FIFO command queue'),
-  SQS_ENDPOINT: optionalString.pipe(httpUrl('must be a URL such as http://127.0.0.1:4566').optional()),
-  AWS_REGION: optionalString.transform((value) => value ?? 'us-east-1'),
-  OKTA_AUTH_HEADER: optionalString
-    .pipe(
-      z
-        .string()
-        .regex(/^[A-Za-z0-9-]+$/, { message: 'must be an HTTP header name' })
-        .optional(),
-    )
-    .transform((value) => (value ?? DEFAULT_OKTA_AUTH_HEADER).toLowerCase()),
-  DEFAULT_ROLE: optionalString.pipe(z.enum(PREDEFINED_ROLES).optional()).transform((value) => value ?? 'MEMBER'),
-  DEFAULT_INVITE_MODE: optionalString.pipe(z.enum(INVITE_MODES).optional()).transform((value) => value ?? 'EMAIL_LINK'),
-  OKTA_SUSPEND_ACTION: optionalString
-    .pipe(z.enum(['ignore', 'delete']).optional())
-    .transform((value) => value ?? 'ignore'),
-  OKTA_MEMBERSHIP_EVENTS: optionalString
-    .pipe(z.enum(['off', 'app', 'group', 'both']).optional())
-    .transform((value) => value ?? 'off'),
+  SQS_ENDPOINT: z.pipe(optionalString, z.optional(httpUrl('must be a URL such as http://127.0.0.1:4566'))),
+  AWS_REGION: readOptional((value) => value ?? 'us-east-1'),
+  OKTA_AUTH_HEADER: readAs(
+    z.string().check(z.regex(/^[A-Za-z0-9-]+$/, { message: 'must be an HTTP header name' })),
+    (value) => (value ?? DEFAULT_OKTA_AUTH_HEADER).toLowerCase(),
+  ),
+  DEFAULT_ROLE: readAs(z.enum(PREDEFINED_ROLES), (value) => value ?? 'MEMBER'),
+  DEFAULT_INVITE_MODE: readAs(z.enum(INVITE_MODES), (value) => value ?? 'EMAIL_LINK'),
+  OKTA_SUSPEND_ACTION: readAs(z.enum(['ignore', 'delete']), (value) => value ?? 'ignore'),
+  OKTA_MEMBERSHIP_EVENTS: readAs(z.enum(['off', 'app', 'group', 'both']), (value) => value ?? 'off'),
   OKTA_APP_IDS: list,
   OKTA_GROUP_IDS: list,
   WORKOS_TOLERANCE_SECONDS: seconds(WORKOS_DEFAULT_TOLERANCE_MS / 1000, 3600),
-  BAMBOOHR_EMAIL_FIELD: optionalString.transform((value) => value ?? 'workEmail'),
-  BAMBOOHR_STATUS_FIELD: optionalString.transform((value) => value ?? 'status'),
+  BAMBOOHR_EMAIL_FIELD: readOptional((value) => value ?? 'workEmail'),
+  BAMBOOHR_STATUS_FIELD: readOptional((value) => value ?? 'status'),
   BAMBOOHR_TOLERANCE_SECONDS: seconds(BAMBOOHR_DEFAULT_TOLERANCE_MS / 1000, 86_400),
   SECRETS_CACHE_TTL_SECONDS: seconds(300, 3600),
-  SQS_SEND_ATTEMPTS: optionalString.transform((value, ctx) =>
-    value === undefined ? 3 : integer(1, 10, 'attempts')(value, ctx),
-  ),
+  SQS_SEND_ATTEMPTS: readOptional((value, ctx) => (value === undefined ? 3 : integer(1, 10, 'attempts')(value, ctx))),
 });
 
 const ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
