@@ -2,12 +2,13 @@ import {
   ConfigError,
   createEmfMetrics,
   createJsonLogger,
+  httpFunctionObservability,
   logLevelFromEnv,
   observeInvocation,
 } from '@idp-sync/provisioning';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 const NOW = Date.parse('2026-11-26T10:00:00.000Z');
 
@@ -152,6 +153,31 @@ describe('createEmfMetrics', () => {
     expect(doc.eventType).toMatch(/^x\?y+\.\.\.$/);
     expect(doc.eventType).toHaveLength(128);
     expect(doc.reason).toBe('(empty)');
+  });
+});
+
+describe('httpFunctionObservability', () => {
+  it('takes the service, namespace and level from the POWERTOOLS_* variables, and writes no metrics when disabled', () => {
+    const { logger, metrics } = httpFunctionObservability(
+      { POWERTOOLS_SERVICE_NAME: 'svc', POWERTOOLS_LOG_LEVEL: 'error', POWERTOOLS_METRICS_DISABLED: 'TRUE' },
+      'default',
+    );
+    expect(logger.level).toBe('ERROR');
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      metrics.count('IngestRequests', { source: 'hr', outcome: 'accepted' });
+      metrics.coldStart('fn');
+      metrics.flush();
+      logger.error('shown');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written).toHaveLength(1);
+    expect(JSON.parse(written[0] ?? '')).toMatchObject({ level: 'ERROR', service: 'svc', message: 'shown' });
   });
 });
 

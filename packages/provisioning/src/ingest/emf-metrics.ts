@@ -17,6 +17,8 @@ export interface EmfMetricsOptions {
   /** Where each EMF document goes (one JSON line, no newline). Defaults to standard output. */
   readonly write?: (line: string) => void;
   readonly now?: () => number;
+  /** Counts nothing and writes nothing (`POWERTOOLS_METRICS_DISABLED=true`: the local stack keeps its console quiet). */
+  readonly disabled?: boolean;
 }
 
 /** {@link IngestMetrics} that buffer counts during an invocation and write them as EMF when flushed. */
@@ -55,6 +57,7 @@ export function createEmfMetrics(options: EmfMetricsOptions): EmfMetrics {
   const pending = new Map<string, Pending>();
 
   function add(name: string, dimensions: Readonly<Record<string, string>>, value: number): void {
+    if (options.disabled) return;
     const clean: Record<string, string> = { service: options.serviceName };
     for (const key of Object.keys(dimensions).sort()) {
       if (key !== 'service') clean[key] = dimensionValue(dimensions[key] ?? '');

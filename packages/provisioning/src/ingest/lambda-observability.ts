@@ -13,7 +13,8 @@ export interface HttpFunctionObservability {
 /**
  * The logger and metrics of an HTTP function, configured from the variables the stack sets for every function:
  * `POWERTOOLS_SERVICE_NAME` (the `service` key and dimension), `POWERTOOLS_METRICS_NAMESPACE` and
- * `POWERTOOLS_LOG_LEVEL` (or `LOG_LEVEL` / `AWS_LAMBDA_LOG_LEVEL`). Throws a `ConfigError` at INIT for a bad level.
+ * `POWERTOOLS_LOG_LEVEL` (or `LOG_LEVEL` / `AWS_LAMBDA_LOG_LEVEL`), and `POWERTOOLS_METRICS_DISABLED=true` to write no
+metrics (the local stack sets it). Throws a `ConfigError` at INIT for a bad level.
  *
  * @example
  * const { logger, metrics } = httpFunctionObservability(process.env, 'idp-sync-ingest');
@@ -25,7 +26,11 @@ export function httpFunctionObservability(
   const serviceName = env.POWERTOOLS_SERVICE_NAME?.trim() || defaultServiceName;
   return {
     logger: createJsonLogger({ serviceName, level: logLevelFromEnv(env) }),
-    metrics: createEmfMetrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE?.trim() || 'idp-sync', serviceName }),
+    metrics: createEmfMetrics({
+      namespace: env.POWERTOOLS_METRICS_NAMESPACE?.trim() || 'idp-sync',
+      serviceName,
+      disabled: env.POWERTOOLS_METRICS_DISABLED?.trim().toLowerCase() === 'true',
+    }),
   };
 }
 
