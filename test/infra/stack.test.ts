@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   loadIngestConfig,
-  loadScimEnvironment,
+  loadScimSettings,
   loadWorkerConfig,
   PARAMETERS_SECRETS_EXTENSION_DEFAULT_PORT,
   PARAMETERS_SECRETS_EXTENSION_TIMEOUT_MS,
@@ -327,7 +327,7 @@ describe('functions', () => {
     const scimQueue = loadIngestConfig(resolvedEnvironment(template.toJSON(), 'idp-sync-scim'));
     expect(Object.keys(scimQueue.secrets)).toEqual(['scim']);
     expect(scimQueue.secrets.scim?.kind).toBe('arn');
-    const scim = loadScimEnvironment(resolvedEnvironment(template.toJSON(), 'idp-sync-scim'));
+    const scim = loadScimSettings(resolvedEnvironment(template.toJSON(), 'idp-sync-scim'));
     expect(scim.tableName).toBe('idp-sync-state');
     expect(scim.config.baseUrl).toMatch(/^https:\/\/[a-z0-9]+\.execute-api\.[a-z0-9-]+\.amazonaws\.com\/scim\/v2$/);
     const worker = loadWorkerConfig(resolvedEnvironment(template.toJSON(), 'idp-sync-worker'));

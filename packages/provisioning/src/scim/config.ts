@@ -35,17 +35,6 @@ export const ScimServiceConfigSchema = z
 export type ScimServiceConfig = z.output<typeof ScimServiceConfigSchema>;
 export type ScimServiceConfigInput = z.input<typeof ScimServiceConfigSchema>;
 
-/** Where the bearer token comes from: a value (local) or a Secrets Manager secret (AWS). */
-export type ScimBearerTokenSource =
-  | { readonly kind: 'value'; readonly current: string; readonly previous?: string | undefined }
-  | { readonly kind: 'secret'; readonly secretId: string };
-
-export interface ScimEnvironment {
-  readonly config: ScimServiceConfig;
-  readonly tableName: string;
-  readonly bearerToken: ScimBearerTokenSource;
-}
-
 const optionalInt = (name: string) =>
   z
     .string()
@@ -73,7 +62,8 @@ export interface ScimSettings {
  * Reads the SCIM service's settings from the environment, once, at start-up: `STATE_TABLE_NAME` (default
  * `idp-sync-state`), `SCIM_BASE_URL`, `SCIM_USERS_LOOKUP_TIMEOUT_MS`, `SCIM_QUEUE_TIMEOUT_MS`, `SCIM_MAX_RESULTS`,
  * `SCIM_PATCH_RESPONSE` (`no-content` | `resource`). A misconfiguration throws a `ScimConfigError` that says what to
- * set. The bearer token is not read here (the ingest app's secret provider holds it): see {@link loadScimEnvironment}.
+ * set. The bearer token is not read here: the ingest secret provider holds it (`SCIM_BEARER_TOKEN` or
+ * `SCIM_BEARER_TOKEN_SECRET_ARN`, checked by `loadIngestConfig`).
  *
  * @example
  * const { config, tableName } = loadScimSettings(process.env);
@@ -91,31 +81,6 @@ export function loadScimSettings(env: Readonly<Record<string, string | undefined
   });
   if (!config.success) throw new ScimConfigError(describe(config.error, ENV_NAMES));
   return { config: config.data, tableName: values.STATE_TABLE_NAME };
-}
-
-/**
- * {@link loadScimSettings} plus the bearer token, for running the SCIM service on its own:
- * `SCIM_BEARER_TOKEN` (the token; local) or `SCIM_BEARER_TOKEN_SECRET_ARN` (a Secrets Manager secret holding the token
- * or `{"current","previous"}`; AWS) — one is required. During a rotation, either value may be the JSON
- * `{"current","previous"}` (as every source secret may; the ingest secret provider reads it the same way).
- *
- * @example
- * const scimEnv = loadScimEnvironment(process.env); // at module load
- */
-export function loadScimEnvironment(env: Readonly<Record<string, string | undefined>>): ScimEnvironment {
-  const settings = loadScimSettings(env);
-  const values = EnvSchema.parse(env);
-  let bearerToken: ScimBearerTokenSource;
-  if (values.SCIM_BEARER_TOKEN_SECRET_ARN) {
-    bearerToken = { kind: 'secret', secretId: values.SCIM_BEARER_TOKEN_SECRET_ARN };
-  } else if (values.SCIM_BEARER_TOKEN) {
-    bearerToken = { kind: 'value', current: values.SCIM_BEARER_TOKEN };
-  } else {
-    throw new ScimConfigError(
-      'set SCIM_BEARER_TOKEN (the token Entra sends as its Secret Token) or SCIM_BEARER_TOKEN_SECRET_ARN (a Secrets Manager secret holding it)',
-    );
-  }
-  return { ...settings, bearerToken };
 }
 
 const ENV_NAMES: Record<string, string> = {

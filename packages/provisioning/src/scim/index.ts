@@ -1,10 +1,7 @@
 export { createScimApp, type ScimAppOptions } from './app';
 export { createBearerVerifier, parseBearerTokenSecret, type ScimBearerTokens } from './auth';
 export {
-  loadScimEnvironment,
   loadScimSettings,
-  type ScimBearerTokenSource,
-  type ScimEnvironment,
   type ScimServiceConfig,
   type ScimServiceConfigInput,
   ScimServiceConfigSchema,
