@@ -1,12 +1,16 @@
 import type { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import {
+  buildCommand,
+  checkCommand,
   createSqsCommandSender,
   deduplicationIdFor,
   InvalidCommandError,
+  isCheckedCommand,
   type ProvisioningCommand,
+  ProvisioningCommandSchema,
   QueueSendError,
 } from '@idp-sync/provisioning';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 function command(i: number, email = `person${i}@example.com`): ProvisioningCommand {
   return {
@@ -113,6 +117,49 @@ describe('createSqsCommandSender', () => {
     await expect(sender.send([command(1), command(2, 'not-an-email')])).rejects.toBeInstanceOf(InvalidCommandError);
     expect(sqs.calls).toEqual([]);
     await sender.send([]);
+    expect(sqs.calls).toEqual([]);
+  });
+});
+
+describe('createSqsCommandSender and checked commands', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  const { v: _v, ...draft } = command(7, ' Person7@Example.com ');
+
+  it('sends commands the adapters built (checked once, frozen) without parsing them again', async () => {
+    const built = Array.from({ length: 12 }, (_, i) => buildCommand({ ...draft, id: `hr:msg_7:${i}` }));
+    expect(built.every(isCheckedCommand)).toBe(true);
+    expect(Object.isFrozen(built[0])).toBe(true);
+    const parse = vi.spyOn(ProvisioningCommandSchema, 'safeParse');
+    const sqs = fakeSqs(allOk);
+    await createSqsCommandSender({ client: sqs.client, queueUrl: 'q', sleep: noSleep }).send(built);
+    expect(parse).not.toHaveBeenCalled();
+    expect(sqs.calls.flat().map((e) => JSON.parse(e.MessageBody))).toEqual(built);
+  });
+
+  it('validates (and normalises) any other command: one read back from a store, one built by hand', async () => {
+    const stored = JSON.parse(JSON.stringify(buildCommand({ ...draft, name: 'Person Seven' }))) as ProvisioningCommand;
+    expect(isCheckedCommand(stored)).toBe(false);
+    const byHand = { ...command(8), email: ' Person8@Example.COM ' };
+    const parse = vi.spyOn(ProvisioningCommandSchema, 'safeParse');
+    const sqs = fakeSqs(allOk);
+    await createSqsCommandSender({ client: sqs.client, queueUrl: 'q', sleep: noSleep }).send([stored, byHand]);
+    expect(parse).toHaveBeenCalledTimes(2);
+    const entries = sqs.calls.flat();
+    expect(entries.map((e) => e.MessageGroupId)).toEqual(['person7@example.com', 'person8@example.com']);
+    expect(JSON.parse(entries[1]!.MessageBody).email).toBe('person8@example.com');
+  });
+
+  it('never sends a command that was changed or forged after it was checked', async () => {
+    const checked = checkCommand({ ...command(9) });
+    if (!checked.success) throw new Error('fixture must be valid');
+    expect(() => {
+      (checked.data as { email: string }).email = 'not-an-email';
+    }).toThrow(TypeError);
+    const copy = { ...checked.data, action: 'promote' } as unknown as ProvisioningCommand;
+    const sqs = fakeSqs(allOk);
+    const sender = createSqsCommandSender({ client: sqs.client, queueUrl: 'q', sleep: noSleep });
+    await expect(sender.send([checked.data, copy])).rejects.toThrow(/command 1 breaks the contract/);
     expect(sqs.calls).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+export { checkCommand, isCheckedCommand } from './checked';
 export { type CommandMessage, deduplicationIdFor, messageGroupIdFor, toCommandMessage } from './message';
 export {
   COMMAND_ACTIONS,

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, type SQSClient } from '@aws-sdk/client-sqs';
-import { type ProvisioningCommand, ProvisioningCommandSchema, toCommandMessage } from '../command';
+import { checkCommand, isCheckedCommand, type ProvisioningCommand, toCommandMessage } from '../command';
 import { InvalidCommandError, QueueSendError } from './errors';
 
 /** SQS takes at most 10 entries per SendMessageBatch. */
@@ -43,8 +43,9 @@ function errorCode(error: unknown): string {
 /**
  * The SQS sender: SendMessageBatch, ten entries a call, calls in parallel, to the FIFO queue (`MessageGroupId` = the
  * person, `MessageDeduplicationId` = hash of the command id). Entries SQS reports as `Failed` — a batch can partly
- * fail — are retried a few times; anything still unsent makes `send` reject. Every command is validated against the
- * contract before anything is sent.
+ * fail — are retried a few times; anything still unsent makes `send` reject. Nothing is sent unless every command
+ * satisfies the contract: commands the source adapters built are checked already (`checkCommand`) and go as they are;
+ * any other command (a SCIM outbox read back from the table, one built by hand) is validated here.
  *
  * @example
  * const sender = createSqsCommandSender({ client: new SQSClient({}), queueUrl: process.env.QUEUE_URL! });
@@ -82,7 +83,8 @@ export function createSqsCommandSender(options: SqsCommandSenderOptions): Comman
     async send(commands) {
       if (commands.length === 0) return;
       const messages = commands.map((command, index) => {
-        const checked = ProvisioningCommandSchema.safeParse(command);
+        if (isCheckedCommand(command)) return toCommandMessage(command);
+        const checked = checkCommand(command);
         if (!checked.success) {
           throw new InvalidCommandError(`command ${index} breaks the contract: ${checked.error.issues[0]?.message}`);
         }

@@ -1,4 +1,4 @@
-import { COMMAND_VERSION, EmailSchema, type ProvisioningCommand, ProvisioningCommandSchema } from '../command';
+import { COMMAND_VERSION, checkCommand, EmailSchema, type ProvisioningCommand } from '../command';
 import type { FieldError } from '../ingest/errors';
 import { PayloadError } from './errors';
 
@@ -10,13 +10,14 @@ export type FieldOrigins = Partial<Record<keyof CommandDraft, string>>;
 
 /**
  * Validates a command with the contract's schema. A violation is the sender's fault (the values come from its
- * payload), so it is a `PayloadError` naming the source field it came from.
+ * payload), so it is a `PayloadError` naming the source field it came from. The command is checked once, here: the
+ * queue sender sends it as it is (see `checkCommand`).
  *
  * @example
  * buildCommand({ id: 'hr:msg_1', source: 'hr', … }, { email: 'data.email' })
  */
 export function buildCommand(draft: CommandDraft, origins: FieldOrigins = {}): ProvisioningCommand {
-  const result = ProvisioningCommandSchema.safeParse({ v: COMMAND_VERSION, ...draft });
+  const result = checkCommand({ v: COMMAND_VERSION, ...draft });
   if (result.success) return result.data;
   const errors: FieldError[] = result.error.issues.slice(0, 20).map((issue) => {
     const field = issue.path[0] as keyof CommandDraft | undefined;
