@@ -11,10 +11,11 @@ import {
 } from '@idp-sync/provisioning';
 import { Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app';
 import type { InfraConfig } from '../../infra/config';
-import { SECRETS_CACHE_TTL, SECRETS_MANAGER_TIMEOUT } from '../../infra/constructs/functions';
+import { ESM_REQUIRE_BANNER, SECRETS_CACHE_TTL, SECRETS_MANAGER_TIMEOUT } from '../../infra/constructs/functions';
 import { ROUTES } from '../../infra/constructs/http-api';
 import type { IdpSyncStack } from '../../infra/stack';
 import { hrHeaders, TEST_SECRETS } from '../helpers/ingest';
@@ -413,6 +414,39 @@ describe('functions', () => {
     const scim = readFileSync(bundleOf('idp-sync-scim'), 'utf8');
     expect(scim).toContain('"@aws-sdk/client-dynamodb"');
     expect(scim).toContain('urn:ietf:params:scim:schemas:core:2.0:User');
+  });
+
+  it('keeps the ingest bundle within 1.3x a bundle of @aws-sdk/client-sqs alone (the cold-start budget of issue #4)', async () => {
+    // The floor of this design: a function that only sends to SQS, bundled with the stack's own options.
+    const floor = await build({
+      stdin: {
+        contents: `import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+const client = new SQSClient({});
+export const handler = async () => client.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: '{}' }));`,
+        resolveDir: path.resolve(import.meta.dirname, '../..'),
+        loader: 'ts',
+      },
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      minify: true,
+      banner: { js: ESM_REQUIRE_BANNER },
+      write: false,
+      logLevel: 'error',
+    });
+    const floorBytes = floor.outputFiles[0]?.contents.byteLength ?? 0;
+    // The asset's last line is the source map comment: not code, not counted.
+    const ingestBytes = Buffer.byteLength(
+      readFileSync(bundleOf('idp-sync-ingest'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\n?$/, ''),
+    );
+    const ratio = ingestBytes / floorBytes;
+    expect(
+      ratio,
+      `ingest bundle ${(ingestBytes / 1024).toFixed(1)} KiB is ${ratio.toFixed(3)}x the floor (${(floorBytes / 1024).toFixed(1)} KiB); ` +
+        'find what grew with `npx tsx test/bench/ingest-cold-start.bench.ts` (largest contributors) and keep it off the webhook path',
+    ).toBeLessThanOrEqual(1.3);
   });
 
   it('the SCIM bundle loads as an ES module with the stack’s environment and answers SCIM, 404 outside /scim/v2', () => {
