@@ -1,4 +1,4 @@
-import { COMMAND_ACTIONS, COMMAND_SOURCES, EmailSchema, messageGroupIdFor } from '@idp-sync/provisioning';
+import { COMMAND_ACTIONS, COMMAND_SOURCES, EmailSchema, messageGroupIdFor } from '@idp-sync/provisioning/command';
 import { UsageError } from '../errors';
 import type { DlqEntry } from './types';
 

@@ -1,4 +1,4 @@
-import { redactEmailsIn } from '@idp-sync/provisioning';
+import { redactEmailsIn } from '@idp-sync/users-client/redact';
 import { redactEmail } from './redact';
 import type { DlqEntry } from './types';
 

@@ -1,10 +1,6 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
-import {
-  DLQ_ATTRIBUTES,
-  EmailSchema,
-  type ProvisioningCommand,
-  ProvisioningCommandSchema,
-} from '@idp-sync/provisioning';
+import { EmailSchema, type ProvisioningCommand, ProvisioningCommandSchema } from '@idp-sync/provisioning/command';
+import { DLQ_ATTRIBUTES } from '@idp-sync/provisioning/dlq';
 import { type DlqEntry, REDRIVE_REASON } from './types';
 
 /**
