@@ -7,7 +7,8 @@ import { Construct } from 'constructs';
 import type { InfraConfig } from '../config';
 
 /**
- * The custom metrics the dashboard draws, as the functions emit them through Powertools (embedded metric format).
+ * The custom metrics the dashboard draws, as the functions emit them in embedded metric format (the worker through
+ * Powertools Metrics, ingest and SCIM through `createEmfMetrics`, with the same `service` dimension).
  * Kept equal to `INGEST_METRIC` and `WORKER_METRICS` of `@idp-sync/provisioning` by a test.
  */
 export const PIPELINE_METRICS = {
@@ -23,7 +24,7 @@ export const PIPELINE_METRICS = {
 
 export interface DashboardProps {
   readonly config: InfraConfig;
-  /** Powertools service names (the `service` dimension of every custom metric). */
+  /** Service names (`POWERTOOLS_SERVICE_NAME`: the `service` dimension of every custom metric). */
   readonly ingestService: string;
   /** The SCIM function's service name, when SCIM is enabled (its requests and commands are its own lines). */
   readonly scimService?: string | undefined;

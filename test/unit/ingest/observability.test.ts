@@ -26,6 +26,10 @@ describe('logLevelFromEnv', () => {
     expect(logLevelFromEnv({ LOG_LEVEL: 'trace' })).toBe('DEBUG');
   });
 
+  it('lets Lambda’s own log-level control win over the stack’s POWERTOOLS_LOG_LEVEL, as Powertools does', () => {
+    expect(logLevelFromEnv({ AWS_LAMBDA_LOG_LEVEL: 'DEBUG', POWERTOOLS_LOG_LEVEL: 'INFO' })).toBe('DEBUG');
+  });
+
   it('refuses an unknown level at INIT, naming the variable and the choices', () => {
     expect(() => logLevelFromEnv({ POWERTOOLS_LOG_LEVEL: 'verbose' })).toThrow(ConfigError);
     expect(() => logLevelFromEnv({ POWERTOOLS_LOG_LEVEL: 'verbose' })).toThrow(
@@ -75,6 +79,13 @@ describe('createJsonLogger', () => {
     const logger = createJsonLogger({ serviceName: 'svc', write: out.write });
     logger.warn('real', { level: 'DEBUG', message: 'forged', service: 'other', ok: 1 });
     expect(out.parsed()[0]).toMatchObject({ level: 'WARN', message: 'real', service: 'svc', ok: 1 });
+  });
+
+  it('keeps fields named like Object.prototype members', () => {
+    const out = sink();
+    const logger = createJsonLogger({ serviceName: 'svc', write: out.write });
+    logger.info('m', { constructor: 'c', toString: 't', hasOwnProperty: 'h' });
+    expect(out.parsed()[0]).toMatchObject({ constructor: 'c', toString: 't', hasOwnProperty: 'h' });
   });
 
   it('serialises errors and bigints, and survives a circular field', () => {
@@ -144,7 +155,7 @@ describe('createEmfMetrics', () => {
     metrics.count('EventsIgnored', {
       source: 'okta',
       eventType: `x\u0000${'y'.repeat(300)}`,
-      reason: '',
+      reason: '   ',
       service: 'x',
     });
     metrics.flush();
@@ -208,5 +219,24 @@ describe('observeInvocation', () => {
     const docs = emf.parsed();
     expect(docs.filter((d) => d.ColdStart === 1)).toHaveLength(1);
     expect(docs.filter((d) => d.IngestRequests === 1)).toHaveLength(2);
+  });
+
+  it('counts no cold start for an instance initialised ahead of traffic (provisioned concurrency, SnapStart)', async () => {
+    const emf = sink();
+    const logs = sink();
+    const logger = createJsonLogger({ serviceName: 'svc', write: logs.write });
+    const metrics = createEmfMetrics({ namespace: 'ns', serviceName: 'svc', write: emf.write });
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'provisioned-concurrency');
+    try {
+      const handler = middy(async () => {
+        logger.info('inside');
+        return 'ok';
+      }).use(observeInvocation({ logger, metrics }));
+      await handler({}, context);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(emf.lines).toHaveLength(0);
+    expect(logs.parsed()[0]).toMatchObject({ cold_start: false });
   });
 });

@@ -3,6 +3,7 @@ import {
   loadIngestConfig,
   parseSecretValue,
   SecretUnavailableError,
+  STALE_RETRY_MS,
 } from '@idp-sync/provisioning';
 import { describe, expect, it } from 'vitest';
 
@@ -79,6 +80,19 @@ describe('createSecretProvider', () => {
     now = 1_000_000;
     expect(await secrets.get('okta')).toEqual({ current: 'cached' });
     expect(stale).toEqual(['okta']);
+    // With the store down, the next requests are served from the cache without waiting for another failing fetch…
+    now += STALE_RETRY_MS - 1;
+    expect(await secrets.get('okta')).toEqual({ current: 'cached' });
+    expect(stale).toEqual(['okta']);
+    // …until the retry delay has passed; a recovered store is then read again.
+    now += 1;
+    fail = false;
+    expect(await secrets.get('okta')).toEqual({ current: 'cached' });
+    expect(stale).toEqual(['okta']);
+    fail = true;
+    now += 300_000;
+    await secrets.get('okta');
+    expect(stale).toEqual(['okta', 'okta']);
 
     const cold = createSecretProvider(config, {
       fetchSecret: async () => {

@@ -1,8 +1,11 @@
 import type { IngestMetricName, IngestMetrics } from './metrics';
 
-/** CloudWatch limits a dimension value to 1024 characters; vendor event types are kept short and printable. */
+/**
+ * CloudWatch limits a dimension value to 1024 characters and drops a document whose value is empty or blank; vendor
+ * event types are kept short and printable.
+ */
 function dimensionValue(value: string): string {
-  const clean = value.replace(/[^\x20-\x7e]/g, '?');
+  const clean = value.replace(/[^\x20-\x7e]/g, '?').trim();
   return clean.length > 128 ? `${clean.slice(0, 125)}...` : clean || '(empty)';
 }
 

@@ -45,6 +45,7 @@ export {
   type SecretFetcher,
   type SecretProvider,
   type SecretProviderOptions,
+  STALE_RETRY_MS,
 } from './secrets';
 export {
   PARAMETERS_SECRETS_EXTENSION_DEFAULT_PORT,

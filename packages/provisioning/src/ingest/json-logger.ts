@@ -15,11 +15,14 @@ const ALIASES: Readonly<Record<string, LogLevel>> = {
   FATAL: 'ERROR',
 };
 
-/** The variables read for the level, first set wins: the ones Powertools reads, then Lambda's own log-level control. */
-export const LOG_LEVEL_ENV = ['POWERTOOLS_LOG_LEVEL', 'LOG_LEVEL', 'AWS_LAMBDA_LOG_LEVEL'] as const;
+/**
+ * The variables read for the level, first set wins: Lambda's own log-level control (set on the function by an
+ * operator, so it wins, as in Powertools), then the ones Powertools reads.
+ */
+export const LOG_LEVEL_ENV = ['AWS_LAMBDA_LOG_LEVEL', 'POWERTOOLS_LOG_LEVEL', 'LOG_LEVEL'] as const;
 
 /**
- * The log level from the environment (`POWERTOOLS_LOG_LEVEL`, then `LOG_LEVEL`, then `AWS_LAMBDA_LOG_LEVEL`; INFO when
+ * The log level from the environment (`AWS_LAMBDA_LOG_LEVEL`, then `POWERTOOLS_LOG_LEVEL`, then `LOG_LEVEL`; INFO when
  * none is set). An unknown value is a {@link ConfigError}, so a typo fails at INIT instead of silencing the logs.
  *
  * @example
@@ -85,16 +88,16 @@ export function createJsonLogger(options: JsonLoggerOptions): JsonLogger {
 
   function log(lineLevel: Exclude<LogLevel, 'SILENT'>, message: string, fields: Record<string, unknown>[]): void {
     if (RANK[lineLevel] < threshold) return;
-    const line: Record<string, unknown> = {
+    const line: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, {
       level: lineLevel,
       message,
       timestamp: new Date(now()).toISOString(),
       service: options.serviceName,
       ...invocation,
-    };
+    });
     // Fields never overwrite the keys above: a field named `level` or `message` must not forge a line.
     for (const extra of fields) {
-      for (const [key, value] of Object.entries(extra)) if (!(key in line)) line[key] = value;
+      for (const [key, value] of Object.entries(extra)) if (!Object.hasOwn(line, key)) line[key] = value;
     }
     let text: string;
     try {

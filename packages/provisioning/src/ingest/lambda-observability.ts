@@ -13,8 +13,8 @@ export interface HttpFunctionObservability {
 /**
  * The logger and metrics of an HTTP function, configured from the variables the stack sets for every function:
  * `POWERTOOLS_SERVICE_NAME` (the `service` key and dimension), `POWERTOOLS_METRICS_NAMESPACE` and
- * `POWERTOOLS_LOG_LEVEL` (or `LOG_LEVEL` / `AWS_LAMBDA_LOG_LEVEL`), and `POWERTOOLS_METRICS_DISABLED=true` to write no
-metrics (the local stack sets it). Throws a `ConfigError` at INIT for a bad level.
+ * the level (`AWS_LAMBDA_LOG_LEVEL`, Lambda's own control, then `POWERTOOLS_LOG_LEVEL` or `LOG_LEVEL`), and
+ * `POWERTOOLS_METRICS_DISABLED=true` to write no metrics (the local stack sets it). Throws a `ConfigError` at INIT for a bad level.
  *
  * @example
  * const { logger, metrics } = httpFunctionObservability(process.env, 'idp-sync-ingest');
@@ -43,7 +43,10 @@ export function httpFunctionObservability(
  * export const handler = middy(ingest).use(observeInvocation(httpFunctionObservability(process.env, 'idp-sync-ingest')));
  */
 export function observeInvocation({ logger, metrics }: HttpFunctionObservability): MiddlewareObj<unknown, unknown> {
-  let coldStart = true;
+  // Provisioned concurrency and SnapStart instances are initialised ahead of traffic: their first invocation is not a
+  // cold start (as Powertools counts it). Outside Lambda the variable is unset: the first invocation is.
+  const initializationType = process.env.AWS_LAMBDA_INITIALIZATION_TYPE?.trim();
+  let coldStart = initializationType === undefined || initializationType === '' || initializationType === 'on-demand';
   const flush = async () => {
     metrics.flush();
   };

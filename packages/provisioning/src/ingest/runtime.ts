@@ -4,6 +4,7 @@ import type { IngestConfig } from './config';
 import { type IngestLogger, silentLogger } from './logger';
 import { type IngestMetrics, noopMetrics } from './metrics';
 import { createSecretProvider, type SecretProvider } from './secrets';
+import { SecretsExtensionError } from './secrets-extension';
 
 /** What an HTTP app on the ingest router needs besides its routes; every field has a production default. */
 export interface IngestRuntimeOptions {
@@ -46,7 +47,12 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     createSecretProvider(config, {
       now,
       onStale: (name, error) =>
-        logger.warn('secret refresh failed; using the cached value', { secret: name, error: (error as Error)?.name }),
+        logger.warn('secret refresh failed; using the cached value', {
+          secret: name,
+          error: (error as Error)?.name,
+          // The extension's messages are written to be logged (no secret, no token); other errors might quote anything.
+          ...(error instanceof SecretsExtensionError ? { reason: error.message } : {}),
+        }),
     });
   const sender =
     options.sender ??

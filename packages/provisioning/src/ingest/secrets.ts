@@ -31,6 +31,9 @@ export interface SecretProviderOptions {
   readonly onStale?: (name: SecretName, error: unknown) => void;
 }
 
+/** How long a cached secret is served after a failed refresh before the store is asked again. */
+export const STALE_RETRY_MS = 30_000;
+
 interface CacheEntry {
   values?: SecretValues;
   fetchedAt: number;
@@ -58,6 +61,13 @@ export function createSecretProvider(config: IngestConfig, options: SecretProvid
   // Values from the environment never change: parsed on first use, not on every request (hot path).
   const fixed = new Map<SecretName, SecretValues>();
 
+  // After a failed refresh, the cached value is reused for a short while before the next attempt: otherwise, with the
+  // store down, every request would wait for a fetch to fail (up to the extension timeout) before being served.
+  function serveStale(entry: CacheEntry, values: SecretValues): SecretValues {
+    entry.fetchedAt = now() - config.secretsCacheTtlMs + Math.min(STALE_RETRY_MS, config.secretsCacheTtlMs);
+    return values;
+  }
+
   async function refresh(name: SecretName, arn: string, entry: CacheEntry): Promise<SecretValues> {
     // Already made when any secret is an ARN (and only ARNs are refreshed); `??=` keeps the type honest.
     fetchSecret ??= parametersSecretsExtensionFetcher();
@@ -67,7 +77,7 @@ export function createSecretProvider(config: IngestConfig, options: SecretProvid
     } catch (error) {
       if (entry.values) {
         options.onStale?.(name, error);
-        return entry.values;
+        return serveStale(entry, entry.values);
       }
       // The extension's errors are written to be logged (no secret, no token); another fetcher's might quote anything.
       const reason = error instanceof SecretsExtensionError ? error.message : 'the secret store did not return it';
@@ -77,7 +87,7 @@ export function createSecretProvider(config: IngestConfig, options: SecretProvid
     if (typeof values === 'string') {
       if (entry.values) {
         options.onStale?.(name, new Error(values));
-        return entry.values;
+        return serveStale(entry, entry.values);
       }
       throw new SecretUnavailableError(name, `the stored value ${values}`);
     }

@@ -44,10 +44,10 @@ export function parseBearerTokenSecret(secret: string): ScimBearerTokens {
 /**
  * A verifier for `Authorization: Bearer <token>`. Both sides are hashed to equal-length digests and compared with
  * `timingSafeEqual` (`constantTimeEqual`, shared with the webhook verifiers), so neither the token's content nor its length leaks through timing. The provider is called per
- * request: back it with a cached secret fetch (Powertools `getSecret` with `maxAge`) so rotations are picked up.
+ * request: back it with a cached secret fetch (the SCIM route uses the ingest secret provider) so rotations are picked up.
  *
  * @example
- * const verify = createBearerVerifier(async () => parseBearerTokenSecret(await getSecret(arn)));
+ * const verify = createBearerVerifier(async () => secrets.get('scim'));
  * await verify(request.headers.authorization); // true or false
  */
 export function createBearerVerifier(tokens: () => Promise<ScimBearerTokens> | ScimBearerTokens): BearerVerifier {

@@ -28,7 +28,7 @@ export interface ScimRouteOptions {
   readonly store?: ScimUserStore;
   readonly usersLookup?: UsersLookup;
   readonly config?: ScimServiceConfigInput;
-  /** SCIM's own counters (a Powertools `Metrics` fits); without it only commands queued reach the ingest metrics. */
+  /** SCIM's own counters (a Powertools `Metrics` fits); without it (the Lambda) commands queued reach the ingest metrics. */
   readonly metrics?: ScimMetrics;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }

@@ -49,11 +49,11 @@ export interface UsersLookup {
 export type BearerVerifier = (authorizationHeader: string | undefined) => Promise<boolean>;
 
 /**
- * The logging surface the service uses; a Powertools `Logger` (and the ingest logger) satisfies it. The service passes
- * only redacted values: never the token, a request body or a full email address.
+ * The logging surface the service uses; the ingest logger (`createJsonLogger` in the Lambda) and a Powertools `Logger`
+ * satisfy it. The service passes only redacted values: never the token, a request body or a full email address.
  *
  * @example
- * const logger: ScimLogger = new Logger({ serviceName: 'idp-sync-ingest' });
+ * const logger: ScimLogger = createJsonLogger({ serviceName: 'idp-sync-scim' });
  */
 export interface ScimLogger {
   info(message: string, ...fields: Record<string, unknown>[]): void;
@@ -62,10 +62,11 @@ export interface ScimLogger {
 }
 
 /**
- * The metrics surface the service uses; a Powertools `Metrics` satisfies it.
+ * The metrics surface the service uses for its own counters (a Powertools `Metrics` satisfies it). The SCIM Lambda
+ * passes none: the commands it queues are counted through the ingest metrics (`CommandsQueued`, source `scim`).
  *
  * @example
- * const metrics: ScimMetrics = new Metrics({ namespace: 'idp-sync', serviceName: 'idp-sync-ingest' });
+ * const metrics: ScimMetrics = { addMetric: (name, _unit, value) => console.log(name, value) };
  */
 export interface ScimMetrics {
   addMetric(name: string, unit: 'Count', value: number): unknown;
