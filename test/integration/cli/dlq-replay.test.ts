@@ -1,4 +1,5 @@
 import { GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
+import { replayMessages } from '@idp-sync/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainQueue, makeCommand, putDlqMessages } from './dlq-messages';
 import { type CliHarness, cli, freshQueues, startHarness } from './harness';
@@ -214,4 +215,61 @@ describe('idp-sync dlq replay', () => {
       expect(run.stderr()).toMatch(/pass --queue-url too/);
     });
   });
+});
+
+describe('replayMessages with a long poll (the default IDP_SYNC_RECEIVE_WAIT_SECONDS=1)', () => {
+  it('finishes on an empty DLQ and once a seeded DLQ has nothing left to move', async () => {
+    const empty = await freshQueues(h);
+    const none = await replayMessages(h.client, {
+      dlqUrl: empty.dlqUrl,
+      queueUrl: empty.queueUrl,
+      select: () => true,
+      waitTimeSeconds: 1,
+    });
+    expect(none).toMatchObject({ moved: 0, skipped: 0, failed: 0, interrupted: false });
+
+    const { q } = await seeded();
+    const result = await replayMessages(h.client, {
+      dlqUrl: q.dlqUrl,
+      queueUrl: q.queueUrl,
+      select: (entry) => (entry.httpStatus ?? 0) >= 500,
+      waitTimeSeconds: 1,
+    });
+    expect(result).toMatchObject({ moved: 3, skipped: 1, failed: 0, interrupted: false });
+    expect(await depth(q.queueUrl)).toBe(3);
+  }, 30_000);
+
+  it('does not move a command a second time when it fails again and comes back during the run', async () => {
+    const { q, aliceCreate, aliceUpdate, bob, carol } = await seeded();
+    // A worker that fails everything again: each replayed command goes back to the DLQ, as the worker writes it.
+    let running = true;
+    const worker = (async () => {
+      while (running) {
+        for (const m of await drainQueue(h.client, q.queueUrl)) {
+          await putDlqMessages(h.client, q.dlqUrl, [
+            { command: JSON.parse(m.Body!), errorClass: 'ConflictError', httpStatus: 409 },
+          ]);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    let result: Awaited<ReturnType<typeof replayMessages>>;
+    try {
+      result = await replayMessages(h.client, {
+        dlqUrl: q.dlqUrl,
+        queueUrl: q.queueUrl,
+        select: () => true,
+        waitTimeSeconds: 1,
+        concurrency: 2,
+      });
+    } finally {
+      running = false;
+      await worker;
+    }
+    // Each of the four commands moved once; those that came back stayed in the DLQ.
+    expect(result.moved).toBe(4);
+    expect(result.returned).toBeGreaterThanOrEqual(1);
+    const left = await drainQueue(h.client, q.dlqUrl);
+    expect(left.map(commandIdOf).sort()).toEqual([aliceCreate.id, aliceUpdate.id, bob.id, carol.id].sort());
+  }, 30_000);
 });

@@ -16,6 +16,8 @@ interface Stored {
   dedup?: string;
   handle?: string;
   invisibleUntil: number;
+  /** When the message was sent (its SentTimestamp, as SQS reports it). */
+  sentAt: number;
 }
 
 /**
@@ -37,7 +39,8 @@ export class FakeFifo {
 
   put(url: string, body: string, group: string): string {
     const id = `msg-${++this.seq}`;
-    this.queues.get(url)!.push({ id, body, group, attributes: {}, invisibleUntil: 0 });
+    // Put before the code under test runs: sent a moment ago, as a message already waiting in the DLQ would be.
+    this.queues.get(url)!.push({ id, body, group, attributes: {}, invisibleUntil: 0, sentAt: Date.now() - 1000 });
     return id;
   }
 
@@ -66,7 +69,7 @@ export class FakeFifo {
           MessageId: m.id,
           ReceiptHandle: m.handle,
           Body: m.body,
-          Attributes: { MessageGroupId: m.group, SentTimestamp: String(now) },
+          Attributes: { MessageGroupId: m.group, SentTimestamp: String(m.sentAt) },
           MessageAttributes: m.attributes,
         });
       }
@@ -88,6 +91,7 @@ export class FakeFifo {
           attributes: e.MessageAttributes ?? {},
           dedup: e.MessageDeduplicationId,
           invisibleUntil: 0,
+          sentAt: now,
         });
         Successful.push({ Id: e.Id, MessageId: 'x', MD5OfMessageBody: 'x' });
       }

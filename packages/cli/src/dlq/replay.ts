@@ -45,6 +45,11 @@ export interface ReplayProgress {
   skipped: number;
   /** Could not be sent; still in the DLQ. */
   failed: number;
+  /**
+   * Reached the DLQ after this replay started — typically a command it moved that failed again — so not moved a second
+   * time (a permanent failure would otherwise go round and round); still in the DLQ. Also counted in `skipped`.
+   */
+  returned: number;
 }
 
 export interface ReplayFailure {
@@ -90,10 +95,18 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
   // Below 10/s, receive fewer at a time so the rate is smooth rather than a burst of 10 every few seconds.
   const maxMessages = options.ratePerSecond ? Math.min(10, Math.max(1, Math.floor(options.ratePerSecond))) : 10;
 
-  const counts: ReplayProgress = { moved: 0, skipped: 0, failed: 0 };
+  const counts: ReplayProgress = { moved: 0, skipped: 0, failed: 0, returned: 0 };
+  /** Command ids this run moved: the same command back in the DLQ failed again and is not moved twice. */
+  const movedCommandIds = new Set<string>();
+  const arrivedDuringRun = (entry: DlqEntry): boolean => {
+    if (entry.commandId !== undefined && movedCommandIds.has(entry.commandId)) return true;
+    const sent = Number(entry.systemAttributes.SentTimestamp);
+    return Number.isFinite(sent) && sent >= started;
+  };
   const failures: ReplayFailure[] = [];
   let claimed = 0;
-  let active = 0;
+  /** Loops processing a batch (not those waiting on a receive): only a batch being processed can delete. */
+  let processing = 0;
   let deletes = 0;
   let maxReached = false;
   let fatal: unknown;
@@ -168,6 +181,7 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
       const entry = byId.get(ok.Id ?? '');
       if (!entry) continue;
       sentNotDeleted.add(entry.messageId);
+      if (entry.commandId !== undefined) movedCommandIds.add(entry.commandId);
       counts.moved++;
       sent.push(entry);
     }
@@ -185,7 +199,10 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
       else if (skippedIds.has(entry.messageId)) hold.add(entry.messageId, entry.receiptHandle);
       else if (stopped()) toRelease.push(entry);
       else if (entry.groupId && blockedGroups.has(entry.groupId)) skip(entry);
-      else if (!options.select(entry)) skip(entry);
+      else if (arrivedDuringRun(entry)) {
+        counts.returned++;
+        skip(entry);
+      } else if (!options.select(entry)) skip(entry);
       else if (options.max !== undefined && claimed >= options.max) {
         maxReached = true;
         toRelease.push(entry);
@@ -229,7 +246,6 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
 
   async function loop(): Promise<void> {
     while (!stopped()) {
-      active++;
       const deletesBefore = deletes;
       let batch: Message[];
       try {
@@ -240,24 +256,24 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
           maxMessages,
         });
       } catch (error) {
-        active--;
         fatal ??= error;
         return;
       }
       if (batch.length === 0) {
-        active--;
-        // Done when nobody else is working and no delete during this receive can have unlocked a person's next
-        // message; otherwise look again (another loop's delete may have made one visible).
-        if (active === 0 && deletes === deletesBefore) return;
+        // Done when no loop is processing a batch and no delete during this receive can have unlocked a person's
+        // next message; otherwise look again. Loops merely waiting on a receive do not count: with a long poll one
+        // of them always is, and counting them kept every replay running until interrupted.
+        if (processing === 0 && deletes === deletesBefore) return;
         if (options.waitTimeSeconds === 0) await abortableSleep(20, signal);
         continue;
       }
+      processing++;
       try {
         await processBatch(batch);
       } catch (error) {
         fatal ??= error;
       } finally {
-        active--;
+        processing--;
       }
     }
   }

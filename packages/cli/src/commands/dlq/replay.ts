@@ -235,6 +235,13 @@ async function receiveSendDelete(
       `${result.failed} failed in ${seconds.toFixed(1)} s (${perSecond} msg/s).`,
   );
   if (result.maxReached) writeLine(io.stderr, `Stopped at --max ${opts.max}.`);
+  if (result.returned > 0) {
+    writeLine(
+      io.stderr,
+      `${result.returned} message(s) reached the DLQ during this replay (commands it moved that failed again, or new ` +
+        'failures) and were not moved again; `idp-sync dlq list` shows why they failed.',
+    );
+  }
   for (const f of result.failures.slice(0, 20)) {
     writeLine(io.stderr, `  failed: ${f.commandId ?? `(message ${f.messageId})`}: ${f.error}`);
   }
