@@ -43,7 +43,10 @@ describe('BambooHR signature', () => {
     expect((await app.handle(bambooRequest(payload, { key: 'another-key' }))).statusCode).toBe(401);
     const stale = await app.handle(bambooRequest(payload, { timestamp: String(Math.floor(NOW_MS / 1000) - 301) }));
     expect(stale.statusCode).toBe(401);
-    expect(bodyOf(stale).detail).toMatch(/too old/);
+    expect(bodyOf(stale).detail).toBe('the X-BambooHR-Timestamp is too old (over 300 s)');
+    const future = await app.handle(bambooRequest(payload, { timestamp: String(Math.floor(NOW_MS / 1000) + 301) }));
+    expect(future.statusCode).toBe(401);
+    expect(bodyOf(future).detail).toBe('the X-BambooHR-Timestamp is too far in the future (over 300 s ahead)');
     expect((await app.handle(bambooRequest(payload, { timestamp: 'soon' }))).statusCode).toBe(401);
 
     const body = JSON.stringify(payload);

@@ -1,5 +1,13 @@
-import { formatPath, parseSourceTimestamp, redactEmail, toIsoTimestamp } from '@idp-sync/provisioning';
+import {
+  formatPath,
+  parseSourceTimestamp,
+  redactEmail,
+  toIsoTimestamp,
+  verifyBambooSignature,
+  verifyWorkosSignature,
+} from '@idp-sync/provisioning';
 import { describe, expect, it } from 'vitest';
+import { bambooRequest, NOW_MS, TEST_SECRETS, workosRequest } from '../../helpers/ingest';
 
 describe('vendor timestamps', () => {
   it('reads RFC 3339, colon-less offsets and WorkOS space-separated UTC', () => {
@@ -22,6 +30,26 @@ describe('vendor timestamps', () => {
     ]) {
       expect(parseSourceTimestamp(value)).toBeUndefined();
     }
+  });
+});
+
+describe('replay windows in rejection messages', () => {
+  it('state the configured tolerance, in seconds or, below a second, milliseconds', () => {
+    const workos = workosRequest({ event: 'dsync.user.created' }, { tMs: NOW_MS - 120_000 });
+    expect(() => verifyWorkosSignature(workos, { current: TEST_SECRETS.workos }, NOW_MS, 90_000)).toThrow(
+      'the WorkOS-Signature timestamp is too old (over 90 s)',
+    );
+    const bamboo = bambooRequest({ type: 'employee.created' }, { timestamp: String(NOW_MS - 2_000) });
+    expect(() => verifyBambooSignature(bamboo, { current: TEST_SECRETS.bamboohr }, NOW_MS, 500)).toThrow(
+      'the X-BambooHR-Timestamp is too old (over 500 ms)',
+    );
+  });
+
+  it('names a WorkOS t= in seconds, whatever the tolerance', () => {
+    const request = workosRequest({ event: 'dsync.user.created' }, { tMs: Math.floor(NOW_MS / 1000) });
+    expect(() => verifyWorkosSignature(request, { current: TEST_SECRETS.workos }, NOW_MS, 10 ** 13)).toThrow(
+      /looks like unix seconds: it must be unix milliseconds/,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import type { IngestRequest } from '../http';
 import { hexDigestMatches, hmacSha256 } from './crypto';
 import { VerificationError } from './errors';
-import { parseSourceTimestamp } from './timestamps';
+import { describeTolerance, parseSourceTimestamp } from './timestamps';
 import { type SecretValues, secretCandidates, type VerifiedDelivery } from './types';
 
 /** Default staleness limit for `X-BambooHR-Timestamp` (five minutes, the common webhook replay window). */
@@ -49,7 +49,11 @@ export function verifyBambooSignature(
   // Checked after the signature so that an unsigned request learns nothing about the clock.
   const sentMs = bambooTimestampMs(timestamp.trim());
   if (sentMs === undefined) throw new VerificationError('the X-BambooHR-Timestamp is not a time');
-  if (nowMs - sentMs > toleranceMs) throw new VerificationError('the X-BambooHR-Timestamp is too old');
-  if (sentMs - nowMs > toleranceMs) throw new VerificationError('the X-BambooHR-Timestamp is too far in the future');
+  const tolerance = describeTolerance(toleranceMs);
+  if (nowMs - sentMs > toleranceMs)
+    throw new VerificationError(`the X-BambooHR-Timestamp is too old (over ${tolerance})`);
+  if (sentMs - nowMs > toleranceMs) {
+    throw new VerificationError(`the X-BambooHR-Timestamp is too far in the future (over ${tolerance} ahead)`);
+  }
   return { sentAt: new Date(sentMs).toISOString() };
 }

@@ -6,6 +6,16 @@
 const SOURCE_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|z|[+-]\d{2}:?\d{2})?$/;
 
 /**
+ * A replay-window tolerance as a rejection message states it: whole seconds (`180 s`), or milliseconds below a second.
+ *
+ * @example
+ * describeTolerance(180_000) // '180 s'
+ */
+export function describeTolerance(toleranceMs: number): string {
+  return toleranceMs >= 1000 ? `${Math.round(toleranceMs / 1000)} s` : `${toleranceMs} ms`;
+}
+
+/**
  * Parses a vendor timestamp into epoch milliseconds, or `undefined` when it is not a date-time we understand.
  *
  * @example

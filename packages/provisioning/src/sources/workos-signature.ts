@@ -1,10 +1,17 @@
 import type { IngestRequest } from '../http';
 import { hexDigestMatches, hmacSha256 } from './crypto';
 import { VerificationError } from './errors';
+import { describeTolerance } from './timestamps';
 import { type SecretValues, secretCandidates } from './types';
 
 /** The WorkOS SDKs' default tolerance: three minutes. */
 export const WORKOS_DEFAULT_TOLERANCE_MS = 180_000;
+
+/**
+ * Below this, `t` cannot be milliseconds of a real delivery (it would be before September 2001): it is unix seconds,
+ * the usual mistake of a hand-written sender. Saying so beats "too old".
+ */
+const SECONDS_LOOKALIKE_BELOW = 1e12;
 
 /**
  * Reads `WorkOS-Signature: t=<unix ms>, v1=<hex>` (whitespace around the comma optional; several v1 values allowed).
@@ -46,9 +53,15 @@ export function verifyWorkosSignature(
     throw new VerificationError('the WorkOS-Signature header has no t=<unix milliseconds>');
   }
   if (signatures.length === 0) throw new VerificationError('the WorkOS-Signature header has no v1 signature');
+  if (Number(timestamp) < SECONDS_LOOKALIKE_BELOW) {
+    throw new VerificationError('the WorkOS-Signature t= looks like unix seconds: it must be unix milliseconds');
+  }
   const skew = nowMs - Number(timestamp);
-  if (skew > toleranceMs) throw new VerificationError('the WorkOS-Signature timestamp is too old');
-  if (-skew > toleranceMs) throw new VerificationError('the WorkOS-Signature timestamp is too far in the future');
+  const tolerance = describeTolerance(toleranceMs);
+  if (skew > toleranceMs) throw new VerificationError(`the WorkOS-Signature timestamp is too old (over ${tolerance})`);
+  if (-skew > toleranceMs) {
+    throw new VerificationError(`the WorkOS-Signature timestamp is too far in the future (over ${tolerance} ahead)`);
+  }
 
   let matched = false;
   for (const secret of secretCandidates(secrets)) {
