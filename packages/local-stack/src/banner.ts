@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_SQS_ENDPOINT } from './defaults';
+import { DEFAULT_HOST, DEFAULT_PORTS, DEFAULT_SQS_ENDPOINT } from './defaults';
 import { currentSecret, EMULATOR_KEY_ENV, STACK_SECRET_ENV, STACK_SECRET_NAMES } from './secrets';
 import type { LocalStack } from './stack';
 
@@ -183,6 +183,48 @@ export function curlExamples(stack: BannerInput, now = new Date()): CurlExample[
   ];
 }
 
+function urlHost(url: string): string {
+  return new URL(url).hostname;
+}
+
+function urlPort(url: string): number {
+  const { port, protocol } = new URL(url);
+  return port === '' ? (protocol === 'https:' ? 443 : 80) : Number(port);
+}
+
+/**
+ * Where the stack listens, as the `npm start` variables that say so — `HOST`, `PORT`, `SQS_PORT` (or `SQS_ENDPOINT`),
+ * `USERS_API_EMULATOR_PORT`, `DYNAMODB_PORT` (or `DYNAMODB_ENDPOINT`) — when any of it is not the default; `undefined`
+ * when all of it is. `npm run demo` in another terminal reads these to find the stack (`idp-sync dlq` takes
+ * `SQS_ENDPOINT`: the banner's "Watch it" line gives it).
+ *
+ * @example
+ * locationExports(stack) // "export PORT=3001 SQS_PORT=4566 USERS_API_EMULATOR_PORT=4010 DYNAMODB_PORT=8000"
+ */
+export function locationExports(stack: Pick<BannerInput, 'urls' | 'embedded'>): string | undefined {
+  const { urls, embedded } = stack;
+  const host = urlHost(urls.ingest);
+  const assignments: [string, string][] = [];
+  let nonDefault = host !== DEFAULT_HOST;
+  if (nonDefault) assignments.push(['HOST', host]);
+  const port = (variable: string, url: string, fallback: number) => {
+    const actual = urlPort(url);
+    if (actual !== fallback) nonDefault = true;
+    assignments.push([variable, String(actual)]);
+  };
+  port('PORT', urls.ingest, DEFAULT_PORTS.ingest);
+  if (embedded.sqs) port('SQS_PORT', urls.sqs, DEFAULT_PORTS.sqs);
+  else assignments.push(['SQS_ENDPOINT', urls.sqs]);
+  if (embedded.usersApi) port('USERS_API_EMULATOR_PORT', urls.usersApi, DEFAULT_PORTS.emulator);
+  if (embedded.dynamoDb) port('DYNAMODB_PORT', urls.dynamoDb, DEFAULT_PORTS.dynamoDb);
+  else assignments.push(['DYNAMODB_ENDPOINT', urls.dynamoDb]);
+  // An external SQS or DynamoDB is no default either: the other terminal needs its endpoint.
+  if (!embedded.sqs || !embedded.dynamoDb) nonDefault = true;
+  if (!nonDefault) return undefined;
+  const quoted = (value: string) => (/^[\w.:/-]+$/.test(value) ? value : shellQuote(value));
+  return `export ${assignments.map(([name, value]) => `${name}=${quoted(value)}`).join(' ')}`;
+}
+
 /**
  * The start-up banner of `npm start`: every URL, every secret (as `export` lines to paste into another terminal, e.g.
  * for `npm run demo` against this stack) and one ready-to-paste example per source. This is the only place the
@@ -232,6 +274,8 @@ export function renderBanner(stack: BannerInput, now = new Date()): string {
       `  export ${EMULATOR_KEY_ENV}=${shellQuote(stack.usersApiKey)}${stack.usersApiKeyGenerated ? '   # generated' : ''}`,
     );
   }
+  const location = locationExports(stack);
+  if (location) lines.push(`  ${location}   # where this stack listens (not the defaults)`);
   if (settings.oktaAuthHeader !== 'authorization')
     lines.push(`  # Okta sends the secret in: ${settings.oktaAuthHeader}`);
   lines.push('');

@@ -10,7 +10,14 @@
  */
 
 export { type PrefixRoute, routeByPrefix } from './api-routes';
-export { type BannerInput, type CurlExample, curlExamples, renderBanner, shellQuote } from './banner';
+export {
+  type BannerInput,
+  type CurlExample,
+  curlExamples,
+  locationExports,
+  renderBanner,
+  shellQuote,
+} from './banner';
 export { type LocalStackEnvOptions, loadLocalStackConfig } from './config';
 export {
   DEFAULT_DLQ_NAME,

@@ -1,6 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { curlExamples, type LocalStack, renderBanner } from '@idp-sync/local-stack';
+import {
+  curlExamples,
+  type LocalStack,
+  loadLocalStackConfig,
+  locationExports,
+  renderBanner,
+} from '@idp-sync/local-stack';
 import type { UsersApiEmulator } from '@idp-sync/users-api-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../../helpers/local-stack';
@@ -64,5 +70,50 @@ describe('the start-up banner', () => {
       const { stdout } = await run('bash', ['-c', example.command], { timeout: 20_000 });
       expect(stdout, example.title).toMatch(/-> HTTP 202\n$/);
     }
+  });
+
+  it('on ports that are not the defaults, exports where the stack listens, in the variables npm run demo reads', async () => {
+    const banner = renderBanner(stack);
+    const line = banner.split('\n').find((l) => l.trimStart().startsWith('export PORT='));
+    expect(line).toBeDefined();
+    // Pasted into another terminal, the variables lead npm start's own config loader back to this stack.
+    const { stdout } = await run('bash', [
+      '-c',
+      `${line}\nnode -e 'process.stdout.write(JSON.stringify(process.env))'`,
+    ]);
+    const config = loadLocalStackConfig(JSON.parse(stdout) as Record<string, string>);
+    const port = (url: string) => Number(new URL(url).port);
+    expect(config.port).toBe(port(stack.urls.ingest));
+    expect(config.sqsPort).toBe(port(stack.urls.sqs));
+    expect(config.emulatorPort).toBe(port(stack.urls.usersApi));
+    expect(config.dynamoDbPort).toBe(port(stack.urls.dynamoDb));
+  });
+
+  it('prints no location line on the default ports, and the endpoints of external services', () => {
+    const onDefaults = {
+      ...stack,
+      urls: {
+        ...stack.urls,
+        ingest: 'http://127.0.0.1:3000',
+        usersApi: 'http://127.0.0.1:4010',
+        sqs: 'http://127.0.0.1:4566',
+        dynamoDb: 'http://127.0.0.1:8000',
+      },
+    };
+    expect(locationExports(onDefaults)).toBeUndefined();
+    expect(renderBanner(onDefaults)).not.toMatch(/export (HOST|PORT)=/);
+
+    const external = {
+      ...onDefaults,
+      urls: { ...onDefaults.urls, ingest: 'http://localhost:3000', sqs: 'http://localhost:4566' },
+      embedded: { sqs: false, dynamoDb: true, usersApi: true },
+    };
+    expect(locationExports(external)).toBe(
+      'export HOST=localhost PORT=3000 SQS_ENDPOINT=http://localhost:4566 USERS_API_EMULATOR_PORT=4010 DYNAMODB_PORT=8000',
+    );
+    const onlyExternal = { ...onDefaults, embedded: { sqs: true, dynamoDb: false, usersApi: false } };
+    expect(locationExports(onlyExternal)).toBe(
+      'export PORT=3000 SQS_PORT=4566 DYNAMODB_ENDPOINT=http://127.0.0.1:8000',
+    );
   });
 });
