@@ -6,6 +6,7 @@ export { type DlqFilter, isEmptyFilter, matchesFilter, parseFilter, type RawFilt
 export { type DlqDetail, type DlqRow, renderDetail, renderTable, toDetail, toRow } from './dlq/format';
 export { toDlqEntry, WORKER_ATTRIBUTE_NAMES } from './dlq/message';
 export { MOVE_TASK_MAX_RATE, type MoveTaskOutcome, MoveTaskRunningError, runMoveTask } from './dlq/move-task';
+export { nextStep } from './dlq/next-step';
 export { planReplay, type ReplayPlan } from './dlq/plan';
 export {
   createSqsClient,

@@ -1,5 +1,14 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { REDRIVE_REASON, redactEmail, renderDetail, renderTable, toDetail, toDlqEntry, toRow } from '@idp-sync/cli';
+import {
+  nextStep,
+  REDRIVE_REASON,
+  redactEmail,
+  renderDetail,
+  renderTable,
+  toDetail,
+  toDlqEntry,
+  toRow,
+} from '@idp-sync/cli';
 import { redactEmailsIn } from '@idp-sync/provisioning';
 import { describe, expect, it } from 'vitest';
 
@@ -123,5 +132,34 @@ describe('redaction', () => {
     expect(table).toMatch(/ServerError: x+…/);
     expect(table).toContain('~2026-11-26T10:00:06.000Z');
     expect(table.split('\n')[0]).toMatch(/^COMMAND ID/);
+  });
+
+  it('show prints a one-line next step for the class the worker wrote', () => {
+    const withClass = (errorClass: string, httpStatus?: number) =>
+      toDlqEntry(
+        workerMessage({
+          MessageAttributes: {
+            errorClass: s(errorClass),
+            errorMessage: s('x'),
+            retryable: s('false'),
+            ...(httpStatus ? { httpStatus: n(httpStatus) } : {}),
+          },
+        }),
+      );
+    const notFound = withClass('UserNotFound', 404);
+    expect(nextStep(notFound, 'alice@example.com')).toContain('idp-sync dlq replay --email alice@example.com');
+    expect(renderDetail(toDetail(notFound, { showEmails: false }))).toMatch(
+      /Next step\s+the Users API has no such user: .*--email <their email>/,
+    );
+    expect(renderDetail(toDetail(notFound, { showEmails: false }))).not.toContain('alice@');
+    expect(toDetail(notFound, { showEmails: true }).nextStep).toContain('--email alice@example.com');
+    expect(nextStep(withClass('EmailDeleted', 409), 'x')).toMatch(/do not replay/);
+    expect(nextStep(withClass('BlockedByEarlierFailure'), 'x')).toMatch(/earlier message of this person failed/);
+    expect(nextStep(withClass('ResetPasswordRejected', 400), 'x')).toMatch(/SSO/);
+    expect(nextStep(toDlqEntry(workerMessage({ MessageAttributes: undefined })), 'x')).toMatch(/wrote no reason/);
+    const transient = toDlqEntry(
+      workerMessage({ MessageAttributes: { errorClass: s('ServerError'), httpStatus: n(503), retryable: s('true') } }),
+    );
+    expect(nextStep(transient, 'x')).toMatch(/--status 5xx --status 404/);
   });
 });

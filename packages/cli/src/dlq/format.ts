@@ -1,4 +1,5 @@
 import { redactEmailsIn } from '@idp-sync/users-client/redact';
+import { nextStep } from './next-step';
 import { redactEmail } from './redact';
 import type { DlqEntry } from './types';
 
@@ -97,6 +98,8 @@ export interface DlqDetail extends DlqRow {
   body: string;
   messageAttributes: Record<string, string>;
   systemAttributes: Record<string, string>;
+  /** One line: what on-call should do about this message (from its error class). */
+  nextStep: string;
 }
 
 /**
@@ -132,6 +135,7 @@ export function toDetail(entry: DlqEntry, options: FormatOptions): DlqDetail {
     body: hide(entry.body),
     messageAttributes,
     systemAttributes,
+    nextStep: nextStep(entry, options.showEmails && entry.email ? entry.email : '<their email>'),
   };
 }
 
@@ -153,6 +157,7 @@ export function renderDetail(d: DlqDetail): string {
     line('Action', d.action),
     line('Reason', d.reason),
     line('HTTP status', d.httpStatus),
+    line('Next step', d.nextStep),
     line(
       'Permanent',
       d.permanent === null ? null : d.permanent ? 'yes (no retry can fix it as is)' : 'no (ran out of receives)',
