@@ -1,5 +1,9 @@
 import { runCli } from './program';
 
+// The AWS SDK's 8-line notice that it will drop Node 20 in 2027 would bury every command's output; the project
+// supports Node 20. The SDK checks it when the first client is built, which is after this line.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /**
  * The process entry of the `idp-sync` bin: Ctrl-C asks a running replay to stop after the messages in flight;
  * a second Ctrl-C exits at once.

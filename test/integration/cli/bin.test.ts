@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createPipelineQueues } from '@idp-sync/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,5 +44,21 @@ describe('the idp-sync bin (a child process)', () => {
     const result = await run(['dlq', 'list', '--nope'], h.env);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown option '--nope'/);
+  });
+
+  it('prints no AWS SDK Node-version warning, even when the variable is not set (help, and a list that fails)', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined };
+    const help = await run(['dlq', '--help'], env);
+    expect(help.code).toBe(0);
+    const list = await run(['dlq', 'list'], { ...env, SQS_ENDPOINT: `http://127.0.0.1:${closed}` });
+    expect(list.code).toBe(1);
+    expect(list.stderr).toMatch(/cannot reach/);
+    for (const out of [help.stderr, list.stderr]) expect(out).not.toMatch(/NodeVersionSupportWarning|node >=22/);
   });
 });
