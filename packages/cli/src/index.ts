@@ -40,5 +40,6 @@ export {
   ReplayIncompleteError,
   UsageError,
 } from './errors';
+export { interruptNotice } from './interrupt';
 export type { CliIo, InputStream, OutputStream } from './io';
 export { buildProgram, COMMANDS, type CommandRegistrar, runCli } from './program';

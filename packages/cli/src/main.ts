@@ -1,3 +1,4 @@
+import { interruptNotice } from './interrupt';
 import { runCli } from './program';
 
 // The AWS SDK's 8-line notice that it will drop Node 20 in 2027 would bury every command's output; the project
@@ -5,20 +6,21 @@ import { runCli } from './program';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /**
- * The process entry of the `idp-sync` bin: Ctrl-C asks a running replay to stop after the messages in flight;
- * a second Ctrl-C exits at once.
+ * The process entry of the `idp-sync` bin: Ctrl-C asks the running command to stop (a replay after the messages in
+ * flight, `start` after the batches in flight); a second Ctrl-C exits at once.
  */
+const argv = process.argv.slice(2);
 const controller = new AbortController();
 let interrupts = 0;
 const onSigint = () => {
   interrupts++;
   if (interrupts > 1) process.exit(130);
-  process.stderr.write('\nStopping after the messages in flight (Ctrl-C again to quit at once)…\n');
+  process.stderr.write(`\n${interruptNotice(argv)}\n`);
   controller.abort();
 };
 process.on('SIGINT', onSigint);
 
-const code = await runCli(process.argv.slice(2), {
+const code = await runCli(argv, {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,

@@ -1,5 +1,5 @@
 import { PassThrough, Writable } from 'node:stream';
-import { CliError, describeError, ReplayAbortedError, runCli, UsageError } from '@idp-sync/cli';
+import { CliError, describeError, interruptNotice, ReplayAbortedError, runCli, UsageError } from '@idp-sync/cli';
 import { describe, expect, it } from 'vitest';
 
 function io() {
@@ -120,5 +120,15 @@ describe('describeError', () => {
     expect(report.message).toMatch(/3 moved, 1 skipped, 0 failed/);
     expect(report.hint).toMatch(/run the same command again/);
     expect(report.hint).toMatch(/2 message\(s\) were sent but are still in the DLQ/);
+  });
+});
+
+describe('interruptNotice (the first Ctrl-C)', () => {
+  it('talks of messages in flight only for a replay', () => {
+    expect(interruptNotice(['dlq', 'replay', '--status', '5xx'])).toMatch(/^Stopping after the messages in flight/);
+    for (const argv of [['start'], ['demo'], ['dlq', 'list'], []]) {
+      expect(interruptNotice(argv)).not.toMatch(/messages in flight/);
+      expect(interruptNotice(argv)).toMatch(/Ctrl-C again to quit at once/);
+    }
   });
 });
