@@ -59,6 +59,7 @@ export {
   toApiGatewayEvent,
 } from './http-ingest-server';
 export { lambdaContext } from './lambda-context';
+export { stackLogLevels, withLogLevel } from './log-levels';
 export {
   type BatchResult,
   type EventSourceEvent,
@@ -68,6 +69,7 @@ export {
   type SqsHandler,
   startSqsEventSource,
 } from './poller';
+export { REQUEST_DETAIL_MAX_CHARS, rejectionDetail } from './request-detail';
 export {
   currentSecret,
   EMULATOR_KEY_ENV,

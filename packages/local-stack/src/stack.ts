@@ -27,7 +27,9 @@ import {
 import { loadIngestHandler, loadScimHandler, loadWorkerHandler } from './handlers';
 import { type HealthReport, isDrained, queueHealth, withQueueHealth } from './health';
 import { type HttpApiHandler, startHttpIngestServer } from './http-ingest-server';
+import { stackLogLevels, withLogLevel } from './log-levels';
 import { type EventSourceEvent, type SqsEventSource, type SqsHandler, startSqsEventSource } from './poller';
+import { rejectionDetail } from './request-detail';
 import {
   EMULATOR_KEY_ENV,
   emulatorKeyProblem,
@@ -77,8 +79,16 @@ export interface LocalStackOptions {
   queueName?: string;
   dlqName?: string;
   stateTableName?: string;
-  /** Powertools log level of both handlers (default WARN; `POWERTOOLS_LOG_LEVEL` in the environment wins). */
+  /**
+   * The worker's log level (default WARN: why a command is retried or dead-lettered, as JSON on stderr). A level in the
+   * environment (`POWERTOOLS_LOG_LEVEL`, `LOG_LEVEL`, `AWS_LAMBDA_LOG_LEVEL`) wins, for every handler.
+   */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /**
+   * The ingest and SCIM handlers' log level (default ERROR, or `logLevel` when that is SILENT): their warnings are
+   * refused requests, whose reason the request event already carries (`detail`). The environment wins, as above.
+   */
+  httpLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Further environment for the handlers (e.g. `VISIBILITY_BASE_SECONDS`, `OKTA_SUSPEND_ACTION`). */
   handlerEnv?: Readonly<Record<string, string>>;
   /** One call per ingest request and per worker batch (never with bodies, secrets or emails). */
@@ -92,6 +102,11 @@ export type LocalStackEvent =
       readonly path: string;
       readonly status: number;
       readonly durationMs: number;
+      /**
+       * Why a 4xx was answered: the `detail` of the ingest function's problem+json, one line, at most 160 characters,
+       * emails redacted (e.g. `the WorkOS-Signature does not match the body`). Absent for other answers.
+       */
+      readonly detail?: string;
     }
   | EventSourceEvent;
 
@@ -317,13 +332,17 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
   const timed: HttpApiHandler = async (event, context) => {
     const started = Date.now();
     const result = await ingestHandler(event, context);
-    onEvent?.({
-      type: 'request',
-      method: event.requestContext.http.method,
-      path: event.rawPath,
-      status: (result as APIGatewayProxyStructuredResultV2)?.statusCode ?? 200,
-      durationMs: Date.now() - started,
-    });
+    if (onEvent) {
+      const detail = rejectionDetail(result);
+      onEvent({
+        type: 'request',
+        method: event.requestContext.http.method,
+        path: event.rawPath,
+        status: (result as APIGatewayProxyStructuredResultV2)?.statusCode ?? 200,
+        durationMs: Date.now() - started,
+        ...(detail ? { detail } : {}),
+      });
+    }
     return result;
   };
   const track = <T extends { stop(): Promise<void> }>(part: T): T => {
@@ -423,7 +442,8 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
   Object.assign(process.env, env);
   // EMF metrics to stdout mean nothing without CloudWatch; the emulator has no rate limit worth a slow default.
   setDefault('POWERTOOLS_METRICS_DISABLED', 'true');
-  setDefault('POWERTOOLS_LOG_LEVEL', options.logLevel ?? 'WARN');
+  // Each function gets its level while its module loads (they read it at INIT); a level set by the user wins.
+  const logLevels = stackLogLevels(options, process.env);
   if (!options.usersApi) {
     setDefault('USERS_API_RPS', '100');
     // The users-client warns once per operation that the Users API v2 is alpha: news about the real API, not the emulator.
@@ -431,12 +451,17 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
   }
 
   // One port, two functions, as the HTTP API routes them in AWS: /scim/v2/* to the SCIM Lambda, the rest to ingest.
-  const [realIngest, realScim] = await Promise.all([loadIngestHandler(), loadScimHandler()]);
+  const [realIngest, realScim] = await withLogLevel(logLevels.http, () =>
+    Promise.all([loadIngestHandler(), loadScimHandler()]),
+  );
   ingestHandler = routeByPrefix(
     [{ prefix: SCIM_BASE_PATH, handler: realScim }],
     withQueueHealth(realIngest, () => queueHealth(sqsClient, queues)),
   );
-  const loadHandlers = () => Promise.all(Array.from({ length: workerInstances }, () => loadWorkerHandler()));
+  const loadHandlers = () =>
+    withLogLevel(logLevels.worker, () =>
+      Promise.all(Array.from({ length: workerInstances }, () => loadWorkerHandler())),
+    );
   const startWorker = (handlers: readonly SqsHandler[]) =>
     startSqsEventSource({
       client: sqsClient,
