@@ -43,3 +43,4 @@ export {
 export { interruptNotice } from './interrupt';
 export type { CliIo, InputStream, OutputStream } from './io';
 export { buildProgram, COMMANDS, type CommandRegistrar, runCli } from './program';
+export { type ProgressCounts, ReplayProgressDisplay } from './progress';

@@ -4,17 +4,19 @@ import type { OutputStream } from './io';
 /** The counts a replay reports as it goes. */
 export interface ProgressCounts {
   moved: number;
-  skipped: number;
   failed: number;
+  /** Selected, but held back behind an earlier message of the same person that is not replayed. */
+  heldBack: number;
 }
 
 /**
- * Replay progress on stderr: a bar with moved / skipped / failed on a terminal; on anything else (a pipe, a CI log)
- * a plain line at most every 5 seconds, so logs stay readable.
+ * Replay progress on stderr: a bar with moved / failed / held back on a terminal; on anything else (a pipe, a CI log)
+ * a plain line at most every 5 seconds, so logs stay readable. The total is the messages selected (what the
+ * confirmation announced); messages not selected are not part of it.
  *
  * @example
  * const progress = new ReplayProgressDisplay(io.stderr, 120);
- * progress.update({ moved: 10, skipped: 0, failed: 0 });
+ * progress.update({ moved: 10, failed: 0, heldBack: 0 });
  * progress.stop();
  */
 export class ReplayProgressDisplay {
@@ -34,30 +36,39 @@ export class ReplayProgressDisplay {
         {
           stream,
           format:
-            'replay [{bar}] {value}/{total} | moved {moved} | skipped {skipped} | failed {failed} | {eta_formatted} left',
+            'replay [{bar}] {value}/{total} selected | moved {moved} | failed {failed} | held back {heldBack} | {eta_formatted} left',
           hideCursor: true,
           etaBuffer: 50,
         },
         cliProgress.Presets.shades_classic,
       );
-      this.bar.start(this.total, 0, { moved: 0, skipped: 0, failed: 0 });
+      this.bar.start(this.total, 0, { moved: 0, failed: 0, heldBack: 0 });
     }
   }
 
+  /** How many selected messages the bar counts as done (moved, failed or held back). */
+  static done(counts: ProgressCounts): number {
+    return counts.moved + counts.failed + counts.heldBack;
+  }
+
   update(counts: ProgressCounts): void {
-    const done = counts.moved + counts.skipped + counts.failed;
+    const done = ReplayProgressDisplay.done(counts);
     if (done > this.total) {
-      // The DLQ count is approximate, and messages can arrive while replaying.
+      // The selection is counted before the replay (approximately, and FIFO hides messages behind others); more
+      // matching messages can come up while replaying.
       this.total = done;
       this.bar?.setTotal(done);
     }
+    const { moved, failed, heldBack } = counts;
     if (this.bar) {
-      this.bar.update(done, { ...counts });
+      this.bar.update(done, { moved, failed, heldBack });
       return;
     }
     if (this.now() - this.lastLine >= 5000) {
       this.lastLine = this.now();
-      this.stream.write(`replay: ${counts.moved} moved, ${counts.skipped} skipped, ${counts.failed} failed\n`);
+      this.stream.write(
+        `replay: ${done}/${this.total} selected: ${moved} moved, ${failed} failed, ${heldBack} held back\n`,
+      );
     }
   }
 

@@ -62,7 +62,8 @@ describe('idp-sync dlq replay', () => {
     const { q, aliceCreate, aliceUpdate, bob, carol } = await seeded();
     const run = await cli(h, ['dlq', 'replay', '--status', '5xx', '--yes', ...q.flags]);
     expect(run.code, run.stderr()).toBe(0);
-    expect(run.stderr()).toMatch(/Replay finished: 3 moved, 1 skipped, 0 failed/);
+    expect(run.stderr()).toMatch(/Replay finished: 3 moved, 0 failed, 1 not selected/);
+    expect(run.stderr()).not.toMatch(/held back/);
 
     const moved = await drainQueue(h.client, q.queueUrl);
     expect(moved.map(commandIdOf).sort()).toEqual([aliceCreate.id, aliceUpdate.id, carol.id].sort());
@@ -129,7 +130,7 @@ describe('idp-sync dlq replay', () => {
     const run = await cli(h, ['dlq', 'replay', '--yes', ...q.flags]);
     expect(run.code, run.stderr()).toBe(0);
     expect(run.stderr()).toMatch(/does not support StartMessageMoveTask .*InvalidAction.*falling back/s);
-    expect(run.stderr()).toMatch(/Replay finished: 4 moved, 0 skipped, 0 failed/);
+    expect(run.stderr()).toMatch(/Replay finished: 4 moved, 0 failed, 0 not selected/);
     expect(await depth(q.dlqUrl)).toBe(0);
     expect((await drainQueue(h.client, q.queueUrl)).length).toBe(4);
   });
@@ -171,6 +172,16 @@ describe('idp-sync dlq replay', () => {
     expect(new Set([...moved, ...left].map(commandIdOf)).size).toBe(40);
   });
 
+  it('an interrupted replay of an empty DLQ does not ask to run it again', async () => {
+    const q = await freshQueues(h);
+    const controller = new AbortController();
+    controller.abort();
+    const run = await cli(h, ['dlq', 'replay', '--yes', '--no-move-task', ...q.flags], { signal: controller.signal });
+    expect(run.code, run.stderr()).toBe(0);
+    expect(run.stderr()).toMatch(/Nothing is left in the DLQ/);
+    expect(run.stderr()).not.toMatch(/run the same command again/);
+  });
+
   describe('confirmation', () => {
     it('without --yes and without a terminal it is bad usage (exit 2) and says to pass --yes', async () => {
       const { q } = await seeded();
@@ -188,12 +199,13 @@ describe('idp-sync dlq replay', () => {
       expect(await depth(q.queueUrl)).toBe(1);
     });
 
-    it('a "no" replays nothing', async () => {
+    it('a "no" replays nothing, and is not an error (exit 0)', async () => {
       const { q } = await seeded();
       const run = await cli(h, ['dlq', 'replay', ...q.flags], { stdinIsTTY: true, answer: 'n' });
-      expect(run.code).toBe(1);
+      expect(run.code, run.stderr()).toBe(0);
       expect(run.stderr()).toMatch(/Replay all 4 message\(s\)/);
-      expect(run.stderr()).toMatch(/nothing was replayed/);
+      expect(run.stderr()).toMatch(/Nothing replayed\./);
+      expect(run.stderr()).not.toMatch(/error:/);
       expect(await depth(q.dlqUrl)).toBe(4);
       expect(await depth(q.queueUrl)).toBe(0);
     });

@@ -1,5 +1,13 @@
 import { PassThrough, Writable } from 'node:stream';
-import { CliError, describeError, interruptNotice, ReplayAbortedError, runCli, UsageError } from '@idp-sync/cli';
+import {
+  CliError,
+  describeError,
+  interruptNotice,
+  ReplayAbortedError,
+  ReplayProgressDisplay,
+  runCli,
+  UsageError,
+} from '@idp-sync/cli';
 import { describe, expect, it } from 'vitest';
 
 function io() {
@@ -113,7 +121,7 @@ describe('describeError', () => {
   it('a replay stopped by an error reports the counts and that re-running continues', () => {
     const error = new ReplayAbortedError(
       Object.assign(new Error('x'), { name: 'QueueDoesNotExist' }),
-      { moved: 3, skipped: 1, failed: 0, returned: 0 },
+      { moved: 3, skipped: 1, failed: 0, heldBack: 0, returned: 0 },
       2,
     );
     const report = describeError(error, { where: 'stack x' });
@@ -130,5 +138,26 @@ describe('interruptNotice (the first Ctrl-C)', () => {
       expect(interruptNotice(argv)).not.toMatch(/messages in flight/);
       expect(interruptNotice(argv)).toMatch(/Ctrl-C again to quit at once/);
     }
+  });
+});
+
+describe('ReplayProgressDisplay', () => {
+  it('counts the messages selected (moved, failed, held back), not those not selected', () => {
+    let text = '';
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        text += chunk.toString();
+        cb();
+      },
+    });
+    let now = 0;
+    const progress = new ReplayProgressDisplay(stream, 3, () => now);
+    now = 6000;
+    progress.update({ moved: 1, failed: 0, heldBack: 1 });
+    expect(text).toBe('replay: 2/3 selected: 1 moved, 0 failed, 1 held back\n');
+    now = 12_000;
+    progress.update({ moved: 3, failed: 0, heldBack: 1 });
+    expect(text).toMatch(/replay: 4\/4 selected/);
+    progress.stop();
   });
 });

@@ -41,9 +41,26 @@ describe('replayMessages (several messages of a person in one receive, as real S
     expect(result.moved).toBe(2);
     expect(result.failed).toBe(1);
     expect(result.skipped).toBe(1);
+    expect(result.heldBack).toBe(1);
     expect(result.failures[0]?.error).toMatch(/InvalidMessageContents/);
     expect(fake.bodies(WORK).sort()).toEqual(['a1', 'b1']);
     expect(fake.bodies(DLQ)).toEqual(['a2-poison', 'a3']);
+  });
+
+  it('counts a selected message held back behind a not-selected one apart from those not selected', async () => {
+    const fake = new FakeFifo(DLQ, WORK);
+    fake.put(DLQ, 'a1-create', 'alice');
+    fake.put(DLQ, 'a2-update', 'alice');
+    fake.put(DLQ, 'b1-create', 'bob');
+    const result = await replayMessages(fake.client, {
+      dlqUrl: DLQ,
+      queueUrl: WORK,
+      select: (entry) => entry.body.includes('update'),
+      waitTimeSeconds: 0,
+      concurrency: 1,
+    });
+    expect(result).toMatchObject({ moved: 0, failed: 0, skipped: 3, heldBack: 1 });
+    expect(fake.bodies(DLQ)).toEqual(['a1-create', 'a2-update', 'b1-create']);
   });
 
   it('a failed delete after a successful send is reported, never lost, and not sent twice in the same run', async () => {

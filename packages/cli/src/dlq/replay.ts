@@ -46,6 +46,11 @@ export interface ReplayProgress {
   /** Could not be sent; still in the DLQ. */
   failed: number;
   /**
+   * Selected, but held back behind an earlier message of the same person that is not replayed (not selected, or
+   * failed), so as not to overtake it; still in the DLQ. Also counted in `skipped`.
+   */
+  heldBack: number;
+  /**
    * Reached the DLQ after this replay started — typically a command it moved that failed again — so not moved a second
    * time (a permanent failure would otherwise go round and round); still in the DLQ. Also counted in `skipped`.
    */
@@ -95,7 +100,7 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
   // Below 10/s, receive fewer at a time so the rate is smooth rather than a burst of 10 every few seconds.
   const maxMessages = options.ratePerSecond ? Math.min(10, Math.max(1, Math.floor(options.ratePerSecond))) : 10;
 
-  const counts: ReplayProgress = { moved: 0, skipped: 0, failed: 0, returned: 0 };
+  const counts: ReplayProgress = { moved: 0, skipped: 0, failed: 0, heldBack: 0, returned: 0 };
   /** Command ids this run moved: the same command back in the DLQ failed again and is not moved twice. */
   const movedCommandIds = new Set<string>();
   const arrivedDuringRun = (entry: DlqEntry): boolean => {
@@ -198,8 +203,10 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
       if (sentNotDeleted.has(entry.messageId)) deleteOnly.push(entry);
       else if (skippedIds.has(entry.messageId)) hold.add(entry.messageId, entry.receiptHandle);
       else if (stopped()) toRelease.push(entry);
-      else if (entry.groupId && blockedGroups.has(entry.groupId)) skip(entry);
-      else if (arrivedDuringRun(entry)) {
+      else if (entry.groupId && blockedGroups.has(entry.groupId)) {
+        if (options.select(entry)) counts.heldBack++;
+        skip(entry);
+      } else if (arrivedDuringRun(entry)) {
         counts.returned++;
         skip(entry);
       } else if (!options.select(entry)) skip(entry);
@@ -223,6 +230,7 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
           if (blockedGroups.has(entry.groupId!)) {
             unsent.delete(entry);
             claimed--;
+            counts.heldBack++;
             skip(entry);
           } else round.push(entry);
         }

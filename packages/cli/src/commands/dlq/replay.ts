@@ -83,16 +83,24 @@ export function registerReplayCommand(dlq: Command, ctx: CommandContext): void {
         await dryRun(ctx, queues, filter, opts, waitTimeSeconds, everything);
         return;
       }
+      // What the confirmation announced: the progress bar's total.
+      let selected: number | undefined;
       if (!opts.yes) {
-        const proceed = await askConfirmation(ctx, queues, filter, opts, waitTimeSeconds, everything);
-        if (!proceed) return;
+        const answer = await askConfirmation(ctx, queues, filter, opts, waitTimeSeconds, everything);
+        if (answer === 'nothing') return;
+        if (answer === 'declined') {
+          // Saying no is a decision, not an error.
+          writeLine(ctx.io.stderr, 'Nothing replayed.');
+          return;
+        }
+        selected = answer;
       }
 
       if (everything && opts.moveTask) {
         const done = await tryMoveTask(ctx, queues, opts.rate);
         if (done) return;
       }
-      await receiveSendDelete(ctx, queues, filter, opts, waitTimeSeconds);
+      await receiveSendDelete(ctx, queues, filter, opts, waitTimeSeconds, selected);
     });
 }
 
@@ -130,15 +138,17 @@ async function askConfirmation(
   opts: ReplayOptions,
   waitTimeSeconds: number,
   everything: boolean,
-): Promise<boolean> {
+): Promise<number | 'nothing' | 'declined'> {
   const { io } = ctx;
   let question: string;
+  let selected: number;
   if (everything) {
     const depth = await queueDepth(queues.client, queues.dlqUrl);
     if (depth.total === 0) {
       writeLine(io.stderr, 'The DLQ is empty: nothing to replay.');
-      return false;
+      return 'nothing';
     }
+    selected = depth.total;
     question = `Replay all ${depth.total} message(s) of the DLQ of ${queues.where} back to the work queue? [y/N] `;
   } else {
     announceRead(ctx, queues.where);
@@ -147,16 +157,14 @@ async function askConfirmation(
     const more = scan.unreachable > 0 && (opts.max === undefined || plan.selected.length < opts.max);
     if (plan.selected.length === 0 && !more) {
       writeLine(io.stderr, 'No message matches the filters: nothing to replay.');
-      return false;
+      return 'nothing';
     }
+    selected = plan.selected.length;
     question =
       `Replay ${plan.selected.length} message(s)${more ? ` (and any matching ones among ~${scan.unreachable} queued behind them)` : ''} ` +
       `from the DLQ of ${queues.where} back to the work queue? [y/N] `;
   }
-  const yes = await confirm(io, question);
-  if (!yes)
-    throw new ReplayIncompleteError('not confirmed: nothing was replayed', 'answer "y" to replay, or pass --yes');
-  return true;
+  return (await confirm(io, question)) ? selected : 'declined';
 }
 
 /** Returns false when the endpoint lacks StartMessageMoveTask (the caller falls back). */
@@ -176,7 +184,7 @@ async function tryMoveTask(ctx: CommandContext, queues: ResolvedQueues, rate: nu
     queueArn: targetArn,
     ratePerSecond: rate === undefined ? undefined : Math.max(1, Math.min(MOVE_TASK_MAX_RATE, Math.floor(rate))),
     signal: io.signal,
-    onProgress: ({ moved }) => progress.update({ moved, skipped: 0, failed: 0 }),
+    onProgress: ({ moved }) => progress.update({ moved, failed: 0, heldBack: 0 }),
   }).finally(() => progress.stop());
   if (outcome.kind === 'unsupported') {
     writeLine(
@@ -208,10 +216,12 @@ async function receiveSendDelete(
   filter: DlqFilter,
   opts: ReplayOptions,
   waitTimeSeconds: number,
+  selected: number | undefined,
 ): Promise<void> {
   const { io } = ctx;
-  const depth = await queueDepth(queues.client, queues.dlqUrl);
-  const progress = new ReplayProgressDisplay(io.stderr, Math.min(depth.total, opts.max ?? Number.POSITIVE_INFINITY));
+  // Without a confirmation (--yes) the selection was not counted: the DLQ's depth is the upper bound.
+  const total = selected ?? (await queueDepth(queues.client, queues.dlqUrl)).total;
+  const progress = new ReplayProgressDisplay(io.stderr, Math.min(total, opts.max ?? Number.POSITIVE_INFINITY));
   let result: ReplayResult;
   try {
     result = await replayMessages(queues.client, {
@@ -229,11 +239,19 @@ async function receiveSendDelete(
   }
   const seconds = result.elapsedMs / 1000;
   const perSecond = seconds > 0 ? (result.moved / seconds).toFixed(1) : String(result.moved);
+  const notSelected = result.skipped - result.heldBack - result.returned;
   writeLine(
     io.stderr,
-    `Replay ${result.interrupted ? 'interrupted' : 'finished'}: ${result.moved} moved, ${result.skipped} skipped, ` +
-      `${result.failed} failed in ${seconds.toFixed(1)} s (${perSecond} msg/s).`,
+    `Replay ${result.interrupted ? 'interrupted' : 'finished'}: ${result.moved} moved, ${result.failed} failed, ` +
+      `${notSelected} not selected in ${seconds.toFixed(1)} s (${perSecond} msg/s).`,
   );
+  if (result.heldBack > 0) {
+    writeLine(
+      io.stderr,
+      `${result.heldBack} selected message(s) were held back behind an earlier message of the same person that was ` +
+        "not replayed (so as not to overtake it); replay the person's messages together, e.g. with --email.",
+    );
+  }
   if (result.maxReached) writeLine(io.stderr, `Stopped at --max ${opts.max}.`);
   if (result.returned > 0) {
     writeLine(
@@ -253,6 +271,11 @@ async function receiveSendDelete(
     );
   }
   if (result.interrupted) {
+    const left = await queueDepth(queues.client, queues.dlqUrl).catch(() => undefined);
+    if (left?.total === 0 && result.failed === 0) {
+      writeLine(io.stderr, 'Nothing is left in the DLQ.');
+      return;
+    }
     throw new ReplayIncompleteError(
       `interrupted after ${result.moved} message(s) moved; nothing in flight was lost`,
       'run the same command again to continue with what is left',
