@@ -35,8 +35,7 @@ export function buildProgram(ctx: CommandContext, options: BuildProgramOptions =
       writeOut: (text) => ctx.io.stdout.write(text),
       writeErr: (text) => ctx.io.stderr.write(text),
     })
-    .exitOverride()
-    .showHelpAfterError('(add --help for usage)');
+    .exitOverride();
   for (const register of [...COMMANDS, ...(options.commands ?? [])]) register(program, ctx);
   return program;
 }
@@ -58,8 +57,11 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
     return EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander has already printed its message (and the hint to add --help).
+      // Commander has already printed its message; add the CLI's usual last line.
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT_OK;
+      // `idp-sync` alone (or `dlq` alone) shows the help, which commander reports as an error.
+      if (error.code === 'commander.help') return EXIT_USAGE;
+      writeLine(io.stderr, `what to do: ${usageHint(program, argv)}`);
       return EXIT_USAGE;
     }
     const report = describeError(error, ctx.errorContext);
@@ -67,4 +69,24 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
     writeLine(io.stderr, `what to do: ${report.hint}`);
     return report.exitCode;
   }
+}
+
+/**
+ * The "what to do" of a usage error: the `--help` of the command that refused the arguments; for `start` and `demo`,
+ * also that they are configured by environment variables (a newcomer tries `start --port 3370`).
+ */
+function usageHint(program: Command, argv: readonly string[]): string {
+  const path: string[] = [];
+  let current = program;
+  for (const word of argv) {
+    const sub = current.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) break;
+    path.push(sub.name());
+    current = sub;
+  }
+  const help = `run \`${['idp-sync', ...path, '--help'].join(' ')}\``;
+  if (path[0] === 'start' || path[0] === 'demo') {
+    return `${help}: the local stack takes no flags but environment variables, e.g. PORT=3370 npx idp-sync ${path[0]}`;
+  }
+  return help;
 }

@@ -161,3 +161,25 @@ describe('ReplayProgressDisplay', () => {
     progress.stop();
   });
 });
+
+describe('usage errors and the local stack help', () => {
+  it('an unknown option ends with what to do: the command help, and for start the environment variables', async () => {
+    const start = io();
+    expect(await runCli(['start', '--port', '3370'], start.io)).toBe(2);
+    expect(start.err()).toMatch(/unknown option '--port'/);
+    expect(start.err()).toMatch(/what to do: run `idp-sync start --help`: .*PORT=3370 npx idp-sync start/);
+    const list = io();
+    expect(await runCli(['dlq', 'list', '--nope'], list.io)).toBe(2);
+    expect(list.err().trimEnd().split('\n').at(-1)).toBe('what to do: run `idp-sync dlq list --help`');
+  });
+
+  it('start --help and demo --help list the ports and other environment variables', async () => {
+    for (const command of ['start', 'demo']) {
+      const run = io();
+      expect(await runCli([command, '--help'], run.io)).toBe(0);
+      for (const variable of ['PORT', 'USERS_API_EMULATOR_PORT', 'SQS_PORT', 'DYNAMODB_PORT', 'SQS_ENDPOINT']) {
+        expect(run.out()).toContain(variable);
+      }
+    }
+  });
+});

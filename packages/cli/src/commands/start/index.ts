@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../context';
 import { EXIT_ERROR } from '../../errors';
+import { localStackEnvHelp } from '../local-env-help';
 import type { StartCommandOptions } from './run';
 
 /**
@@ -18,6 +19,7 @@ export function registerStartCommand(program: Command, ctx: CommandContext): voi
         '(environment: see packages/local-stack/README.md).',
     )
     .option('--quiet', 'do not print a line per request and per worker batch')
+    .addHelpText('after', localStackEnvHelp('start'))
     .action(async (options: StartCommandOptions) => {
       const { runStart, StartFailedError } = await import('./run');
       try {

@@ -1,0 +1,39 @@
+import { DEFAULT_PORTS } from '@idp-sync/local-stack/defaults';
+
+/**
+ * The environment variables of the local stack, for `start --help` and `demo --help`: the stack takes no flags (the
+ * same variables configure `npm start`, the demo and the tests), so `--help` is where a newcomer looks for them.
+ * The full table is in packages/local-stack/README.md.
+ *
+ * @example
+ * cmd.addHelpText('after', localStackEnvHelp('start'));
+ */
+export function localStackEnvHelp(command: 'start' | 'demo'): string {
+  const rows: [string, string][] = [
+    ['PORT', `the API: webhooks, /scim/v2, /health (default ${DEFAULT_PORTS.ingest})`],
+    ['USERS_API_EMULATOR_PORT', `the Users API emulator (default ${DEFAULT_PORTS.emulator})`],
+    ['SQS_PORT', `the embedded SQS, fauxqs (default ${DEFAULT_PORTS.sqs}); where \`idp-sync dlq\` looks`],
+    ['DYNAMODB_PORT', `the embedded DynamoDB, dynalite (default ${DEFAULT_PORTS.dynamoDb})`],
+    ['HOST', 'interface of every listener, loopback only (default 127.0.0.1)'],
+    ['SQS_ENDPOINT, DYNAMODB_ENDPOINT', 'an external SQS / DynamoDB instead of the embedded ones'],
+    ['ARIZE_BASE_URL + ARIZE_API_KEY', 'the real Users API instead of the emulator'],
+    [
+      'OKTA_AUTH_SECRET, SCIM_BEARER_TOKEN, HR_WEBHOOK_SECRET, WORKOS_WEBHOOK_SECRET, BAMBOOHR_WEBHOOK_KEY',
+      'the sources’ secrets (generated and printed by start when unset)',
+    ],
+    ['MAX_RECEIVE_COUNT, WORKER_INSTANCES, WORKER_TIMEOUT_SECONDS, DEFAULT_ROLE, DEFAULT_INVITE_MODE, AWS_REGION', ''],
+  ];
+  const lines = rows.map(([name, what]) => (what ? `  ${name}\n      ${what}` : `  ${name}`));
+  const example =
+    command === 'start'
+      ? `  PORT=3370 SQS_PORT=4570 npx idp-sync start`
+      : '  npx idp-sync demo            # uses a stack running at PORT (with its banner’s exports), else starts its own';
+  const demoNote =
+    command === 'demo'
+      ? '\nAgainst a running stack, set the same PORT/USERS_API_EMULATOR_PORT/SQS_PORT (or SQS_ENDPOINT) it was started with,\nand paste the `export …` lines its banner printed.\n'
+      : '';
+  return (
+    `\nEnvironment (the local stack takes no flags; every variable: packages/local-stack/README.md):\n${lines.join('\n')}\n` +
+    `${demoNote}Example:\n${example}`
+  );
+}
