@@ -20,9 +20,11 @@ import {
 } from '@idp-sync/local-stack';
 import { loadConfig } from '../../config';
 import type { CommandContext } from '../../context';
+import { describeError } from '../../describe-error';
 import { renderTable, toRow } from '../../dlq/format';
 import { resolveQueues } from '../../dlq/queues';
 import { scanDlq } from '../../dlq/reader';
+import { queueDepth } from '../../dlq/sqs';
 import { CliError } from '../../errors';
 import { type CliIo, writeLine } from '../../io';
 
@@ -81,6 +83,7 @@ async function runningStack(io: CliIo, host: string, ports: { ingest: number; em
   ) as unknown as StackSecrets;
   const domain = `acme-${randomBytes(3).toString('hex')}.example`;
   const endpointUrl = io.env.SQS_ENDPOINT?.trim() || `http://${host}:${ports.sqs}`;
+  await checkSqs(io, endpointUrl, ingestUrl);
   const target: Target = {
     description: `the local stack already running at ${ingestUrl}`,
     domain,
@@ -102,6 +105,29 @@ async function runningStack(io: CliIo, host: string, ports: { ingest: number; em
     close: async () => undefined,
   };
   return target;
+}
+
+/**
+ * The demo reads the running stack's DLQ at the end: check it can, before sending anything (a stack on other ports
+ * than the defaults would otherwise get every delivery and then fail with ECONNREFUSED).
+ */
+async function checkSqs(io: CliIo, endpointUrl: string, ingestUrl: string): Promise<void> {
+  const which = io.env.SQS_ENDPOINT?.trim() ? 'SQS_ENDPOINT' : 'SQS_PORT';
+  let queues: Awaited<ReturnType<typeof resolveQueues>> | undefined;
+  try {
+    queues = await resolveQueues({ endpointUrl }, loadConfig(io.env), { needQueue: false });
+    await queueDepth(queues.client, queues.dlqUrl);
+  } catch (error) {
+    const { message } = describeError(error, { where: `SQS at ${endpointUrl}`, local: true });
+    throw new DemoError(
+      `a local stack is running at ${ingestUrl}, but the demo cannot read its DLQ: ${message}; nothing was sent`,
+      `set ${which} (or SQS_ENDPOINT) to where that stack's SQS listens — its banner says, e.g. SQS_PORT=4570 npm run demo — ` +
+        'or paste the `export …` lines its banner printed',
+      { cause: error },
+    );
+  } finally {
+    queues?.client.destroy();
+  }
 }
 
 /** A stack of the demo's own, on free ports, always with the emulator. */
@@ -201,6 +227,13 @@ export async function runDemo(ctx: CommandContext): Promise<void> {
       );
     }
     const failed = checks.filter((c) => !c.ok).length;
+    const unauthorized = refused.filter((s) => s.status === 401).length;
+    if (unauthorized > 0) {
+      throw new DemoError(
+        `${unauthorized} deliver${unauthorized === 1 ? 'y was' : 'ies were'} refused with 401: the secrets in this environment do not match ${target.description}`,
+        'paste the `export …` lines its banner printed into this terminal again (or unset them, stop that stack and let the demo start its own)',
+      );
+    }
     if (failed > 0 || refused.length > 0) {
       throw new DemoError(
         `the demo did not go as expected: ${failed} check(s) failed, ${refused.length} deliver${refused.length === 1 ? 'y' : 'ies'} refused`,
