@@ -68,4 +68,14 @@ describe('idp-sync demo against a running stack', () => {
     expect(run.stderr()).toMatch(/what to do: paste the `export …` lines its banner printed/);
     expect(run.stderr()).not.toMatch(/npm test/);
   }, 90_000);
+
+  it('with the right secrets goes through, and its DLQ table redacts emails as `dlq list` does', async () => {
+    const run = captureIo(bannerEnv());
+    const code = await runCli(['demo'], run.io);
+    expect(code, run.stderr()).toBe(0);
+    const dlq = run.stdout().split('Dead-letter queue')[1]?.split('\n\n')[0] ?? '';
+    expect(dlq).toMatch(/1 message from this run/);
+    expect(dlq).toMatch(/\*\*\*@acme-[0-9a-f]+\.example/);
+    expect(dlq).not.toMatch(/[a-z]{2,}\.[a-z]+@acme/);
+  }, 90_000);
 });

@@ -27,13 +27,14 @@ export async function openQueues(ctx: CommandContext, flags: QueueFlags, needQue
   return { queues, config };
 }
 
-/** Says, before reading, that reading hides messages briefly (the issue asks every read to say so). */
+/**
+ * Says, before reading, that reading consumes nothing (SQS has no peek: a read hides messages briefly). One short
+ * line; the README and `--help` explain the 5-second visibility and its renewal.
+ */
 export function announceRead(ctx: CommandContext, where: string): void {
   writeLine(
     ctx.io.stderr,
-    `Reading the DLQ of ${where}: messages read are hidden from other readers only while this read runs ` +
-      `(${READ_VISIBILITY_SECONDS} s at a time, renewed) and all are released the moment it ends; ` +
-      `if it is killed, they reappear within ${READ_VISIBILITY_SECONDS} s.`,
+    `Reading the DLQ of ${where} (nothing is consumed; all is released at the end, or within ${READ_VISIBILITY_SECONDS} s if killed).`,
   );
 }
 
