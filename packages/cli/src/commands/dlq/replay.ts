@@ -196,6 +196,11 @@ async function tryMoveTask(ctx: CommandContext, queues: ResolvedQueues, rate: nu
   }
   writeLine(io.stderr, `Message move task ${outcome.status}: ${outcome.moved} message(s) moved.`);
   if (outcome.cancelled) {
+    const left = await queueDepth(queues.client, queues.dlqUrl).catch(() => undefined);
+    if (left?.total === 0) {
+      writeLine(io.stderr, 'Nothing is left in the DLQ.');
+      return true;
+    }
     throw new ReplayIncompleteError(
       `interrupted: the move task was cancelled after ${outcome.moved} message(s)`,
       'the rest is still in the DLQ; run the same command again to continue',
