@@ -51,8 +51,8 @@ export interface ReplayProgress {
    */
   heldBack: number;
   /**
-   * Reached the DLQ after this replay started — typically a command it moved that failed again — so not moved a second
-   * time (a permanent failure would otherwise go round and round); still in the DLQ. Also counted in `skipped`.
+   * Commands this run moved that failed again and came back to the DLQ during the run: not moved a second time (a
+   * permanent failure would otherwise go round and round); still in the DLQ. Also counted in `skipped`.
    */
   returned: number;
 }
@@ -101,13 +101,15 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
   const maxMessages = options.ratePerSecond ? Math.min(10, Math.max(1, Math.floor(options.ratePerSecond))) : 10;
 
   const counts: ReplayProgress = { moved: 0, skipped: 0, failed: 0, heldBack: 0, returned: 0 };
-  /** Command ids this run moved: the same command back in the DLQ failed again and is not moved twice. */
-  const movedCommandIds = new Set<string>();
-  const arrivedDuringRun = (entry: DlqEntry): boolean => {
-    if (entry.commandId !== undefined && movedCommandIds.has(entry.commandId)) return true;
-    const sent = Number(entry.systemAttributes.SentTimestamp);
-    return Number.isFinite(sent) && sent >= started;
-  };
+  /**
+   * What this run moved, by command id (or body, for a body that is no command): the same command back in the DLQ
+   * failed again and is not moved twice. Not by SentTimestamp: that is the SQS server's clock, and a message put in
+   * the same millisecond the run started, or a laptop clock behind AWS's, would make waiting messages look new.
+   */
+  const movedKeys = new Set<string>();
+  const replayKey = (entry: DlqEntry): string =>
+    entry.commandId ?? `body:${createHash('sha256').update(entry.body).digest('hex')}`;
+  const cameBack = (entry: DlqEntry): boolean => movedKeys.has(replayKey(entry));
   const failures: ReplayFailure[] = [];
   let claimed = 0;
   /** Loops processing a batch (not those waiting on a receive): only a batch being processed can delete. */
@@ -186,7 +188,7 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
       const entry = byId.get(ok.Id ?? '');
       if (!entry) continue;
       sentNotDeleted.add(entry.messageId);
-      if (entry.commandId !== undefined) movedCommandIds.add(entry.commandId);
+      movedKeys.add(replayKey(entry));
       counts.moved++;
       sent.push(entry);
     }
@@ -206,7 +208,7 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
       else if (entry.groupId && blockedGroups.has(entry.groupId)) {
         if (options.select(entry)) counts.heldBack++;
         skip(entry);
-      } else if (arrivedDuringRun(entry)) {
+      } else if (cameBack(entry)) {
         counts.returned++;
         skip(entry);
       } else if (!options.select(entry)) skip(entry);

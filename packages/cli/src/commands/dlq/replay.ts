@@ -261,8 +261,8 @@ async function receiveSendDelete(
   if (result.returned > 0) {
     writeLine(
       io.stderr,
-      `${result.returned} message(s) reached the DLQ during this replay (commands it moved that failed again, or new ` +
-        'failures) and were not moved again; `idp-sync dlq list` shows why they failed.',
+      `${result.returned} command(s) this replay moved failed again and came back to the DLQ; they were not moved ` +
+        'a second time: `idp-sync dlq list` shows why they failed.',
     );
   }
   for (const f of result.failures.slice(0, 20)) {
