@@ -28,7 +28,7 @@ function clock(): string {
 export function describeStackEvent(event: LocalStackEvent): string {
   switch (event.type) {
     case 'request':
-      return `${clock()} ingest  ${event.method} ${event.path} -> ${event.status} (${event.durationMs} ms)`;
+      return `${clock()} ingest  ${event.method} ${event.path} -> ${event.status}${event.detail ? ` ${event.detail}` : ''} (${event.durationMs} ms)`;
     case 'batch': {
       const what = event.wholeBatchFailure
         ? `whole batch failed, ${event.size} message(s) will be retried: ${event.wholeBatchFailure}`
