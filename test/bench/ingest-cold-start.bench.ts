@@ -17,44 +17,22 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { Webhook } from 'standardwebhooks';
 import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src/index';
+import { CLIENT_SQS_FLOOR_SOURCE, LAMBDA_BUNDLE_OPTIONS, REPO_ROOT } from '../helpers/bundle';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const ROOT = REPO_ROOT;
 const RUNS = Number(process.env.RUNS ?? 10);
 const NODE = process.env.BENCH_NODE ?? process.execPath;
 const HR_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-const BANNER =
-  "import { createRequire as __idpSyncCreateRequire } from 'node:module'; const require = __idpSyncCreateRequire(import.meta.url);";
 
-const esbuildOptions = {
-  bundle: true,
-  format: 'esm' as const,
-  platform: 'node' as const,
-  target: 'node22',
-  minify: true,
-  mainFields: ['module', 'main'],
-  banner: { js: BANNER },
-  metafile: true,
-  logLevel: 'error' as const,
-  absWorkingDir: ROOT,
-};
+const esbuildOptions = { ...LAMBDA_BUNDLE_OPTIONS, metafile: true };
 
 const SCIM_TOKEN = 'bench-scim-token-0123456789abcdef';
 
-const FLOOR_SOURCE = `
-import { randomUUID } from 'node:crypto';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-const client = new SQSClient({ region: process.env.AWS_REGION, endpoint: process.env.SQS_ENDPOINT });
-export const handler = async () => {
-  await client.send(new SendMessageCommand({
-    QueueUrl: process.env.QUEUE_URL, MessageBody: '{}', MessageGroupId: 'floor', MessageDeduplicationId: randomUUID(),
-  }));
-  return { statusCode: 202 };
-};
-`;
+const FLOOR_SOURCE = CLIENT_SQS_FLOOR_SOURCE;
 
 // Runs in the fresh process: import the bundle, serve one request, report timings (ms since process start).
 const RUNNER_SOURCE = `

@@ -15,9 +15,10 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app';
 import type { InfraConfig } from '../../infra/config';
-import { ESM_REQUIRE_BANNER, SECRETS_CACHE_TTL, SECRETS_MANAGER_TIMEOUT } from '../../infra/constructs/functions';
+import { SECRETS_CACHE_TTL, SECRETS_MANAGER_TIMEOUT } from '../../infra/constructs/functions';
 import { ROUTES } from '../../infra/constructs/http-api';
 import type { IdpSyncStack } from '../../infra/stack';
+import { CLIENT_SQS_FLOOR_SOURCE, LAMBDA_BUNDLE_OPTIONS, REPO_ROOT } from '../helpers/bundle';
 import { hrHeaders, TEST_SECRETS } from '../helpers/ingest';
 import { startExtensionStandIn } from '../integration/ingest/extension-stand-in';
 import { resolvedEnvironment } from './resolve-env';
@@ -419,22 +420,9 @@ describe('functions', () => {
   it('keeps the ingest bundle within 1.3x a bundle of @aws-sdk/client-sqs alone (the cold-start budget of issue #4)', async () => {
     // The floor of this design: a function that only sends to SQS, bundled with the stack's own options.
     const floor = await build({
-      stdin: {
-        contents: `import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-const client = new SQSClient({});
-export const handler = async () => client.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: '{}' }));`,
-        resolveDir: path.resolve(import.meta.dirname, '../..'),
-        loader: 'ts',
-      },
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      minify: true,
-      banner: { js: ESM_REQUIRE_BANNER },
+      ...LAMBDA_BUNDLE_OPTIONS,
+      stdin: { contents: CLIENT_SQS_FLOOR_SOURCE, resolveDir: REPO_ROOT, loader: 'ts' },
       write: false,
-      logLevel: 'error',
     });
     const floorBytes = floor.outputFiles[0]?.contents.byteLength ?? 0;
     // The asset's last line is the source map comment: not code, not counted.

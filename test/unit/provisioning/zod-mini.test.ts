@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LAMBDA_BUNDLE_OPTIONS } from '../../helpers/bundle';
 
 // The webhook ingest Lambda validates with zod/mini (issue #4: classic zod was 96 KiB of its bundle and ~20 ms of its
 // cold start). These tests bundle the code the way the stack does, so they see what the Lambda sees: classic zod is
@@ -12,18 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const SRC = join(ROOT, 'packages/provisioning/src');
-const options = {
-  bundle: true,
-  format: 'esm' as const,
-  platform: 'node' as const,
-  target: 'node22',
-  minify: true,
-  mainFields: ['module', 'main'],
-  metafile: true,
-  write: false,
-  logLevel: 'error' as const,
-  absWorkingDir: ROOT,
-};
+const options = { ...LAMBDA_BUNDLE_OPTIONS, metafile: true, write: false };
 
 /** The zod files a bundle holds, relative to the zod package. */
 function zodFiles(metafile: Metafile | undefined): string[] {
