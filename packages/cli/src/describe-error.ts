@@ -1,3 +1,4 @@
+import { DEFAULT_SQS_ENDPOINT } from '@idp-sync/local-stack/defaults';
 import { MoveTaskRunningError } from './dlq/move-task';
 import { isQueueMissing } from './dlq/queues';
 import { ReplayAbortedError } from './dlq/replay';
@@ -90,6 +91,24 @@ export function describeError(error: unknown, context: ErrorContext = {}): Error
     return {
       message: `the AWS credentials were refused: ${text}`,
       hint: 'refresh them (aws sso login) and check AWS_PROFILE',
+      exitCode: EXIT_ERROR,
+    };
+  }
+  // The SDK found no SQS error in the answer (`Unknown`), or could not parse the answer at all (a deserialization error
+  // carrying the raw `$response`, e.g. an HTML page).
+  const notSqs =
+    name === 'Unknown' ||
+    text === 'UnknownError' ||
+    (error instanceof Error && '$response' in error && /Deserialization error/.test(text));
+  if (notSqs) {
+    // The SDK could not read an SQS error from the answer: something else listens there (the ingest server, the
+    // Users API emulator, a proxy), typically a port mix-up.
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    return {
+      message: `${where} does not answer like SQS${status ? ` (HTTP ${status}, no SQS error in the body)` : ' (its answer is not an SQS response)'}`,
+      hint: context.local
+        ? `point SQS_ENDPOINT at the local stack's SQS (the SQS URL its banner prints; ${DEFAULT_SQS_ENDPOINT} by default), not the ingest or Users API port`
+        : 'check the endpoint (--endpoint-url, SQS_ENDPOINT) and the queue URLs: they must be SQS’s',
       exitCode: EXIT_ERROR,
     };
   }

@@ -93,6 +93,32 @@ describe('runCli exit codes (no network needed)', () => {
 });
 
 describe('describeError', () => {
+  it('says an endpoint that does not answer like SQS is probably the wrong port', () => {
+    // What the SDK throws when another HTTP server (the ingest server, the emulator) answers an SQS call.
+    const error = Object.assign(new Error('UnknownError'), {
+      name: 'Unknown',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 404 },
+    });
+    const local = describeError(error, { where: 'the local stack at http://127.0.0.1:3000', local: true });
+    expect(local.message).toBe(
+      'the local stack at http://127.0.0.1:3000 does not answer like SQS (HTTP 404, no SQS error in the body)',
+    );
+    expect(local.hint).toMatch(/point SQS_ENDPOINT at the local stack's SQS .*not the ingest or Users API port/);
+    expect(local.exitCode).toBe(1);
+    expect(describeError(error, { where: 'stack idp-sync' }).hint).toMatch(/--endpoint-url, SQS_ENDPOINT/);
+    // An HTML page instead of JSON: the SDK's deserialization error, with the raw response attached.
+    const html = Object.assign(
+      new SyntaxError(
+        'Unexpected token \'<\', "<!DOCTYPE "... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+      ),
+      { $response: { statusCode: 501 } },
+    );
+    expect(describeError(html, { where: 'x', local: true }).message).toBe(
+      'x does not answer like SQS (its answer is not an SQS response)',
+    );
+  });
+
   it("keeps a CLI error's own hint and code", () => {
     expect(describeError(new UsageError('bad', 'do this'))).toEqual({ message: 'bad', hint: 'do this', exitCode: 2 });
     expect(describeError(new CliError('broken', 'fix it')).exitCode).toBe(1);
