@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TEST_SECRETS, vendorFixture } from '../../helpers/ingest';
+import { httpApiEvent, lambdaContext } from '../../helpers/lambda';
 
 const env = {
   QUEUE_URL: 'http://127.0.0.1:9/000000000000/idp-sync-commands.fifo',
@@ -13,60 +14,9 @@ const env = {
   POWERTOOLS_LOG_LEVEL: 'DEBUG',
 };
 
-function apiEvent(init: {
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: string;
-  base64?: boolean;
-}): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: init.path,
-    rawQueryString: '',
-    headers: init.headers ?? {},
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'example.execute-api.us-east-1.amazonaws.com',
-      domainPrefix: 'example',
-      http: {
-        method: init.method,
-        path: init.path,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'Okta-Integrations',
-      },
-      requestId: 'req-1',
-      routeKey: '$default',
-      stage: '$default',
-      time: '26/Nov/2026:10:00:00 +0000',
-      timeEpoch: 1795514400000,
-    },
-    ...(init.body !== undefined
-      ? {
-          body: init.base64 ? Buffer.from(init.body).toString('base64') : init.body,
-          isBase64Encoded: init.base64 ?? false,
-        }
-      : { isBase64Encoded: false }),
-  };
-}
-
-const context = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'idp-sync-ingest',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:idp-sync-ingest',
-  memoryLimitInMB: '512',
-  awsRequestId: 'aws-req-1',
-  logGroupName: '/aws/lambda/idp-sync-ingest',
-  logStreamName: 'stream',
-  getRemainingTimeInMillis: () => 3000,
-  done: () => {},
-  fail: () => {},
-  succeed: () => {},
-} as Context;
+const apiEvent = (init: Parameters<typeof httpApiEvent>[0]) =>
+  httpApiEvent({ userAgent: 'Okta-Integrations', ...init });
+const context = lambdaContext('idp-sync-ingest');
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 let handler: Handler;

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { httpApiEvent, lambdaContext } from '../../helpers/lambda';
 
 /** functions/scim's Lambda handler: API Gateway v2 in and out, only /scim/v2/*, configuration checked at INIT. */
 
@@ -19,42 +20,10 @@ const env = {
 };
 
 function apiEvent(method: string, path: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'example.execute-api.us-east-1.amazonaws.com',
-      domainPrefix: 'example',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'Azure AD SCIM' },
-      requestId: 'req-1',
-      routeKey: '$default',
-      stage: '$default',
-      time: '26/Nov/2026:10:00:00 +0000',
-      timeEpoch: 1795514400000,
-    },
-    isBase64Encoded: false,
-  };
+  return httpApiEvent({ method, path, headers, userAgent: 'Azure AD SCIM' });
 }
 
-const context = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'idp-sync-scim',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:idp-sync-scim',
-  memoryLimitInMB: '512',
-  awsRequestId: 'aws-req-1',
-  logGroupName: '/aws/lambda/idp-sync-scim',
-  logStreamName: 'stream',
-  getRemainingTimeInMillis: () => 3000,
-  done: () => {},
-  fail: () => {},
-  succeed: () => {},
-} as Context;
+const context = lambdaContext('idp-sync-scim');
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 const HANDLER = '../../../functions/scim/src/handler';
