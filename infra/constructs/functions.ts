@@ -91,6 +91,15 @@ export interface FunctionsProps {
   readonly removalPolicy: RemovalPolicy;
 }
 
+/** What every function shares: Node 22 on arm64, built from this repository with its lockfile. */
+const FUNCTION_BASE = {
+  handler: 'handler',
+  projectRoot: REPO_ROOT,
+  depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+  runtime: lambda.Runtime.NODEJS_22_X,
+  architecture: lambda.Architecture.ARM_64,
+} as const;
+
 /** Bundling shared by every function: ESM, minified, source maps, every dependency (the AWS SDK too) in the bundle. */
 function bundling(): nodejs.BundlingOptions {
   return {
@@ -202,11 +211,7 @@ export class Functions extends Construct {
       functionName: ingestName,
       description: 'idp-sync ingest: Okta, HR, WorkOS and BambooHR webhooks to the command queue',
       entry: INGEST_ENTRY,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...FUNCTION_BASE,
       memorySize: config.ingest.memoryMb,
       timeout: Duration.seconds(config.ingest.timeoutSeconds),
       role: this.ingestRole,
@@ -266,11 +271,7 @@ export class Functions extends Construct {
         functionName: scimName,
         description: 'idp-sync SCIM: Entra ID SCIM 2.0 provisioning to the command queue',
         entry: SCIM_ENTRY,
-        handler: 'handler',
-        projectRoot: REPO_ROOT,
-        depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-        runtime: lambda.Runtime.NODEJS_22_X,
-        architecture: lambda.Architecture.ARM_64,
+        ...FUNCTION_BASE,
         // Same sizing as ingest: both answer HTTP senders synchronously.
         memorySize: config.ingest.memoryMb,
         timeout: Duration.seconds(config.ingest.timeoutSeconds),
@@ -322,11 +323,7 @@ export class Functions extends Construct {
       functionName: workerName,
       description: 'idp-sync worker: applies provisioning commands to the Users API, in order per person',
       entry: WORKER_ENTRY,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...FUNCTION_BASE,
       memorySize: config.worker.memoryMb,
       timeout: Duration.seconds(config.worker.timeoutSeconds),
       role: this.workerRole,

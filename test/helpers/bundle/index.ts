@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '../../../infra/constructs/functions';
+import { ESM_REQUIRE_BANNER, REPO_ROOT } from '../../../infra/constructs/functions';
 
-/** The repository root (esbuild resolves workspace packages from here). */
-export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+/** The repository root (esbuild resolves workspace packages from here), as the stack's bundling uses it. */
+export { REPO_ROOT };
 
 /**
  * esbuild options that bundle a Lambda the way the CDK stack does (infra/constructs/functions.ts `bundling()`): ESM,
