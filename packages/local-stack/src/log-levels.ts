@@ -1,6 +1,4 @@
-import { LOG_LEVEL_ENV, type LogLevel } from '@idp-sync/provisioning';
-
-const RANK: Readonly<Record<LogLevel, number>> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 };
+import { LOG_LEVEL_ENV, type LogLevel, LOG_LEVEL_RANK as RANK } from '@idp-sync/provisioning';
 
 /** The variable the stack sets while a handler module loads (the handlers read their level at INIT). */
 const STACK_LEVEL_ENV = 'POWERTOOLS_LOG_LEVEL';

@@ -14,6 +14,7 @@ export {
   type JsonLogger,
   type JsonLoggerOptions,
   LOG_LEVEL_ENV,
+  LOG_LEVEL_RANK,
   LOG_LEVELS,
   type LogLevel,
   logLevelFromEnv,

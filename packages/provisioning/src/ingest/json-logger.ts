@@ -5,7 +5,20 @@ import type { IngestLogger } from './logger';
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const RANK: Readonly<Record<LogLevel, number>> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 };
+/**
+ * How severe each level is: a logger at level L writes the lines whose rank is at least L's.
+ *
+ * @example
+ * LOG_LEVEL_RANK.ERROR > LOG_LEVEL_RANK.WARN // true
+ */
+export const LOG_LEVEL_RANK: Readonly<Record<LogLevel, number>> = {
+  DEBUG: 10,
+  INFO: 20,
+  WARN: 30,
+  ERROR: 40,
+  SILENT: 100,
+};
+const RANK = LOG_LEVEL_RANK;
 
 /** Spellings other loggers use for the same levels (Powertools' TRACE and CRITICAL, Lambda's FATAL). */
 const ALIASES: Readonly<Record<string, LogLevel>> = {
