@@ -1,6 +1,4 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   type CommandSender,
   createIngestApp,
@@ -239,11 +237,6 @@ export function workosUserEvent(init: {
     },
     created_at: '2026-11-26T09:59:58.000Z',
   };
-}
-
-/** Reads a file from /work/shared/fixtures/vendor (real vendor samples). */
-export function vendorFixture<T = unknown>(name: string): T {
-  return JSON.parse(readFileSync(join('/work/shared/fixtures/vendor', name), 'utf8')) as T;
 }
 
 /** A sender that records what it is given; `failWith` makes it reject like SQS would. */

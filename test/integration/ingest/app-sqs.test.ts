@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
   createPipelineQueues,
   type LocalSqs,
@@ -9,6 +9,7 @@ import {
 } from '@idp-sync/local-stack';
 import { createIngestApp, createMemoryMetrics, type IngestApp, type ProvisioningCommand } from '@idp-sync/provisioning';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OKTA_DEACTIVATE_LOG_EVENT, OKTA_DEACTIVATE_LOG_EVENT_EXPECTED } from '../../fixtures/okta';
 import {
   bambooRequest,
   bodyOf,
@@ -17,10 +18,24 @@ import {
   oktaRequest,
   oktaUserEvent,
   testConfig,
-  vendorFixture,
   workosRequest,
   workosUserEvent,
 } from '../../helpers/ingest';
+import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
+
+const vendor = vendorSamples([VENDOR_SAMPLES.oktaDeactivateLogEvent]);
+const oktaDeactivations = fixtureCases(
+  vendor,
+  { value: OKTA_DEACTIVATE_LOG_EVENT as object, expected: OKTA_DEACTIVATE_LOG_EVENT_EXPECTED },
+  {
+    sample: VENDOR_SAMPLES.oktaDeactivateLogEvent,
+    expected: {
+      ...OKTA_DEACTIVATE_LOG_EVENT_EXPECTED,
+      id: 'okta:ab62c0bc-2837-11eb-9823-9fb8f750c5a9',
+      email: 'john.doe@example.com',
+    },
+  },
+);
 
 let sqs: LocalSqs;
 let client: SQSClient;
@@ -77,52 +92,75 @@ function expectQueued(message: Message, expected: Partial<ProvisioningCommand>):
 }
 
 describe('ingest → SQS FIFO (fauxqs)', () => {
-  it('queues one message per command for every source, grouped by person, deduplicated by command id', async () => {
-    const responses = await Promise.all([
-      app.handle(oktaRequest([vendorFixture('okta-user-lifecycle-deactivate.logevent.docs.json')])),
-      app.handle(
-        hrRequest(
-          { type: 'user.joined', timestamp: '2026-11-26T09:59:00Z', data: { email: 'Ada@Example.com', name: 'Ada' } },
-          { id: 'msg_join_ada' },
-        ),
-      ),
-      app.handle(
-        workosRequest(workosUserEvent({ event: 'dsync.user.updated', state: 'inactive', id: 'event_leave_lela' })),
-      ),
-      app.handle(
-        bambooRequest({
-          employees: [
-            {
-              id: '7',
-              action: 'Created',
-              timestamp: '2026-11-26T09:58:00+0000',
-              changedFields: [],
-              fields: { workEmail: 'bo@example.com', firstName: 'Bo' },
-            },
-          ],
-        }),
-      ),
-    ]);
-    expect(responses.map((r) => r.statusCode)).toEqual([200, 202, 202, 202]);
+  oktaDeactivations.forEach((okta, run) => {
+    it.skipIf(!okta.present)(
+      `queues one message per command for every source, grouped by person, deduplicated by command id (Okta: ${okta.from})`,
+      async () => {
+        // Each run's ids differ, so that SQS's deduplication window does not merge two runs.
+        const queuedBefore = metrics.total('CommandsQueued');
+        const responses = await Promise.all([
+          app.handle(oktaRequest([okta.load()])),
+          app.handle(
+            hrRequest(
+              {
+                type: 'user.joined',
+                timestamp: '2026-11-26T09:59:00Z',
+                data: { email: 'Ada@Example.com', name: 'Ada' },
+              },
+              { id: `msg_join_ada_${run}` },
+            ),
+          ),
+          app.handle(
+            workosRequest(
+              workosUserEvent({ event: 'dsync.user.updated', state: 'inactive', id: `event_leave_lela_${run}` }),
+            ),
+          ),
+          app.handle(
+            bambooRequest({
+              employees: [
+                {
+                  id: `7${run}`,
+                  action: 'Created',
+                  timestamp: '2026-11-26T09:58:00+0000',
+                  changedFields: [],
+                  fields: { workEmail: 'bo@example.com', firstName: 'Bo' },
+                },
+              ],
+            }),
+          ),
+        ]);
+        expect(responses.map((r) => r.statusCode)).toEqual([200, 202, 202, 202]);
 
-    const messages = await drain(4);
-    expect(messages).toHaveLength(4);
-    const byEmail = new Map(messages.map((m) => [JSON.parse(m.Body ?? '{}').email as string, m]));
-    expectQueued(byEmail.get('john.doe@example.com')!, {
-      id: 'okta:ab62c0bc-2837-11eb-9823-9fb8f750c5a9',
-      action: 'delete',
-      source: 'okta',
-    });
-    expectQueued(byEmail.get('ada@example.com')!, {
-      id: 'hr:msg_join_ada',
-      action: 'create',
-      name: 'Ada',
-      role: 'MEMBER',
-    });
-    expectQueued(byEmail.get('lela.block@example.com')!, { id: 'workos:event_leave_lela', action: 'delete' });
-    const bamboo = expectQueued(byEmail.get('bo@example.com')!, { action: 'create', source: 'bamboohr', name: 'Bo' });
-    expect(bamboo.id).toMatch(/^bamboohr:[0-9a-f]{64}$/);
-    expect(metrics.total('CommandsQueued')).toBe(4);
+        const messages = await drain(4);
+        expect(messages).toHaveLength(4);
+        const byEmail = new Map(messages.map((m) => [JSON.parse(m.Body ?? '{}').email as string, m]));
+        expectQueued(byEmail.get(okta.expected.email)!, { id: okta.expected.id, action: 'delete', source: 'okta' });
+        expectQueued(byEmail.get('ada@example.com')!, {
+          id: `hr:msg_join_ada_${run}`,
+          action: 'create',
+          name: 'Ada',
+          role: 'MEMBER',
+        });
+        expectQueued(byEmail.get('lela.block@example.com')!, {
+          id: `workos:event_leave_lela_${run}`,
+          action: 'delete',
+        });
+        const bamboo = expectQueued(byEmail.get('bo@example.com')!, {
+          action: 'create',
+          source: 'bamboohr',
+          name: 'Bo',
+        });
+        expect(bamboo.id).toMatch(/^bamboohr:[0-9a-f]{64}$/);
+        expect(metrics.total('CommandsQueued') - queuedBefore).toBe(4);
+        // Consumed, so that the next run's messages for the same people are not held behind them in their groups.
+        await client.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queues.queueUrl,
+            Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+          }),
+        );
+      },
+    );
   });
 
   it('lets SQS drop a redelivery inside the deduplication window', async () => {

@@ -1,38 +1,61 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MICROSOFT_POSTMAN_COLLECTION, readVendorFixture } from '../../helpers/scim/fixtures';
+import { SCIM_REFERENCE_SEQUENCE } from '../../fixtures/scim-reference-sequence';
 import { SCIM_TEST_TOKEN, type ScimBackend, type ScimTestService, startScimBackend } from '../../helpers/scim/harness';
 import { collectionSteps, PostmanRunner, type PostmanStep, rawUrlOf } from '../../helpers/scim/postman';
+import { ScimSequenceRunner } from '../../helpers/scim/reference-sequence';
+import { VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
 
 /**
- * Microsoft's reference test collection for a SCIM service (AzureAD/SCIMReferenceCode, PostmanCollection.json), run
- * from the published file itself: its requests, with `{{Server}}`, `{{Api}}` and `{{token}}` substituted, and its own
- * test scripts as the assertions. Its user tests are the yardstick; out of scope are the Groups requests and
- * `GET /Token` (the reference service's development token endpoint: this service is configured with its token).
+ * What Microsoft's reference test collection for a SCIM service checks of its user requests, twice:
+ * - always, as the project's own sequence written from it (test/fixtures/scim-reference-sequence.ts);
+ * - when the published collection is present beside the repository, the collection itself (AzureAD/SCIMReferenceCode,
+ *   PostmanCollection.json): its requests, with `{{Server}}`, `{{Api}}` and `{{token}}` substituted, and its own test
+ *   scripts as the assertions. Out of scope are the Groups requests and `GET /Token` (the reference service's
+ *   development token endpoint: this service is configured with its token).
  */
 
-const collection = readVendorFixture<Parameters<typeof collectionSteps>[0]>(MICROSOFT_POSTMAN_COLLECTION);
-const allSteps = collectionSteps(collection);
-const isOutOfScope = (step: PostmanStep) => /\/groups\b|\/token$/i.test(rawUrlOf(step.item));
-const steps = allSteps.filter((step) => !isOutOfScope(step));
+const vendor = vendorSamples([VENDOR_SAMPLES.microsoftScimCollection]);
+const hasCollection = vendor.has(VENDOR_SAMPLES.microsoftScimCollection);
 
 let backend: ScimBackend;
-let scim: ScimTestService;
-let runner: PostmanRunner;
-let assertionsRun = 0;
-
 beforeAll(async () => {
   backend = await startScimBackend();
-  scim = await backend.createService();
-  runner = new PostmanRunner(
-    { Protocol: 'http', Server: 'scim.test', Port: '', Api: 'scim/v2', token: SCIM_TEST_TOKEN },
-    (request) => scim.service.handle(request),
-  );
 });
 afterAll(async () => {
   await backend.stop();
 });
 
-describe("Microsoft's SCIM reference collection (user tests)", () => {
+describe("the project's SCIM reference sequence (user requests and the answers they must get)", () => {
+  let runner: ScimSequenceRunner;
+  beforeAll(async () => {
+    runner = new ScimSequenceRunner(await backend.createService());
+  });
+
+  for (const step of SCIM_REFERENCE_SEQUENCE) {
+    it(step.title, async () => {
+      await runner.run(step);
+    });
+  }
+});
+
+describe.skipIf(!hasCollection)("Microsoft's published SCIM reference collection (user tests)", () => {
+  const isOutOfScope = (step: PostmanStep) => /\/groups\b|\/token$/i.test(rawUrlOf(step.item));
+  const allSteps = hasCollection
+    ? collectionSteps(vendor.json<Parameters<typeof collectionSteps>[0]>(VENDOR_SAMPLES.microsoftScimCollection))
+    : [];
+  const steps = allSteps.filter((step) => !isOutOfScope(step));
+  let scim: ScimTestService;
+  let runner: PostmanRunner;
+  let assertionsRun = 0;
+
+  beforeAll(async () => {
+    scim = await backend.createService();
+    runner = new PostmanRunner(
+      { Protocol: 'http', Server: 'scim.test', Port: '', Api: 'scim/v2', token: SCIM_TEST_TOKEN },
+      (request) => scim.service.handle(request),
+    );
+  });
+
   it('covers every user request of the collection', () => {
     // 54 user requests, and every out-of-scope request is a Groups or Token one.
     expect(steps.length).toBe(54);

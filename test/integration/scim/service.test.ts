@@ -5,7 +5,7 @@ import {
   type ScimUserStore,
   type UsersLookup,
 } from '../../../packages/provisioning/src/scim';
-import { ENTRA_ACTIVE_STRING_TRUE, readVendorFixture } from '../../helpers/scim/fixtures';
+import { ENTRA_USER_ACTIVE_STRING_TRUE, ENTRA_USER_ACTIVE_STRING_TRUE_EXPECTED } from '../../fixtures/entra-scim';
 import {
   SCIM_PREVIOUS_TEST_TOKEN,
   SCIM_TEST_TOKEN,
@@ -15,8 +15,26 @@ import {
   startScimBackend,
 } from '../../helpers/scim/harness';
 import { PATCH_OP } from '../../helpers/scim/microsoft-docs';
+import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
 
 const USERS = '/scim/v2/Users';
+
+const vendor = vendorSamples([VENDOR_SAMPLES.entraActiveStringTrue]);
+/** Entra users with `"active": "True"` and a userName that is not an email. */
+const entraUsers = fixtureCases(
+  vendor,
+  { value: ENTRA_USER_ACTIVE_STRING_TRUE as object, expected: ENTRA_USER_ACTIVE_STRING_TRUE_EXPECTED },
+  {
+    sample: VENDOR_SAMPLES.entraActiveStringTrue,
+    expected: {
+      ...ENTRA_USER_ACTIVE_STRING_TRUE_EXPECTED,
+      userName: 'emp1',
+      email: 'anna33@gmail.com',
+      commandName: 'Kimberly Baker',
+      clientMetaCreated: '2019-09-18T18:15:26.5788954+00:00',
+    },
+  },
+);
 const filterQuery = (filter: string) => `${USERS}?filter=${encodeURIComponent(filter)}`;
 const alice = (overrides: Record<string, unknown> = {}) => ({
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
@@ -146,14 +164,26 @@ describe('Users', () => {
     scim = await backend.createService();
   });
 
-  it('takes Microsoft\'s emp1 sample: string "True", userName that is not an email', async () => {
-    const response = await scim.request('POST', USERS, { body: readVendorFixture(ENTRA_ACTIVE_STRING_TRUE) });
-    expect(response.statusCode).toBe(201);
-    expect(response.json).toMatchObject({ userName: 'emp1', active: true });
-    expect(response.json.meta.created).not.toBe('2019-09-18T18:15:26.5788954+00:00');
-    const [command] = await scim.commands();
-    expect(command).toMatchObject({ action: 'create', email: 'anna33@gmail.com', name: 'Kimberly Baker' });
-  });
+  for (const user of entraUsers) {
+    it.skipIf(!user.present)(
+      `takes an Entra POST with string "True" and a userName that is not an email (${user.from})`,
+      async () => {
+        const before = (await scim.commands()).length;
+        const response = await scim.request('POST', USERS, { body: user.load() });
+        expect(response.statusCode).toBe(201);
+        expect(response.json).toMatchObject({ userName: user.expected.userName, active: true });
+        // The client's meta is not the service's: created is set here.
+        expect(response.json.meta.created).not.toBe(user.expected.clientMetaCreated);
+        const commands = (await scim.commands()).slice(before);
+        expect(commands).toHaveLength(1);
+        expect(commands[0]).toMatchObject({
+          action: 'create',
+          email: user.expected.email,
+          name: user.expected.commandName,
+        });
+      },
+    );
+  }
 
   it('refuses a second POST of the same userName, in any case, with 409 uniqueness and a detail', async () => {
     await scim.request('POST', USERS, { body: alice() });

@@ -1,7 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TEST_SECRETS, vendorFixture } from '../../helpers/ingest';
+import { OKTA_ENVELOPE_SESSION_START } from '../../fixtures/okta';
+import { TEST_SECRETS } from '../../helpers/ingest';
 import { httpApiEvent, lambdaContext } from '../../helpers/lambda';
+import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
 
 const env = {
   QUEUE_URL: 'http://127.0.0.1:9/000000000000/idp-sync-commands.fifo',
@@ -17,6 +19,13 @@ const env = {
 const apiEvent = (init: Parameters<typeof httpApiEvent>[0]) =>
   httpApiEvent({ userAgent: 'Okta-Integrations', ...init });
 const context = lambdaContext('idp-sync-ingest');
+
+const vendor = vendorSamples([VENDOR_SAMPLES.oktaEnvelopeSessionStart]);
+const oktaEnvelopes = fixtureCases(
+  vendor,
+  { value: OKTA_ENVELOPE_SESSION_START as object, expected: undefined },
+  { sample: VENDOR_SAMPLES.oktaEnvelopeSessionStart, expected: undefined },
+);
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 let handler: Handler;
@@ -52,18 +61,20 @@ describe('the ingest Lambda handler', () => {
     expect(result).toMatchObject({ statusCode: 200, body: '{"verification":"challenge-1"}', isBase64Encoded: false });
   });
 
-  it('decodes a base64 body and verifies it as raw bytes', async () => {
-    const body = JSON.stringify(vendorFixture('okta-event-hook-envelope-user-session-start.docs.json'));
-    const headers = { authorization: TEST_SECRETS.okta, 'content-type': 'application/json' };
-    const b64 = await handler(
-      apiEvent({ method: 'POST', path: '/webhooks/okta', headers, body, base64: true }),
-      context,
-    );
-    expect(b64.statusCode).toBe(200);
-    expect(JSON.parse(b64.body ?? '')).toMatchObject({ queued: 0, ignored: 1 });
-    const plain = await handler(apiEvent({ method: 'POST', path: '/webhooks/okta', headers, body }), context);
-    expect(plain.statusCode).toBe(200);
-  });
+  for (const envelope of oktaEnvelopes) {
+    it.skipIf(!envelope.present)(`decodes a base64 body and verifies it as raw bytes (${envelope.from})`, async () => {
+      const body = JSON.stringify(envelope.load());
+      const headers = { authorization: TEST_SECRETS.okta, 'content-type': 'application/json' };
+      const b64 = await handler(
+        apiEvent({ method: 'POST', path: '/webhooks/okta', headers, body, base64: true }),
+        context,
+      );
+      expect(b64.statusCode).toBe(200);
+      expect(JSON.parse(b64.body ?? '')).toMatchObject({ queued: 0, ignored: 1 });
+      const plain = await handler(apiEvent({ method: 'POST', path: '/webhooks/okta', headers, body }), context);
+      expect(plain.statusCode).toBe(200);
+    });
+  }
 
   it('answers 401, 404 and health like the app', async () => {
     const unauthorized = await handler(

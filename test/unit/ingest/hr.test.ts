@@ -1,24 +1,20 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { type IngestRequest, verifyStandardWebhook } from '@idp-sync/provisioning';
-import { describe, expect, it } from 'vitest';
-import {
-  bodyOf,
-  hrHeaders,
-  hrRequest,
-  ingestRequest,
-  NOW_MS,
-  TEST_SECRETS,
-  testApp,
-  vendorFixture,
-} from '../../helpers/ingest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { STANDARD_WEBHOOKS_TEST_VECTOR, type StandardWebhooksVector } from '../../fixtures/standard-webhooks';
+import { bodyOf, hrHeaders, hrRequest, ingestRequest, NOW_MS, TEST_SECRETS, testApp } from '../../helpers/ingest';
+import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
 
-interface Vector {
-  secret: string;
-  headers: Record<string, string>;
-  rawBody: string;
-}
-const vector = vendorFixture<Vector>('standard-webhooks-test-vector.json');
-const VECTOR_NOW = Number(vector.headers['webhook-timestamp']) * 1000;
+const vendor = vendorSamples([VENDOR_SAMPLES.standardWebhooksVector]);
+const vectors = fixtureCases(
+  vendor,
+  { value: STANDARD_WEBHOOKS_TEST_VECTOR, expected: undefined },
+  { sample: VENDOR_SAMPLES.standardWebhooksVector, expected: undefined },
+);
+
+/** The vector the current describe block runs on (set by its beforeAll), and its own moment. */
+let vector: StandardWebhooksVector;
+let VECTOR_NOW: number;
 
 function vectorRequest(headers: Record<string, string> = vector.headers): IngestRequest {
   return ingestRequest({
@@ -30,75 +26,91 @@ function vectorRequest(headers: Record<string, string> = vector.headers): Ingest
 
 const at = '2026-11-26T09:59:00Z';
 
-describe('Standard Webhooks verification', () => {
-  it('verifies the published test vector at its own (2021) time', () => {
-    expect(verifyStandardWebhook(vectorRequest(), { current: vector.secret }, VECTOR_NOW)).toEqual({
-      deliveryId: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+for (const fixture of vectors) {
+  describe.skipIf(!fixture.present)(`Standard Webhooks verification (${fixture.from})`, () => {
+    beforeAll(() => {
+      vector = fixture.load();
+      VECTOR_NOW = Number(vector.headers['webhook-timestamp']) * 1000;
     });
-    // 4m59s later it is still fresh; 5m01s later it is stale.
-    expect(() =>
-      verifyStandardWebhook(vectorRequest(), { current: vector.secret }, VECTOR_NOW + 299_000),
-    ).not.toThrow();
-    expect(() => verifyStandardWebhook(vectorRequest(), { current: vector.secret }, VECTOR_NOW + 301_000)).toThrow(
-      /too old/,
-    );
-    expect(() => verifyStandardWebhook(vectorRequest(), { current: vector.secret }, VECTOR_NOW - 301_000)).toThrow(
-      /future/,
-    );
-  });
 
-  it('rejects the vector as stale against a real clock', async () => {
-    const { app } = testApp({ config: {} });
-    const response = await app.handle(vectorRequest());
-    expect(response.statusCode).toBe(401);
-    expect(bodyOf(response).detail).toMatch(/too old/);
-  });
+    it('is the signature the specification defines: base64 HMAC-SHA256 of id.timestamp.body under the whsec_ key', () => {
+      // Computed here with node:crypto alone, so the vector checks the verifier rather than the other way round.
+      const key = Buffer.from(vector.secret.replace(/^whsec_/, ''), 'base64');
+      const id = vector.headers['webhook-id'];
+      const timestamp = vector.headers['webhook-timestamp'];
+      const mac = createHmac('sha256', key).update(`${id}.${timestamp}.${vector.rawBody}`).digest('base64');
+      expect(vector.headers['webhook-signature']).toBe(`v1,${mac}`);
+    });
 
-  it('passes the vector through the app with an injected clock, then rejects its body as not an HR event', async () => {
-    const { app, sender } = testApp({ now: () => VECTOR_NOW });
-    const response = await app.handle(vectorRequest());
-    expect(response.statusCode).toBe(400);
-    expect(bodyOf(response).errors).toEqual([
-      { path: 'type', message: expect.any(String) },
-      { path: 'timestamp', message: expect.any(String) },
-      { path: 'data', message: expect.any(String) },
-    ]);
-    expect(sender.sent).toEqual([]);
-  });
+    it('verifies the published test vector at its own (2021) time', () => {
+      expect(verifyStandardWebhook(vectorRequest(), { current: vector.secret }, VECTOR_NOW)).toEqual({
+        deliveryId: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+      });
+      // 4m59s later it is still fresh; 5m01s later it is stale.
+      expect(() =>
+        verifyStandardWebhook(vectorRequest(), { current: vector.secret }, VECTOR_NOW + 299_000),
+      ).not.toThrow();
+      expect(() => verifyStandardWebhook(vectorRequest(), { current: vector.secret }, VECTOR_NOW + 301_000)).toThrow(
+        /too old/,
+      );
+      expect(() => verifyStandardWebhook(vectorRequest(), { current: vector.secret }, VECTOR_NOW - 301_000)).toThrow(
+        /future/,
+      );
+    });
 
-  it('accepts any one matching v1 signature among several, ignores other versions, rejects a tampered body', () => {
-    const good = vector.headers['webhook-signature']!;
-    const several = { ...vector.headers, 'webhook-signature': `v1,Zm9vYmFy v2,abc ${good} v1,` };
-    expect(() => verifyStandardWebhook(vectorRequest(several), { current: vector.secret }, VECTOR_NOW)).not.toThrow();
-    const onlyOthers = { ...vector.headers, 'webhook-signature': `v2,${good.slice(3)} v1a,${good.slice(3)}` };
-    expect(() => verifyStandardWebhook(vectorRequest(onlyOthers), { current: vector.secret }, VECTOR_NOW)).toThrow(
-      /no v1/,
-    );
-    const tampered = ingestRequest({ path: '/webhooks/hr', headers: vector.headers, body: '{"test": 2432232315}' });
-    expect(() => verifyStandardWebhook(tampered, { current: vector.secret }, VECTOR_NOW)).toThrow(
-      /no webhook-signature matches/,
-    );
-  });
+    it('rejects the vector as stale against a real clock', async () => {
+      const { app } = testApp({ config: {} });
+      const response = await app.handle(vectorRequest());
+      expect(response.statusCode).toBe(401);
+      expect(bodyOf(response).detail).toMatch(/too old/);
+    });
 
-  it('accepts the previous secret during a rotation', () => {
-    const other = 'whsec_c2VjcmV0LWFmdGVyLXJvdGF0aW9uLTAxMjM0NTY3';
-    expect(() =>
-      verifyStandardWebhook(vectorRequest(), { current: other, previous: vector.secret }, VECTOR_NOW),
-    ).not.toThrow();
-    expect(() => verifyStandardWebhook(vectorRequest(), { current: other }, VECTOR_NOW)).toThrow();
-  });
+    it('passes the vector through the app with an injected clock, then rejects its body as not an HR event', async () => {
+      const { app, sender } = testApp({ now: () => VECTOR_NOW });
+      const response = await app.handle(vectorRequest());
+      expect(response.statusCode).toBe(400);
+      expect(bodyOf(response).errors).toEqual([
+        { path: 'type', message: expect.any(String) },
+        { path: 'timestamp', message: expect.any(String) },
+        { path: 'data', message: expect.any(String) },
+      ]);
+      expect(sender.sent).toEqual([]);
+    });
 
-  it('names the missing or malformed header', () => {
-    const { 'webhook-id': _, ...noId } = vector.headers;
-    expect(() => verifyStandardWebhook(vectorRequest(noId), { current: vector.secret }, VECTOR_NOW)).toThrow(
-      /webhook-id/,
-    );
-    const badTs = { ...vector.headers, 'webhook-timestamp': '1614265330abc' };
-    expect(() => verifyStandardWebhook(vectorRequest(badTs), { current: vector.secret }, VECTOR_NOW)).toThrow(
-      /unix seconds/,
-    );
+    it('accepts any one matching v1 signature among several, ignores other versions, rejects a tampered body', () => {
+      const good = vector.headers['webhook-signature']!;
+      const several = { ...vector.headers, 'webhook-signature': `v1,Zm9vYmFy v2,abc ${good} v1,` };
+      expect(() => verifyStandardWebhook(vectorRequest(several), { current: vector.secret }, VECTOR_NOW)).not.toThrow();
+      const onlyOthers = { ...vector.headers, 'webhook-signature': `v2,${good.slice(3)} v1a,${good.slice(3)}` };
+      expect(() => verifyStandardWebhook(vectorRequest(onlyOthers), { current: vector.secret }, VECTOR_NOW)).toThrow(
+        /no v1/,
+      );
+      const tampered = ingestRequest({ path: '/webhooks/hr', headers: vector.headers, body: '{"test": 2432232315}' });
+      expect(() => verifyStandardWebhook(tampered, { current: vector.secret }, VECTOR_NOW)).toThrow(
+        /no webhook-signature matches/,
+      );
+    });
+
+    it('accepts the previous secret during a rotation', () => {
+      const other = 'whsec_c2VjcmV0LWFmdGVyLXJvdGF0aW9uLTAxMjM0NTY3';
+      expect(() =>
+        verifyStandardWebhook(vectorRequest(), { current: other, previous: vector.secret }, VECTOR_NOW),
+      ).not.toThrow();
+      expect(() => verifyStandardWebhook(vectorRequest(), { current: other }, VECTOR_NOW)).toThrow();
+    });
+
+    it('names the missing or malformed header', () => {
+      const { 'webhook-id': _, ...noId } = vector.headers;
+      expect(() => verifyStandardWebhook(vectorRequest(noId), { current: vector.secret }, VECTOR_NOW)).toThrow(
+        /webhook-id/,
+      );
+      const badTs = { ...vector.headers, 'webhook-timestamp': '1614265330abc' };
+      expect(() => verifyStandardWebhook(vectorRequest(badTs), { current: vector.secret }, VECTOR_NOW)).toThrow(
+        /unix seconds/,
+      );
+    });
   });
-});
+}
 
 describe('HR events', () => {
   it('maps every event type to its command', async () => {
@@ -299,6 +311,6 @@ describe('HR events', () => {
   });
 
   it('uses the test secret from the published vector', () => {
-    expect(TEST_SECRETS.hr).toBe(vector.secret);
+    expect(TEST_SECRETS.hr).toBe(STANDARD_WEBHOOKS_TEST_VECTOR.secret);
   });
 });

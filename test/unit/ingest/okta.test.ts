@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  OKTA_DEACTIVATE_LOG_EVENT,
+  OKTA_DEACTIVATE_LOG_EVENT_EXPECTED,
+  OKTA_ENVELOPE_SESSION_START,
+  OKTA_ENVELOPE_SESSION_START_EXPECTED,
+} from '../../fixtures/okta';
+import {
   bodyOf,
   ingestRequest,
   oktaEnvelope,
@@ -7,10 +13,31 @@ import {
   oktaUserEvent,
   TEST_SECRETS,
   testApp,
-  vendorFixture,
 } from '../../helpers/ingest';
+import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
 
 const OKTA = '/webhooks/okta';
+
+const vendor = vendorSamples([VENDOR_SAMPLES.oktaEnvelopeSessionStart, VENDOR_SAMPLES.oktaDeactivateLogEvent]);
+const sessionStartEnvelopes = fixtureCases(
+  vendor,
+  { value: OKTA_ENVELOPE_SESSION_START as object, expected: OKTA_ENVELOPE_SESSION_START_EXPECTED },
+  { sample: VENDOR_SAMPLES.oktaEnvelopeSessionStart, expected: OKTA_ENVELOPE_SESSION_START_EXPECTED },
+);
+const deactivateLogEvents = fixtureCases(
+  vendor,
+  { value: OKTA_DEACTIVATE_LOG_EVENT as object, expected: OKTA_DEACTIVATE_LOG_EVENT_EXPECTED },
+  {
+    sample: VENDOR_SAMPLES.oktaDeactivateLogEvent,
+    expected: {
+      id: 'okta:ab62c0bc-2837-11eb-9823-9fb8f750c5a9',
+      sourceEventType: 'user.lifecycle.deactivate',
+      occurredAt: '2020-11-16T18:15:12.862Z',
+      action: 'delete',
+      email: 'john.doe@example.com',
+    },
+  },
+);
 
 describe('Okta verification GET', () => {
   it('echoes the challenge when the shared secret is presented', async () => {
@@ -63,37 +90,42 @@ describe('Okta verification GET', () => {
 });
 
 describe('Okta event delivery', () => {
-  it("acknowledges Okta's published envelope sample (user.session.start) without queueing", async () => {
-    const { app, sender, metrics } = testApp();
-    const response = await app.handle(
-      oktaRequest(vendorFixture('okta-event-hook-envelope-user-session-start.docs.json') as object),
-    );
-    expect(response.statusCode).toBe(200);
-    expect(bodyOf(response)).toMatchObject({ queued: 0, ignored: 1 });
-    expect(sender.sent).toEqual([]);
-    expect(
-      metrics.total('EventsIgnored', { source: 'okta', eventType: 'user.session.start', reason: 'unknown-event-type' }),
-    ).toBe(1);
-  });
-
-  it("maps Okta's published deactivate LogEvent to a delete of the target user", async () => {
-    const { app, sender } = testApp();
-    const logEvent = vendorFixture('okta-user-lifecycle-deactivate.logevent.docs.json');
-    const response = await app.handle(oktaRequest([logEvent]));
-    expect(response.statusCode).toBe(200);
-    expect(sender.sent).toEqual([
-      {
-        v: 1,
-        id: 'okta:ab62c0bc-2837-11eb-9823-9fb8f750c5a9',
-        source: 'okta',
-        sourceEventType: 'user.lifecycle.deactivate',
-        occurredAt: '2020-11-16T18:15:12.862Z',
-        receivedAt: '2026-11-26T10:00:00.000Z',
-        action: 'delete',
-        email: 'john.doe@example.com',
+  for (const envelope of sessionStartEnvelopes) {
+    it.skipIf(!envelope.present)(
+      `acknowledges a whole envelope whose one event is user.session.start without queueing (${envelope.from})`,
+      async () => {
+        const { app, sender, metrics } = testApp();
+        const response = await app.handle(oktaRequest(envelope.load()));
+        expect(response.statusCode).toBe(200);
+        expect(bodyOf(response)).toMatchObject({
+          queued: envelope.expected.queued,
+          ignored: envelope.expected.ignored,
+        });
+        expect(sender.sent).toEqual([]);
+        expect(
+          metrics.total('EventsIgnored', {
+            source: 'okta',
+            eventType: envelope.expected.eventType,
+            reason: 'unknown-event-type',
+          }),
+        ).toBe(1);
       },
-    ]);
-  });
+    );
+  }
+
+  for (const logEvent of deactivateLogEvents) {
+    it.skipIf(!logEvent.present)(
+      `maps a user.lifecycle.deactivate LogEvent to a delete of its User target (${logEvent.from})`,
+      async () => {
+        const { app, sender } = testApp();
+        const response = await app.handle(oktaRequest([logEvent.load()]));
+        expect(response.statusCode).toBe(200);
+        expect(sender.sent).toEqual([
+          { v: 1, source: 'okta', receivedAt: '2026-11-26T10:00:00.000Z', ...logEvent.expected },
+        ]);
+      },
+    );
+  }
 
   it('splits a batch into one command per event, with the default mapping', async () => {
     const { app, sender, metrics } = testApp();

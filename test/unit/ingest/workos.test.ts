@@ -1,15 +1,38 @@
 import { parseWorkosSignatureHeader } from '@idp-sync/provisioning';
 import { describe, expect, it } from 'vitest';
 import {
+  WORKOS_USER_CREATED,
+  WORKOS_USER_CREATED_OLDER_SHAPE,
+  WORKOS_USER_UPDATED_INACTIVE,
+} from '../../fixtures/workos';
+import {
   bodyOf,
   ingestRequest,
   NOW_MS,
   testApp,
-  vendorFixture,
   workosRequest,
   workosSignature,
   workosUserEvent,
 } from '../../helpers/ingest';
+import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
+
+const vendor = vendorSamples([VENDOR_SAMPLES.workosOlderUserCreated]);
+/** The older event shape (no email anywhere), and what the adapter makes of it once an email is added. */
+const olderShapes = fixtureCases(
+  vendor,
+  {
+    value: WORKOS_USER_CREATED_OLDER_SHAPE as { data: Record<string, unknown> },
+    expected: {
+      id: 'workos:wh_01H2C4E6G8J0L2N4Q6S8U0W2Y4',
+      name: 'Ingrid Solberg',
+      occurredAt: '2023-05-09T08:12:45.310Z',
+    },
+  },
+  {
+    sample: VENDOR_SAMPLES.workosOlderUserCreated,
+    expected: { id: 'workos:wh_123', name: 'Blair Lunchford', occurredAt: '2021-06-25T19:07:33.155Z' },
+  },
+);
 
 describe('WorkOS signature', () => {
   it('parses t and v1, with or without spaces', () => {
@@ -92,41 +115,77 @@ describe('WorkOS Directory Sync events', () => {
     expect(sender.sent[2]?.name).toBeUndefined();
   });
 
-  it("acknowledges WorkOS's own older fixture (no email anywhere) as no-email, without crashing", async () => {
-    const { app, sender, metrics } = testApp();
-    const fixture = vendorFixture<object>('workos-dsync-user-created.webhook.workos-node-fixture.json');
-    const response = await app.handle(workosRequest(fixture));
-    expect(response.statusCode).toBe(202);
-    expect(bodyOf(response)).toEqual({
-      queued: 0,
-      ignored: 1,
-      ignoredEvents: [{ eventType: 'dsync.user.created', reason: 'no-email' }],
-    });
-    expect(sender.sent).toEqual([]);
-    expect(metrics.total('EventsIgnored', { source: 'workos', reason: 'no-email' })).toBe(1);
-  });
-
-  it('takes the primary of emails[], then raw_attributes, when there is no email field', async () => {
+  it('maps the documented current shape: created → create, updated to inactive → delete', async () => {
     const { app, sender } = testApp();
-    const fixture = vendorFixture<{ data: Record<string, unknown> }>(
-      'workos-dsync-user-created.webhook.workos-node-fixture.json',
-    );
-    const withEmails = structuredClone(fixture);
-    withEmails.data.emails = [
-      { type: 'home', value: 'blair@home.example', primary: false },
-      { type: 'work', value: 'Blair@Foo-Corp.com', primary: true },
-    ];
-    await app.handle(workosRequest(withEmails));
-    const withRaw = structuredClone(fixture);
-    (withRaw.data.raw_attributes as Record<string, unknown>).emails = [
-      { value: 'blair.raw@foo-corp.com', primary: true },
-    ];
-    await app.handle(workosRequest(withRaw));
-    expect(sender.sent.map((c) => [c.id, c.email, c.name, c.occurredAt])).toEqual([
-      ['workos:wh_123', 'blair@foo-corp.com', 'Blair Lunchford', '2021-06-25T19:07:33.155Z'],
-      ['workos:wh_123', 'blair.raw@foo-corp.com', 'Blair Lunchford', '2021-06-25T19:07:33.155Z'],
+    expect((await app.handle(workosRequest(WORKOS_USER_CREATED))).statusCode).toBe(202);
+    expect((await app.handle(workosRequest(WORKOS_USER_UPDATED_INACTIVE))).statusCode).toBe(202);
+    expect(sender.sent).toEqual([
+      {
+        v: 1,
+        id: 'workos:event_01J4K8Q2ZP7M3V9X5T1R6N0BHW',
+        source: 'workos',
+        sourceEventType: 'dsync.user.created',
+        occurredAt: '2024-07-02T11:20:16.037Z',
+        receivedAt: '2026-11-26T10:00:00.000Z',
+        action: 'create',
+        email: 'kwame.asante@example.com',
+        name: 'Kwame Asante',
+        role: 'MEMBER',
+        inviteMode: 'EMAIL_LINK',
+      },
+      {
+        v: 1,
+        id: 'workos:event_01J7T3W5Y7A9C1E3G5J7L9N1Q3',
+        source: 'workos',
+        sourceEventType: 'dsync.user.updated',
+        occurredAt: '2024-09-30T17:45:02.650Z',
+        receivedAt: '2026-11-26T10:00:00.000Z',
+        action: 'delete',
+        email: 'kwame.asante@example.com',
+      },
     ]);
   });
+
+  for (const older of olderShapes) {
+    it.skipIf(!older.present)(
+      `acknowledges the older event shape (no email anywhere) as no-email, without crashing (${older.from})`,
+      async () => {
+        const { app, sender, metrics } = testApp();
+        const response = await app.handle(workosRequest(older.load()));
+        expect(response.statusCode).toBe(202);
+        expect(bodyOf(response)).toEqual({
+          queued: 0,
+          ignored: 1,
+          ignoredEvents: [{ eventType: 'dsync.user.created', reason: 'no-email' }],
+        });
+        expect(sender.sent).toEqual([]);
+        expect(metrics.total('EventsIgnored', { source: 'workos', reason: 'no-email' })).toBe(1);
+      },
+    );
+
+    it.skipIf(!older.present)(
+      `takes the primary of emails[], then raw_attributes, when there is no email field (${older.from})`,
+      async () => {
+        const { app, sender } = testApp();
+        const withEmails = older.load();
+        withEmails.data.emails = [
+          { type: 'home', value: 'person@home.example', primary: false },
+          { type: 'work', value: 'Person@Foo-Corp.com', primary: true },
+        ];
+        await app.handle(workosRequest(withEmails));
+        const withRaw = older.load();
+        (withRaw.data.raw_attributes as Record<string, unknown>).emails = [
+          { value: 'person.raw@foo-corp.com', primary: true },
+        ];
+        await app.handle(workosRequest(withRaw));
+        const { id, name, occurredAt } = older.expected;
+        expect(sender.sent.map((c) => [c.id, c.email, c.name, c.occurredAt])).toEqual([
+          [id, 'person@foo-corp.com', name, occurredAt],
+          [id, 'person.raw@foo-corp.com', name, occurredAt],
+        ]);
+      },
+    );
+  }
 
   it('answers 400 when the email field holds something that is not an email', async () => {
     const { app, sender } = testApp();

@@ -9,28 +9,46 @@ import {
 import { describeError } from '../../../packages/provisioning/src/scim/errors';
 import { redactEmail } from '../../../packages/provisioning/src/scim/redact';
 import { parseAttributeList, projectResource } from '../../../packages/provisioning/src/scim/resource';
-import { ENTRA_ACTIVE_STRING_TRUE, readVendorFixture } from '../../helpers/scim/fixtures';
+import { ENTRA_USER_ACTIVE_STRING_TRUE, ENTRA_USER_ACTIVE_STRING_TRUE_EXPECTED } from '../../fixtures/entra-scim';
+import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-const vendorFixture = readVendorFixture<JsonObject>(ENTRA_ACTIVE_STRING_TRUE);
+
+const vendor = vendorSamples([VENDOR_SAMPLES.entraActiveStringTrue]);
+/** Entra users with `"active": "True"` and a userName that is not an email. */
+const entraUsers = fixtureCases(
+  vendor,
+  { value: ENTRA_USER_ACTIVE_STRING_TRUE as JsonObject, expected: ENTRA_USER_ACTIVE_STRING_TRUE_EXPECTED },
+  {
+    sample: VENDOR_SAMPLES.entraActiveStringTrue,
+    expected: {
+      userName: 'emp1',
+      name: { formatted: 'Daniel Mcgee', familyName: 'Employee', givenName: 'Darl' },
+      otherAddress: { formatted: '18522 Lisa Unions\nEast Gregory, CT 52311', type: 'other', primary: false },
+      phoneNumbers: 3,
+      preferredLanguage: 'xh',
+      email: 'anna33@gmail.com',
+      commandName: 'Kimberly Baker',
+      clientMetaCreated: '2019-09-18T18:15:26.5788954+00:00',
+    },
+  },
+);
 
 describe('normalizeResource', () => {
-  it("reads Microsoft's published emp1 sample: string active, userName that is not an email", () => {
-    const out = normalizeResource(vendorFixture);
-    expect(out.active).toBe(true);
-    expect(out.userName).toBe('emp1');
-    expect(out.meta).toBeUndefined();
-    expect(out.schemas).toBeUndefined();
-    // nulls mean "no value" in SCIM and are dropped; the rest is kept as sent.
-    expect(out.name).toEqual({ formatted: 'Daniel Mcgee', familyName: 'Employee', givenName: 'Darl' });
-    expect((out.addresses as JsonObject[])[1]).toEqual({
-      formatted: '18522 Lisa Unions\nEast Gregory, CT 52311',
-      type: 'other',
-      primary: false,
+  for (const user of entraUsers) {
+    it.skipIf(!user.present)(`reads an Entra user: string active, userName that is not an email (${user.from})`, () => {
+      const out = normalizeResource(user.load());
+      expect(out.active).toBe(true);
+      expect(out.userName).toBe(user.expected.userName);
+      expect(out.meta).toBeUndefined();
+      expect(out.schemas).toBeUndefined();
+      // nulls mean "no value" in SCIM and are dropped; the rest is kept as sent.
+      expect(out.name).toEqual(user.expected.name);
+      expect((out.addresses as JsonObject[])[1]).toEqual(user.expected.otherAddress);
+      expect(out.phoneNumbers).toHaveLength(user.expected.phoneNumbers);
+      expect(out.preferredLanguage).toBe(user.expected.preferredLanguage);
     });
-    expect(out.phoneNumbers).toHaveLength(3);
-    expect(out.preferredLanguage).toBe('xh');
-  });
+  }
 
   it('canonicalises known attribute names, keeps unknown ones as sent', () => {
     const out = normalizeResource({
@@ -79,9 +97,11 @@ describe('normalizeResource', () => {
 });
 
 describe('deriveEmail', () => {
-  it('takes the primary entry', () => {
-    expect(deriveEmail(normalizeResource(vendorFixture))).toBe('anna33@gmail.com');
-  });
+  for (const user of entraUsers) {
+    it.skipIf(!user.present)(`takes the primary entry, wherever it is in the list (${user.from})`, () => {
+      expect(deriveEmail(normalizeResource(user.load()))).toBe(user.expected.email);
+    });
+  }
 
   it('else the work entry, else the first', () => {
     expect(
