@@ -382,7 +382,7 @@ export class Functions extends Construct {
         {
           id: 'AwsSolutions-L1',
           reason:
-            'Node.js 22 is the runtime the code is built and tested for (esbuild target node22, DESIGN.md); moving ' +
+            'Node.js 22 is the runtime the code is built and tested for (esbuild target node22); moving ' +
             'to a newer runtime is a deliberate upgrade, not an automatic one.',
         },
       ],

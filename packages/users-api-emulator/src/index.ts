@@ -1,6 +1,6 @@
 /**
- * `@idp-sync/users-api-emulator`: the Users API v2 served locally, in memory, faithful to the contract in
- * `shared/reference/users-api.md`, with deterministic fault injection and emulator-only control endpoints.
+ * `@idp-sync/users-api-emulator`: the Users API v2 served locally, in memory, faithful to the contract the vendor's
+ * published clients show (see the package README), with deterministic fault injection and emulator-only control endpoints.
  *
  * @example
  * import { startUsersApiEmulator } from '@idp-sync/users-api-emulator';

@@ -13,8 +13,8 @@ import type { CliIo } from '@idp-sync/cli';
 import { messageGroupIdFor, type ProvisioningCommand } from '@idp-sync/provisioning';
 
 /**
- * Test helpers that put messages into a DLQ exactly as the worker does (see /work/notes/dlq-contract.md, mirrored in
- * packages/cli/README.md), and run the CLI in-process with captured streams.
+ * Test helpers that put messages into a DLQ exactly as the worker does (the contract: "The DLQ message" in
+ * packages/provisioning/README.md and packages/cli/README.md), and run the CLI in-process with captured streams.
  */
 
 let counter = 0;

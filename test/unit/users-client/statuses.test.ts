@@ -38,7 +38,7 @@ const CLASSES: Record<number, new (...args: never[]) => UsersApiError> = {
   500: ServerError,
 };
 
-// Every documented error status of every endpoint (users-api.md), plus a 500 for each.
+// Every documented error status of every endpoint (the vendor's published clients), plus a 500 for each.
 const CALLS: Array<[string, number[], (c: UsersClient) => Promise<unknown>]> = [
   ['list', [400, 401, 403, 429, 500], (c) => c.users.list()],
   ['get', [400, 401, 404, 429, 500], (c) => c.users.get({ user: 'VXNlcjox' })],

@@ -45,7 +45,7 @@ interface Resolved {
 }
 
 /**
- * Applies one provisioning command to the Users API, per "Applying a command" in DESIGN.md:
+ * Applies one provisioning command to the Users API, as the package README's "Applying each action" describes:
  * - create → `users.create`; 200/201 are success; 409 for an existing member is success for a join (the member is
  *   looked up to cache its id unless the state already knows it), 409 for an email with no user left means the
  *   email was deleted → {@link CommandRejectedError} `EmailDeleted`;

@@ -120,7 +120,7 @@ export interface ScimUserRecord {
 }
 
 /**
- * Persistence of SCIM users in the state table (see `/work/notes/state-table.md` for the key conventions).
+ * Persistence of SCIM users in the state table (key conventions: `SCIM_KEYS`, and the package README's state table).
  * Reads are strongly consistent: a user POSTed a moment ago must be found.
  *
  * @example
