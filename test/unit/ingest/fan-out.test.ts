@@ -42,7 +42,7 @@ describe('Okta: LogEvents and User targets per delivery', () => {
     event.target = Array.from({ length: 8000 }, (_, i) => userTarget(i));
     const response = await app.handle(oktaRequest([event]));
     expectRefused(response, DELIVERY_LIMITS.oktaUsers, 'data.events');
-    expect(bodyOf<Problem>(response).detail).toContain('names 8000 User targets');
+    expect(bodyOf<Problem>(response).detail).toContain('8000 Okta User targets in one delivery');
     expect(sender.sent).toEqual([]);
   });
 

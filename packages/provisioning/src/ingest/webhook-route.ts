@@ -84,7 +84,7 @@ export function webhookRoute(
       });
       // Each source bounds its own fan-out before walking the payload; this backstop keeps any source, present or
       // future, from turning one delivery into more SendMessageBatch calls than answer within a sender's timeout.
-      assertWithinLimit(commands.length, DELIVERY_LIMITS.commands, { source, what: 'people', path: '(body)' });
+      assertWithinLimit(commands.length, DELIVERY_LIMITS.commands, 'people (commands)', '(body)');
       await deps.sender.send(commands);
 
       countCommands(commands.map((command) => command.action));

@@ -112,11 +112,7 @@ function readEmployees(payload: unknown): Employee[] {
     // Fan-out bounded before any entry is walked (DELIVERY_LIMITS says why no real delivery reaches it).
     const { employees } = payload as { employees?: unknown };
     if (Array.isArray(employees)) {
-      assertWithinLimit(employees.length, DELIVERY_LIMITS.bamboohrEmployees, {
-        source: 'BambooHR',
-        what: 'employee entries',
-        path: 'employees',
-      });
+      assertWithinLimit(employees.length, DELIVERY_LIMITS.bamboohrEmployees, 'BambooHR employees', 'employees');
     }
     const outer = schemas().FieldBasedSchema.safeParse(payload);
     if (!outer.success)

@@ -32,21 +32,18 @@ export const DELIVERY_LIMITS = {
 } as const;
 
 /**
- * Refuses a delivery that names more than `limit` of something: a 400 whose detail says how many it named, what the
- * limit is and what to do; nothing of it is queued.
+ * Refuses a delivery that names more than `limit` of something: a 400 whose detail says how many it named, the limit
+ * and what to do, with `path` naming the array; nothing of it is queued. (Positional and terse: the webhook bundle's
+ * size budget is thin.)
  *
  * @example
- * assertWithinLimit(events.length, DELIVERY_LIMITS.oktaEvents, { what: 'LogEvents', path: 'data.events', source: 'Okta' });
+ * assertWithinLimit(events.length, DELIVERY_LIMITS.oktaEvents, 'Okta LogEvents', 'data.events');
  */
-export function assertWithinLimit(
-  count: number,
-  limit: number,
-  at: { readonly what: string; readonly path: string; readonly source: string },
-): void {
-  if (count <= limit) return;
-  throw new PayloadError(
-    `the ${at.source} delivery names ${count} ${at.what}; one delivery may name at most ${limit}. ` +
-      'Nothing of it was queued: send it in smaller deliveries',
-    [{ path: at.path, message: `must name at most ${limit} ${at.what}` }],
-  );
+export function assertWithinLimit(count: number, limit: number, what: string, path: string): void {
+  if (count > limit) {
+    throw new PayloadError(
+      `${count} ${what} in one delivery; at most ${limit} are accepted. Nothing was queued: send smaller deliveries`,
+      [{ path, message: `at most ${limit}` }],
+    );
+  }
 }

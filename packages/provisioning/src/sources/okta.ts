@@ -121,10 +121,8 @@ function countUserTargets(events: readonly unknown[]): number {
   let users = 0;
   for (const event of events) {
     const targets = (event as { target?: unknown } | null)?.target;
-    if (!Array.isArray(targets)) continue;
-    for (const target of targets) {
-      const type = (target as { type?: unknown } | null)?.type;
-      if (typeof type === 'string' && type.toLowerCase() === 'user') users++;
+    for (const target of Array.isArray(targets) ? targets : []) {
+      if (String((target as { type?: unknown } | null)?.type).toLowerCase() === 'user') users++;
     }
   }
   return users;
@@ -175,9 +173,8 @@ export function createOktaAdapter(options: OktaAdapterOptions): SourceAdapter & 
       }
       // Fan-out bounded before any LogEvent is walked (DELIVERY_LIMITS says why no real delivery reaches it).
       const events = envelope.data.data.events;
-      const limitAt = { source: 'Okta', path: 'data.events' };
-      assertWithinLimit(events.length, DELIVERY_LIMITS.oktaEvents, { ...limitAt, what: 'LogEvents' });
-      assertWithinLimit(countUserTargets(events), DELIVERY_LIMITS.oktaUsers, { ...limitAt, what: 'User targets' });
+      assertWithinLimit(events.length, DELIVERY_LIMITS.oktaEvents, 'Okta LogEvents', 'data.events');
+      assertWithinLimit(countUserTargets(events), DELIVERY_LIMITS.oktaUsers, 'Okta User targets', 'data.events');
       const commands: ProvisioningCommand[] = [];
       const ignored: IgnoredEvent[] = [];
       const seen = new Set<string>();

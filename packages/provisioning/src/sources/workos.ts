@@ -214,11 +214,7 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
             ignored.push({ eventType: event, reason: 'names-no-users' });
             break;
           }
-          assertWithinLimit(users.length, DELIVERY_LIMITS.workosDeletedUsers, {
-            source: 'WorkOS dsync.deleted',
-            what: 'users',
-            path: 'data.users',
-          });
+          assertWithinLimit(users.length, DELIVERY_LIMITS.workosDeletedUsers, 'dsync.deleted users', 'data.users');
           const seen = new Set<string>();
           users.forEach((value, index) => {
             const at = ['data', 'users', index];
