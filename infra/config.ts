@@ -67,159 +67,170 @@ const sourceList = z
   .default([...SOURCES]);
 
 /** Every setting of the stack, with its default. Documented in infra/README.md. */
-const InfraConfigBaseSchema = z.strictObject({
-  /** The CloudFormation stack name; `idp-sync dlq` looks up the queue URLs in this stack's outputs. */
-  stackName: z
-    .string()
-    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: 'must be a CloudFormation stack name ([A-Za-z][A-Za-z0-9-]*)' })
-    .default('idp-sync'),
-  /** Prefix of every physical name (queues, table, secrets, functions, log groups). */
-  resourcePrefix: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{1,30}$/, { error: 'must be 2-31 characters of a-z, 0-9 and -' })
-    .default('idp-sync'),
-  sources: sourceList,
-  /** Where alarm notifications go (an SNS email subscription; confirm the e-mail AWS sends). */
-  alarmEmail: z.email({ error: 'must be an e-mail address' }).optional(),
-  logLevel: z.enum(LOG_LEVELS).default('INFO'),
-  logRetentionDays: z.coerce
-    .number()
-    .refine((days) => RETENTION_DAYS.has(days), {
-      error: `must be one of CloudWatch's retention periods (${[...RETENTION_DAYS].sort((a, b) => a - b).join(', ')})`,
-    })
-    .default(30),
-  metricsNamespace: z
-    .string()
-    .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, { error: 'must be a CloudWatch namespace' })
-    .default('idp-sync'),
-  /** Keep the state table and the secrets when the stack is deleted. */
-  retainData: bool(true),
-  defaultRole: z.enum(ROLES).default('MEMBER'),
-  defaultInviteMode: z.enum(INVITE_MODES).default('EMAIL_LINK'),
-  okta: z
-    .strictObject({
-      /** The header Okta sends the shared secret in (Event Hook "Authentication field"). */
-      authHeader: z
-        .string()
-        .regex(/^[A-Za-z0-9-]+$/, { error: 'must be an HTTP header name' })
-        .default('Authorization'),
-      /** `user.lifecycle.suspend` is temporary by default; `delete` makes it a departure. */
-      suspendAction: z.enum(['ignore', 'delete']).default('ignore'),
-      membershipEvents: z.enum(['off', 'app', 'group', 'both']).default('off'),
-      appIds: idList,
-      groupIds: idList,
-    })
-    .prefault({}),
-  bamboohr: z
-    .strictObject({
-      emailField: z.string().min(1).default('workEmail'),
-      statusField: z.string().min(1).default('status'),
-    })
-    .prefault({}),
-  usersApi: z
-    .strictObject({
-      baseUrl: z
-        .url({ protocol: /^https$/, error: 'must be an https URL such as https://api.arize.com' })
-        .default('https://api.arize.com'),
-      /**
-       * Requests per second to the Users API across ALL worker instances. Each instance gets
-       * `requestsPerSecond / worker.maxConcurrency` (USERS_API_RPS), so the sum never exceeds it.
-       */
-      requestsPerSecond: z.coerce.number().positive().max(10_000).default(10),
-      /** Requests one worker instance may send back to back before the rate applies (USERS_API_BURST). */
-      burst: int(1, 1000, 2),
-    })
-    .prefault({}),
-  worker: z
-    .strictObject({
-      /** At most this many worker instances run at once (event source `maxConcurrency`, 2..1000). */
-      maxConcurrency: int(2, 1000, 2),
-      /** People processed in parallel inside one batch (WORKER_CONCURRENCY). */
-      batchConcurrency: int(1, 100, 5),
-      timeoutSeconds: int(10, 900, 60),
-      memoryMb: int(128, 10_240, 512),
-      /** Receives before SQS moves a message to the DLQ; the worker also uses it to decide "last attempt". */
-      maxReceiveCount: int(1, 1000, 5),
-    })
-    .prefault({}),
-  ingest: z
-    .strictObject({
-      /** API Gateway gives up after 30 s; Okta after 3 s. */
-      timeoutSeconds: int(3, 29, 10),
-      memoryMb: int(128, 10_240, 512),
-      /**
-       * Reserved concurrency of the webhook function: held for it whatever else runs in the account, and its cap,
-       * so that a flood of junk cannot take the worker's and SCIM's concurrency. Sized in infra/README.md.
-       */
-      reservedConcurrency: reservation(100),
-    })
-    .prefault({}),
-  scim: z
-    .strictObject({
-      /** Reserved concurrency of the SCIM function (only when `scim` is a source). Sized in infra/README.md. */
-      reservedConcurrency: reservation(50),
-    })
-    .prefault({}),
-  /**
-   * The account's Lambda concurrent-executions quota in the deploy region (Service Quotas, "Concurrent
-   * executions"; AWS's default is 1,000). Only used to check that the reservations leave AWS's 100 unreserved.
-   */
-  accountLambdaConcurrency: int(10, 1_000_000, 1000),
-  api: z
-    .strictObject({
-      /** The stage's default throttle, for any route without its own below (per route, not shared). */
-      throttleRateLimit: int(1, 10_000, 50),
-      throttleBurstLimit: int(1, 5_000, 100),
-      /** Each route's own throttle, sized from its sender (infra/README.md). */
-      routes: z
-        .strictObject({
-          /** `GET /health`: monitoring probes. */
-          health: throttle(5, 10),
-          /** `GET /webhooks/okta`: Okta's one-time verification. */
-          oktaVerification: throttle(1, 5),
-          /** `POST /webhooks/okta`. */
-          okta: throttle(50, 100),
-          /** Each `/scim/v2` route. */
-          scim: throttle(50, 50),
-          hr: throttle(25, 50),
-          workos: throttle(50, 100),
-          bamboohr: throttle(25, 50),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  alarms: z
-    .strictObject({
-      /** Alarm when the oldest queued command is older than this. */
-      oldestMessageAgeSeconds: int(60, 1_209_600, 900),
-      /** Alarm when the ingest API answers this many 5xx in 5 minutes. */
-      ingest5xxThreshold: int(1, 1_000_000, 5),
-      /** Alarm when the worker fails this many invocations in 5 minutes. */
-      workerErrorsThreshold: int(1, 1_000_000, 1),
-    })
-    .prefault({}),
-});
-
-export const InfraConfigSchema = InfraConfigBaseSchema.superRefine((config, ctx) => {
-  if (config.okta.membershipEvents !== 'off' && config.okta.appIds.length + config.okta.groupIds.length === 0) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['okta', 'membershipEvents'],
-      message: 'membership events need okta.appIds or okta.groupIds to say which memberships count',
-    });
-  }
-  checkConcurrency(config, ctx);
-});
+export const InfraConfigSchema = z
+  .strictObject({
+    /** The CloudFormation stack name; `idp-sync dlq` looks up the queue URLs in this stack's outputs. */
+    stackName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: 'must be a CloudFormation stack name ([A-Za-z][A-Za-z0-9-]*)' })
+      .default('idp-sync'),
+    /** Prefix of every physical name (queues, table, secrets, functions, log groups). */
+    resourcePrefix: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,30}$/, { error: 'must be 2-31 characters of a-z, 0-9 and -' })
+      .default('idp-sync'),
+    sources: sourceList,
+    /** Where alarm notifications go (an SNS email subscription; confirm the e-mail AWS sends). */
+    alarmEmail: z.email({ error: 'must be an e-mail address' }).optional(),
+    logLevel: z.enum(LOG_LEVELS).default('INFO'),
+    logRetentionDays: z.coerce
+      .number()
+      .refine((days) => RETENTION_DAYS.has(days), {
+        error: `must be one of CloudWatch's retention periods (${[...RETENTION_DAYS].sort((a, b) => a - b).join(', ')})`,
+      })
+      .default(30),
+    metricsNamespace: z
+      .string()
+      .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, { error: 'must be a CloudWatch namespace' })
+      .default('idp-sync'),
+    /** Keep the state table and the secrets when the stack is deleted. */
+    retainData: bool(true),
+    defaultRole: z.enum(ROLES).default('MEMBER'),
+    defaultInviteMode: z.enum(INVITE_MODES).default('EMAIL_LINK'),
+    okta: z
+      .strictObject({
+        /** The header Okta sends the shared secret in (Event Hook "Authentication field"). */
+        authHeader: z
+          .string()
+          .regex(/^[A-Za-z0-9-]+$/, { error: 'must be an HTTP header name' })
+          .default('Authorization'),
+        /** `user.lifecycle.suspend` is temporary by default; `delete` makes it a departure. */
+        suspendAction: z.enum(['ignore', 'delete']).default('ignore'),
+        membershipEvents: z.enum(['off', 'app', 'group', 'both']).default('off'),
+        appIds: idList,
+        groupIds: idList,
+      })
+      .prefault({}),
+    bamboohr: z
+      .strictObject({
+        emailField: z.string().min(1).default('workEmail'),
+        statusField: z.string().min(1).default('status'),
+      })
+      .prefault({}),
+    usersApi: z
+      .strictObject({
+        baseUrl: z
+          .url({ protocol: /^https$/, error: 'must be an https URL such as https://api.arize.com' })
+          .default('https://api.arize.com'),
+        /**
+         * Requests per second to the Users API across ALL worker instances. Each instance gets
+         * `requestsPerSecond / worker.maxConcurrency` (USERS_API_RPS), so the sum never exceeds it.
+         */
+        requestsPerSecond: z.coerce.number().positive().max(10_000).default(10),
+        /** Requests one worker instance may send back to back before the rate applies (USERS_API_BURST). */
+        burst: int(1, 1000, 2),
+      })
+      .prefault({}),
+    worker: z
+      .strictObject({
+        /** At most this many worker instances run at once (event source `maxConcurrency`, 2..1000). */
+        maxConcurrency: int(2, 1000, 2),
+        /** People processed in parallel inside one batch (WORKER_CONCURRENCY). */
+        batchConcurrency: int(1, 100, 5),
+        timeoutSeconds: int(10, 900, 60),
+        memoryMb: int(128, 10_240, 512),
+        /** Receives before SQS moves a message to the DLQ; the worker also uses it to decide "last attempt". */
+        maxReceiveCount: int(1, 1000, 5),
+      })
+      .prefault({}),
+    ingest: z
+      .strictObject({
+        /** API Gateway gives up after 30 s; Okta after 3 s. */
+        timeoutSeconds: int(3, 29, 10),
+        memoryMb: int(128, 10_240, 512),
+        /**
+         * Reserved concurrency of the webhook function: held for it whatever else runs in the account, and its cap,
+         * so that a flood of junk cannot take the worker's and SCIM's concurrency. Sized in infra/README.md.
+         */
+        reservedConcurrency: reservation(100),
+      })
+      .prefault({}),
+    scim: z
+      .strictObject({
+        /** Reserved concurrency of the SCIM function (only when `scim` is a source). Sized in infra/README.md. */
+        reservedConcurrency: reservation(50),
+      })
+      .prefault({}),
+    /**
+     * The account's Lambda concurrent-executions quota in the deploy region (Service Quotas, "Concurrent
+     * executions"; AWS's default is 1,000). Only used to check that the reservations leave AWS's 100 unreserved.
+     */
+    accountLambdaConcurrency: int(10, 1_000_000, 1000),
+    api: z
+      .strictObject({
+        /** The stage's default throttle, for any route without its own below. */
+        throttleRateLimit: int(1, 10_000, 50),
+        throttleBurstLimit: int(1, 5_000, 100),
+        /** Each route's own throttle, sized from its sender (infra/README.md). */
+        routes: z
+          .strictObject({
+            /** `GET /health`: monitoring probes. */
+            health: throttle(5, 10),
+            /** `GET /webhooks/okta`: Okta's one-time verification. */
+            oktaVerification: throttle(1, 5),
+            /** `POST /webhooks/okta`. */
+            okta: throttle(50, 100),
+            /** Each `/scim/v2` route. */
+            scim: throttle(50, 50),
+            hr: throttle(25, 50),
+            workos: throttle(50, 100),
+            bamboohr: throttle(25, 50),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    alarms: z
+      .strictObject({
+        /** Alarm when the oldest queued command is older than this. */
+        oldestMessageAgeSeconds: int(60, 1_209_600, 900),
+        /** Alarm when the ingest API answers this many 5xx in 5 minutes. */
+        ingest5xxThreshold: int(1, 1_000_000, 5),
+        /** Alarm when the worker fails this many invocations in 5 minutes. */
+        workerErrorsThreshold: int(1, 1_000_000, 1),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    if (config.okta.membershipEvents !== 'off' && config.okta.appIds.length + config.okta.groupIds.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['okta', 'membershipEvents'],
+        message: 'membership events need okta.appIds or okta.groupIds to say which memberships count',
+      });
+    }
+    checkConcurrency(config, ctx);
+  });
 
 /** The API routes each function serves, by their throttle setting (`health` and Okta's GET go to ingest). */
 const INGEST_THROTTLES = ['health', 'oktaVerification', 'okta', 'hr', 'workos', 'bamboohr'] as const;
 
+/** What {@link checkConcurrency} reads (the schema's own type cannot be named inside its refinement). */
+interface ConcurrencySettings {
+  readonly sources: readonly string[];
+  readonly accountLambdaConcurrency: number;
+  readonly ingest: { readonly reservedConcurrency: number | 'off' };
+  readonly scim: { readonly reservedConcurrency: number | 'off' };
+  readonly api: {
+    readonly routes: Record<(typeof INGEST_THROTTLES)[number] | 'scim', { readonly burstLimit: number }>;
+  };
+}
+
 /**
  * Reservations must leave AWS's 100 unreserved executions of the account's quota (else the deploy fails), and each
- * must hold the largest burst API Gateway lets through to its function (else Lambda answers the rest of that burst
- * with a throttle, a 5xx).
+ * must hold the largest burst API Gateway lets through to its function (else Lambda throttles the rest of that burst
+ * and API Gateway answers it with an error the sender may not retry).
  */
-function checkConcurrency(config: z.infer<typeof InfraConfigBaseSchema>, ctx: z.RefinementCtx): void {
+function checkConcurrency(config: ConcurrencySettings, ctx: z.RefinementCtx): void {
   // zod runs refinements over values that failed their own checks too: compare only numbers.
   const sources: readonly string[] = Array.isArray(config.sources) ? config.sources : [];
   const scimEnabled = sources.includes('scim');
