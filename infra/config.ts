@@ -41,6 +41,27 @@ const idList = z
     z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'must be an Okta id such as 0oa1b2c3d4' })),
   )
   .default([]);
+/**
+ * A reserved concurrency: a whole number of concurrent executions, or `off` for none (an account whose Lambda quota
+ * is below 200 cannot reserve any: AWS keeps 100 unreserved).
+ */
+const reservation = (fallback: number) =>
+  z
+    .preprocess(
+      (v) => (typeof v === 'string' && v.trim() !== '' && v !== 'off' ? Number(v) : v),
+      z.custom<number | 'off'>((v) => v === 'off' || (Number.isInteger(v) && Number(v) >= 1 && Number(v) <= 10_000), {
+        // 0 is valid for AWS, and stops the function: never what a setting here means.
+        error: 'must be a whole number of concurrent executions from 1 to 10000 (0 would stop the function), or "off"',
+      }),
+    )
+    .default(fallback);
+/** One route's API Gateway throttle: steady requests per second and burst, within the account-level defaults. */
+const throttle = (rateLimit: number, burstLimit: number) =>
+  z.strictObject({ rateLimit: int(1, 10_000, rateLimit), burstLimit: int(1, 5_000, burstLimit) }).prefault({});
+
+/** AWS keeps this many of an account's concurrent executions unreserved; reservations must leave them. */
+export const LAMBDA_MIN_UNRESERVED = 100;
+
 const sourceList = z
   .preprocess(splitCsv, z.array(z.enum(SOURCES)).min(1, { error: 'enable at least one source' }))
   .default([...SOURCES]);
@@ -127,13 +148,45 @@ export const InfraConfigSchema = z
         /** API Gateway gives up after 30 s; Okta after 3 s. */
         timeoutSeconds: int(3, 29, 10),
         memoryMb: int(128, 10_240, 512),
+        /**
+         * Reserved concurrency of the webhook function: held for it whatever else runs in the account, and its cap,
+         * so that a flood of junk cannot take the worker's and SCIM's concurrency. Sized in infra/README.md.
+         */
+        reservedConcurrency: reservation(100),
       })
       .prefault({}),
+    scim: z
+      .strictObject({
+        /** Reserved concurrency of the SCIM function (only when `scim` is a source). Sized in infra/README.md. */
+        reservedConcurrency: reservation(50),
+      })
+      .prefault({}),
+    /**
+     * The account's Lambda concurrent-executions quota in the deploy region (Service Quotas, "Concurrent
+     * executions"; AWS's default is 1,000). Only used to check that the reservations leave AWS's 100 unreserved.
+     */
+    accountLambdaConcurrency: int(10, 1_000_000, 1000),
     api: z
       .strictObject({
-        /** Stage-wide steady-state requests per second. */
+        /** The stage's default throttle, for any route without its own below. */
         throttleRateLimit: int(1, 10_000, 50),
         throttleBurstLimit: int(1, 5_000, 100),
+        /** Each route's own throttle, sized from its sender (infra/README.md). */
+        routes: z
+          .strictObject({
+            /** `GET /health`: monitoring probes. */
+            health: throttle(5, 10),
+            /** `GET /webhooks/okta`: Okta's one-time verification. */
+            oktaVerification: throttle(1, 5),
+            /** `POST /webhooks/okta`. */
+            okta: throttle(50, 100),
+            /** Each `/scim/v2` route. */
+            scim: throttle(50, 50),
+            hr: throttle(25, 50),
+            workos: throttle(50, 100),
+            bamboohr: throttle(25, 50),
+          })
+          .prefault({}),
       })
       .prefault({}),
     alarms: z
@@ -155,7 +208,68 @@ export const InfraConfigSchema = z
         message: 'membership events need okta.appIds or okta.groupIds to say which memberships count',
       });
     }
+    checkConcurrency(config, ctx);
   });
+
+/** The API routes each function serves, by their throttle setting (`health` and Okta's GET go to ingest). */
+const INGEST_THROTTLES = ['health', 'oktaVerification', 'okta', 'hr', 'workos', 'bamboohr'] as const;
+
+/** What {@link checkConcurrency} reads (the schema's own type cannot be named inside its refinement). */
+interface ConcurrencySettings {
+  readonly sources: readonly string[];
+  readonly accountLambdaConcurrency: number;
+  readonly ingest: { readonly reservedConcurrency: number | 'off' };
+  readonly scim: { readonly reservedConcurrency: number | 'off' };
+  readonly api: {
+    readonly routes: Record<(typeof INGEST_THROTTLES)[number] | 'scim', { readonly burstLimit: number }>;
+  };
+}
+
+/**
+ * Reservations must leave AWS's 100 unreserved executions of the account's quota (else the deploy fails), and each
+ * must hold the largest burst API Gateway lets through to its function (else Lambda throttles the rest of that burst
+ * and API Gateway answers it with an error the sender may not retry).
+ */
+function checkConcurrency(config: ConcurrencySettings, ctx: z.RefinementCtx): void {
+  // zod runs refinements over values that failed their own checks too: compare only numbers.
+  const sources: readonly string[] = Array.isArray(config.sources) ? config.sources : [];
+  const scimEnabled = sources.includes('scim');
+  const ingest = typeof config.ingest.reservedConcurrency === 'number' ? config.ingest.reservedConcurrency : 'off';
+  const scim =
+    scimEnabled && typeof config.scim.reservedConcurrency === 'number' ? config.scim.reservedConcurrency : 'off';
+  const reserved = (ingest === 'off' ? 0 : ingest) + (scim === 'off' ? 0 : scim);
+  const available = config.accountLambdaConcurrency - LAMBDA_MIN_UNRESERVED;
+  if (reserved > 0 && reserved > available) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ingest', 'reservedConcurrency'],
+      message:
+        `ingest.reservedConcurrency${scimEnabled ? ' + scim.reservedConcurrency' : ''} reserve ${reserved} ` +
+        `concurrent executions, but an account quota of ${config.accountLambdaConcurrency} ` +
+        `(accountLambdaConcurrency) leaves only ${Math.max(available, 0)} after the ${LAMBDA_MIN_UNRESERVED} AWS keeps ` +
+        'unreserved: lower them, set them to "off", or raise the quota (Service Quotas) and accountLambdaConcurrency',
+    });
+  }
+  const bursts = (names: readonly (keyof typeof config.api.routes)[]) =>
+    Math.max(...names.map((name) => config.api.routes[name].burstLimit));
+  const enabled = INGEST_THROTTLES.filter(
+    (name) => name === 'health' || sources.includes(name === 'oktaVerification' ? 'okta' : name),
+  );
+  if (ingest !== 'off' && ingest < bursts(enabled)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ingest', 'reservedConcurrency'],
+      message: `must be at least the largest burst of the webhook routes (${bursts(enabled)}), or Lambda throttles the rest of such a burst: raise it or lower api.routes.*.burstLimit`,
+    });
+  }
+  if (scim !== 'off' && scim < config.api.routes.scim.burstLimit) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['scim', 'reservedConcurrency'],
+      message: `must be at least api.routes.scim.burstLimit (${config.api.routes.scim.burstLimit}), or Lambda throttles the rest of such a burst: raise it or lower the burst`,
+    });
+  }
+}
 
 export type InfraConfig = z.infer<typeof InfraConfigSchema>;
 export type InfraConfigInput = z.input<typeof InfraConfigSchema>;

@@ -159,6 +159,14 @@ function secretsCacheEnvironment(): Record<string, string> {
   return { SECRETS_CACHE_TTL_SECONDS: String(SECRETS_CACHE_TTL.toSeconds()) };
 }
 
+/**
+ * A function's reserved concurrency (`off`: none). It is held for the function whatever else runs in the account,
+ * and it is the function's ceiling: a flood of requests cannot take the concurrency the other functions need.
+ */
+function reservedConcurrency(setting: number | 'off'): { reservedConcurrentExecutions?: number } {
+  return setting === 'off' ? {} : { reservedConcurrentExecutions: setting };
+}
+
 /** Per-instance rate so that `maxConcurrency` instances together stay within the configured Users API budget. */
 export function perInstanceRps(config: InfraConfig): number {
   return Math.floor((config.usersApi.requestsPerSecond / config.worker.maxConcurrency) * 1000) / 1000;
@@ -214,6 +222,7 @@ export class Functions extends Construct {
       ...FUNCTION_BASE,
       memorySize: config.ingest.memoryMb,
       timeout: Duration.seconds(config.ingest.timeoutSeconds),
+      ...reservedConcurrency(config.ingest.reservedConcurrency),
       role: this.ingestRole,
       logGroup: ingestLogs,
       bundling: bundling(),
@@ -275,6 +284,7 @@ export class Functions extends Construct {
         // Same sizing as ingest: both answer HTTP senders synchronously.
         memorySize: config.ingest.memoryMb,
         timeout: Duration.seconds(config.ingest.timeoutSeconds),
+        ...reservedConcurrency(config.scim.reservedConcurrency),
         role: scimRole,
         logGroup: scimLogs,
         bundling: bundling(),

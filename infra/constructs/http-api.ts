@@ -20,6 +20,11 @@ export interface RouteSpec {
 
 const { GET, POST, PUT, PATCH, DELETE, ANY } = apigwv2.HttpMethod;
 
+/** Which of `api.routes` throttles a route and method: its source's, except Okta's one-time verification GET. */
+export function throttleSettingOf(route: RouteSpec, method: apigwv2.HttpMethod): keyof InfraConfig['api']['routes'] {
+  return route.source === 'okta' && method === GET ? 'oktaVerification' : route.source;
+}
+
 /** Where the SCIM 2.0 service lives: Entra's Tenant URL is the API's base URL plus this. */
 export const SCIM_BASE_PATH = '/scim/v2';
 
@@ -111,8 +116,8 @@ export interface HttpApiProps {
 }
 
 /**
- * The public HTTP API (API Gateway v2): only the routes of the enabled sources, one `$default` stage with throttling
- * and JSON access logs. SCIM routes go to the SCIM function, the others to ingest. Anything else gets API Gateway's
+ * The public HTTP API (API Gateway v2): only the routes of the enabled sources, one `$default` stage with a throttle
+ * per route (`api.routes`) and JSON access logs. SCIM routes go to the SCIM function, the others to ingest. Anything else gets API Gateway's
  * 404 without invoking a function.
  *
  * @example
@@ -166,13 +171,28 @@ export class IngestHttpApi extends Construct {
         payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
       });
     }
+    // Each route gets its own throttle (API Gateway keeps one token bucket per route key), sized from its sender:
+    // a flood of /health or of SCIM cannot use up Okta's or BambooHR's, which do not retry a 429.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    const httpRoutes: apigwv2.HttpRoute[] = [];
     for (const route of this.routes) {
-      this.api.addRoutes({
-        path: route.path,
-        methods: [...route.methods],
-        integration: route.source === 'scim' && scimIntegration ? scimIntegration : integration,
-      });
+      httpRoutes.push(
+        ...this.api.addRoutes({
+          path: route.path,
+          methods: [...route.methods],
+          integration: route.source === 'scim' && scimIntegration ? scimIntegration : integration,
+        }),
+      );
+      for (const method of route.methods) {
+        const { rateLimit, burstLimit } = config.api.routes[throttleSettingOf(route, method)];
+        routeSettings[`${method} ${route.path}`] = { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit };
+      }
     }
+    // `RouteSettings` is untyped JSON in CloudFormation (keys are route keys), so CDK writes it as given.
+    const cfnStage = this.stage.node.defaultChild as apigwv2.CfnStage;
+    cfnStage.routeSettings = routeSettings;
+    // API Gateway refuses route settings for a route key that does not exist yet ("Unable to find Route by key").
+    this.stage.node.addDependency(...httpRoutes);
 
     NagSuppressions.addResourceSuppressions(
       this.api,

@@ -108,6 +108,79 @@ describe('loadInfraConfig', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('sizes a throttle per route and reserves concurrency for ingest and SCIM by default', () => {
+    const config = loadInfraConfig({});
+    expect(config.api.routes).toEqual({
+      health: { rateLimit: 5, burstLimit: 10 },
+      oktaVerification: { rateLimit: 1, burstLimit: 5 },
+      okta: { rateLimit: 50, burstLimit: 100 },
+      scim: { rateLimit: 50, burstLimit: 50 },
+      hr: { rateLimit: 25, burstLimit: 50 },
+      workos: { rateLimit: 50, burstLimit: 100 },
+      bamboohr: { rateLimit: 25, burstLimit: 50 },
+    });
+    expect(config.ingest.reservedConcurrency).toBe(100);
+    expect(config.scim.reservedConcurrency).toBe(50);
+    expect(config.accountLambdaConcurrency).toBe(1000);
+  });
+
+  it('takes route throttles and reservations from `-c` strings, `off` included', () => {
+    const config = loadInfraConfig({
+      'idp-sync.api.routes.okta.rateLimit': '80',
+      'idp-sync.api.routes.okta.burstLimit': '160',
+      'idp-sync.ingest.reservedConcurrency': '160',
+      'idp-sync.scim.reservedConcurrency': 'off',
+    });
+    expect(config.api.routes.okta).toEqual({ rateLimit: 80, burstLimit: 160 });
+    expect(config.ingest.reservedConcurrency).toBe(160);
+    expect(config.scim.reservedConcurrency).toBe('off');
+  });
+
+  it('refuses reservations the account cannot give, and ones smaller than a burst the API lets through', () => {
+    // A new account's quota can be 10: nothing can be reserved (AWS keeps 100 unreserved).
+    expect(problemsOf({ 'idp-sync.accountLambdaConcurrency': '10' })).toEqual([
+      expect.stringMatching(
+        /^idp-sync\.ingest\.reservedConcurrency: ingest\.reservedConcurrency \+ scim\.reservedConcurrency reserve 150 .* leaves only 0 .* set them to "off"/,
+      ),
+    ]);
+    expect(
+      loadInfraConfig({
+        'idp-sync.accountLambdaConcurrency': '10',
+        'idp-sync.ingest.reservedConcurrency': 'off',
+        'idp-sync.scim.reservedConcurrency': 'off',
+      }).accountLambdaConcurrency,
+    ).toBe(10);
+    // Without SCIM among the sources its reservation does not count.
+    expect(
+      loadInfraConfig({ 'idp-sync.accountLambdaConcurrency': '200', 'idp-sync.sources': 'okta' }).ingest
+        .reservedConcurrency,
+    ).toBe(100);
+    const problems = problemsOf({
+      'idp-sync.api.routes.bamboohr.burstLimit': '500',
+      'idp-sync.api.routes.scim.burstLimit': '80',
+      'idp-sync.ingest.reservedConcurrency': 'lots',
+    });
+    expect(problems).toEqual([
+      'idp-sync.ingest.reservedConcurrency: must be a whole number of concurrent executions from 1 to 10000 (0 would stop the function), or "off"',
+    ]);
+    const both = problemsOf({
+      'idp-sync.api.routes.bamboohr.burstLimit': '500',
+      'idp-sync.api.routes.scim.burstLimit': '80',
+    });
+    expect(both).toEqual([
+      expect.stringMatching(/^idp-sync\.ingest\.reservedConcurrency: must be at least the largest burst .*\(500\)/),
+      expect.stringMatching(
+        /^idp-sync\.scim\.reservedConcurrency: must be at least api\.routes\.scim\.burstLimit \(80\)/,
+      ),
+    ]);
+    expect(problemsOf({ 'idp-sync.api.routes.okta.rateLimit': '0', 'idp-sync.api.routes.hr.burstLimit': '0' })).toEqual(
+      [
+        expect.stringMatching(/^idp-sync\.api\.routes\.okta\.rateLimit: /),
+        expect.stringMatching(/^idp-sync\.api\.routes\.hr\.burstLimit: /),
+      ],
+    );
+  });
+
   it('splits the Users API budget between the worker instances', () => {
     expect(perInstanceRps(loadInfraConfig({}))).toBe(5);
     expect(perInstanceRps(loadInfraConfig({ 'idp-sync.worker.maxConcurrency': '3' }))).toBe(3.333);
@@ -165,6 +238,8 @@ describe('a non-default configuration', () => {
           okta: { membershipEvents: 'app', appIds: ['0oa1', '0oa2'], suspendAction: 'delete' },
           usersApi: { requestsPerSecond: 10, burst: 4, baseUrl: 'https://api.eu-west-1a.arize.com' },
           worker: { maxConcurrency: 4, timeoutSeconds: 120, maxReceiveCount: 3, batchConcurrency: 2 },
+          api: { routes: { okta: { rateLimit: 80, burstLimit: 160 } } },
+          ingest: { reservedConcurrency: 'off' },
         },
       },
     });
@@ -212,6 +287,19 @@ describe('a non-default configuration', () => {
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 4 } });
     template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'idp-staging-worker', Timeout: 120 });
+  });
+
+  it('throttles only the enabled routes, with the configured values, and reserves nothing when told `off`', () => {
+    const [stage] = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stage?.Properties.RouteSettings).toEqual({
+      'GET /health': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+      'GET /webhooks/okta': { ThrottlingRateLimit: 1, ThrottlingBurstLimit: 5 },
+      'POST /webhooks/okta': { ThrottlingRateLimit: 80, ThrottlingBurstLimit: 160 },
+      'POST /webhooks/hr': { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 },
+    });
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.ReservedConcurrentExecutions, fn.Properties.FunctionName).toBeUndefined();
+    }
   });
 
   it('subscribes the alarm e-mail', () => {

@@ -793,6 +793,74 @@ describe('HTTP API', () => {
   });
 });
 
+describe('throttles and reserved concurrency (issue #14: one throttle for everything)', () => {
+  it('gives every route its own throttle, sized per sender, and webhooks more than /health', () => {
+    const [, stage] = only('AWS::ApiGatewayV2::Stage');
+    const routeKeys = (Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Resource[]).map(
+      (r) => r.Properties.RouteKey as string,
+    );
+    const settings = stage.Properties.RouteSettings as Record<
+      string,
+      { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }
+    >;
+    expect(Object.keys(settings).sort()).toEqual([...routeKeys].sort());
+    const routes = config.api.routes;
+    const expected = (throttle: { rateLimit: number; burstLimit: number }) => ({
+      ThrottlingRateLimit: throttle.rateLimit,
+      ThrottlingBurstLimit: throttle.burstLimit,
+    });
+    expect(settings['GET /health']).toEqual(expected(routes.health));
+    expect(settings['GET /webhooks/okta']).toEqual(expected(routes.oktaVerification));
+    expect(settings['POST /webhooks/okta']).toEqual(expected(routes.okta));
+    expect(settings['POST /webhooks/hr']).toEqual(expected(routes.hr));
+    expect(settings['POST /webhooks/workos']).toEqual(expected(routes.workos));
+    expect(settings['POST /webhooks/bamboohr']).toEqual(expected(routes.bamboohr));
+    for (const key of routeKeys.filter((k) => k.includes(' /scim/v2'))) {
+      expect(settings[key], key).toEqual(expected(routes.scim));
+    }
+    // The defaults: an unauthenticated liveness probe gets a tenth of what a webhook sender gets.
+    expect(settings['GET /health']?.ThrottlingRateLimit).toBe(5);
+    expect(settings['POST /webhooks/okta']).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    expect(settings['POST /webhooks/bamboohr']).toEqual({ ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 });
+  });
+
+  it('creates the stage after every route (API Gateway refuses settings for a route key it does not know yet)', () => {
+    const [, stage] = Object.entries(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as [
+      string,
+      Resource & { DependsOn?: string[] },
+    ];
+    const routeIds = Object.keys(template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(routeIds.length).toBeGreaterThan(0);
+    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('reserves concurrency for ingest and SCIM, each at least its largest route burst; none for the worker', () => {
+    const [, ingest] = functionNamed('idp-sync-ingest');
+    const [, scim] = functionNamed('idp-sync-scim');
+    const [, worker] = functionNamed('idp-sync-worker');
+    expect(ingest.Properties.ReservedConcurrentExecutions).toBe(100);
+    expect(scim.Properties.ReservedConcurrentExecutions).toBe(50);
+    expect(worker.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    const { routes } = config.api;
+    const ingestBursts = [
+      routes.health,
+      routes.oktaVerification,
+      routes.okta,
+      routes.hr,
+      routes.workos,
+      routes.bamboohr,
+    ];
+    expect(ingest.Properties.ReservedConcurrentExecutions).toBeGreaterThanOrEqual(
+      Math.max(...ingestBursts.map((t) => t.burstLimit)),
+    );
+    expect(scim.Properties.ReservedConcurrentExecutions).toBeGreaterThanOrEqual(routes.scim.burstLimit);
+    // AWS keeps 100 of the default 1,000 unreserved.
+    expect(
+      ingest.Properties.ReservedConcurrentExecutions + scim.Properties.ReservedConcurrentExecutions,
+    ).toBeLessThanOrEqual(config.accountLambdaConcurrency - 100);
+  });
+});
+
 describe('alarms and dashboard', () => {
   it('four alarms, each notifying the encrypted, TLS-only alarm topic on ALARM and OK', () => {
     const [topicId, topic] = only('AWS::SNS::Topic');

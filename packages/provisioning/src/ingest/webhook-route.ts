@@ -2,6 +2,7 @@ import { redactEmail } from '@idp-sync/users-client/redact';
 import type { IngestRequest, IngestResponse } from '../http';
 import { type CommandSender, QueueSendError } from '../queue';
 import { PayloadError, VerificationError } from '../sources/errors';
+import { assertWithinLimit, DELIVERY_LIMITS } from '../sources/fan-out';
 import type { IgnoredEvent, SourceAdapter } from '../sources/types';
 import type { SecretName } from './config';
 import { ProblemError, SecretUnavailableError } from './errors';
@@ -81,6 +82,9 @@ export function webhookRoute(
         receivedAt: new Date(deps.now()).toISOString(),
         delivery,
       });
+      // Each source bounds its own fan-out before walking the payload; this backstop keeps any source, present or
+      // future, from turning one delivery into more SendMessageBatch calls than answer within a sender's timeout.
+      assertWithinLimit(commands.length, DELIVERY_LIMITS.commands, 'people (commands)', '(body)');
       await deps.sender.send(commands);
 
       countCommands(commands.map((command) => command.action));

@@ -6,6 +6,7 @@ import type { IngestRequest } from '../http';
 import { verifyBambooSignature } from './bamboohr-signature';
 import { buildCommand, cleanName, emailAt, joinName } from './build-command';
 import { PayloadError } from './errors';
+import { assertWithinLimit, DELIVERY_LIMITS } from './fan-out';
 import { formatPath, issuesToFieldErrors } from './issues';
 import { lazy } from './lazy';
 import { toIsoTimestamp } from './timestamps';
@@ -108,6 +109,11 @@ function verbOf(value: string): Employee['verb'] {
 function readEmployees(payload: unknown): Employee[] {
   const record = payload !== null && typeof payload === 'object' && !Array.isArray(payload);
   if (record && 'employees' in payload) {
+    // Fan-out bounded before any entry is walked (DELIVERY_LIMITS says why no real delivery reaches it).
+    const { employees } = payload as { employees?: unknown };
+    if (Array.isArray(employees)) {
+      assertWithinLimit(employees.length, DELIVERY_LIMITS.bamboohrEmployees, 'BambooHR employees', 'employees');
+    }
     const outer = schemas().FieldBasedSchema.safeParse(payload);
     if (!outer.success)
       throw new PayloadError('the field-based BambooHR payload is malformed', issuesToFieldErrors(outer.error.issues));

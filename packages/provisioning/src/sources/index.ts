@@ -3,6 +3,7 @@ export { BAMBOOHR_DEFAULT_TOLERANCE_MS, bambooTimestampMs, verifyBambooSignature
 export { buildCommand, type CommandDraft, emailAt } from './build-command';
 export { constantTimeEqual, hmacSha256 } from './crypto';
 export { PayloadError, VerificationError } from './errors';
+export { assertWithinLimit, DELIVERY_LIMITS } from './fan-out';
 export { createHrAdapter, type HrAdapterOptions } from './hr';
 export {
   HR_BULK_LEAVE_MAX,

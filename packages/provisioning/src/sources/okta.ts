@@ -4,6 +4,7 @@ import { useEnglishZodMessages } from '../command/zod-locale';
 import type { IngestRequest } from '../http';
 import { buildCommand, cleanName, emailAt } from './build-command';
 import { PayloadError } from './errors';
+import { assertWithinLimit, DELIVERY_LIMITS } from './fan-out';
 import { issuesToFieldErrors } from './issues';
 import { lazy } from './lazy';
 import { verifyOktaAuthHeader } from './okta-auth';
@@ -115,6 +116,18 @@ function targetsOfType(targets: readonly (Target | null)[] | null | undefined, t
   return found;
 }
 
+/** `User` targets of the raw LogEvents, counted without a schema walk (the same rule as {@link targetsOfType}). */
+function countUserTargets(events: readonly unknown[]): number {
+  let users = 0;
+  for (const event of events) {
+    const targets = (event as { target?: unknown } | null)?.target;
+    for (const target of Array.isArray(targets) ? targets : []) {
+      if (String((target as { type?: unknown } | null)?.type).toLowerCase() === 'user') users++;
+    }
+  }
+  return users;
+}
+
 /**
  * Okta Event Hooks: the verification GET and the event POSTs. One POST carries `data.events[]`; each event becomes one
  * command per person it names (the `User` targets). Only events whose `outcome.result` is SUCCESS (any case) or
@@ -158,11 +171,15 @@ export function createOktaAdapter(options: OktaAdapterOptions): SourceAdapter & 
           issuesToFieldErrors(envelope.error.issues),
         );
       }
+      // Fan-out bounded before any LogEvent is walked (DELIVERY_LIMITS says why no real delivery reaches it).
+      const events = envelope.data.data.events;
+      assertWithinLimit(events.length, DELIVERY_LIMITS.oktaEvents, 'Okta LogEvents', 'data.events');
+      assertWithinLimit(countUserTargets(events), DELIVERY_LIMITS.oktaUsers, 'Okta User targets', 'data.events');
       const commands: ProvisioningCommand[] = [];
       const ignored: IgnoredEvent[] = [];
       const seen = new Set<string>();
 
-      envelope.data.data.events.forEach((raw, i) => {
+      events.forEach((raw, i) => {
         const at = `data.events[${i}]`;
         const parsed = schemas().LogEventSchema.safeParse(raw);
         if (!parsed.success) {

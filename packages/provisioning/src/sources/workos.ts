@@ -4,6 +4,7 @@ import { useEnglishZodMessages } from '../command/zod-locale';
 import type { IngestRequest } from '../http';
 import { buildCommand, cleanName, emailAt, isEmail, joinName } from './build-command';
 import { PayloadError } from './errors';
+import { assertWithinLimit, DELIVERY_LIMITS } from './fan-out';
 import { formatPath, issuesToFieldErrors } from './issues';
 import { lazy } from './lazy';
 import { toIsoTimestamp } from './timestamps';
@@ -213,6 +214,7 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
             ignored.push({ eventType: event, reason: 'names-no-users' });
             break;
           }
+          assertWithinLimit(users.length, DELIVERY_LIMITS.workosDeletedUsers, 'dsync.deleted users', 'data.users');
           const seen = new Set<string>();
           users.forEach((value, index) => {
             const at = ['data', 'users', index];
