@@ -91,6 +91,7 @@ describe('Okta event delivery', () => {
         receivedAt: '2026-11-26T10:00:00.000Z',
         action: 'delete',
         email: 'john.doe@example.com',
+        sourceUserId: '00u3m90rxKjGQ0G6L1d6',
       },
     ]);
   });

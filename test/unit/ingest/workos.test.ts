@@ -88,6 +88,7 @@ describe('WorkOS Directory Sync events', () => {
       name: 'Lela Block',
       role: 'MEMBER',
       inviteMode: 'EMAIL_LINK',
+      sourceUserId: 'directory_user_01E1X1B89NH8Z3SDFJR4H7RGX7',
     });
     expect(sender.sent[2]?.name).toBeUndefined();
   });
