@@ -56,17 +56,16 @@ export function isEmail(value: unknown): value is string {
 }
 
 /**
- * The command field carrying a person's stable id in the source, when `value` is a usable one (a string or a
- * non-negative integer matching `SOURCE_USER_ID_PATTERN`); nothing otherwise. A vendor id of an unexpected shape
- * costs the person the id link (the worker then keys them by email alone, as before), never the delivery.
+ * The command field carrying a person's stable id in the source, when `value` is a usable one (a string matching
+ * `SOURCE_USER_ID_PATTERN`); nothing otherwise. A vendor id of an unexpected shape costs the person the id link (the
+ * worker then keys them by email alone, as before), never the delivery.
  *
  * @example
  * sourceUserIdOf('00u1abcd') // { sourceUserId: '00u1abcd' }
  * sourceUserIdOf(null)       // {}
  */
 export function sourceUserIdOf(value: unknown): { sourceUserId?: string } {
-  const id = typeof value === 'number' ? String(value) : value;
-  return typeof id === 'string' && SOURCE_USER_ID_PATTERN.test(id) ? { sourceUserId: id } : {};
+  return typeof value === 'string' && SOURCE_USER_ID_PATTERN.test(value) ? { sourceUserId: value } : {};
 }
 
 /** A display name: a trimmed non-empty string, or `undefined` for anything else. */
