@@ -246,10 +246,11 @@ describe('Okta: what can interleave once a person’s commands are under two add
   it('a join whose Users API call is in flight while a newer leave completes: the account it made is deleted', async () => {
     const t = tag();
     const [old, next, id] = [`race.${t}@example.com`, `race.new.${t}@example.com`, `00u${t}`];
-    const p = await pipeline(stack);
+    // The create is held 4 s by the emulator (a slow API): time enough for the leave, even on a loaded machine.
+    const p = await pipeline(stack, { config: { usersApiTimeoutMs: 15_000, usersApiRetryBudgetMs: 15_000 } });
     const [join] = await okta(id, 1, 'user.lifecycle.create', old);
     const [leave] = await okta(id, 3, 'user.lifecycle.deactivate', next);
-    stack.emulator.state.setFaults({ latencyMs: 3000, operations: ['users.create'] });
+    stack.emulator.state.setFaults({ latencyMs: 4000, operations: ['users.create'] });
 
     const joining = p.worker.processBatchWithReport(sqsEvent([sqsRecord(join as ProvisioningCommand)]));
     // The join claims the id before its create call; once it has (and the call is on the wire, held by the
@@ -264,7 +265,7 @@ describe('Okta: what can interleave once a person’s commands are under two add
     expect(stack.emulator.state.findByEmail(old)?.status).toBe('DELETED');
     stack.emulator.state.setFaults(undefined);
     await p.close();
-  });
+  }, 30_000);
 
   it('nobody else loses access: an id whose first command names another id’s address never takes that account', async () => {
     const t = tag();
