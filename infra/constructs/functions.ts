@@ -386,6 +386,11 @@ export class Functions extends Construct {
       }),
     );
 
+    // Deploy order: the worker is updated before ingest (CloudFormation updates a resource after those it depends
+    // on). The worker validates commands strictly, so an older worker sends a field it does not know (such as
+    // `sourceUserId` when it was added) to the DLQ as InvalidCommand: a newer ingest must never feed an older worker.
+    this.ingest.node.addDependency(this.worker);
+
     NagSuppressions.addResourceSuppressions(
       [this.ingest, this.worker, ...(this.scim ? [this.scim] : [])],
       [

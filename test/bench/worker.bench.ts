@@ -10,6 +10,9 @@
  * Prints numbers; never fails.
  *
  *   npx tsx test/bench/worker.bench.ts        # BENCH_COMMANDS=500 BENCH_RATE=20 BENCH_RATE_COMMANDS=300 BENCH_POLLERS=4
+ *
+ * BENCH_STABLE_IDS=1 gives every command of 1 and 2 a source's stable id (`sourceUserId`, as Okta, WorkOS, HR and
+ * BambooHR commands carry), to measure what following ids costs: the warm people's ids are linked during warm-up.
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createWorkerUsersClient } from '@idp-sync/provisioning';
@@ -21,15 +24,21 @@ const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 500);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 const RATE_COMMANDS = Number(process.env.BENCH_RATE_COMMANDS ?? 300);
 const POLLERS = Number(process.env.BENCH_POLLERS ?? 4);
+const STABLE_IDS = process.env.BENCH_STABLE_IDS === '1';
 
 type Cmd = ReturnType<typeof command>;
+
+/** A command for `email`, with the person's stable id when BENCH_STABLE_IDS=1. */
+function personCommand(email: string, fields: Partial<Cmd>): Cmd {
+  return command({ ...fields, email, ...(STABLE_IDS ? { source: 'okta', sourceUserId: `00u-${email}` } : {}) });
+}
 
 /** Creates `count` people through the worker itself, so the state table is warm for them. */
 async function warmPeople(stack: WorkerStack, tag: string, count: number): Promise<string[]> {
   const p = await pipeline(stack, { config: { usersApiRps: 2_000, concurrency: 10 } });
   const people = Array.from({ length: count }, (_, i) => `${tag}-${i}@example.com`);
   for (let i = 0; i < people.length; i += 10) {
-    const batch = people.slice(i, i + 10).map((email) => sqsRecord(command({ action: 'create', email })));
+    const batch = people.slice(i, i + 10).map((email) => sqsRecord(personCommand(email, { action: 'create' })));
     await p.worker.processBatch(sqsEvent(batch));
   }
   await p.close();
@@ -50,10 +59,10 @@ async function realisticMix(stack: WorkerStack, tag: string, total: number): Pro
     if (user) stack.emulator.state.acceptInvitation(user.id);
   }
   const commands: Cmd[] = [
-    ...members.slice(0, updates).map((email, i) => command({ action: 'update', email, name: `Renamed ${i}` })),
-    ...Array.from({ length: joins }, (_, i) => command({ action: 'create', email: `${tag}-new-${i}@example.com` })),
-    ...members.slice(updates).map((email) => command({ action: 'delete', email })),
-    ...invited.map((email) => command({ action: 'resend-invitation', email })),
+    ...members.slice(0, updates).map((email, i) => personCommand(email, { action: 'update', name: `Renamed ${i}` })),
+    ...Array.from({ length: joins }, (_, i) => personCommand(`${tag}-new-${i}@example.com`, { action: 'create' })),
+    ...members.slice(updates).map((email) => personCommand(email, { action: 'delete' })),
+    ...invited.map((email) => personCommand(email, { action: 'resend-invitation' })),
   ];
   // Shuffle deterministically so batches mix actions the way traffic does.
   let seed = 7;

@@ -321,6 +321,13 @@ describe('functions', () => {
     for (const key of Object.keys(vars)) expect(key).not.toMatch(/^(OKTA|SCIM|HR|WORKOS|BAMBOOHR)_/);
   });
 
+  it('deploys the worker before ingest: a newer ingest never feeds an older, strict worker', () => {
+    const [ingestId] = functionNamed('idp-sync-ingest');
+    const [workerId] = functionNamed('idp-sync-worker');
+    const resources = template.toJSON().Resources as Record<string, { DependsOn?: string | string[] }>;
+    expect([resources[ingestId]?.DependsOn ?? []].flat()).toContain(workerId);
+  });
+
   it('sets an environment that the handlers’ own configuration loaders accept', () => {
     const ingest = loadIngestConfig(resolvedEnvironment(template.toJSON(), 'idp-sync-ingest'));
     expect(Object.keys(ingest.secrets).sort()).toEqual(['bamboohr', 'hr', 'okta', 'workos']);

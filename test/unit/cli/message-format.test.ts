@@ -155,6 +155,7 @@ describe('redaction', () => {
     expect(toDetail(notFound, { showEmails: true }).nextStep).toContain('--email alice@example.com');
     expect(nextStep(withClass('EmailDeleted', 409), 'x')).toMatch(/do not replay/);
     expect(nextStep(withClass('BlockedByEarlierFailure'), 'x')).toMatch(/earlier message of this person failed/);
+    expect(nextStep(withClass('LeftDuringJoin'), 'x')).toMatch(/do not replay.*delete the user id named in the reason/);
     expect(nextStep(withClass('ResetPasswordRejected', 400), 'x')).toMatch(/SSO/);
     expect(nextStep(toDlqEntry(workerMessage({ MessageAttributes: undefined })), 'x')).toMatch(/wrote no reason/);
     const transient = toDlqEntry(

@@ -90,6 +90,7 @@ describe('BambooHR events', () => {
         action: 'update',
         email: 'bryony.hart@example.com',
         name: 'Bryony Hart',
+        sourceUserId: '12345',
       },
     ]);
   });

@@ -223,7 +223,7 @@ describe('HR events', () => {
     const noChange = await app.handle(
       hrRequest({ type: 'user.updated', timestamp: at, data: { email: 'a@example.com' } }),
     );
-    expect(bodyOf(noChange).errors).toEqual([{ path: 'data', message: 'name or isDeveloper is required' }]);
+    expect(bodyOf(noChange).errors).toEqual([{ path: 'data', message: 'name, isDeveloper or employeeId is required' }]);
     const badRole = await app.handle(
       hrRequest({ type: 'user.joined', timestamp: at, data: { email: 'a@example.com', name: 'A', role: 'CUSTOM' } }),
     );

@@ -35,6 +35,7 @@ const deactivateLogEvents = fixtureCases(
       occurredAt: '2020-11-16T18:15:12.862Z',
       action: 'delete',
       email: 'john.doe@example.com',
+      sourceUserId: '00u3m90rxKjGQ0G6L1d6',
     },
   },
 );

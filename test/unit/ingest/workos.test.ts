@@ -111,6 +111,7 @@ describe('WorkOS Directory Sync events', () => {
       name: 'Lela Block',
       role: 'MEMBER',
       inviteMode: 'EMAIL_LINK',
+      sourceUserId: 'directory_user_01E1X1B89NH8Z3SDFJR4H7RGX7',
     });
     expect(sender.sent[2]?.name).toBeUndefined();
   });
@@ -129,6 +130,7 @@ describe('WorkOS Directory Sync events', () => {
         receivedAt: '2026-11-26T10:00:00.000Z',
         action: 'create',
         email: 'kwame.asante@example.com',
+        sourceUserId: 'directory_user_01J4K8PZ3C5E7G9J1L3N5Q7S9U',
         name: 'Kwame Asante',
         role: 'MEMBER',
         inviteMode: 'EMAIL_LINK',
@@ -142,6 +144,7 @@ describe('WorkOS Directory Sync events', () => {
         receivedAt: '2026-11-26T10:00:00.000Z',
         action: 'delete',
         email: 'kwame.asante@example.com',
+        sourceUserId: 'directory_user_01J4K8PZ3C5E7G9J1L3N5Q7S9U',
       },
     ]);
   });

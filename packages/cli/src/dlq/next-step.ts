@@ -21,12 +21,14 @@ export function nextStep(entry: DlqEntry, person: string): string {
       return `the Users API has no such user: if the person's create is also in the DLQ (a 5xx), replay their messages together once the API is healthy (${together}); otherwise check the person in the Users API`;
     case 'BlockedByEarlierFailure':
       return `not attempted because an earlier message of this person failed: fix that one's cause, then replay the person's messages together (${together})`;
+    case 'LeftDuringJoin':
+      return 'the person left while this join ran, and the account it made could not be deleted: do not replay (it would be skipped as stale); delete the user id named in the reason in the Users API';
     case 'ResetPasswordRejected':
       return 'the user signs in with SSO/SAML or has not verified their email: do not replay; tell them to use SSO or verify first';
     case 'ResendRejected':
       return 'the Users API refused to resend the invitation (SSO enforced?): do not replay; check the person in the Users API';
     case 'InvalidCommand':
-      return 'the body is not a valid command (a bug upstream): fix ingest; replaying the same body fails again';
+      return 'the body is not a valid command (a bug upstream, or a field this worker does not know yet): fix ingest, or deploy the worker that reads the field and replay; otherwise replaying the same body fails again';
     case 'CommandIdReused':
       return 'a source reused a command id with different content: do not replay; investigate the source';
     case 'UnknownAction':

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SeedUser, UserRecord } from '@idp-sync/users-api-emulator';
 import type { SentResponse, SignedRequest } from '../signing';
 import type { SourceRequests } from './requests';
@@ -100,7 +101,16 @@ export function demoScenario(domain: string): DemoScenario {
   ];
   const accepted = [200, 202, 204];
   let katherineJoin: (SignedRequest & { id: string }) | undefined;
-  const hedyUser = { id: 'directory_user_01DEMOHEDY', email: p.hedy.email, firstName: 'Hedy', lastName: 'Lamarr' };
+  // Directory ids differ per run like the emails: the worker follows a source's id to the email it was first seen
+  // with, so one id under another run's address would be an email change, not a new person.
+  const run = createHash('sha256').update(domain).digest('hex');
+  const hedyUser = {
+    id: `directory_user_01DEMOHEDY${run.slice(0, 8).toUpperCase()}`,
+    email: p.hedy.email,
+    firstName: 'Hedy',
+    lastName: 'Lamarr',
+  };
+  const joanEmployeeId = 4107 + Number.parseInt(run.slice(8, 14), 16);
 
   const setup: DemoStep[] = [
     {
@@ -188,7 +198,7 @@ export function demoScenario(domain: string): DemoScenario {
       accept: accepted,
       build: (s) =>
         s.bamboohr('employee.created', {
-          id: 4107,
+          id: joanEmployeeId,
           fields: { firstName: 'Joan', lastName: 'Clarke', workEmail: p.joan.email, status: 'Active' },
         }),
     },

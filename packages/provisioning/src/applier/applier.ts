@@ -128,7 +128,7 @@ export class Applier {
       user = await this.#resolveConflict(command, state, error);
       detail = 'already-active';
     }
-    await this.#state.recordApplied({
+    const recorded = await this.#state.recordApplied({
       email: command.email,
       commandId: command.id,
       occurredAt: command.occurredAt,
@@ -136,10 +136,34 @@ export class Applier {
       status: user.status,
       unsupported: command.unsupported,
     });
+    if (recorded === 'superseded' && (await this.#leftMeanwhile(command))) {
+      // A newer leave of this person was applied while this join's call was in flight (possible once a source's
+      // stable id puts a person's commands under two addresses, hence two FIFO groups): the person left, so the
+      // account this join made or found must not stay. A retry would only find this join stale, so a failure here
+      // goes to the DLQ for on-call rather than back to the queue.
+      try {
+        await this.#deleteOne(user.id, {});
+      } catch (error) {
+        throw new CommandRejectedError(
+          'LeftDuringJoin',
+          `a newer leave of this person was applied while this join ran, and the account the join made could not be deleted: delete user ${user.id} by hand`,
+          { cause: error },
+        );
+      }
+      return withOptional({ outcome: 'stale', action: 'create', detail: 'undone-by-newer-leave' }, command.unsupported);
+    }
     return withOptional(
       { outcome: 'applied', action: 'create', detail, status: user.status },
       command.unsupported,
       notes,
+    );
+  }
+
+  /** True when the person's state now holds a leave newer than `command` (read fresh after a lost write). */
+  async #leftMeanwhile(command: ProvisioningCommand): Promise<boolean> {
+    const now = await this.#state.get(command.email);
+    return (
+      now?.status === 'DELETED' && now.watermarkMs !== undefined && now.watermarkMs > watermarkMs(command.occurredAt)
     );
   }
 

@@ -18,6 +18,12 @@ export interface ApplyResult {
   status?: PersonStatus;
   /** Things worth a log line that are not failures (e.g. a temporary password the API generated was discarded). */
   notes?: string[];
+  /**
+   * How the command's stable id was resolved, when it was more than routine: `followed` (applied to the account of
+   * the email the person was provisioned with, not the one the command named), `moved`, `refused` (see
+   * `IdentityOutcome`).
+   */
+  identity?: 'followed' | 'moved' | 'refused';
 }
 
 /** A place in a coalesced bulk delete, handed to the applier for the first delete of a person in a batch. */

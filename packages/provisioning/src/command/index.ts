@@ -13,5 +13,7 @@ export {
   type PredefinedRole,
   type ProvisioningCommand,
   ProvisioningCommandSchema,
+  SOURCE_USER_ID_PATTERN,
+  SourceUserIdSchema,
   TimestampSchema,
 } from './schema';

@@ -42,11 +42,30 @@ export const EmailSchema = z.pipe(
 export const TimestampSchema = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 timestamp' });
 
 /**
+ * What a source's stable id of a person may look like: 1–256 printable ASCII characters without spaces (Okta user
+ * ids, WorkOS directory user ids, HR and BambooHR employee ids all are). It becomes part of a state-table key.
+ */
+export const SOURCE_USER_ID_PATTERN = /^[\x21-\x7e]{1,256}$/;
+
+/**
+ * A source's stable id of a person (see {@link SOURCE_USER_ID_PATTERN}).
+ *
+ * @example
+ * SourceUserIdSchema.parse('00u1abcd') // '00u1abcd'
+ */
+export const SourceUserIdSchema = z
+  .string()
+  .check(z.regex(SOURCE_USER_ID_PATTERN, { message: 'must be 1-256 printable ASCII characters without spaces' }));
+
+/**
  * One provisioning command: one person, one action, from one source event.
  *
  * `id` is stable across every redelivery of the same source event and is the idempotency key; `email` is the person
  * and the FIFO message group. `unsupported` names attributes the source changed that the Users API cannot apply
- * (for example `email`): the worker records them instead of dropping them silently.
+ * (for example `email`): the worker records them instead of dropping them silently. `sourceUserId` is the person's
+ * stable id in the source (Okta user id, WorkOS directory user id, HR or BambooHR employee id), when it has one: the
+ * worker follows it to the email the person was provisioned with, so an email change in the source does not lose
+ * the account (optional, added within `v: 1`; a worker must understand it before ingest sends it).
  *
  * @example
  * ProvisioningCommandSchema.parse({
@@ -69,6 +88,7 @@ export const ProvisioningCommandSchema = z.strictObject({
   isDeveloper: z.optional(z.boolean()),
   inviteMode: z.optional(z.enum(INVITE_MODES)),
   unsupported: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(50))),
+  sourceUserId: z.optional(SourceUserIdSchema),
 });
 
 export type ProvisioningCommand = z.infer<typeof ProvisioningCommandSchema>;

@@ -4,7 +4,7 @@ import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } f
 import { useEnglishZodMessages } from '../command/zod-locale';
 import type { IngestRequest } from '../http';
 import { verifyBambooSignature } from './bamboohr-signature';
-import { buildCommand, cleanName, emailAt, joinName } from './build-command';
+import { buildCommand, cleanName, emailAt, joinName, sourceUserIdOf } from './build-command';
 import { PayloadError } from './errors';
 import { assertWithinLimit, DELIVERY_LIMITS } from './fan-out';
 import { formatPath, issuesToFieldErrors } from './issues';
@@ -249,6 +249,8 @@ export function createBambooAdapter(options: BambooAdapterOptions): SourceAdapte
               email,
               ...(name !== undefined ? { name } : {}),
               ...(action === 'create' ? { role: options.defaultRole, inviteMode: options.defaultInviteMode } : {}),
+              // The employee id: the worker follows it to the provisioned email when Work Email changes.
+              ...sourceUserIdOf(employee.employeeId),
             },
             {
               email: emailPath,

@@ -1,4 +1,10 @@
-import { COMMAND_VERSION, checkCommand, EmailSchema, type ProvisioningCommand } from '../command';
+import {
+  COMMAND_VERSION,
+  checkCommand,
+  EmailSchema,
+  type ProvisioningCommand,
+  SOURCE_USER_ID_PATTERN,
+} from '../command';
 import type { FieldError } from '../ingest/errors';
 import { PayloadError } from './errors';
 
@@ -47,6 +53,19 @@ export function emailAt(value: unknown, path: string): string {
 /** True when `value` is a string that normalises to a valid email. */
 export function isEmail(value: unknown): value is string {
   return EmailSchema.safeParse(value).success;
+}
+
+/**
+ * The command field carrying a person's stable id in the source, when `value` is a usable one (a string matching
+ * `SOURCE_USER_ID_PATTERN`); nothing otherwise. A vendor id of an unexpected shape costs the person the id link (the
+ * worker then keys them by email alone, as before), never the delivery.
+ *
+ * @example
+ * sourceUserIdOf('00u1abcd') // { sourceUserId: '00u1abcd' }
+ * sourceUserIdOf(null)       // {}
+ */
+export function sourceUserIdOf(value: unknown): { sourceUserId?: string } {
+  return typeof value === 'string' && SOURCE_USER_ID_PATTERN.test(value) ? { sourceUserId: value } : {};
 }
 
 /** A display name: a trimmed non-empty string, or `undefined` for anything else. */

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { EmailSchema, INVITE_MODES, PREDEFINED_ROLES, TimestampSchema } from '../command';
+import { EmailSchema, INVITE_MODES, PREDEFINED_ROLES, SourceUserIdSchema, TimestampSchema } from '../command';
 import { useEnglishZodMessages } from '../command/zod-locale';
 import { lazy } from './lazy';
 
@@ -21,6 +21,11 @@ export type HrEventType = (typeof HR_EVENT_TYPES)[number];
 function buildSchemas() {
   useEnglishZodMessages();
   const Name = z.string().check(z.trim(), z.minLength(1, { message: 'must not be empty' }), z.maxLength(255));
+  /**
+   * The HR system's stable id of the person (optional): the worker follows it to the email the person was
+   * provisioned with, so that a later event under a changed email still reaches their account.
+   */
+  const employeeId = z.optional(SourceUserIdSchema);
 
   /** `user.joined`: a new person; becomes a `create` (role and invite mode default from the configuration). */
   const UserJoined = z.strictObject({
@@ -29,23 +34,28 @@ function buildSchemas() {
     role: z.optional(z.enum(PREDEFINED_ROLES)),
     isDeveloper: z.optional(z.boolean()),
     inviteMode: z.optional(z.enum(INVITE_MODES)),
+    employeeId,
   });
 
-  /** `user.updated`: a changed name or developer flag (the only attributes the Users API lets us change). */
+  /**
+   * `user.updated`: a changed name or developer flag (the only attributes the Users API lets us change), or — with
+   * `employeeId` — a changed email, which is recorded as unsupported on the person's account.
+   */
   const UserUpdated = z
     .strictObject({
       email: EmailSchema,
       name: z.optional(Name),
       isDeveloper: z.optional(z.boolean()),
+      employeeId,
     })
     .check(
-      z.refine((data) => data.name !== undefined || data.isDeveloper !== undefined, {
-        message: 'name or isDeveloper is required',
+      z.refine((data) => data.name !== undefined || data.isDeveloper !== undefined || data.employeeId !== undefined, {
+        message: 'name, isDeveloper or employeeId is required',
       }),
     );
 
   /** `user.left`, `user.invitation.resend`, `user.password.reset`: one person, nothing else. */
-  const UserRef = z.strictObject({ email: EmailSchema });
+  const UserRef = z.strictObject({ email: EmailSchema, employeeId });
 
   /** `users.left`: a bulk leave of up to 1,000 people (one `delete` each). */
   const UsersLeft = z.strictObject({

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
 import type { IngestRequest } from '../http';
-import { buildCommand, type CommandDraft } from './build-command';
+import { buildCommand, type CommandDraft, sourceUserIdOf } from './build-command';
 import { PayloadError } from './errors';
 import { HR_EVENT_TYPES, type HrEventData, type HrEventType, hrSchemas } from './hr-schema';
 import { verifyStandardWebhook } from './hr-signature';
@@ -63,8 +63,10 @@ export function createHrAdapter(options: HrAdapterOptions): SourceAdapter {
         receivedAt: context.receivedAt,
       };
       const origins = { occurredAt: 'timestamp', email: 'data.email', name: 'data.name' };
+      // Every single-person event may carry the HR system's employeeId: the worker follows it to the provisioned email.
+      const employee = sourceUserIdOf((parsed.data as { employeeId?: string }).employeeId);
       const one = (draft: Omit<CommandDraft, keyof typeof base | 'id'>): NormalizeResult => ({
-        commands: [buildCommand({ ...base, id: `hr:${webhookId}`, ...draft }, origins)],
+        commands: [buildCommand({ ...base, id: `hr:${webhookId}`, ...draft, ...employee }, origins)],
         ignored: [],
       });
 

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
 import { useEnglishZodMessages } from '../command/zod-locale';
 import type { IngestRequest } from '../http';
-import { buildCommand, cleanName, emailAt } from './build-command';
+import { buildCommand, cleanName, emailAt, sourceUserIdOf } from './build-command';
 import { PayloadError } from './errors';
 import { assertWithinLimit, DELIVERY_LIMITS } from './fan-out';
 import { issuesToFieldErrors } from './issues';
@@ -250,6 +250,8 @@ export function createOktaAdapter(options: OktaAdapterOptions): SourceAdapter & 
                 ...(mapping.action === 'create'
                   ? { role: options.defaultRole, inviteMode: options.defaultInviteMode }
                   : {}),
+                // The Okta user id: the worker follows it to the provisioned email when the login changes.
+                ...sourceUserIdOf(user.id),
               },
               { email: emailPath, name: `${at}.target[${j}].displayName`, id: `${at}.uuid` },
             ),

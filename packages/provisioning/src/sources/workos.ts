@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
 import { useEnglishZodMessages } from '../command/zod-locale';
 import type { IngestRequest } from '../http';
-import { buildCommand, cleanName, emailAt, isEmail, joinName } from './build-command';
+import { buildCommand, cleanName, emailAt, isEmail, joinName, sourceUserIdOf } from './build-command';
 import { PayloadError } from './errors';
 import { assertWithinLimit, DELIVERY_LIMITS } from './fan-out';
 import { formatPath, issuesToFieldErrors } from './issues';
@@ -111,6 +111,16 @@ function resolveEmail(user: DirectoryUser, at: readonly PropertyKey[]): { email:
   return undefined;
 }
 
+/**
+ * The address the person had before this event, from `previous_attributes` (`email`, else the primary or first of
+ * `emails`): valid addresses only, since it is a hint — the account the Users API holds is still under it.
+ */
+function previousEmail(previous: Record<string, unknown>): string | undefined {
+  const picked = Array.isArray(previous.emails) ? pickEmailEntry(previous.emails)?.[0] : undefined;
+  const value = previous.email ?? picked;
+  return isEmail(value) ? emailAt(value, '') : undefined;
+}
+
 function nameOf(user: DirectoryUser): string | undefined {
   const raw = asRecord(user.raw_attributes);
   return (
@@ -164,6 +174,10 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
         const previous = asRecord(user.previous_attributes);
         const emailChanged =
           action === 'update' && previous !== undefined && ('email' in previous || 'emails' in previous);
+        // An update or leave that changes the email is about the account under the previous address: keyed on it,
+        // it stays in that person's FIFO group and finds the account even before the worker knows the directory
+        // user id (the worker follows the id to the provisioned address when it does).
+        const before = action !== 'create' && previous ? previousEmail(previous) : undefined;
         commands.push(
           buildCommand(
             {
@@ -173,11 +187,12 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
               occurredAt,
               receivedAt: context.receivedAt,
               action,
-              email: resolved.email,
+              email: before ?? resolved.email,
               ...(name !== undefined ? { name } : {}),
               ...(action === 'create' ? { role: options.defaultRole, inviteMode: options.defaultInviteMode } : {}),
               // The Users API keys people by email and cannot change it: say so rather than drop it.
               ...(emailChanged ? { unsupported: ['email'] } : {}),
+              ...sourceUserIdOf(user.id),
             },
             { email: resolved.path, name: formatPath([...at, 'first_name']), occurredAt: 'created_at', id: 'id' },
           ),

@@ -6,9 +6,10 @@ export type PersonStateStore = Pick<PersonStateRepository, 'get' | 'recordApplie
 
 /**
  * The person states of one batch, read in one round trip at the start and kept current as the batch writes them.
- * Valid for the batch only: while a batch holds a FIFO group's messages, nobody else applies commands for that
- * person, so what this batch wrote is the latest. A write that lost (`superseded`) drops the entry, so the next read
- * goes to DynamoDB again.
+ * Valid for the batch only: while a batch holds a FIFO group's messages, nobody else applies that group's commands,
+ * so what this batch wrote is the latest. (A command whose stable id leads to another person's email — an email
+ * change in the source — runs in its own group; there the conditional watermark write is the arbiter.) A write that
+ * lost (`superseded`) drops the entry, so the next read goes to DynamoDB again.
  *
  * @example
  * const view = new BatchStateView(repo);

@@ -31,6 +31,12 @@ export const WORKER_METRICS = {
   usersApiRateLimited: 'UsersApiRateLimited',
   bulkDeletes: 'BulkDeleteCalls',
   endToEndDelay: 'EndToEndDelay',
+  /** Commands applied to the account of the email a person was provisioned with, not the changed one they named. */
+  emailChangesFollowed: 'EmailChangesFollowed',
+  /** Joins under a new address of a person whose account was deleted: their stable id's link moved there. */
+  identityLinksMoved: 'IdentityLinksMoved',
+  /** Commands whose address another id of the same source holds: applied without a link. */
+  identityLinksRefused: 'IdentityLinksRefused',
 } as const;
 
 /**

@@ -4,9 +4,22 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { redactEmail, redactEmailsIn, type UsersClient } from '@idp-sync/users-client';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { Applier, type ApplyContext, type ApplyResult, BulkDeleteCoalescer, type BulkDeleteTicket } from '../applier';
+import {
+  Applier,
+  type ApplyContext,
+  type ApplyResult,
+  BulkDeleteCoalescer,
+  type BulkDeleteTicket,
+  IdentityResolver,
+} from '../applier';
 import type { ProvisioningCommand } from '../command';
-import { BatchStateView, createIdempotencyPersistence, IDEMPOTENCY_KEY_PREFIX, PersonStateRepository } from '../state';
+import {
+  BatchStateView,
+  createIdempotencyPersistence,
+  IDEMPOTENCY_KEY_PREFIX,
+  IdentityLinkRepository,
+  PersonStateRepository,
+} from '../state';
 import { visibilityTimeoutFor } from './backoff';
 import { classifyFailure, type FailureInfo } from './classify';
 import { mapWithConcurrency } from './concurrency';
@@ -27,6 +40,8 @@ export type RecordOutcome =
       action: ProvisioningCommand['action'];
       detail: string;
       unsupported?: string[];
+      /** How the command's stable id was resolved, when not routine (see `ApplyResult.identity`). */
+      identity?: ApplyResult['identity'];
     }
   | { messageId: string; kind: 'duplicate'; commandId: string; action: ProvisioningCommand['action'] }
   | {
@@ -111,6 +126,7 @@ export function createWorker(options: CreateWorkerOptions): Worker {
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
   const state = new PersonStateRepository({ client: options.dynamoClient, tableName: config.stateTableName, now });
+  const links = new IdentityLinkRepository({ client: options.dynamoClient, tableName: config.stateTableName, now });
   const persistenceStore = createIdempotencyPersistence(options.dynamoClient, config.stateTableName);
   const dlq = new DeadLetterSender(options.sqsClient, config.dlqUrl);
 
@@ -140,9 +156,10 @@ export function createWorker(options: CreateWorkerOptions): Worker {
     });
     // Everyone's state in one round trip instead of one read per command; kept current as the batch writes.
     const view = new BatchStateView(state);
-    const emails = records.flatMap((r) => (r.command ? [r.command.email] : []));
+    const identities = new IdentityResolver({ links, state: view });
+    const commands = records.flatMap((r) => (r.command ? [r.command] : []));
     try {
-      await view.prefetch(emails);
+      await Promise.all([view.prefetch(commands.map((c) => c.email)), identities.prefetch(commands)]);
     } catch (error) {
       // Not fatal: each command then reads its own state (and fails transiently if DynamoDB is really down).
       logger.warn('could not prefetch the batch’s person states', {
@@ -155,7 +172,23 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       defaultRole: config.defaultRole,
       defaultInviteMode: config.defaultInviteMode,
     });
-    const apply = makeIdempotent((command: ProvisioningCommand, ctx: ApplyContext) => applier.apply(command, ctx), {
+    // The stable id is resolved inside the idempotent call: a retry resolves again and a duplicate returns the stored
+    // result, so the idempotency key and payload stay those of the command as queued.
+    const resolveAndApply = async (command: ProvisioningCommand, ctx: ApplyContext): Promise<ApplyResult> => {
+      let resolved: Awaited<ReturnType<IdentityResolver['resolve']>>;
+      try {
+        resolved = await identities.resolve(command);
+      } catch (error) {
+        ctx.bulkDelete?.release();
+        throw error;
+      }
+      const result = await applier.apply(resolved.command, ctx);
+      const { outcome } = resolved;
+      return outcome === 'followed' || outcome === 'moved' || outcome === 'refused'
+        ? { ...result, identity: outcome }
+        : result;
+    };
+    const apply = makeIdempotent(resolveAndApply, {
       persistenceStore,
       config: idempotencyConfig,
       keyPrefix: IDEMPOTENCY_KEY_PREFIX,
@@ -287,7 +320,9 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       action: command.action,
       detail: result.detail,
       ...(result.unsupported === undefined ? {} : { unsupported: result.unsupported }),
+      ...(result.identity === undefined ? {} : { identity: result.identity }),
     };
+    if (result.identity !== undefined) reportIdentity(command, result.identity, tally);
     if (result.outcome === 'stale') {
       tally.count(WORKER_METRICS.stale);
       logger.info('stale command skipped', { ...fields, occurredAt: command.occurredAt });
@@ -312,6 +347,39 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       endToEndDelayMs: delay,
     });
     return outcome;
+  }
+
+  /**
+   * Says how a command's stable id was resolved when it was not routine. The lines carry the source and the command
+   * id, never an email (not even redacted: the point is that two addresses are involved).
+   */
+  function reportIdentity(
+    command: ProvisioningCommand,
+    identity: NonNullable<ApplyResult['identity']>,
+    tally: MetricsTally,
+  ): void {
+    const fields = {
+      correlation_id: command.id,
+      commandId: command.id,
+      action: command.action,
+      source: command.source,
+    };
+    if (identity === 'followed') {
+      tally.count(WORKER_METRICS.emailChangesFollowed, 1, { source: command.source });
+      logger.warn(
+        'the source names this person by another email than the one they were provisioned with; applied to the provisioned account, the email change recorded as unsupported',
+        fields,
+      );
+    } else if (identity === 'moved') {
+      tally.count(WORKER_METRICS.identityLinksMoved, 1, { source: command.source });
+      logger.info('a person whose account was deleted joins again under a new email; their link moved there', fields);
+    } else {
+      tally.count(WORKER_METRICS.identityLinksRefused, 1, { source: command.source });
+      logger.warn(
+        'another id of this source is linked to this email; applied to the email named, without following the id',
+        fields,
+      );
+    }
   }
 
   async function deadLetter(record: WorkerRecord, failure: FailureInfo, tally: MetricsTally): Promise<RecordOutcome> {
