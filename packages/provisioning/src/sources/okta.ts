@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
 import { useEnglishZodMessages } from '../command/zod-locale';
 import type { IngestRequest } from '../http';
-import { buildCommand, cleanName, emailAt } from './build-command';
+import { buildCommand, cleanName, emailAt, withoutRepeats } from './build-command';
 import { PayloadError } from './errors';
 import { issuesToFieldErrors } from './issues';
 import { lazy } from './lazy';
@@ -160,7 +160,6 @@ export function createOktaAdapter(options: OktaAdapterOptions): SourceAdapter & 
       }
       const commands: ProvisioningCommand[] = [];
       const ignored: IgnoredEvent[] = [];
-      const seen = new Set<string>();
 
       envelope.data.data.events.forEach((raw, i) => {
         const at = `data.events[${i}]`;
@@ -217,8 +216,6 @@ export function createOktaAdapter(options: OktaAdapterOptions): SourceAdapter & 
             continue;
           }
           const id = users.length > 1 ? `okta:${event.uuid}:${user.id ?? j}` : `okta:${event.uuid}`;
-          if (seen.has(id)) continue;
-          seen.add(id);
           commands.push(
             buildCommand(
               {
@@ -239,7 +236,8 @@ export function createOktaAdapter(options: OktaAdapterOptions): SourceAdapter & 
           );
         }
       });
-      return { commands, ignored };
+      // Okta redelivers whole batches, and one batch may repeat an event: exact repeats are one command.
+      return { commands: withoutRepeats(commands), ignored };
     },
   };
 }

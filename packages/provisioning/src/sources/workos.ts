@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
 import { useEnglishZodMessages } from '../command/zod-locale';
 import type { IngestRequest } from '../http';
-import { buildCommand, cleanName, emailAt, isEmail, joinName } from './build-command';
+import { buildCommand, cleanName, emailAt, isEmail, joinName, withoutRepeats } from './build-command';
 import { PayloadError } from './errors';
 import { formatPath, issuesToFieldErrors } from './issues';
 import { lazy } from './lazy';
@@ -213,7 +213,6 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
             ignored.push({ eventType: event, reason: 'names-no-users' });
             break;
           }
-          const seen = new Set<string>();
           users.forEach((value, index) => {
             const at = ['data', 'users', index];
             const user = parseUser(value, at);
@@ -222,8 +221,6 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
                 { path: formatPath([...at, 'id']), message: 'required' },
               ]);
             }
-            if (seen.has(user.id)) return;
-            seen.add(user.id);
             emit(user, at, 'delete', `workos:${eventId}:${user.id}`);
           });
           break;
@@ -231,7 +228,8 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
         default:
           ignored.push({ eventType: event, reason: 'unknown-event-type' });
       }
-      return { commands, ignored };
+      // A user named twice by one dsync.deleted is one leave; the same id with another email is kept (CommandIdReused).
+      return { commands: withoutRepeats(commands), ignored };
     },
   };
 }
