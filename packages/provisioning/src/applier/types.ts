@@ -18,6 +18,10 @@ export interface ApplyResult {
   status?: PersonStatus;
   /** Things worth a log line that are not failures (e.g. a temporary password the API generated was discarded). */
   notes?: string[];
+  /** For `stale`: the watermark (RFC 3339) the command was older than. */
+  watermark?: string;
+  /** For `stale`: the command that set that watermark (a command id: the logs' correlation id, never an email). */
+  watermarkCommandId?: string;
 }
 
 /** A place in a coalesced bulk delete, handed to the applier for the first delete of a person in a batch. */

@@ -10,3 +10,4 @@ export {
   type PersonStatus,
   type RecordAppliedResult,
 } from './types';
+export { type EffectiveWatermark, effectiveWatermark } from './watermark';
