@@ -36,13 +36,13 @@ export type InviteMode = (typeof INVITE_MODES)[number];
  * EmailSchema.safeParse('\u212Aate@example.com').success // false
  */
 export const EmailSchema = z.pipe(
-  z.string().check(
-    z.trim(),
-    z.maxLength(254, { message: 'email must be at most 254 characters' }),
-    z.regex(/^[\x20-\x7e]*$/, {
-      message: 'must be an email address in ASCII (internationalised addresses are not supported)',
-    }),
-  ),
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.maxLength(254, { message: 'email must be at most 254 characters' }),
+      z.regex(/^[\x20-\x7e]*$/, { message: 'must be an ASCII email address' }),
+    ),
   z.email({ message: 'must be an email address' }).check(z.overwrite(toAsciiLowerCase)),
 );
 

@@ -89,7 +89,7 @@ export function webhookRoute(
       const capped = commands.filter((command) => command.claimedOccurredAt !== undefined);
       if (capped.length > 0) {
         deps.metrics.count(INGEST_METRIC.occurredAtCapped, { source }, capped.length);
-        deps.logger.warn("occurredAt capped: the sender's event time lies over 1 min beyond its receipt", {
+        deps.logger.warn('occurredAt capped', {
           ...log,
           capped: capped.length,
           claimedOccurredAt: capped[0]?.claimedOccurredAt,
