@@ -80,6 +80,7 @@ export class IdpSyncStack extends Stack {
       queue: this.queues.queue,
       deadLetterQueue: this.queues.deadLetterQueue,
       worker: this.functions.worker,
+      workerService: this.functions.workerService,
       api: this.httpApi.api,
       removalPolicy,
     });

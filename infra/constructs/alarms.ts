@@ -10,19 +10,23 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config';
+import { PIPELINE_METRICS } from './dashboard';
 
 export interface AlarmsProps {
   readonly config: InfraConfig;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   readonly worker: lambda.IFunction;
+  /** The worker's `POWERTOOLS_SERVICE_NAME`: the `service` dimension of its custom metrics. */
+  readonly workerService: string;
   readonly api: apigwv2.IHttpApi;
   readonly removalPolicy: RemovalPolicy;
 }
 
 /**
  * The pipeline's alarms, all notifying one SNS topic (and the alarm e-mail when configured):
- * a command reached the DLQ, commands wait too long, the worker fails, the ingest API answers 5xx.
+ * a command reached the DLQ, commands wait too long, the worker fails, the ingest API answers 5xx, a leave was skipped
+ * as stale (the person may keep access).
  * The topic is encrypted with its own KMS key, which CloudWatch may use (an AWS-managed SNS key would refuse it).
  *
  * @example
@@ -36,6 +40,7 @@ export class Alarms extends Construct {
   readonly oldestMessageAge: cloudwatch.Alarm;
   readonly workerErrors: cloudwatch.Alarm;
   readonly ingest5xx: cloudwatch.Alarm;
+  readonly staleDeleteSkipped: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
@@ -127,10 +132,28 @@ export class Alarms extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+
+    this.staleDeleteSkipped = alarm('StaleDeleteSkipped', {
+      alarmName: `${prefix}-stale-delete-skipped`,
+      alarmDescription:
+        'A leave was not applied: it was older than the last command applied to that person, so the person may keep ' +
+        'access. Find it in the worker logs ("stale delete skipped") and follow the runbook in packages/cli/README.md.',
+      metric: new cloudwatch.Metric({
+        namespace: config.metricsNamespace,
+        metricName: PIPELINE_METRICS.staleDeleteSkipped,
+        dimensionsMap: { service: props.workerService },
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 
   /** Every alarm, for the dashboard's status widget. */
   get all(): cloudwatch.Alarm[] {
-    return [this.dlqNotEmpty, this.oldestMessageAge, this.workerErrors, this.ingest5xx];
+    return [this.dlqNotEmpty, this.oldestMessageAge, this.workerErrors, this.ingest5xx, this.staleDeleteSkipped];
   }
 }

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { InfraConfig } from '../config';
 
 /**
- * The custom metrics the dashboard draws, as the functions emit them in embedded metric format (the worker through
+ * The custom metrics the dashboard draws (and the stale-delete alarm watches), as the functions emit them in embedded metric format (the worker through
  * Powertools Metrics, ingest and SCIM through `createEmfMetrics`, with the same `service` dimension).
  * Kept equal to `INGEST_METRIC` and `WORKER_METRICS` of `@idp-sync/provisioning` by a test.
  */
@@ -20,6 +20,7 @@ export const PIPELINE_METRICS = {
   retriesScheduled: 'RetriesScheduled',
   usersApiRateLimited: 'UsersApiRateLimited',
   endToEndDelay: 'EndToEndDelay',
+  staleDeleteSkipped: 'StaleDeleteSkipped',
 } as const;
 
 export interface DashboardProps {

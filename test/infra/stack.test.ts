@@ -8,6 +8,7 @@ import {
   loadWorkerConfig,
   PARAMETERS_SECRETS_EXTENSION_DEFAULT_PORT,
   PARAMETERS_SECRETS_EXTENSION_TIMEOUT_MS,
+  WORKER_METRICS,
 } from '@idp-sync/provisioning';
 import { Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -869,7 +870,7 @@ describe('throttles and reserved concurrency (issue #14: one throttle for everyt
 });
 
 describe('alarms and dashboard', () => {
-  it('four alarms, each notifying the encrypted, TLS-only alarm topic on ALARM and OK', () => {
+  it('five alarms, each notifying the encrypted, TLS-only alarm topic on ALARM and OK', () => {
     const [topicId, topic] = only('AWS::SNS::Topic');
     expect(topic.Properties.KmsMasterKeyId).toBeDefined();
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -880,7 +881,7 @@ describe('alarms and dashboard', () => {
       },
     });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
@@ -918,6 +919,21 @@ describe('alarms and dashboard', () => {
       MetricName: '5xx',
       Dimensions: [{ Name: 'ApiId', Value: { Ref: apiId } }],
     });
+  });
+
+  it('alarm on a leave skipped as stale (issue #14): the worker’s StaleDeleteSkipped, one is enough', () => {
+    const [, worker] = functionNamed('idp-sync-worker');
+    const service = worker.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME;
+    const [, stale] = only('AWS::CloudWatch::Alarm', { AlarmName: 'idp-sync-stale-delete-skipped' });
+    expect(stale.Properties).toMatchObject({
+      Namespace: config.metricsNamespace,
+      MetricName: WORKER_METRICS.staleDelete,
+      Dimensions: [{ Name: 'service', Value: service }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(stale.Properties.AlarmDescription).toContain('packages/cli/README.md');
   });
 
   it('the dashboard draws requests by source, commands queued, applied by action, DLQ depth and end-to-end delay', () => {

@@ -6,7 +6,7 @@ let sequence = 0;
 
 /**
  * A valid provisioning command with sensible defaults; `occurredAt` increases with each call so commands built in
- * order are in order.
+ * order are in order, and `receivedAt` is `occurredAt` unless given.
  *
  * @example
  * const c = command({ action: 'update', email: 'ada@example.com', name: 'Ada L' });
@@ -20,11 +20,12 @@ export function command(overrides: Partial<ProvisioningCommand> = {}): Provision
     source: 'hr',
     sourceEventType: 'employee.updated',
     occurredAt,
-    receivedAt: occurredAt,
     action: 'create',
     email: `person${sequence}@example.com`,
     name: `Person ${sequence}`,
     ...overrides,
+    // Received when it occurred, unless the test says otherwise (occurredAt is capped at receivedAt + 1 min).
+    receivedAt: overrides.receivedAt ?? overrides.occurredAt ?? occurredAt,
   };
 }
 

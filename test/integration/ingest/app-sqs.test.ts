@@ -7,7 +7,13 @@ import {
   type PipelineQueues,
   startLocalSqs,
 } from '@idp-sync/local-stack';
-import { createIngestApp, createMemoryMetrics, type IngestApp, type ProvisioningCommand } from '@idp-sync/provisioning';
+import {
+  commandFingerprint,
+  createIngestApp,
+  createMemoryMetrics,
+  type IngestApp,
+  type ProvisioningCommand,
+} from '@idp-sync/provisioning';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OKTA_DEACTIVATE_LOG_EVENT, OKTA_DEACTIVATE_LOG_EVENT_EXPECTED } from '../../fixtures/okta';
 import {
@@ -87,7 +93,7 @@ function expectQueued(message: Message, expected: Partial<ProvisioningCommand>):
   const command = JSON.parse(message.Body ?? '') as ProvisioningCommand;
   expect(command).toMatchObject(expected);
   expect(message.Attributes?.MessageGroupId).toBe(command.email);
-  expect(message.Attributes?.MessageDeduplicationId).toBe(sha256(command.id));
+  expect(message.Attributes?.MessageDeduplicationId).toBe(sha256(`${command.id}\u0000${commandFingerprint(command)}`));
   return command;
 }
 

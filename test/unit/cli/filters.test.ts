@@ -29,6 +29,11 @@ describe('parseFilter', () => {
     );
   });
 
+  it('refuses a --email that only Unicode case mapping turns into another address (issue #14)', () => {
+    // "\u212Aate" (KELVIN SIGN) lower-cases to "kate": it must not select kate@example.com's messages.
+    expect(() => parseFilter({ email: ['\u212Aate@example.com'] }, now)).toThrow(/not an email address \(.*ASCII/);
+  });
+
   it('normalises emails and status classes', () => {
     const filter = parseFilter({ email: ['  Alice@Example.COM '], status: ['5xx', '409'] }, now);
     expect(filter.emails).toEqual(['alice@example.com']);

@@ -133,14 +133,29 @@ describe('BambooHR events', () => {
     ]);
   });
 
-  it('gives the same content the same command id, and different content another', async () => {
+  it('gives a redelivery of the same signed request the same command id, and other content another', async () => {
     const { app, sender } = testApp();
     await app.handle(bambooRequest(fieldBased()));
-    await app.handle(bambooRequest(fieldBased(), { timestamp: String(Math.floor(NOW_MS / 1000) - 10) }));
+    await app.handle(bambooRequest(fieldBased()));
     await app.handle(bambooRequest(fieldBased({ timestamp: '2026-01-31T18:43:00+0000' })));
     const [a, b, c] = sender.sent.map((command) => command.id);
     expect(a).toBe(b);
     expect(c).not.toBe(a);
+  });
+
+  it('keeps a return to an earlier value: First Name Alice → Bea → Alice is three events (issue #14)', async () => {
+    // BambooHR's body timestamp may be the same for changes close together (its documented sample is to the minute),
+    // and the third change posts exactly the first one's fields; only the signed send time tells them apart.
+    const { app, sender } = testApp();
+    const sentAt = (secondsAgo: number) => ({ timestamp: String(Math.floor(NOW_MS / 1000) - secondsAgo) });
+    const named = (first: string) =>
+      fieldBased({ changedFields: ['First Name'] }, { 'First Name': first, 'Work Email': 'alice@example.com' });
+    await app.handle(bambooRequest(named('Alice'), sentAt(40)));
+    await app.handle(bambooRequest(named('Bea'), sentAt(20)));
+    await app.handle(bambooRequest(named('Alice'), sentAt(0)));
+    expect(sender.sent.map((command) => command.name)).toEqual(['Alice Hart', 'Bea Hart', 'Alice Hart']);
+    const ids = sender.sent.map((command) => command.id);
+    expect(new Set(ids).size).toBe(3);
   });
 
   it('uses a configured email field and answers 400 when it holds no email', async () => {

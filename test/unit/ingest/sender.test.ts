@@ -46,14 +46,14 @@ const allOk: Reply = (entries) => ({ Successful: entries.map((e) => ({ Id: e.Id 
 const noSleep = async () => {};
 
 describe('createSqsCommandSender', () => {
-  it('sends ten per SendMessageBatch, grouped by person and deduplicated by command id', async () => {
+  it('sends ten per SendMessageBatch, grouped by person and deduplicated by command id and content', async () => {
     const sqs = fakeSqs(allOk);
     const sender = createSqsCommandSender({ client: sqs.client, queueUrl: 'q', sleep: noSleep });
     await sender.send(Array.from({ length: 25 }, (_, i) => command(i)));
     expect(sqs.calls.map((c) => c.length).sort()).toEqual([10, 10, 5]);
     const first = sqs.calls.flat().find((e) => JSON.parse(e.MessageBody).id === 'hr:msg_0')!;
     expect(first.MessageGroupId).toBe('person0@example.com');
-    expect(first.MessageDeduplicationId).toBe(deduplicationIdFor('hr:msg_0'));
+    expect(first.MessageDeduplicationId).toBe(deduplicationIdFor(command(0)));
   });
 
   it('retries only the entries SQS reports as Failed', async () => {

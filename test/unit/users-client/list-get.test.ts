@@ -190,6 +190,12 @@ describe('users.get', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('folds only ASCII letters: a user whose address starts with the Kelvin sign is not kate (issue #14)', async () => {
+    // Unicode lower-casing maps U+212A KELVIN SIGN to "k": compared that way, the wrong person would be resolved.
+    server.handle(paged([[wireUser({ email: '\u212Aate@example.com' })]]));
+    expect(await client.users.get({ user: 'kate@example.com' })).toBeNull();
+  });
+
   it('prefers the live record when an email has an expired invite and a newer pending one', async () => {
     const expired = wireUser({ email: 'bo@example.com', status: 'EXPIRED' });
     const invited = wireUser({ email: 'bo@example.com', status: 'INVITED' });

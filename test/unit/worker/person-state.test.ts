@@ -3,6 +3,7 @@ import { type LocalDynamoDb, localDynamoDbClient, startLocalDynamoDb } from '@id
 import {
   BatchStateView,
   createStateTable,
+  effectiveWatermark,
   PersonStateRepository,
   personKey,
   watermarkMs,
@@ -121,5 +122,55 @@ describe('per-batch state view', () => {
     ).toBe('superseded');
     expect((await view.get('v1@example.com'))?.lastCommandId).toBe('c');
     expect(personKey('v1@example.com')).toEqual({ pk: 'person#v1@example.com', sk: 'state' });
+  });
+});
+
+describe('a watermark from the future (issue #14)', () => {
+  it('is read as suspect: bounded by when it was written + 1 min, and named with the command that set it', async () => {
+    const writtenAt = new Date('2026-11-26T10:00:00.000Z');
+    const past = new PersonStateRepository({ client, tableName: 'state-test', now: () => writtenAt });
+    const email = 'poisoned@example.com';
+    await past.recordApplied({ email, commandId: 'hr:msg_2099', occurredAt: '2099-01-01T00:00:00Z', status: 'ACTIVE' });
+    const state = await repo.get(email);
+    expect(effectiveWatermark(state, Date.now())).toEqual({
+      ms: Date.parse('2026-11-26T10:01:00.000Z'),
+      at: '2026-11-26T10:01:00.000Z',
+      setBy: 'hr:msg_2099',
+      suspectMs: Date.parse('2099-01-01T00:00:00Z'),
+    });
+    // An honest watermark is left alone.
+    await past.recordApplied({ email: 'honest@example.com', commandId: 'c', occurredAt: '2026-11-26T10:00:30Z' });
+    expect(effectiveWatermark(await repo.get('honest@example.com'), Date.now())).toEqual({
+      ms: Date.parse('2026-11-26T10:00:30Z'),
+      at: '2026-11-26T10:00:30.000Z',
+      setBy: 'c',
+    });
+  });
+
+  it('is replaced by an older write that names it, only while it is still the one stored', async () => {
+    const email = 'replace@example.com';
+    const suspect = Date.parse('2099-01-01T00:00:00Z');
+    await repo.recordApplied({ email, commandId: 'hr:msg_2099', occurredAt: '2099-01-01T00:00:00Z' });
+    // Without naming it, an older write loses, as always.
+    expect(await repo.recordApplied({ email, commandId: 'a', occurredAt: '2026-11-26T10:05:00Z' })).toBe('superseded');
+    expect(
+      await repo.recordApplied({
+        email,
+        commandId: 'b',
+        occurredAt: '2026-11-26T10:05:00Z',
+        replacesWatermarkMs: suspect,
+      }),
+    ).toBe('written');
+    expect(await repo.get(email)).toMatchObject({ lastCommandId: 'b', watermark: '2026-11-26T10:05:00.000Z' });
+    // Someone replaced it first: a racing writer that read the suspect one cannot move the watermark back.
+    expect(
+      await repo.recordApplied({
+        email,
+        commandId: 'c',
+        occurredAt: '2026-11-26T10:04:00Z',
+        replacesWatermarkMs: suspect,
+      }),
+    ).toBe('superseded');
+    expect((await repo.get(email))?.lastCommandId).toBe('b');
   });
 });

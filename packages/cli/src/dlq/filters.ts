@@ -60,8 +60,13 @@ export function parseFilter(raw: RawFilterOptions, now: Date = new Date()): DlqF
     throw new UsageError(`--status "${s}" is not an HTTP status`, 'pass a status such as 409, or a class such as 5xx');
   });
   const emails = (raw.email ?? []).map((e) => {
+    // The same normalisation as the commands' (ASCII letters lower-cased only): `--email` for the Kelvin-sign
+    // `\u212Aate@example.com` must not select kate@example.com's messages.
     const parsed = EmailSchema.safeParse(e);
-    if (!parsed.success) throw new UsageError('--email is not an email address', "pass the person's full email");
+    if (!parsed.success) {
+      const problem = parsed.error.issues[0]?.message ?? 'must be an email address';
+      throw new UsageError(`--email is not an email address (${problem})`, "pass the person's full email");
+    }
     return parsed.data;
   });
   const since = raw.since === undefined ? undefined : parseInstant('--since', raw.since, now);

@@ -30,7 +30,7 @@ export function nextStep(entry: DlqEntry, person: string): string {
     case 'InvalidCommand':
       return 'the body is not a valid command (a bug upstream, or a field this worker does not know yet): fix ingest, or deploy the worker that reads the field and replay; otherwise replaying the same body fails again';
     case 'CommandIdReused':
-      return 'a source reused a command id with different content: do not replay; investigate the source';
+      return 'the source sent another event under an id it had already used (the first was applied, this one was not): do not replay (the same id fails again); if this event is real, have the source send it again with a new id, or apply it by hand, then fix the source';
     case 'UnknownAction':
       return 'the worker does not know this action (a version mismatch): deploy a worker that does, then replay';
     case 'UnauthorizedError':

@@ -8,7 +8,16 @@ import {
   type UsersClient,
 } from '@idp-sync/users-client';
 import type { InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
-import { type PersonState, type PersonStateStore, type PersonStatus, watermarkMs } from '../state';
+import {
+  type AppliedChange,
+  type EffectiveWatermark,
+  effectiveWatermark,
+  type PersonState,
+  type PersonStateStore,
+  type PersonStatus,
+  type RecordAppliedResult,
+  watermarkMs,
+} from '../state';
 import { BulkDeleteItemError, CommandRejectedError } from './errors';
 import type { ApplyContext, ApplyResult } from './types';
 
@@ -26,6 +35,8 @@ export interface ApplierOptions {
   defaultRole: PredefinedRole;
   /** Invite mode for a create that names none. */
   defaultInviteMode: InviteMode;
+  /** The clock that tells a watermark from the future (see `effectiveWatermark`); default `Date.now`. */
+  now?: () => Date;
 }
 
 /**
@@ -56,8 +67,10 @@ interface Resolved {
  *   new INVITED user for an expired email and mails it);
  * - reset-password → `users.resetPassword`; a 400 (SSO user, unverified) → `ResetPasswordRejected`.
  *
- * A command older than the person's watermark is `stale` and touches nothing. A warm person (id in the state table)
- * costs one API call per command; a cold one adds one lookup, after which the id is cached.
+ * A command older than the person's watermark is `stale` and touches nothing; the result names the watermark and the
+ * command that set it. A watermark stored from the future (before `occurredAt` was capped) is read as bounded
+ * (`effectiveWatermark`), said in the result's notes, and replaced by the next command applied. A warm person (id in
+ * the state table) costs one API call per command; a cold one adds one lookup, after which the id is cached.
  *
  * @example
  * const applier = new Applier({ users: client.users, state: repo, defaultRole: 'MEMBER', defaultInviteMode: 'EMAIL_LINK' });
@@ -68,43 +81,70 @@ export class Applier {
   readonly #state: PersonStateStore;
   readonly #defaultRole: PredefinedRole;
   readonly #defaultInviteMode: InviteMode;
+  readonly #now: () => Date;
 
   constructor(options: ApplierOptions) {
     this.#users = options.users;
     this.#state = options.state;
     this.#defaultRole = options.defaultRole;
     this.#defaultInviteMode = options.defaultInviteMode;
+    this.#now = options.now ?? (() => new Date());
   }
 
   /** Applies `command`; throws Users API errors, {@link CommandRejectedError} or state-store errors. */
   async apply(command: ProvisioningCommand, context: ApplyContext = {}): Promise<ApplyResult> {
     context.executed = true;
     try {
-      const state = await this.#state.get(command.email);
-      if (state?.watermarkMs !== undefined && watermarkMs(command.occurredAt) < state.watermarkMs) {
-        return { outcome: 'stale', action: command.action, detail: 'older-than-watermark' };
+      const stored = await this.#state.get(command.email);
+      const watermark = effectiveWatermark(stored, this.#now().getTime());
+      if (watermark !== undefined && watermarkMs(command.occurredAt) < watermark.ms) {
+        return {
+          outcome: 'stale',
+          action: command.action,
+          detail: 'older-than-watermark',
+          watermark: watermark.at,
+          ...(watermark.setBy === undefined ? {} : { watermarkCommandId: watermark.setBy }),
+          ...(watermark.suspectMs === undefined ? {} : { notes: [suspectNote(watermark)] }),
+        };
       }
-      switch (command.action) {
-        case 'create':
-          return await this.#create(command, state);
-        case 'update':
-          return await this.#update(command, state);
-        case 'delete':
-          return await this.#delete(command, state, context);
-        case 'resend-invitation':
-          return await this.#resend(command, state);
-        case 'reset-password':
-          return await this.#resetPassword(command, state);
-        default:
-          throw new CommandRejectedError(
-            'UnknownAction',
-            `unknown action ${String((command as { action: unknown }).action)}`,
-          );
-      }
+      const result = await this.#applyFresh(command, stored, context);
+      if (watermark?.suspectMs !== undefined) result.notes = [...(result.notes ?? []), suspectNote(watermark)];
+      return result;
     } finally {
       // A delete that returned before submitting (stale, already gone) must not hold up the rest of the bulk delete.
       context.bulkDelete?.release();
     }
+  }
+
+  /** The action itself, for a command that is not stale. */
+  async #applyFresh(
+    command: ProvisioningCommand,
+    state: PersonState | undefined,
+    context: ApplyContext,
+  ): Promise<ApplyResult> {
+    switch (command.action) {
+      case 'create':
+        return await this.#create(command, state);
+      case 'update':
+        return await this.#update(command, state);
+      case 'delete':
+        return await this.#delete(command, state, context);
+      case 'resend-invitation':
+        return await this.#resend(command, state);
+      case 'reset-password':
+        return await this.#resetPassword(command, state);
+      default:
+        throw new CommandRejectedError(
+          'UnknownAction',
+          `unknown action ${String((command as { action: unknown }).action)}`,
+        );
+    }
+  }
+
+  /** Records an applied command; a suspect watermark read in `state` may be replaced by it (`effectiveWatermark`). */
+  async #recordApplied(state: PersonState | undefined, change: AppliedChange): Promise<RecordAppliedResult> {
+    const suspectMs = effectiveWatermark(state, this.#now().getTime())?.suspectMs;
+    return await this.#state.recordApplied(suspectMs === undefined ? change : { ...change, replacesWatermarkMs: suspectMs });
   }
 
   async #create(command: ProvisioningCommand, state: PersonState | undefined): Promise<ApplyResult> {
@@ -128,7 +168,7 @@ export class Applier {
       user = await this.#resolveConflict(command, state, error);
       detail = 'already-active';
     }
-    const recorded = await this.#state.recordApplied({
+    const recorded = await this.#recordApplied(state, {
       email: command.email,
       commandId: command.id,
       occurredAt: command.occurredAt,
@@ -194,7 +234,7 @@ export class Applier {
     };
 
     if (Object.keys(fields).length === 0) {
-      await this.#state.recordApplied({
+      await this.#recordApplied(state, {
         email: command.email,
         commandId: command.id,
         occurredAt: command.occurredAt,
@@ -204,7 +244,7 @@ export class Applier {
     }
 
     const updated = await this.#withUser(command, state, (userId) => this.#users.update({ userId, ...fields }));
-    await this.#state.recordApplied({
+    await this.#recordApplied(state, {
       email: command.email,
       commandId: command.id,
       occurredAt: command.occurredAt,
@@ -233,7 +273,7 @@ export class Applier {
         }
       }
     }
-    await this.#state.recordApplied({
+    await this.#recordApplied(state, {
       email: command.email,
       commandId: command.id,
       occurredAt: command.occurredAt,
@@ -295,7 +335,7 @@ export class Applier {
         }
       }
     }
-    await this.#state.recordApplied({
+    await this.#recordApplied(state, {
       email: command.email,
       commandId: command.id,
       occurredAt: command.occurredAt,
@@ -341,7 +381,7 @@ export class Applier {
       }
       throw error;
     }
-    await this.#state.recordApplied({
+    await this.#recordApplied(state, {
       email: command.email,
       commandId: command.id,
       occurredAt: command.occurredAt,
@@ -387,6 +427,15 @@ export class Applier {
     if (found === null) throw userNotFound('resend-invitation');
     return { userId: found.id, status: found.status, cached: false };
   }
+}
+
+/** The note of a result whose person had a watermark from the future (logged as a warning by the worker). */
+function suspectNote(watermark: EffectiveWatermark): string {
+  return (
+    `the person's watermark ${new Date(watermark.suspectMs ?? watermark.ms).toISOString()} (set by ` +
+    `${watermark.setBy ?? 'an unknown command'}) lies beyond when it was written: read as ${watermark.at}, ` +
+    'replaced by the next command applied'
+  );
 }
 
 function itemStatus(item: BulkDeleteItemResult): 'DELETED' | 'NOT_FOUND' {

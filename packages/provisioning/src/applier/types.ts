@@ -24,6 +24,10 @@ export interface ApplyResult {
    * `IdentityOutcome`).
    */
   identity?: 'followed' | 'moved' | 'refused';
+  /** For `stale`: the watermark (RFC 3339) the command was older than. */
+  watermark?: string;
+  /** For `stale`: the command that set that watermark (a command id: the logs' correlation id, never an email). */
+  watermarkCommandId?: string;
 }
 
 /** A place in a coalesced bulk delete, handed to the applier for the first delete of a person in a batch. */

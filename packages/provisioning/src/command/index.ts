@@ -1,5 +1,8 @@
+export { toAsciiLowerCase } from './ascii-case';
 export { checkCommand, isCheckedCommand } from './checked';
+export { commandFingerprint } from './fingerprint';
 export { type CommandMessage, deduplicationIdFor, messageGroupIdFor, toCommandMessage } from './message';
+export { boundOccurredAt, MAX_OCCURRED_AT_SKEW_MS, type OccurredAtFields } from './occurred-at';
 export {
   COMMAND_ACTIONS,
   COMMAND_SOURCES,

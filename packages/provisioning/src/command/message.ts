@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { commandFingerprint } from './fingerprint';
 import type { ProvisioningCommand } from './schema';
 
 /** SQS limits a FIFO MessageGroupId to 128 characters; longer emails are grouped by their hash. */
@@ -17,14 +18,18 @@ export function messageGroupIdFor(email: string): string {
 }
 
 /**
- * The FIFO deduplication id of a command: a hash of its id, so a redelivered source event is dropped by SQS
- * within its 5-minute window (the worker's idempotency record catches the rest).
+ * The FIFO deduplication id of a command: a hash of its id and its content (`commandFingerprint`), so a redelivered
+ * source event is dropped by SQS within its 5-minute window (the worker's idempotency record catches the rest), while
+ * an id the source reused for another event (another body under the same `webhook-id` or Okta `uuid`) gets through to
+ * the worker, which dead-letters it as `CommandIdReused` — never silently dropped.
  *
  * @example
- * deduplicationIdFor('okta:9a1c…') // 64 hex characters
+ * deduplicationIdFor(command) // 64 hex characters
  */
-export function deduplicationIdFor(commandId: string): string {
-  return createHash('sha256').update(commandId).digest('hex');
+export function deduplicationIdFor(command: ProvisioningCommand): string {
+  return createHash('sha256')
+    .update(`${command.id}\u0000${commandFingerprint(command)}`)
+    .digest('hex');
 }
 
 /**
@@ -59,6 +64,6 @@ export function toCommandMessage(command: ProvisioningCommand): CommandMessage {
   return {
     MessageBody: JSON.stringify(command).replace(UNSAFE_FOR_SQS, escapeCodeUnit),
     MessageGroupId: messageGroupIdFor(command.email),
-    MessageDeduplicationId: deduplicationIdFor(command.id),
+    MessageDeduplicationId: deduplicationIdFor(command),
   };
 }

@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import { toAsciiLowerCase } from './ascii-case';
+import { boundOccurredAt } from './occurred-at';
 import { useEnglishZodMessages } from './zod-locale';
 
 // Issues these schemas raise reach senders (400 answers) and the DLQ: worded as classic zod words them.
@@ -23,14 +25,25 @@ export const INVITE_MODES = ['NONE', 'EMAIL_LINK', 'TEMPORARY_PASSWORD'] as cons
 export type InviteMode = (typeof INVITE_MODES)[number];
 
 /**
- * A person's key: trimmed, lower-cased, a valid address, at most 254 characters (RFC 5321's path limit).
+ * A person's key: trimmed, at most 254 characters (RFC 5321's path limit), a valid address in printable ASCII, then
+ * lower-cased — ASCII letters only, and only once it is valid. Lower-casing first with `toLowerCase` let
+ * `\u212Aate@example.com` (KELVIN SIGN) become kate@example.com and delete her. Internationalised addresses are
+ * refused (400) rather than folded: the Users API matches emails case-insensitively by rules it does not publish, so a
+ * non-ASCII address could name another person there.
  *
  * @example
  * EmailSchema.parse('  Alice@Example.COM ') // 'alice@example.com'
+ * EmailSchema.safeParse('\u212Aate@example.com').success // false
  */
 export const EmailSchema = z.pipe(
-  z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254, { message: 'email must be at most 254 characters' })),
-  z.email({ message: 'must be an email address' }),
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.maxLength(254, { message: 'email must be at most 254 characters' }),
+      z.regex(/^[\x20-\x7e]*$/, { message: 'must be an ASCII email address' }),
+    ),
+  z.email({ message: 'must be an email address' }).check(z.overwrite(toAsciiLowerCase)),
 );
 
 /**
@@ -65,7 +78,9 @@ export const SourceUserIdSchema = z
  * (for example `email`): the worker records them instead of dropping them silently. `sourceUserId` is the person's
  * stable id in the source (Okta user id, WorkOS directory user id, HR or BambooHR employee id), when it has one: the
  * worker follows it to the email the person was provisioned with, so an email change in the source does not lose
- * the account (optional, added within `v: 1`; a worker must understand it before ingest sends it).
+ * the account (optional, added within `v: 1`; a worker must understand it before ingest sends it). `occurredAt` is the sender's
+ * claim, capped at `receivedAt` + one minute (`boundOccurredAt`, on every parse; the claim is kept in
+ * `claimedOccurredAt`).
  *
  * @example
  * ProvisioningCommandSchema.parse({
@@ -74,21 +89,25 @@ export const SourceUserIdSchema = z
  *   action: 'create', email: 'alice@example.com', name: 'Alice Example',
  * });
  */
-export const ProvisioningCommandSchema = z.strictObject({
-  v: z.literal(COMMAND_VERSION),
-  id: z.string().check(z.minLength(1), z.maxLength(512)),
-  source: z.enum(COMMAND_SOURCES),
-  sourceEventType: z.string().check(z.minLength(1), z.maxLength(256)),
-  occurredAt: TimestampSchema,
-  receivedAt: TimestampSchema,
-  action: z.enum(COMMAND_ACTIONS),
-  email: EmailSchema,
-  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(255))),
-  role: z.optional(z.enum(PREDEFINED_ROLES)),
-  isDeveloper: z.optional(z.boolean()),
-  inviteMode: z.optional(z.enum(INVITE_MODES)),
-  unsupported: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(50))),
-  sourceUserId: z.optional(SourceUserIdSchema),
-});
+export const ProvisioningCommandSchema = z
+  .strictObject({
+    v: z.literal(COMMAND_VERSION),
+    id: z.string().check(z.minLength(1), z.maxLength(512)),
+    source: z.enum(COMMAND_SOURCES),
+    sourceEventType: z.string().check(z.minLength(1), z.maxLength(256)),
+    occurredAt: TimestampSchema,
+    receivedAt: TimestampSchema,
+    action: z.enum(COMMAND_ACTIONS),
+    email: EmailSchema,
+    name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(255))),
+    role: z.optional(z.enum(PREDEFINED_ROLES)),
+    isDeveloper: z.optional(z.boolean()),
+    inviteMode: z.optional(z.enum(INVITE_MODES)),
+    unsupported: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(50))),
+    /** What the sender claimed as `occurredAt` when it lay too far beyond `receivedAt` and was capped. */
+    claimedOccurredAt: z.optional(TimestampSchema),
+    sourceUserId: z.optional(SourceUserIdSchema),
+  })
+  .check(z.overwrite(boundOccurredAt));
 
 export type ProvisioningCommand = z.infer<typeof ProvisioningCommandSchema>;

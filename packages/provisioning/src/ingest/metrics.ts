@@ -6,6 +6,8 @@ export const INGEST_METRIC = {
   commandsQueued: 'CommandsQueued',
   /** Source events acknowledged and not queued, by `source`, `eventType` and `reason`. */
   eventsIgnored: 'EventsIgnored',
+  /** Commands whose `occurredAt` lay over a minute beyond `receivedAt` and was capped there, by `source`. */
+  occurredAtCapped: 'OccurredAtCapped',
 } as const;
 
 export type IngestMetricName = (typeof INGEST_METRIC)[keyof typeof INGEST_METRIC];

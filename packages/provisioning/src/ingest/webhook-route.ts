@@ -89,6 +89,17 @@ export function webhookRoute(
 
       countCommands(commands.map((command) => command.action));
       countIgnored(ignored);
+      // A sender's clock ahead of ours, or a timestamp from the future: queued with its time capped (`boundOccurredAt`).
+      const capped = commands.filter((command) => command.claimedOccurredAt !== undefined);
+      if (capped.length > 0) {
+        deps.metrics.count(INGEST_METRIC.occurredAtCapped, { source }, capped.length);
+        deps.logger.warn('occurredAt capped', {
+          ...log,
+          capped: capped.length,
+          claimedOccurredAt: capped[0]?.claimedOccurredAt,
+          occurredAt: capped[0]?.occurredAt,
+        });
+      }
       // One line per command only when someone reads them (a bulk leave queues 1,000).
       if (deps.logger.isEnabled?.('debug') ?? true) {
         for (const command of commands) {

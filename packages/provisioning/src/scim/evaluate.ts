@@ -1,9 +1,14 @@
+import { toAsciiLowerCase } from '../command/ascii-case';
 import type { AttrPath, CompareOperator, FilterExpr, FilterValue } from './filter';
 import { findKey } from './json';
 import { toBoolean } from './resource';
 import type { JsonObject, JsonValue } from './types';
 
-/** Attributes whose string comparisons are case-exact (RFC 7643: `id`, `externalId`); all others ignore case. */
+/**
+ * Attributes whose string comparisons are case-exact (RFC 7643: `id`, `externalId`); all others ignore the case of
+ * ASCII letters (only: Unicode case mapping would make `userName eq "\u212Aate@…"` — KELVIN SIGN — find kate@…, and
+ * Entra would then manage kate's resource as that other user).
+ */
 const CASE_EXACT = new Set(['id', 'externalid']);
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([Tt ][\d:.]+([Zz]|[+-]\d{2}:?\d{2})?)?$/;
@@ -80,8 +85,8 @@ function compare(actual: JsonValue, op: CompareOperator, expected: FilterValue, 
     const r = Date.parse(right);
     if (!Number.isNaN(l) && !Number.isNaN(r)) return compareOrdered(l, r, op);
   }
-  const a = caseExact ? left : left.toLowerCase();
-  const b = caseExact ? right : right.toLowerCase();
+  const a = caseExact ? left : toAsciiLowerCase(left);
+  const b = caseExact ? right : toAsciiLowerCase(right);
   switch (op) {
     case 'eq':
       return a === b;

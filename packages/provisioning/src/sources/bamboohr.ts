@@ -75,7 +75,16 @@ function findField(fields: Record<string, unknown> | undefined, name: string): [
   return key === undefined ? undefined : [fields[key], key];
 }
 
-/** A stable id for a delivery that has none: the hash of what it says, so a redelivery maps to the same commands. */
+/**
+ * An id for an event that has none: the hash of what it says and of when it was sent. BambooHR events carry no id, and
+ * their content repeats — "First Name Alice → Bea → Alice" posts the same fields twice, and the body's `timestamp`
+ * (documented as `2026-01-31T18:42:00+0000`) may be the same for both — so content alone made the return to Alice a
+ * duplicate that was dropped. `X-BambooHR-Timestamp` ("the timestamp when the request was sent", signed with the body)
+ * tells two sends apart. BambooHR documents its retries (5xx only, up to 5 times, 5 min to 80 min apart) but not whether
+ * a retry is signed anew; one that is gets a new id and is applied again, which is harmless (BambooHR maps only to
+ * create, update and delete, each idempotent in effect, and the watermark keeps an old event from overwriting a newer
+ * one), where dropping a real change is not. A redelivery of the same signed request stays a duplicate.
+ */
 function contentId(parts: readonly unknown[]): string {
   return `bamboohr:${createHash('sha256').update(JSON.stringify(parts)).digest('hex')}`;
 }
@@ -174,7 +183,8 @@ function readEmployees(payload: unknown): Employee[] {
  * BambooHR webhooks, event-based (`employee.created|updated|deleted`) and legacy field-based (`employees[]` with
  * `action`). The email comes from the configured field (`BAMBOOHR_EMAIL_FIELD`), which the webhook must be set to
  * post; an event that carries no email is acknowledged and counted as `no-email` (BambooHR's event-based payloads and
- * its Created/Deleted entries carry no field values). There is no event id: command ids hash the event's content.
+ * its Created/Deleted entries carry no field values). There is no event id: command ids hash the event's content and
+ * the signed `X-BambooHR-Timestamp` (see `contentId`).
  *
  * @example
  * const bamboo = createBambooAdapter({ emailField: 'workEmail', statusField: 'status', toleranceMs: 300_000,
@@ -234,6 +244,7 @@ export function createBambooAdapter(options: BambooAdapterOptions): SourceAdapte
           employee.timestamp ?? null,
           [...employee.changedFields].sort(),
           canonicalFields(employee.fields),
+          context.delivery.sentAt ?? null,
         ]);
         if (seen.has(id)) continue;
         seen.add(id);

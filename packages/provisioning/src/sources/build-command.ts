@@ -1,6 +1,7 @@
 import {
   COMMAND_VERSION,
   checkCommand,
+  deduplicationIdFor,
   EmailSchema,
   type ProvisioningCommand,
   SOURCE_USER_ID_PATTERN,
@@ -34,7 +35,26 @@ export function buildCommand(draft: CommandDraft, origins: FieldOrigins = {}): P
 }
 
 /**
- * Normalises an email found at `path` (trimmed, lower-cased) or throws a `PayloadError` naming that path.
+ * The commands without exact repeats (same id and same content: one person named twice by one event), in order. An
+ * id that comes back with other content is kept: the worker dead-letters it as `CommandIdReused` rather than one of
+ * the two being dropped silently here.
+ *
+ * @example
+ * withoutRepeats([a, a, b]) // [a, b]
+ */
+export function withoutRepeats(commands: readonly ProvisioningCommand[]): ProvisioningCommand[] {
+  const seen = new Set<string>();
+  return commands.filter((command) => {
+    const key = deduplicationIdFor(command);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Normalises an email found at `path` (validated, then trimmed and ASCII lower-cased) or throws a `PayloadError`
+ * naming that path and what is wrong (an address that is not ASCII says so).
  *
  * @example
  * emailAt(' Alice@Example.com ', 'data.email') // 'alice@example.com'
@@ -45,7 +65,10 @@ export function emailAt(value: unknown, path: string): string {
   throw new PayloadError('an email address is not valid', [
     {
       path,
-      message: typeof value === 'string' ? 'must be an email address' : 'must be a string holding an email address',
+      message:
+        typeof value === 'string'
+          ? (result.error.issues[0]?.message ?? 'must be an email address')
+          : 'must be a string holding an email address',
     },
   ]);
 }

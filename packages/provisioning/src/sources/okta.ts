@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
 import { useEnglishZodMessages } from '../command/zod-locale';
 import type { IngestRequest } from '../http';
-import { buildCommand, cleanName, emailAt, sourceUserIdOf } from './build-command';
+import { buildCommand, cleanName, emailAt, sourceUserIdOf, withoutRepeats } from './build-command';
 import { PayloadError } from './errors';
 import { assertWithinLimit, DELIVERY_LIMITS } from './fan-out';
 import { issuesToFieldErrors } from './issues';
@@ -177,7 +177,6 @@ export function createOktaAdapter(options: OktaAdapterOptions): SourceAdapter & 
       assertWithinLimit(countUserTargets(events), DELIVERY_LIMITS.oktaUsers, 'Okta User targets', 'data.events');
       const commands: ProvisioningCommand[] = [];
       const ignored: IgnoredEvent[] = [];
-      const seen = new Set<string>();
 
       events.forEach((raw, i) => {
         const at = `data.events[${i}]`;
@@ -234,8 +233,6 @@ export function createOktaAdapter(options: OktaAdapterOptions): SourceAdapter & 
             continue;
           }
           const id = users.length > 1 ? `okta:${event.uuid}:${user.id ?? j}` : `okta:${event.uuid}`;
-          if (seen.has(id)) continue;
-          seen.add(id);
           commands.push(
             buildCommand(
               {
@@ -258,7 +255,8 @@ export function createOktaAdapter(options: OktaAdapterOptions): SourceAdapter & 
           );
         }
       });
-      return { commands, ignored };
+      // Okta redelivers whole batches, and one batch may repeat an event: exact repeats are one command.
+      return { commands: withoutRepeats(commands), ignored };
     },
   };
 }

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '../command';
 import { useEnglishZodMessages } from '../command/zod-locale';
 import type { IngestRequest } from '../http';
-import { buildCommand, cleanName, emailAt, isEmail, joinName, sourceUserIdOf } from './build-command';
+import { buildCommand, cleanName, emailAt, isEmail, joinName, sourceUserIdOf, withoutRepeats } from './build-command';
 import { PayloadError } from './errors';
 import { assertWithinLimit, DELIVERY_LIMITS } from './fan-out';
 import { formatPath, issuesToFieldErrors } from './issues';
@@ -230,7 +230,6 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
             break;
           }
           assertWithinLimit(users.length, DELIVERY_LIMITS.workosDeletedUsers, 'dsync.deleted users', 'data.users');
-          const seen = new Set<string>();
           users.forEach((value, index) => {
             const at = ['data', 'users', index];
             const user = parseUser(value, at);
@@ -239,8 +238,6 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
                 { path: formatPath([...at, 'id']), message: 'required' },
               ]);
             }
-            if (seen.has(user.id)) return;
-            seen.add(user.id);
             emit(user, at, 'delete', `workos:${eventId}:${user.id}`);
           });
           break;
@@ -248,7 +245,8 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
         default:
           ignored.push({ eventType: event, reason: 'unknown-event-type' });
       }
-      return { commands, ignored };
+      // A user named twice by one dsync.deleted is one leave; the same id with another email is kept (CommandIdReused).
+      return { commands: withoutRepeats(commands), ignored };
     },
   };
 }

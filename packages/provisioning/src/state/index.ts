@@ -19,3 +19,4 @@ export {
   type PersonStatus,
   type RecordAppliedResult,
 } from './types';
+export { type EffectiveWatermark, effectiveWatermark } from './watermark';

@@ -113,7 +113,8 @@ export class PersonStateRepository {
 
   /**
    * Records an applied command: moves the watermark to its `occurredAt` and stores what the API told us. A newer
-   * watermark already stored wins (`superseded`): an equal one is overwritten, so a re-run of the same command works.
+   * watermark already stored wins (`superseded`): an equal one is overwritten, so a re-run of the same command works,
+   * and a suspect one named by `replacesWatermarkMs` is overwritten while it is still stored.
    */
   async recordApplied(change: AppliedChange): Promise<RecordAppliedResult> {
     return (await this.recordAppliedReturning(change)).result;
@@ -156,13 +157,19 @@ export class PersonStateRepository {
       names['#unsCmd'] = 'unsupportedCommandId';
       values[':uns'] = change.unsupported;
     }
+    let condition = 'attribute_not_exists(#wmMs) OR #wmMs <= :wmMs';
+    if (change.replacesWatermarkMs !== undefined) {
+      // A watermark from the future (see effectiveWatermark): replaced only if it is still the one that was read.
+      condition += ' OR #wmMs = :suspectWmMs';
+      values[':suspectWmMs'] = change.replacesWatermarkMs;
+    }
     try {
       const out = await this.#doc.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: personKey(change.email),
           UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
-          ConditionExpression: 'attribute_not_exists(#wmMs) OR #wmMs <= :wmMs',
+          ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',

@@ -32,6 +32,11 @@ export interface AppliedChange {
   userId?: string | null;
   status?: PersonStatus;
   unsupported?: string[];
+  /**
+   * A suspect watermark (`effectiveWatermark(...).suspectMs`) this write may replace although it is newer: the write
+   * goes through when the item still holds exactly that watermark.
+   */
+  replacesWatermarkMs?: number;
 }
 
 /** The result of {@link PersonStateRepository.recordApplied}: `superseded` when a newer command got there first. */

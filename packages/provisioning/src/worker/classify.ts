@@ -23,6 +23,11 @@ export interface FailureInfo {
 
 const MAX_MESSAGE_LENGTH = 1000;
 
+/** The DLQ reason of a command id that came back with other content (`CommandIdReused`). */
+export const COMMAND_ID_REUSED_REASON =
+  'a command with this id but different content was already processed: the source reused an event id for another ' +
+  'event (the first was applied, this one was not)';
+
 /**
  * Classifies a failure. Users API errors follow the client's `isRetryable` (429, 5xx, network, timeout), except
  * 401, treated as transient: an API key being rotated must not send every command to the DLQ. Domain rejections and
@@ -51,7 +56,7 @@ export function classifyFailure(error: unknown): FailureInfo {
   }
   if (error instanceof Error) {
     if (error.name === 'IdempotencyValidationError') {
-      return info(false, 'CommandIdReused', 'a command with this id but different content was already processed');
+      return info(false, 'CommandIdReused', COMMAND_ID_REUSED_REASON);
     }
     if (error.name === 'IdempotencyAlreadyInProgressError') {
       return info(true, 'CommandInProgress', 'another invocation is applying this command right now');

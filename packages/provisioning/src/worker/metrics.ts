@@ -22,6 +22,10 @@ export const WORKER_METRICS = {
   noop: 'CommandsNoop',
   duplicate: 'DuplicatesSkipped',
   stale: 'StaleSkipped',
+  /** Stale deletes (also in `StaleSkipped`): a leave not applied, so the person may keep access. Alarmed. */
+  staleDelete: 'StaleDeleteSkipped',
+  /** Commands whose `occurredAt` the worker capped (queued before ingest capped it). */
+  occurredAtCapped: 'OccurredAtCapped',
   unsupported: 'UnsupportedAttributes',
   deadLettered: 'SentToDlq',
   retried: 'RetriesScheduled',

@@ -16,6 +16,11 @@ export interface WorkerRecord {
   command?: ProvisioningCommand;
   /** Why the body is not a valid command (set exactly when `command` is not). */
   invalid?: string;
+  /**
+   * The body's `occurredAt` lay beyond `receivedAt` + one minute and parsing capped it (`boundOccurredAt`): a message
+   * queued before ingest capped times (a DLQ replay, an old redelivery). Ingest caps and counts the others itself.
+   */
+  cappedHere?: boolean;
 }
 
 const MAX_REASON_LENGTH = 600;
@@ -46,7 +51,12 @@ export function parseRecord(record: SQSRecord, now: Date): WorkerRecord {
     return { ...base, invalid: 'body is not JSON' };
   }
   const parsed = ProvisioningCommandSchema.safeParse(body);
-  if (parsed.success) return { ...base, command: parsed.data };
+  if (parsed.success) {
+    const cappedHere =
+      parsed.data.claimedOccurredAt !== undefined &&
+      (body as { claimedOccurredAt?: unknown }).claimedOccurredAt === undefined;
+    return { ...base, command: parsed.data, ...(cappedHere ? { cappedHere } : {}) };
+  }
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
   return { ...base, invalid: `not a valid provisioning command — ${issues}`.slice(0, MAX_REASON_LENGTH) };
 }

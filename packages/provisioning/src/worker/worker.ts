@@ -12,7 +12,7 @@ import {
   type BulkDeleteTicket,
   IdentityResolver,
 } from '../applier';
-import type { ProvisioningCommand } from '../command';
+import { commandFingerprint, type ProvisioningCommand } from '../command';
 import {
   BatchStateView,
   createIdempotencyPersistence,
@@ -21,7 +21,7 @@ import {
   PersonStateRepository,
 } from '../state';
 import { visibilityTimeoutFor } from './backoff';
-import { classifyFailure, type FailureInfo } from './classify';
+import { COMMAND_ID_REUSED_REASON, classifyFailure, type FailureInfo } from './classify';
 import { mapWithConcurrency } from './concurrency';
 import type { WorkerConfig } from './config';
 import { changeVisibility, DeadLetterSender, queueUrlFromArn } from './dlq';
@@ -98,7 +98,14 @@ export interface Worker {
   processBatchWithReport(event: SQSEvent, context?: Context): Promise<BatchReport>;
 }
 
-type IdempotentApply = (command: ProvisioningCommand, context: ApplyContext) => Promise<ApplyResult>;
+/**
+ * What the idempotency record stores: the result, with the fingerprint of the command that produced it, so that a
+ * later command with the same id and other content is told apart from a redelivery (records written before the
+ * fingerprint existed have none: then Powertools' payload validation alone decides).
+ */
+type StoredResult = ApplyResult & { fingerprint?: string };
+
+type IdempotentApply = (command: ProvisioningCommand, context: ApplyContext) => Promise<StoredResult>;
 
 /**
  * Builds the worker that turns an SQS FIFO batch into Users API calls, usable with or without Lambda (the local
@@ -149,7 +156,9 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       } as Context);
     const idempotencyConfig = new IdempotencyConfig({
       eventKeyJmesPath: 'id',
-      payloadValidationJmesPath: '[action, email, occurredAt]',
+      // The time as the sender claimed it: a capped occurredAt moves with receivedAt, which differs per redelivery.
+      // For a command that was not capped this is the same array (and hash) as `[action, email, occurredAt]`.
+      payloadValidationJmesPath: '[action, email, claimedOccurredAt || occurredAt]',
       expiresAfterSeconds: config.idempotencyTtlSeconds,
       throwOnNoIdempotencyKey: true,
       lambdaContext,
@@ -171,10 +180,11 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       state: view,
       defaultRole: config.defaultRole,
       defaultInviteMode: config.defaultInviteMode,
+      now,
     });
     // The stable id is resolved inside the idempotent call: a retry resolves again and a duplicate returns the stored
-    // result, so the idempotency key and payload stay those of the command as queued.
-    const resolveAndApply = async (command: ProvisioningCommand, ctx: ApplyContext): Promise<ApplyResult> => {
+    // result, so the idempotency key, payload and fingerprint stay those of the command as queued.
+    const resolveAndApply = async (command: ProvisioningCommand, ctx: ApplyContext): Promise<StoredResult> => {
       let resolved: Awaited<ReturnType<IdentityResolver['resolve']>>;
       try {
         resolved = await identities.resolve(command);
@@ -184,9 +194,8 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       }
       const result = await applier.apply(resolved.command, ctx);
       const { outcome } = resolved;
-      return outcome === 'followed' || outcome === 'moved' || outcome === 'refused'
-        ? { ...result, identity: outcome }
-        : result;
+      const identity = outcome === 'followed' || outcome === 'moved' || outcome === 'refused' ? { identity: outcome } : {};
+      return { ...result, ...identity, fingerprint: commandFingerprint(command) };
     };
     const apply = makeIdempotent(resolveAndApply, {
       persistenceStore,
@@ -291,8 +300,16 @@ export function createWorker(options: CreateWorkerOptions): Worker {
     }
     const command = record.command;
     const fields = logFields(record);
+    if (record.cappedHere) {
+      tally.count(WORKER_METRICS.occurredAtCapped);
+      logger.warn('occurredAt capped: the message was queued with a time beyond its receipt + 1 min', {
+        ...fields,
+        claimedOccurredAt: command.claimedOccurredAt,
+        occurredAt: command.occurredAt,
+      });
+    }
     const context: ApplyContext = ticket === undefined ? {} : { bulkDelete: ticket };
-    let result: ApplyResult;
+    let result: StoredResult;
     try {
       result = await apply(command, context);
     } catch (error) {
@@ -309,6 +326,13 @@ export function createWorker(options: CreateWorkerOptions): Worker {
     }
 
     if (context.executed !== true) {
+      if (result.fingerprint !== undefined && result.fingerprint !== commandFingerprint(command)) {
+        return deadLetter(
+          record,
+          { retryable: false, errorClass: 'CommandIdReused', message: COMMAND_ID_REUSED_REASON },
+          tally,
+        );
+      }
       tally.count(WORKER_METRICS.duplicate);
       logger.info('duplicate command skipped', fields);
       return { messageId: record.messageId, kind: 'duplicate', commandId: command.id, action: command.action };
@@ -325,7 +349,20 @@ export function createWorker(options: CreateWorkerOptions): Worker {
     if (result.identity !== undefined) reportIdentity(command, result.identity, tally);
     if (result.outcome === 'stale') {
       tally.count(WORKER_METRICS.stale);
-      logger.info('stale command skipped', { ...fields, occurredAt: command.occurredAt });
+      const staleFields = {
+        ...fields,
+        occurredAt: command.occurredAt,
+        watermark: result.watermark,
+        watermarkCommandId: result.watermarkCommandId,
+        ...(result.notes === undefined ? {} : { notes: result.notes }),
+      };
+      if (command.action === 'delete') {
+        // A leave that was not applied: the person may keep access. Alarmed; the runbook says what to do.
+        tally.count(WORKER_METRICS.staleDelete);
+        logger.warn('stale delete skipped: the person may keep access', staleFields);
+      } else {
+        logger.warn('stale command skipped', staleFields);
+      }
       return outcome;
     }
     tally.count(result.outcome === 'applied' ? WORKER_METRICS.applied : WORKER_METRICS.noop, 1, {

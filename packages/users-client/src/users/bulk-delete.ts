@@ -1,5 +1,6 @@
 import { mapWithConcurrency } from '../concurrency';
 import { NotFoundError, UsersApiError } from '../errors';
+import { emailKey } from './email-key';
 import type { BulkDeleteItemResult, User } from './types';
 
 /** What a bulk delete needs from the resource: exact email lookup and delete by id. */
@@ -49,7 +50,7 @@ export async function bulkDelete(input: BulkDeleteInput, ops: BulkDeleteOperatio
   const emails: string[] = [];
   const seenEmails = new Set<string>();
   for (const email of input.emails) {
-    const key = email.toLowerCase();
+    const key = emailKey(email);
     if (!seenEmails.has(key)) {
       seenEmails.add(key);
       emails.push(email);

@@ -4,6 +4,7 @@ import { redactEmail } from '../redact';
 import type { HttpResponse, HttpTransport, RequestOptions } from '../transport';
 import { warnPrerelease } from '../warnings';
 import { bulkDelete } from './bulk-delete';
+import { emailKey } from './email-key';
 import {
   BulkDeleteParamsSchema,
   CreateParamsSchema,
@@ -151,15 +152,15 @@ export class UsersResource {
   }
 
   /**
-   * The user with exactly this email (case-insensitive), searched across all pages of the substring filter; null if
-   * none. Several records for one address (an EXPIRED invite and a newer one): ACTIVE, then INVITED, then EXPIRED,
-   * the newest first within a status.
+   * The user with exactly this email (ASCII letters case-insensitive, nothing else folded: `emailKey`), searched across
+   * all pages of the substring filter; null if none. Several records for one address (an EXPIRED invite and a newer
+   * one): ACTIVE, then INVITED, then EXPIRED, the newest first within a status.
    */
   private async findByEmail(email: string, operation: string, options?: RequestOptions): Promise<User | null> {
-    const wanted = email.trim().toLowerCase();
+    const wanted = emailKey(email);
     let best: User | null = null;
     for await (const user of this.pages(operation, { email: email.trim(), limit: ITERATE_PAGE_SIZE }, options)) {
-      if (user.email.trim().toLowerCase() !== wanted) continue;
+      if (emailKey(user.email) !== wanted) continue;
       // Oldest first, so ">=" makes a later record of the same status win.
       if (best === null || STATUS_PREFERENCE[user.status] >= STATUS_PREFERENCE[best.status]) best = user;
     }
