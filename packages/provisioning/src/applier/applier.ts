@@ -144,7 +144,9 @@ export class Applier {
   /** Records an applied command; a suspect watermark read in `state` may be replaced by it (`effectiveWatermark`). */
   async #recordApplied(state: PersonState | undefined, change: AppliedChange): Promise<RecordAppliedResult> {
     const suspectMs = effectiveWatermark(state, this.#now().getTime())?.suspectMs;
-    return await this.#state.recordApplied(suspectMs === undefined ? change : { ...change, replacesWatermarkMs: suspectMs });
+    return await this.#state.recordApplied(
+      suspectMs === undefined ? change : { ...change, replacesWatermarkMs: suspectMs },
+    );
   }
 
   async #create(command: ProvisioningCommand, state: PersonState | undefined): Promise<ApplyResult> {

@@ -194,7 +194,8 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       }
       const result = await applier.apply(resolved.command, ctx);
       const { outcome } = resolved;
-      const identity = outcome === 'followed' || outcome === 'moved' || outcome === 'refused' ? { identity: outcome } : {};
+      const identity =
+        outcome === 'followed' || outcome === 'moved' || outcome === 'refused' ? { identity: outcome } : {};
       return { ...result, ...identity, fingerprint: commandFingerprint(command) };
     };
     const apply = makeIdempotent(resolveAndApply, {
