@@ -162,7 +162,9 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
         const name = action === 'delete' ? undefined : nameOf(user);
         const previous = asRecord(user.previous_attributes);
         const emailChanged =
-          action === 'update' && previous !== undefined && ('email' in previous || 'emails' in previous);
+          action === 'update' &&
+          previous !== undefined &&
+          (Object.hasOwn(previous, 'email') || Object.hasOwn(previous, 'emails'));
         commands.push(
           buildCommand(
             {
