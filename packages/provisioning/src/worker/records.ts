@@ -1,4 +1,5 @@
 import type { Message } from '@aws-sdk/client-sqs';
+import { MAX_JSON_DEPTH, parseUntrustedJson } from '@idp-sync/users-client/untrusted-json';
 import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { type ProvisioningCommand, ProvisioningCommandSchema } from '../command';
 
@@ -39,13 +40,11 @@ export function parseRecord(record: SQSRecord, now: Date): WorkerRecord {
     receiveCount,
     firstSeenAt: Number.isFinite(firstMs) ? new Date(firstMs) : now,
   };
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    return { ...base, invalid: 'body is not JSON' };
-  }
-  const parsed = ProvisioningCommandSchema.safeParse(body);
+  // Depth bounded before anything walks the body; objects without a prototype, so the schema (which reads each
+  // declared field by name) never takes a field the body does not hold from a polluted Object.prototype.
+  const body = parseUntrustedJson(record.body, MAX_JSON_DEPTH);
+  if (!body.ok) return { ...base, invalid: body.reason === 'too-deep' ? `body is ${body.detail}` : 'body is not JSON' };
+  const parsed = ProvisioningCommandSchema.safeParse(body.value);
   if (parsed.success) return { ...base, command: parsed.data };
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
   return { ...base, invalid: `not a valid provisioning command — ${issues}`.slice(0, MAX_REASON_LENGTH) };
