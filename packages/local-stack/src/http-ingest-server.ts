@@ -61,7 +61,8 @@ export function toApiGatewayEvent(
   const q = url.indexOf('?');
   const rawPath = q < 0 ? url : url.slice(0, q);
   const rawQueryString = q < 0 ? '' : url.slice(q + 1);
-  const headers: Record<string, string> = {};
+  // Names and query keys are the client's: null-prototype objects keep `__proto__` and `constructor` as plain keys.
+  const headers: Record<string, string> = Object.create(null);
   let cookies: string[] | undefined;
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
     const name = request.rawHeaders[i]!.toLowerCase();
@@ -78,7 +79,7 @@ export function toApiGatewayEvent(
     }
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   }
-  const queryStringParameters: Record<string, string> = {};
+  const queryStringParameters: Record<string, string> = Object.create(null);
   for (const [key, value] of new URLSearchParams(rawQueryString)) {
     queryStringParameters[key] =
       queryStringParameters[key] === undefined ? value : `${queryStringParameters[key]},${value}`;

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { MAX_JSON_DEPTH, parseUntrustedJson } from '@idp-sync/users-client/untrusted-json';
 import {
   BadRequestProblem,
   PayloadTooLargeProblem,
@@ -69,7 +70,9 @@ const isJsonMediaType = (contentType: string): boolean => {
 
 /**
  * Reads and parses a JSON object body. A missing body is `undefined` when `required` is false, else a 400; a body
- * that is not JSON media type is a 415; bad JSON or a non-object is a 400.
+ * that is not JSON media type is a 415; JSON nested deeper than 64 levels (counted over the raw text before it is
+ * parsed), bad JSON or a non-object is a 400. The objects it returns have no prototype: a `__proto__` key is plain
+ * data, and a field the body does not hold is never found on `Object.prototype`.
  *
  * @example
  * const body = await readJsonObject(req, 65_536, true); // Record<string, unknown>
@@ -86,12 +89,15 @@ export async function readJsonObject(
   }
   const contentType = req.headers['content-type'] ?? '';
   if (!isJsonMediaType(contentType)) throw new UnsupportedMediaTypeProblem(contentType);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw.toString('utf8'));
-  } catch (error) {
-    throw new BadRequestProblem(`the request body is not valid JSON (${(error as Error).message})`);
+  const result = parseUntrustedJson(raw.toString('utf8'), MAX_JSON_DEPTH);
+  if (!result.ok) {
+    throw new BadRequestProblem(
+      result.reason === 'too-deep'
+        ? `the request body is ${result.detail}`
+        : `the request body is not valid JSON (${result.error.message})`,
+    );
   }
+  const parsed = result.value;
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new BadRequestProblem('the request body must be a JSON object');
   }

@@ -165,7 +165,9 @@ export class ControlEndpoints {
     try {
       const route = this.#routes.find((r) => r.pattern.test(path));
       if (!route) throw new NotFoundProblem(`no such emulator control endpoint: ${path}`);
-      const handler = route.methods[req.method ?? 'GET'];
+      // The method is the client's: only a handler the table owns (never `constructor` from its prototype).
+      const method = req.method ?? 'GET';
+      const handler = Object.hasOwn(route.methods, method) ? route.methods[method] : undefined;
       if (!handler) throw new MethodNotAllowedProblem(Object.keys(route.methods));
       const raw = route.pattern.exec(path)?.[1];
       let id: string | undefined;

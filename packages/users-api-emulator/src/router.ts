@@ -230,7 +230,8 @@ function matchRoute(method: string, path: string): Match {
   for (const route of ROUTES) {
     const m = route.pattern.exec(path);
     if (!m) continue;
-    const operation = route.methods[method];
+    // The method is the client's: only an operation the table owns (never `constructor` from its prototype).
+    const operation = Object.hasOwn(route.methods, method) ? route.methods[method] : undefined;
     if (!operation) return { problem: new MethodNotAllowedProblem(Object.keys(route.methods)) };
     if (m[1] === undefined) return { operation };
     try {

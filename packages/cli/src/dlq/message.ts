@@ -1,6 +1,7 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { EmailSchema, type ProvisioningCommand, ProvisioningCommandSchema } from '@idp-sync/provisioning/command';
 import { DLQ_ATTRIBUTES } from '@idp-sync/provisioning/dlq';
+import { MAX_JSON_DEPTH, ownField, parseUntrustedJson } from '@idp-sync/users-client/untrusted-json';
 import { type DlqEntry, REDRIVE_REASON } from './types';
 
 /**
@@ -78,19 +79,23 @@ function decodeBody(body: string): {
   invalidBody: string | undefined;
   loose: LooseFields;
 } {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { command: undefined, invalidBody: 'the body is not JSON', loose: {} };
+  // Depth bounded over the raw text before anything walks it; objects without a prototype, so a field is only ever
+  // read from the body itself.
+  const read = parseUntrustedJson(body, MAX_JSON_DEPTH);
+  if (!read.ok) {
+    const invalidBody = read.reason === 'too-deep' ? `the body is ${read.detail}` : 'the body is not JSON';
+    return { command: undefined, invalidBody, loose: {} };
   }
+  const json = read.value;
   const parsed = ProvisioningCommandSchema.safeParse(json);
   if (parsed.success) return { command: parsed.data, invalidBody: undefined, loose: {} };
   const first = parsed.error.issues[0];
   const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
   // An invalid command still usually names its id, source, action and person: show what is there.
-  const record = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
-  const pick = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : undefined);
+  const pick = (key: string) => {
+    const value = ownField(json, key);
+    return typeof value === 'string' ? value : undefined;
+  };
   return {
     command: undefined,
     invalidBody: `not a valid command (${where}${first?.message ?? 'invalid'})`,
@@ -105,7 +110,8 @@ function normaliseEmail(value: string | undefined): string | undefined {
 }
 
 function stringAttr(attrs: Record<string, MessageAttributeValue>, name: string): string | undefined {
-  const value = attrs[name]?.StringValue;
+  // Attribute names are the sender's: only an attribute the message owns counts.
+  const value = (ownField(attrs, name) as MessageAttributeValue | undefined)?.StringValue;
   return value === undefined || value === '' ? undefined : value;
 }
 

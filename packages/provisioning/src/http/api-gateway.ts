@@ -10,7 +10,9 @@ import type { IngestRequest, IngestResponse } from './types';
  * const request = toIngestRequest(event);
  */
 export function toIngestRequest(event: APIGatewayProxyEventV2): IngestRequest {
-  const headers: Record<string, string> = {};
+  // Header names are the sender's: a null-prototype object keeps `__proto__` or `constructor` as plain names, and a
+  // header a request lacks is never found on Object.prototype.
+  const headers: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(event.headers ?? {})) {
     if (value !== undefined) headers[name.toLowerCase()] = value;
   }

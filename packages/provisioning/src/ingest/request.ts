@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH, parseUntrustedJson } from '@idp-sync/users-client/untrusted-json';
 import type { IngestRequest } from '../http';
 import { PayloadError } from '../sources/errors';
 import { ProblemError } from './errors';
@@ -46,8 +47,11 @@ export function assertJsonContentType(request: IngestRequest): void {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Decodes the raw body as UTF-8 JSON. Throws a 400 `PayloadError` for an empty body, bytes that are not UTF-8, or text
- * that is not JSON (without echoing the body back).
+ * Decodes the raw body as UTF-8 JSON. Throws a 400 `PayloadError` for an empty body, bytes that are not UTF-8, JSON
+ * nested deeper than {@link MAX_JSON_DEPTH} levels (counted over the raw text, before anything parses or walks it: a
+ * body nested 100,000 deep made a recursive walk throw and the route answer 500), or text that is not JSON (without
+ * echoing the body back). Objects of the result have no prototype, so an adapter never finds a field the body does
+ * not hold, and a `__proto__` key is plain data.
  *
  * @example
  * const payload = parseJsonBody(request);
@@ -61,9 +65,12 @@ export function parseJsonBody(request: IngestRequest): unknown {
   } catch {
     throw new PayloadError('the body is not valid UTF-8', [{ path: '(body)', message: 'must be UTF-8 text' }]);
   }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new PayloadError('the body is not valid JSON', [{ path: '(body)', message: 'must be a JSON document' }]);
+  const parsed = parseUntrustedJson(text, MAX_JSON_DEPTH);
+  if (parsed.ok) return parsed.value;
+  if (parsed.reason === 'too-deep') {
+    throw new PayloadError(`the body is ${parsed.detail}; real deliveries are a few levels deep`, [
+      { path: '(body)', message: `must be nested at most ${MAX_JSON_DEPTH} levels deep` },
+    ]);
   }
+  throw new PayloadError('the body is not valid JSON', [{ path: '(body)', message: 'must be a JSON document' }]);
 }

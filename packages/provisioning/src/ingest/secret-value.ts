@@ -1,12 +1,16 @@
+import { ownField } from '@idp-sync/users-client/untrusted-json';
 import type { SecretValues } from '../sources/types';
 
 /**
  * Reads a stored secret: either a plain string, or JSON `{"current": "...", "previous": "..."}` during a rotation
  * (both values are accepted until `previous` is removed). Returns a reason string when the value is unusable.
  *
+ * The result always OWNS `previous` (`undefined` when there is none) and only own fields of the JSON are read: a value
+ * inherited from a polluted `Object.prototype` must never become a second accepted secret (issue #14).
+ *
  * @example
  * parseSecretValue('{"current":"new","previous":"old"}') // { current: 'new', previous: 'old' }
- * parseSecretValue('s3cr3t')                             // { current: 's3cr3t' }
+ * parseSecretValue('s3cr3t')                             // { current: 's3cr3t', previous: undefined }
  */
 export function parseSecretValue(raw: string): SecretValues | string {
   const text = raw.trim();
@@ -18,13 +22,14 @@ export function parseSecretValue(raw: string): SecretValues | string {
       return 'looks like JSON but does not parse';
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'JSON must be an object';
-    const { current, previous } = parsed as Record<string, unknown>;
+    const current = ownField(parsed, 'current');
+    const previous = ownField(parsed, 'previous');
     if (typeof current !== 'string' || current === '') return 'JSON must have a non-empty string "current"';
     if (previous !== undefined && previous !== null && (typeof previous !== 'string' || previous === '')) {
       return '"previous" must be a non-empty string when present';
     }
-    return typeof previous === 'string' ? { current, previous } : { current };
+    return { current, previous: typeof previous === 'string' ? previous : undefined };
   }
   if (text === '') return 'is empty';
-  return { current: text };
+  return { current: text, previous: undefined };
 }

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { ownField } from '@idp-sync/users-client/untrusted-json';
 import { ConfigError, IngestError } from './errors';
 import type { SecretFetcher } from './secrets';
 
@@ -206,10 +207,12 @@ export function parametersSecretsExtensionFetcher(options: ParametersSecretsExte
       // JSON.parse's message quotes the input, which may be the secret: neither it nor the error is kept.
       throw new SecretsExtensionError(`the answer from ${where} is not JSON`, { status: answer.status });
     }
-    const record = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
-    if (typeof record.SecretString === 'string') return record.SecretString;
+    // Own fields only: a value inherited from a polluted prototype must never become a secret.
+    const secretString = ownField(parsed, 'SecretString');
+    if (typeof secretString === 'string') return secretString;
+    const secretBinary = ownField(parsed, 'SecretBinary');
     throw new SecretsExtensionError(
-      record.SecretBinary !== undefined && record.SecretBinary !== null
+      secretBinary !== undefined && secretBinary !== null
         ? 'the secret is binary (SecretBinary): only string secrets are supported'
         : `the answer from ${where} has no SecretString`,
       { status: answer.status },

@@ -1,3 +1,4 @@
+import { ownField } from '@idp-sync/users-client/untrusted-json';
 import * as z from 'zod';
 import { constantTimeEqual } from '../sources/crypto';
 import { ScimConfigError } from './errors';
@@ -25,7 +26,7 @@ const TokensSchema = z.object({
  */
 export function parseBearerTokenSecret(secret: string): ScimBearerTokens {
   const trimmed = secret.trim();
-  let candidate: unknown = { current: trimmed };
+  let candidate: unknown = { current: trimmed, previous: undefined };
   if (trimmed.startsWith('{')) {
     try {
       candidate = JSON.parse(trimmed);
@@ -33,12 +34,16 @@ export function parseBearerTokenSecret(secret: string): ScimBearerTokens {
       throw new ScimConfigError('the SCIM bearer token secret starts with "{" but is not valid JSON');
     }
   }
-  const parsed = TokensSchema.safeParse(candidate);
+  // Only the fields the JSON owns: an inherited `previous` (a polluted prototype) must not become a second token.
+  const parsed = TokensSchema.safeParse({
+    current: ownField(candidate, 'current'),
+    previous: ownField(candidate, 'previous'),
+  });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ScimConfigError(`the SCIM bearer token secret is invalid: ${issue?.path.join('.')} ${issue?.message}`);
   }
-  return parsed.data;
+  return { current: parsed.data.current, previous: parsed.data.previous };
 }
 
 /**
@@ -57,10 +62,14 @@ export function createBearerVerifier(tokens: () => Promise<ScimBearerTokens> | S
     // traffic never costs a Secrets Manager call or turns into a 503 when the secret cannot be read.
     if (match === null) return false;
     const presented = match[1] ?? '';
-    const { current, previous } = await tokens();
+    const secret = await tokens();
+    // Own fields only, whoever built the object: an inherited `previous` must never be accepted.
+    const current = ownField(secret, 'current');
+    const previous = ownField(secret, 'previous');
+    if (typeof current !== 'string') return false;
     // Compare against both so that the answer time does not say which one matched.
     const matchesCurrent = constantTimeEqual(presented, current);
-    const matchesPrevious = previous !== undefined && constantTimeEqual(presented, previous);
+    const matchesPrevious = typeof previous === 'string' && constantTimeEqual(presented, previous);
     return matchesCurrent || matchesPrevious;
   };
 }

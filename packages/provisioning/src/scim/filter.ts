@@ -1,5 +1,6 @@
 import { SCIM_MAX_FILTER_DEPTH, SCIM_MAX_FILTER_LENGTH, SCIM_URN } from './constants';
 import { ScimBadRequestError, type ScimErrorType } from './errors';
+import { isReservedName } from './json';
 
 /**
  * An attribute path: `userName`, `name.givenName`, `urn:…:enterprise:2.0:User:department`,
@@ -101,7 +102,9 @@ export function splitAttrReference(reference: string): { schema?: string; attr: 
     if (schema.toLowerCase() === SCIM_URN.user.toLowerCase()) schema = undefined;
   }
   const parts = rest.split('.');
-  if (parts.length > 2 || parts.some((part) => !/^\$?[A-Za-z][A-Za-z0-9_$-]*$/.test(part))) return null;
+  if (parts.length > 2 || parts.some((part) => !/^\$?[A-Za-z][A-Za-z0-9_$-]*$/.test(part) || isReservedName(part))) {
+    return null;
+  }
   const [attr, sub] = parts as [string, string | undefined];
   return { ...(schema ? { schema } : {}), attr, ...(sub ? { sub } : {}) };
 }
@@ -221,6 +224,11 @@ class Parser {
     while (this.pos < this.text.length && charClass.test(this.text[this.pos]!)) this.pos++;
     const reference = this.text.slice(start, this.pos);
     if (!reference) this.fail('expected an attribute name');
+    const reserved = reference.split(/[.:]/).find(isReservedName);
+    if (reserved !== undefined) {
+      this.pos = start;
+      this.fail(`"${reserved}" is not an attribute name (__proto__, constructor and prototype are reserved)`);
+    }
     const split = splitAttrReference(reference);
     if (!split) {
       this.pos = start;

@@ -1,6 +1,8 @@
+import { MAX_JSON_DEPTH, parseUntrustedJson } from '@idp-sync/users-client/untrusted-json';
 import type { IngestRequest, IngestResponse } from '../http';
 import { SCIM_CONTENT_TYPE, SCIM_MAX_BODY_BYTES, SCIM_URN } from './constants';
 import { ScimBadRequestError, type ScimError, ScimPayloadTooLargeError, ScimUnsupportedMediaTypeError } from './errors';
+import { findReservedKey } from './json';
 import type { JsonObject, JsonValue } from './types';
 
 /**
@@ -63,7 +65,14 @@ const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]+\+)?json$/;
 
 /**
  * Reads a JSON request body: at most 1 MiB (413 beyond), `application/scim+json` or `application/json` (a missing
- * Content-Type is tolerated; anything else is 415), valid JSON (400 `invalidSyntax` otherwise).
+ * Content-Type is tolerated; anything else is 415), nested at most 64 levels (checked over the raw text before it is
+ * parsed or walked), valid JSON, and without a `__proto__`, `constructor` or `prototype` key anywhere (each a 400
+ * `invalidSyntax` that says what is wrong). Objects of the result have no prototype.
+ *
+ * Why refuse those keys rather than drop or keep them: no SCIM attribute can be named so (RFC 7643 names start with a
+ * letter, and no schema uses the other two), Entra never sends them, and unknown attributes are stored and served back
+ * as sent, so a refusal at the door keeps every stored resource free of them for every later reader; dropping them
+ * silently would store something other than what the client sent, and tell it nothing.
  *
  * @example
  * const body = readJsonBody(request);
@@ -79,11 +88,24 @@ export function readJsonBody(request: IngestRequest): JsonValue {
   }
   const text = request.rawBody.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim() === '') throw new ScimBadRequestError('invalidSyntax', 'a JSON request body is required');
-  try {
-    return JSON.parse(text) as JsonValue;
-  } catch (error) {
-    throw new ScimBadRequestError('invalidSyntax', invalidJsonDetail(error));
+  const parsed = parseUntrustedJson(text, MAX_JSON_DEPTH);
+  if (!parsed.ok) {
+    throw new ScimBadRequestError(
+      'invalidSyntax',
+      parsed.reason === 'too-deep'
+        ? `the request body is ${parsed.detail}: send at most ${MAX_JSON_DEPTH} levels of objects and arrays`
+        : invalidJsonDetail(parsed.error),
+    );
   }
+  const body = parsed.value as JsonValue;
+  const reserved = findReservedKey(body);
+  if (reserved !== undefined) {
+    throw new ScimBadRequestError(
+      'invalidSyntax',
+      `the key at ${reserved} is not accepted: __proto__, constructor and prototype are reserved and name no SCIM attribute`,
+    );
+  }
+  return body;
 }
 
 /**

@@ -1,9 +1,11 @@
+import { PROTOTYPE_KEYS } from '@idp-sync/users-client/untrusted-json';
 import type { JsonObject, JsonValue } from './types';
 
 /**
  * Helpers for client-supplied JSON. Attribute names are case-insensitive in SCIM, and a body may carry keys such as
- * `__proto__`: properties are therefore found by a case-insensitive scan of own keys and written with
- * `Object.defineProperty`, which never touches a prototype.
+ * `__proto__`: properties are therefore found by a case-insensitive scan of OWN keys only, read only when owned, and
+ * written with `Object.defineProperty`, which never touches a prototype. Nothing here indexes an object with a name
+ * the object does not own (issue #14: `container["__proto__"]` was `Object.prototype`, and a PATCH merged into it).
  */
 
 /** The own key of `object` equal to `name` ignoring case (an exact match wins). */
@@ -14,6 +16,11 @@ export function findKey(object: JsonObject, name: string): string | undefined {
     if (key.toLowerCase() === lower) return key;
   }
   return undefined;
+}
+
+/** `object[key]` only when `object` owns `key` (never a value found on a prototype). */
+export function ownValue(object: JsonObject, key: string): JsonValue | undefined {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
 }
 
 export function getProp(object: JsonObject, name: string): JsonValue | undefined {
@@ -31,6 +38,57 @@ export function setProp(object: JsonObject, name: string, value: JsonValue): voi
 export function deleteProp(object: JsonObject, name: string): void {
   const existing = findKey(object, name);
   if (existing !== undefined) delete object[existing];
+}
+
+/**
+ * True for `__proto__`, `constructor` and `prototype` in any case: no SCIM attribute is named so (RFC 7643 attribute
+ * names start with a letter; no schema uses the other two), and SCIM names are case-insensitive.
+ */
+export function isReservedName(name: string): boolean {
+  return PROTOTYPE_KEYS.has(name.toLowerCase());
+}
+
+/**
+ * Where the first reserved key ({@link isReservedName}) of a JSON value is, as a path (`Operations[0].value["urn:…"].__proto__`),
+ * or undefined when there is none. Iterative: the value's depth is already bounded, but the walk needs no stack anyway.
+ *
+ * @example
+ * findReservedKey(JSON.parse('{"name":{"__proto__":{}}}')) // 'name.__proto__'
+ */
+export function findReservedKey(value: JsonValue): string | undefined {
+  interface Visit {
+    readonly value: JsonValue;
+    readonly parent: Visit | undefined;
+    readonly step: string | number | undefined;
+  }
+  const pending: Visit[] = [{ value, parent: undefined, step: undefined }];
+  for (let visit = pending.pop(); visit !== undefined; visit = pending.pop()) {
+    const current = visit.value;
+    if (Array.isArray(current)) {
+      current.forEach((item, index) => {
+        pending.push({ value: item, parent: visit, step: index });
+      });
+    } else if (isJsonObject(current)) {
+      for (const key of Object.keys(current)) {
+        const child: Visit = { value: current[key] as JsonValue, parent: visit, step: key };
+        if (isReservedName(key)) return jsonPath(child);
+        pending.push(child);
+      }
+    }
+  }
+  return undefined;
+
+  function jsonPath(visit: Visit): string {
+    const steps: (string | number)[] = [];
+    for (let at: Visit | undefined = visit; at?.step !== undefined; at = at.parent) steps.unshift(at.step);
+    return steps
+      .map((step, index) => {
+        if (typeof step === 'number') return `[${step}]`;
+        if (/^[A-Za-z_$][\w$]*$/.test(step)) return index === 0 ? step : `.${step}`;
+        return `[${JSON.stringify(step.length > 80 ? `${step.slice(0, 77)}...` : step)}]`;
+      })
+      .join('');
+  }
 }
 
 export function isJsonObject(value: unknown): value is JsonObject {

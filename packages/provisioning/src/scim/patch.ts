@@ -2,7 +2,7 @@ import { SCIM_URN } from './constants';
 import { ScimBadRequestError } from './errors';
 import { matchesFilter } from './evaluate';
 import { type AttrPath, type FilterExpr, isQualifiedByKnownSchema, parseAttrPath, splitAttrReference } from './filter';
-import { cloneJson, deleteProp, findKey, getProp, isJsonObject, jsonEqual, setProp } from './json';
+import { cloneJson, deleteProp, findKey, getProp, isJsonObject, jsonEqual, ownValue, setProp } from './json';
 import { attributeDefinition, canonicalAttributeName, canonicalSubAttributeName, knownExtensionUrn } from './schema';
 import type { JsonObject, JsonValue } from './types';
 
@@ -128,7 +128,8 @@ function applyAtPath(
   if (!container) return;
   const definition = attributeDefinition(path.schema, path.attr);
   const key = findKey(container, path.attr) ?? canonicalAttributeName(path.schema, path.attr);
-  const current = container[key];
+  // Own values only: `container["__proto__"]` is Object.prototype, and merging a value into it polluted the process.
+  const current = ownValue(container, key);
   if (path.filter) {
     applyFiltered(container, key, current, op, path.filter, path.sub, value, index);
   } else if (path.sub !== undefined) {

@@ -1,13 +1,17 @@
+import { ownField } from '@idp-sync/users-client/untrusted-json';
 import type { CommandSource, ProvisioningCommand } from '../command';
 import type { IngestRequest } from '../http';
 
 /** The webhook sources this package adapts (SCIM has its own routes and is not a webhook source). */
 export type WebhookSource = Extract<CommandSource, 'okta' | 'hr' | 'workos' | 'bamboohr'>;
 
-/** A secret with the value before its last rotation, which is accepted too until the rotation is complete. */
+/**
+ * A secret with the value before its last rotation, which is accepted too until the rotation is complete.
+ * `parseSecretValue` always gives an object that owns `previous` (`undefined` when there is none).
+ */
 export interface SecretValues {
   readonly current: string;
-  readonly previous?: string;
+  readonly previous?: string | undefined;
 }
 
 /** What the verification step learnt about the delivery (for example the Standard Webhooks `webhook-id`). */
@@ -56,9 +60,13 @@ export interface SourceAdapter {
   normalize(payload: unknown, context: NormalizeContext): NormalizeResult;
 }
 
-/** The secret values to try, current first. */
+/**
+ * The secret values to try, current first. Only values the object owns count: a `previous` inherited from a polluted
+ * `Object.prototype` must never verify a sender.
+ */
 export function secretCandidates(secrets: SecretValues): string[] {
-  return secrets.previous !== undefined && secrets.previous !== secrets.current
-    ? [secrets.current, secrets.previous]
-    : [secrets.current];
+  const current = ownField(secrets, 'current');
+  const previous = ownField(secrets, 'previous');
+  if (typeof current !== 'string') return [];
+  return typeof previous === 'string' && previous !== current ? [current, previous] : [current];
 }

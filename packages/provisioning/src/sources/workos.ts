@@ -116,8 +116,9 @@ function resolveEmail(user: DirectoryUser, at: readonly PropertyKey[]): { email:
  * `emails`): valid addresses only, since it is a hint — the account the Users API holds is still under it.
  */
 function previousEmail(previous: Record<string, unknown>): string | undefined {
-  const picked = Array.isArray(previous.emails) ? pickEmailEntry(previous.emails)?.[0] : undefined;
-  const value = previous.email ?? picked;
+  const emails = Object.hasOwn(previous, 'emails') ? previous.emails : undefined;
+  const picked = Array.isArray(emails) ? pickEmailEntry(emails)?.[0] : undefined;
+  const value = (Object.hasOwn(previous, 'email') ? previous.email : undefined) ?? picked;
   return isEmail(value) ? emailAt(value, '') : undefined;
 }
 
@@ -173,7 +174,9 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
         const name = action === 'delete' ? undefined : nameOf(user);
         const previous = asRecord(user.previous_attributes);
         const emailChanged =
-          action === 'update' && previous !== undefined && ('email' in previous || 'emails' in previous);
+          action === 'update' &&
+          previous !== undefined &&
+          (Object.hasOwn(previous, 'email') || Object.hasOwn(previous, 'emails'));
         // An update or leave that changes the email is about the account under the previous address: keyed on it,
         // it stays in that person's FIFO group and finds the account even before the worker knows the directory
         // user id (the worker follows the id to the provisioned address when it does).

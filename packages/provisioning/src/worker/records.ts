@@ -1,4 +1,5 @@
 import type { Message } from '@aws-sdk/client-sqs';
+import { MAX_JSON_DEPTH, ownField, parseUntrustedJson } from '@idp-sync/users-client/untrusted-json';
 import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { type ProvisioningCommand, ProvisioningCommandSchema } from '../command';
 
@@ -44,17 +45,14 @@ export function parseRecord(record: SQSRecord, now: Date): WorkerRecord {
     receiveCount,
     firstSeenAt: Number.isFinite(firstMs) ? new Date(firstMs) : now,
   };
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    return { ...base, invalid: 'body is not JSON' };
-  }
-  const parsed = ProvisioningCommandSchema.safeParse(body);
+  // Depth bounded before anything walks the body; objects without a prototype, so the schema (which reads each
+  // declared field by name) never takes a field the body does not hold from a polluted Object.prototype.
+  const body = parseUntrustedJson(record.body, MAX_JSON_DEPTH);
+  if (!body.ok) return { ...base, invalid: body.reason === 'too-deep' ? `body is ${body.detail}` : 'body is not JSON' };
+  const parsed = ProvisioningCommandSchema.safeParse(body.value);
   if (parsed.success) {
     const cappedHere =
-      parsed.data.claimedOccurredAt !== undefined &&
-      (body as { claimedOccurredAt?: unknown }).claimedOccurredAt === undefined;
+      parsed.data.claimedOccurredAt !== undefined && ownField(body.value, 'claimedOccurredAt') === undefined;
     return { ...base, command: parsed.data, ...(cappedHere ? { cappedHere } : {}) };
   }
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');

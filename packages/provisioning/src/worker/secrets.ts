@@ -1,4 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { ownField } from '@idp-sync/users-client/untrusted-json';
 import type { WorkerConfig } from './config';
 import { WorkerConfigError } from './errors';
 
@@ -35,8 +36,9 @@ function keyFromSecretString(value: string): string | undefined {
   const trimmed = value.trim();
   if (!trimmed.startsWith('{')) return trimmed;
   try {
-    const parsed = JSON.parse(trimmed) as Record<string, unknown>;
-    const key = parsed.apiKey ?? parsed.ARIZE_API_KEY;
+    const parsed: unknown = JSON.parse(trimmed);
+    // Own fields only: a value inherited from a polluted prototype must never become the API key.
+    const key = ownField(parsed, 'apiKey') ?? ownField(parsed, 'ARIZE_API_KEY');
     return typeof key === 'string' ? key.trim() : undefined;
   } catch {
     return undefined;
