@@ -14,6 +14,9 @@ import type { ProvisioningCommand } from './schema';
 export function commandFingerprint(command: ProvisioningCommand): string {
   const { id: _id, receivedAt: _receivedAt, claimedOccurredAt, ...content } = command;
   content.occurredAt = claimedOccurredAt ?? content.occurredAt;
+  // SCIM's occurredAt is ingest's own receipt time, not a sender's claim, and its id already hashes the request and
+  // the state it met: Entra's retry of a request the service rolled back must stay the same command.
+  if (content.source === 'scim') content.occurredAt = '';
   // Sorted keys: the same content is the same text whatever order its fields were built in (undefined ones drop out).
   const entries = Object.keys(content)
     .sort()

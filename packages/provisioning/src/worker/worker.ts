@@ -158,7 +158,8 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       eventKeyJmesPath: 'id',
       // The time as the sender claimed it: a capped occurredAt moves with receivedAt, which differs per redelivery.
       // For a command that was not capped this is the same array (and hash) as `[action, email, occurredAt]`.
-      payloadValidationJmesPath: '[action, email, claimedOccurredAt || occurredAt]',
+      // SCIM's time is ingest's receipt time (its id hashes the content): validated without it (see commandFingerprint).
+      payloadValidationJmesPath: "[action, email, source == 'scim' && source || claimedOccurredAt || occurredAt]",
       expiresAfterSeconds: config.idempotencyTtlSeconds,
       throwOnNoIdempotencyKey: true,
       lambdaContext,
@@ -194,6 +195,12 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       }
       const result = await applier.apply(resolved.command, ctx);
       const { outcome } = resolved;
+      if (outcome === 'followed' && command.action === 'delete' && resolved.command.email !== command.email) {
+        // A leave fails toward removing access: a link made by a wrong first address (a typo in the source, or a
+        // person provisioned before stable ids) must not let the real leave miss the account the leave names. The
+        // sender could name that address directly anyway, so this grants it nothing new.
+        await applier.apply(command, {});
+      }
       const identity =
         outcome === 'followed' || outcome === 'moved' || outcome === 'refused' ? { identity: outcome } : {};
       return { ...result, ...identity, fingerprint: commandFingerprint(command) };
