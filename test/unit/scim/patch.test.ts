@@ -217,3 +217,22 @@ describe('PATCH errors are 400 with a SCIM type and a detail', () => {
     );
   });
 });
+
+describe('PATCH over long multi-valued lists (review of issue #14: add and remove were quadratic)', () => {
+  const many = (n: number) => Array.from({ length: n }, (_, i) => ({ value: `e${i}@example.com`, type: 'other' }));
+
+  it('adds a 20,000-element list once each, keeping what was there and dropping repeats', () => {
+    const additions = [...many(20_000), ...many(10)];
+    const result = patch(user(), { Operations: [{ op: 'add', path: 'emails', value: additions }] });
+    const emails = result.emails as JsonObject[];
+    expect(emails).toHaveLength(20_001);
+    expect(emails[0]).toMatchObject({ value: 'test_user@testuser.com' });
+  });
+
+  it('removes the listed elements of a 20,000-element list, matched whole or by value', () => {
+    const start = patch(user(), { Operations: [{ op: 'add', path: 'emails', value: many(20_000) }] });
+    const listed = [...many(19_999).map((e) => ({ value: e.value })), { value: 'test_user@testuser.com' }];
+    const result = patch(start, { Operations: [{ op: 'remove', path: 'emails', value: listed }] });
+    expect(result.emails).toEqual([{ value: 'e19999@example.com', type: 'other' }]);
+  });
+});

@@ -2,7 +2,7 @@ import { SCIM_URN } from './constants';
 import { ScimBadRequestError } from './errors';
 import { matchesFilter } from './evaluate';
 import { type AttrPath, type FilterExpr, isQualifiedByKnownSchema, parseAttrPath, splitAttrReference } from './filter';
-import { cloneJson, deleteProp, findKey, getProp, isJsonObject, jsonEqual, ownValue, setProp } from './json';
+import { cloneJson, deleteProp, findKey, getProp, isJsonObject, ownValue, setProp, stableStringify } from './json';
 import { attributeDefinition, canonicalAttributeName, canonicalSubAttributeName, knownExtensionUrn } from './schema';
 import type { JsonObject, JsonValue } from './types';
 
@@ -161,7 +161,10 @@ function applyWhole(
   if (op === 'remove') {
     if (Array.isArray(current) && Array.isArray(value)) {
       // `remove` with a value list (Entra's member-removal form): drop the listed elements only.
-      const remaining = current.filter((element) => !value.some((item) => sameElement(element, item)));
+      // Keyed once (a Set, not value.some per element): a 1 MiB list must not cost quadratic time.
+      const listed = new Set(value.map((item) => stableStringify(item)));
+      const listedValues = new Set(value.filter(isJsonObject).map((item) => stableStringify(getProp(item, 'value'))));
+      const remaining = current.filter((element) => !isListed(element, listed, listedValues));
       setProp(container, key, remaining);
       return;
     }
@@ -173,8 +176,13 @@ function applyWhole(
     const existing = Array.isArray(current) ? current : current === undefined || current === null ? [] : [current];
     const additions = Array.isArray(incoming) ? incoming : [incoming];
     const merged = [...existing];
+    const present = new Set(existing.map((element) => stableStringify(element)));
     for (const item of additions) {
-      if (!merged.some((element) => jsonEqual(element, item))) merged.push(item);
+      const itemKey = stableStringify(item);
+      if (!present.has(itemKey)) {
+        present.add(itemKey);
+        merged.push(item);
+      }
     }
     setProp(container, key, merged);
     return;
@@ -278,12 +286,10 @@ function seedFromFilter(filter: FilterExpr): JsonObject {
   return seed;
 }
 
-function sameElement(element: JsonValue, item: JsonValue): boolean {
-  if (jsonEqual(element, item)) return true;
-  if (isJsonObject(element) && isJsonObject(item)) {
-    const a = getProp(element, 'value');
-    const b = getProp(item, 'value');
-    return a !== undefined && jsonEqual(a, b);
-  }
-  return false;
+/** An element a `remove` value list names: equal to a listed item, or (objects) with the `value` of a listed object. */
+function isListed(element: JsonValue, listed: Set<string>, listedValues: Set<string>): boolean {
+  if (listed.has(stableStringify(element))) return true;
+  if (!isJsonObject(element)) return false;
+  const value = getProp(element, 'value');
+  return value !== undefined && listedValues.has(stableStringify(value));
 }
