@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { Webhook } from 'standardwebhooks';
-import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src/index';
+import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src';
 import { CLIENT_SQS_FLOOR_SOURCE, LAMBDA_BUNDLE_OPTIONS, REPO_ROOT } from '../helpers/bundle';
 
 const ROOT = REPO_ROOT;

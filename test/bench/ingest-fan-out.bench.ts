@@ -9,20 +9,19 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
+import type { HttpRequest } from '@idp-sync/http';
+import { createIngestApp, loadIngestConfig } from '@idp-sync/webhooks';
 import {
   createBambooAdapter,
   createHrAdapter,
-  createIngestApp,
   createOktaAdapter,
   createWorkosAdapter,
   DELIVERY_LIMITS,
   HR_BULK_LEAVE_MAX,
-  type IngestRequest,
-  loadIngestConfig,
   type SourceAdapter,
-} from '@idp-sync/provisioning';
+} from '@idp-sync/webhooks/sources';
 import { Webhook } from 'standardwebhooks';
-import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src/index';
+import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src';
 import { emitBenchRows } from './report';
 
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -38,7 +37,7 @@ const defaults = { defaultRole: 'MEMBER', defaultInviteMode: 'EMAIL_LINK' } as c
 let seq = 0;
 const person = () => `fan.${++seq}.${randomUUID().slice(0, 8)}@example.com`;
 
-function request(path: string, headers: Record<string, string>, body: string): IngestRequest {
+function request(path: string, headers: Record<string, string>, body: string): HttpRequest {
   return {
     method: 'POST',
     path,
@@ -72,7 +71,7 @@ const oktaAdapter = createOktaAdapter({
 });
 
 /** One delivery of each shape: the request, the adapter that maps it, and how many people it names. */
-const CASES: Record<string, { make: () => IngestRequest; adapter: SourceAdapter; people: number }> = {
+const CASES: Record<string, { make: () => HttpRequest; adapter: SourceAdapter; people: number }> = {
   [`okta: ${DELIVERY_LIMITS.oktaEvents} LogEvents, one user each`]: {
     make: () => okta(Array.from({ length: DELIVERY_LIMITS.oktaEvents }, () => logEvent([userTarget()]))),
     adapter: oktaAdapter,

@@ -10,9 +10,10 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { createIngestApp, type IngestRequest, type IngestResponse, loadIngestConfig } from '@idp-sync/provisioning';
+import type { HttpRequest, HttpResponse } from '@idp-sync/http';
+import { createIngestApp, loadIngestConfig } from '@idp-sync/webhooks';
 import { Webhook } from 'standardwebhooks';
-import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src/index';
+import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
@@ -27,7 +28,7 @@ const SECRETS = {
 let seq = 0;
 const person = () => `bench.${++seq}.${randomUUID().slice(0, 8)}@example.com`;
 
-function request(path: string, headers: Record<string, string>, body: string): IngestRequest {
+function request(path: string, headers: Record<string, string>, body: string): HttpRequest {
   return {
     method: 'POST',
     path,
@@ -50,7 +51,7 @@ function oktaEvent(): object {
 }
 
 /** Request factories: each returns a signed request and how many events it carries. */
-const SOURCES: Record<string, () => [IngestRequest | 'floor', number]> = {
+const SOURCES: Record<string, () => [HttpRequest | 'floor', number]> = {
   'floor: bare SendMessageBatch': () => ['floor', 1],
   okta: () => {
     const body = JSON.stringify({ eventType: 'com.okta.event_hook', data: { events: [oktaEvent()] } });
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
       BAMBOOHR_WEBHOOK_KEY: SECRETS.bamboohr,
     });
     const app = createIngestApp({ config, sqsClient: client });
-    const floor = async (): Promise<IngestResponse> => {
+    const floor = async (): Promise<HttpResponse> => {
       const id = randomUUID();
       await client.send(
         new SendMessageBatchCommand({

@@ -15,8 +15,8 @@
  * BambooHR commands carry), to measure what following ids costs: the warm people's ids are linked during warm-up.
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { createWorkerUsersClient } from '@idp-sync/provisioning';
 import { roles } from '@idp-sync/users-client';
+import { createWorkerUsersClient } from '@idp-sync/worker/lambda';
 import { callsOf, pipeline, startWorkerStack, type WorkerStack } from '../helpers/worker/harness';
 import { command, sqsEvent, sqsRecord } from '../helpers/worker/records';
 

@@ -1,4 +1,4 @@
-import type { IngestRequest } from '@idp-sync/provisioning';
+import type { HttpRequest } from '@idp-sync/http';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import {
@@ -11,7 +11,7 @@ import {
   TEST_SECRETS,
   workosSignature,
   workosUserEvent,
-} from '../helpers/ingest';
+} from '../helpers/webhooks';
 
 /** The bearer token the fuzzed SCIM route accepts. */
 export const FUZZ_SCIM_TOKEN = 'scim-fuzz-token-0123456789abcdef';
@@ -166,7 +166,7 @@ export const bodyArb: fc.Arbitrary<Buffer> = fc.oneof(
 );
 
 /** Any request at all: method, path, headers, query and body drawn independently. */
-export const anyRequestArb: fc.Arbitrary<IngestRequest> = fc
+export const anyRequestArb: fc.Arbitrary<HttpRequest> = fc
   .record({
     method: methodArb,
     path: pathArb,
@@ -295,7 +295,7 @@ function signedDelivery(
   }
 }
 
-export function deliveryRequest(delivery: ValidDelivery): IngestRequest {
+export function deliveryRequest(delivery: ValidDelivery): HttpRequest {
   return ingestRequest({ path: `/webhooks/${delivery.source}`, headers: delivery.headers, body: delivery.body });
 }
 
@@ -392,7 +392,7 @@ function resign(delivery: ValidDelivery, body: Buffer, timeShiftSeconds: number,
  * Applies `mutation` to a valid delivery. Body changes break every HMAC source (the signature covers the raw bytes);
  * Okta has no body signature, so a changed Okta body may still be a valid event.
  */
-export function mutate(delivery: ValidDelivery, mutation: Mutation): { request: IngestRequest; expect: Expectation } {
+export function mutate(delivery: ValidDelivery, mutation: Mutation): { request: HttpRequest; expect: Expectation } {
   const { source } = delivery;
   const signed = source !== 'okta';
   let body = delivery.body;

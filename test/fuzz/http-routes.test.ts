@@ -8,7 +8,8 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { toApiGatewayResult, toIngestRequest } from '@idp-sync/ingest';
+import { createStateTable } from '@idp-sync/contracts';
+import { type HttpRequest, type HttpResponse, toApiGatewayResult, toHttpRequest } from '@idp-sync/http';
 import {
   createPipelineQueues,
   type HttpIngestServer,
@@ -21,22 +22,13 @@ import {
   startLocalDynamoDb,
   startLocalSqs,
 } from '@idp-sync/local-stack';
-import {
-  createIngestApp,
-  createStateTable,
-  type IngestApp,
-  type IngestRequest,
-  type IngestResponse,
-} from '@idp-sync/provisioning';
+import { createScimApp, SCIM_BASE_PATH } from '@idp-sync/scim';
+import { SCIM_URN } from '@idp-sync/scim/protocol';
+import { createDynamoDbScimUserStore } from '@idp-sync/scim/service';
+import { createIngestApp, type IngestApp } from '@idp-sync/webhooks';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createDynamoDbScimUserStore,
-  createScimApp,
-  SCIM_BASE_PATH,
-  SCIM_URN,
-} from '../../packages/provisioning/src/scim';
-import { ingestRequest, NOW_MS, testConfig } from '../helpers/ingest';
+import { ingestRequest, NOW_MS, testConfig } from '../helpers/webhooks';
 import {
   anyRequestArb,
   bodyArb,
@@ -127,11 +119,11 @@ async function tableItems(): Promise<number> {
   return out.Count ?? 0;
 }
 
-const isScim = (request: IngestRequest) =>
+const isScim = (request: HttpRequest) =>
   request.path === SCIM_BASE_PATH || request.path.startsWith(`${SCIM_BASE_PATH}/`);
 
 /** A 4xx carries RFC 9457 problem details, or on SCIM paths a SCIM Error; a 2xx is JSON. */
-function expectWellFormed(request: IngestRequest, response: IngestResponse): void {
+function expectWellFormed(request: HttpRequest, response: HttpResponse): void {
   const status = response.statusCode;
   expect(
     status,
@@ -162,7 +154,7 @@ function expectWellFormed(request: IngestRequest, response: IngestResponse): voi
  * Sends one request and checks the invariants: < 500, well-formed, and a refused request left the queue (and, on SCIM
  * paths, the state table) exactly as it was.
  */
-async function check(request: IngestRequest): Promise<IngestResponse> {
+async function check(request: HttpRequest): Promise<HttpResponse> {
   const depthBefore = await queueDepth();
   const itemsBefore = isScim(request) ? await tableItems() : 0;
   const sentBefore = entriesSent;
@@ -370,7 +362,7 @@ describe('over HTTP (the local API Gateway stand-in in front of the Lambda event
   let server: HttpIngestServer;
   beforeAll(async () => {
     server = await startHttpIngestServer({
-      handler: async (event) => toApiGatewayResult(await app.handle(toIngestRequest(event))),
+      handler: async (event) => toApiGatewayResult(await app.handle(toHttpRequest(event))),
     });
   });
   afterAll(async () => {

@@ -1,14 +1,13 @@
+import { deduplicationIdFor, ProvisioningCommandSchema } from '@idp-sync/contracts';
+import type { HttpRequest } from '@idp-sync/http';
+import { PayloadError } from '@idp-sync/http';
 import {
   createBambooAdapter,
   createHrAdapter,
   createOktaAdapter,
   createWorkosAdapter,
-  deduplicationIdFor,
-  type IngestRequest,
-  PayloadError,
-  ProvisioningCommandSchema,
   type SourceAdapter,
-} from '@idp-sync/provisioning';
+} from '@idp-sync/webhooks/sources';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -19,7 +18,7 @@ import {
   TEST_SECRETS,
   testApp,
   workosSignature,
-} from '../helpers/ingest';
+} from '../helpers/webhooks';
 
 const RUNS = { numRuns: 150 };
 const defaults = { defaultRole: 'MEMBER', defaultInviteMode: 'EMAIL_LINK' } as const;
@@ -29,7 +28,7 @@ function signed(
   source: 'okta' | 'hr' | 'workos' | 'bamboohr',
   body: Buffer,
   contentType = 'application/json',
-): IngestRequest {
+): HttpRequest {
   const timestamp = String(Math.floor(NOW_MS / 1000));
   const headers: Record<string, string> =
     source === 'okta'

@@ -1,13 +1,10 @@
-import type { IngestRequest } from '@idp-sync/provisioning';
+import type { HttpRequest } from '@idp-sync/http';
+import type { JsonObject } from '@idp-sync/scim';
+import { applyPatch, normalizeResource, readPatchOperations, ScimError } from '@idp-sync/scim/protocol';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  applyPatch,
-  type JsonObject,
-  normalizeResource,
-  readPatchOperations,
-  ScimError,
-} from '../../packages/provisioning/src/scim';
+import { guardPrototypes, PROTOTYPE_KEYS } from '../helpers/prototype-guard';
+import { type ScimBackend, type ScimTestService, startScimBackend } from '../helpers/scim/harness';
 import {
   bambooSignature,
   hrHeaders,
@@ -19,9 +16,7 @@ import {
   testApp,
   workosSignature,
   workosUserEvent,
-} from '../helpers/ingest';
-import { guardPrototypes, PROTOTYPE_KEYS } from '../helpers/prototype-guard';
-import { type ScimBackend, type ScimTestService, startScimBackend } from '../helpers/scim/harness';
+} from '../helpers/webhooks';
 
 /**
  * Property (issue #14): PATCH bodies and signed webhook bodies with `__proto__`, `constructor` and `prototype` keys at
@@ -269,7 +264,7 @@ const SKELETONS = {
 type Source = keyof typeof SKELETONS;
 
 /** A request to `source`, signed the way that source signs, so it gets past the sender check. */
-function signed(source: Source, text: string): IngestRequest {
+function signed(source: Source, text: string): HttpRequest {
   const body = Buffer.from(text, 'utf8');
   const timestamp = String(Math.floor(NOW_MS / 1000));
   const headers: Record<string, string> =

@@ -1,16 +1,12 @@
 import {
   INVITE_MODES as DOMAIN_INVITE_MODES,
-  HEALTH_PATH,
-  INGEST_METRIC,
-  loadIngestConfig,
-  loadWorkerConfig,
   PREDEFINED_ROLES,
-  SECRET_ENV,
   STATE_TABLE_KEY,
   STATE_TABLE_TTL_ATTRIBUTE,
-  WEBHOOK_PATHS,
-  WORKER_METRICS,
-} from '@idp-sync/provisioning';
+} from '@idp-sync/contracts';
+import { INGEST_METRIC, SECRET_ENV } from '@idp-sync/http';
+import { HEALTH_PATH, loadIngestConfig, WEBHOOK_PATHS } from '@idp-sync/webhooks';
+import { loadWorkerConfig, WORKER_METRICS } from '@idp-sync/worker';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app';

@@ -3,13 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  loadIngestConfig,
-  loadScimSettings,
-  loadWorkerConfig,
   PARAMETERS_SECRETS_EXTENSION_DEFAULT_PORT,
   PARAMETERS_SECRETS_EXTENSION_TIMEOUT_MS,
-  WORKER_METRICS,
-} from '@idp-sync/provisioning';
+} from '@idp-sync/http/secrets';
+import { loadScimSettings } from '@idp-sync/scim/service';
+import { loadIngestConfig } from '@idp-sync/webhooks';
+import { loadWorkerConfig, WORKER_METRICS } from '@idp-sync/worker';
 import { Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
@@ -20,8 +19,8 @@ import { SECRETS_CACHE_TTL, SECRETS_MANAGER_TIMEOUT } from '../../infra/construc
 import { ROUTES } from '../../infra/constructs/http-api';
 import type { IdpSyncStack } from '../../infra/stack';
 import { CLIENT_SQS_FLOOR_SOURCE, LAMBDA_BUNDLE_OPTIONS, REPO_ROOT } from '../helpers/bundle';
-import { hrHeaders, TEST_SECRETS } from '../helpers/ingest';
-import { startExtensionStandIn } from '../integration/ingest/extension-stand-in';
+import { hrHeaders, TEST_SECRETS } from '../helpers/webhooks';
+import { startExtensionStandIn } from '../integration/webhooks/extension-stand-in';
 import { resolvedEnvironment } from './resolve-env';
 
 // One synthesis (with real local esbuild bundling of both handlers) shared by every test in this file.

@@ -1,11 +1,5 @@
-import {
-  createIngestApp,
-  httpFunctionObservability,
-  loadIngestConfig,
-  observeInvocation,
-  toApiGatewayResult,
-  toIngestRequest,
-} from '@idp-sync/provisioning';
+import { httpFunctionObservability, observeInvocation, toApiGatewayResult, toHttpRequest } from '@idp-sync/http';
+import { createIngestApp, loadIngestConfig } from '@idp-sync/webhooks';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
@@ -14,7 +8,7 @@ const observability = httpFunctionObservability(process.env, 'idp-sync-ingest');
 const app = createIngestApp({ config: loadIngestConfig(process.env), ...observability });
 
 async function ingest(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  return toApiGatewayResult(await app.handle(toIngestRequest(event)));
+  return toApiGatewayResult(await app.handle(toHttpRequest(event)));
 }
 
 /**
@@ -28,4 +22,4 @@ async function ingest(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
  * // CDK: new NodejsFunction(this, 'Ingest', { entry: 'functions/ingest/src/handler.ts', handler: 'handler' })
  */
 export const handler = middy(ingest).use(observeInvocation(observability));
-export { toApiGatewayResult, toIngestRequest } from '@idp-sync/provisioning';
+export { toApiGatewayResult, toHttpRequest } from '@idp-sync/http';

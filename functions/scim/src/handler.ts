@@ -1,11 +1,12 @@
 import {
-  createScimApp,
   httpFunctionObservability,
-  loadIngestConfig,
+  loadHttpFunctionConfig,
   observeInvocation,
   toApiGatewayResult,
-  toIngestRequest,
-} from '@idp-sync/provisioning';
+  toHttpRequest,
+} from '@idp-sync/http';
+
+import { createScimApp } from '@idp-sync/scim';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
@@ -13,10 +14,10 @@ const observability = httpFunctionObservability(process.env, 'idp-sync-scim');
 
 // Validated once, at INIT: the queue, the bearer token (SCIM_BEARER_TOKEN or SCIM_BEARER_TOKEN_SECRET_ARN) and the
 // SCIM settings (STATE_TABLE_NAME, SCIM_*); a misconfigured function fails here with a message naming what to set.
-const app = createScimApp({ config: loadIngestConfig(process.env), ...observability });
+const app = createScimApp({ config: loadHttpFunctionConfig(process.env), ...observability });
 
 async function scim(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  return toApiGatewayResult(await app.handle(toIngestRequest(event)));
+  return toApiGatewayResult(await app.handle(toHttpRequest(event)));
 }
 
 /**

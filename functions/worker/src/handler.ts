@@ -5,7 +5,7 @@ import {
   injectLambdaContext,
   loadWorkerConfig,
   logMetrics,
-} from '@idp-sync/provisioning';
+} from '@idp-sync/worker';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 

@@ -1,10 +1,5 @@
-import {
-  INVITE_MODES,
-  type InviteMode,
-  PREDEFINED_ROLES,
-  type PredefinedRole,
-  SECRET_ENV,
-} from '@idp-sync/provisioning';
+import { INVITE_MODES, type InviteMode, PREDEFINED_ROLES, type PredefinedRole } from '@idp-sync/contracts';
+import { SECRET_ENV } from '@idp-sync/http';
 import * as z from 'zod';
 import { DEFAULT_DYNAMODB_ENDPOINT, DEFAULT_HOST, DEFAULT_PORTS, DEFAULT_SQS_ENDPOINT } from './defaults';
 import { LocalStackConfigError } from './errors';

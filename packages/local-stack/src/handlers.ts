@@ -9,17 +9,17 @@ const require = createRequire(import.meta.url);
 
 /** `functions/ingest/src/handler.ts` — the module the CDK stack bundles for the ingest Lambda. */
 export function ingestHandlerPath(): string {
-  return require.resolve('@idp-sync/ingest/handler');
+  return require.resolve('@idp-sync/ingest-function/handler');
 }
 
 /** `functions/scim/src/handler.ts` — the module the CDK stack bundles for the SCIM Lambda. */
 export function scimHandlerPath(): string {
-  return require.resolve('@idp-sync/scim/handler');
+  return require.resolve('@idp-sync/scim-function/handler');
 }
 
 /** `functions/worker/src/handler.ts` — the module the CDK stack bundles for the worker Lambda. */
 export function workerHandlerPath(): string {
-  return join(dirname(require.resolve('@idp-sync/worker')), 'handler.ts');
+  return join(dirname(require.resolve('@idp-sync/worker-function/handler')), 'handler.ts');
 }
 
 let loads = 0;

@@ -160,7 +160,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'to
  * each result back into a response — the local stand-in for API Gateway in front of `functions/ingest`.
  *
  * @example
- * const { handler } = await import('@idp-sync/ingest/handler');
+ * const { handler } = await import('@idp-sync/ingest-function/handler');
  * const server = await startHttpIngestServer({ handler });
  * await fetch(`${server.url}/health`);
  * await server.stop();

@@ -1,4 +1,4 @@
-import { LOG_LEVEL_ENV, type LogLevel, LOG_LEVEL_RANK as RANK } from '@idp-sync/provisioning';
+import { LOG_LEVEL_ENV, type LogLevel, LOG_LEVEL_RANK as RANK } from '@idp-sync/http';
 
 /** The variable the stack sets while a handler module loads (the handlers read their level at INIT). */
 const STACK_LEVEL_ENV = 'POWERTOOLS_LOG_LEVEL';

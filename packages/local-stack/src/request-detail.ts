@@ -1,4 +1,4 @@
-import { redactEmailsIn } from '@idp-sync/provisioning';
+import { redactEmailsIn } from '@idp-sync/common';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 
 /** The longest reason a request line carries; the full problem is in the answer itself. */

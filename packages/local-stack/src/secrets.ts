@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { parseSecretValue, standardWebhooksSecretProblem } from '@idp-sync/provisioning';
+import { parseSecretValue } from '@idp-sync/http';
+import { standardWebhooksSecretProblem } from '@idp-sync/webhooks';
 
 /** The secrets of the local stack: one per source, and the emulator's admin API key. */
 export interface StackSecrets {

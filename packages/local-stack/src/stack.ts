@@ -1,12 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import {
-  createStateTable,
-  DEFAULT_STATE_TABLE_NAME,
-  type InviteMode,
-  type PredefinedRole,
-  SCIM_BASE_PATH,
-} from '@idp-sync/provisioning';
+import { createStateTable, DEFAULT_STATE_TABLE_NAME, type InviteMode, type PredefinedRole } from '@idp-sync/contracts';
+import { SCIM_BASE_PATH } from '@idp-sync/scim';
 import {
   startUsersApiEmulator,
   type UsersApiEmulator,

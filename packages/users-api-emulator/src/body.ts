@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { MAX_JSON_DEPTH, parseUntrustedJson } from '@idp-sync/users-client/untrusted-json';
+import { MAX_JSON_DEPTH, parseUntrustedJson } from '@idp-sync/common';
 import {
   BadRequestProblem,
   PayloadTooLargeProblem,

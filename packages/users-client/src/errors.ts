@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { redactEmailsIn } from './redact';
+import { redactEmailsIn } from '@idp-sync/common';
 
 /**
  * What every error of this package may know about the request and the server's RFC 9457 problem document.

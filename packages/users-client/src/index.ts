@@ -6,6 +6,8 @@
  * const client = createUsersClient();
  * const r = await client.users.create({ name: 'Ada', email: 'ada@example.com', role: roles.member(), inviteMode: 'EMAIL_LINK' });
  */
+
+export { redactEmail, redactEmailsIn } from '@idp-sync/common';
 export { createUsersClient, type UsersClient } from './client';
 export { DEFAULT_BASE_URL, DEFAULTS, type RetryOptions, type UsersClientOptions } from './config';
 export {
@@ -30,7 +32,6 @@ export {
   ValidationError,
 } from './errors';
 export type { Logger } from './logger';
-export { redactEmail, redactEmailsIn } from './redact';
 export {
   type CustomRole,
   PREDEFINED_ROLE_NAMES,

@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { ProvisioningCommand } from '@idp-sync/contracts';
+import { toCommandMessage } from '@idp-sync/contracts/command';
 import {
   bambooHeaders,
   hrHeaders,
@@ -10,13 +12,7 @@ import {
   send,
   workosHeaders,
 } from '@idp-sync/local-stack';
-import {
-  createIngestApp,
-  type IngestApp,
-  loadIngestConfig,
-  type ProvisioningCommand,
-  toCommandMessage,
-} from '@idp-sync/provisioning';
+import { createIngestApp, type IngestApp, loadIngestConfig } from '@idp-sync/webhooks';
 import type { Delivery, EventSpec, Person } from './types';
 
 /** What became of one delivery. */

@@ -1,4 +1,4 @@
-import type { PredefinedRole } from '@idp-sync/provisioning';
+import type { PredefinedRole } from '@idp-sync/contracts';
 import type { Delivery, ExpectedCommand, ExpectedDlqClass } from './types';
 
 /**

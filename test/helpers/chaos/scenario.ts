@@ -1,4 +1,4 @@
-import type { CommandAction, InviteMode, PredefinedRole } from '@idp-sync/provisioning';
+import type { CommandAction, InviteMode, PredefinedRole } from '@idp-sync/contracts';
 import { runModel } from './model';
 import { Rng } from './prng';
 import type {

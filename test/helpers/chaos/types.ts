@@ -1,4 +1,4 @@
-import type { CommandAction, CommandSource, InviteMode, PredefinedRole } from '@idp-sync/provisioning';
+import type { CommandAction, CommandSource, InviteMode, PredefinedRole } from '@idp-sync/contracts';
 
 export type WebhookSource = 'okta' | 'hr' | 'workos' | 'bamboohr';
 export type ChaosSource = WebhookSource | 'scim';

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { ProvisioningCommand } from '@idp-sync/contracts';
+import type { HttpRequest, HttpResponse } from '@idp-sync/http';
 import {
   createPipelineQueues,
   type LocalDynamoDb,
@@ -10,17 +12,14 @@ import {
   startLocalDynamoDb,
   startLocalSqs,
 } from '@idp-sync/local-stack';
-import type { ProvisioningCommand } from '../../../packages/provisioning/src/command';
-import type { IngestRequest, IngestResponse } from '../../../packages/provisioning/src/http';
+import type { ScimUserStore, UsersLookup } from '@idp-sync/scim';
 import {
   createBearerVerifier,
   createDynamoDbScimUserStore,
   createScimService,
   type ScimService,
   type ScimServiceConfigInput,
-  type ScimUserStore,
-  type UsersLookup,
-} from '../../../packages/provisioning/src/scim';
+} from '@idp-sync/scim/service';
 import { createMemoryCommandQueue, createSqsCommandQueue, drainCommands, type MemoryCommandQueue } from './queue';
 import { createScimTestTable } from './table';
 
@@ -34,7 +33,7 @@ export interface LogLine {
   attributes?: Record<string, unknown> | undefined;
 }
 
-export interface ScimTestResponse extends IngestResponse {
+export interface ScimTestResponse extends HttpResponse {
   /** The parsed body (undefined for an empty one). */
   // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary SCIM JSON
   readonly json: any;
@@ -78,8 +77,8 @@ export interface ScimBackend {
   stop(): Promise<void>;
 }
 
-/** Builds an IngestRequest the way the Lambda handler would. */
-export function scimRequest(method: string, pathAndQuery: string, options: ScimRequestOptions = {}): IngestRequest {
+/** Builds an HttpRequest the way the Lambda handler would. */
+export function scimRequest(method: string, pathAndQuery: string, options: ScimRequestOptions = {}): HttpRequest {
   const url = new URL(pathAndQuery, 'http://scim.test');
   const headers: Record<string, string> = {};
   const token = options.token === undefined ? SCIM_TEST_TOKEN : options.token;

@@ -1,6 +1,6 @@
 import { createContext, runInContext } from 'node:vm';
+import type { HttpResponse } from '@idp-sync/http';
 import { chai } from 'vitest';
-import type { IngestResponse } from '../../../packages/provisioning/src/http';
 import { type ScimRequestOptions, scimRequest } from './harness';
 
 /**
@@ -77,7 +77,7 @@ export class PostmanRunner {
 
   constructor(
     private readonly variables: Record<string, string>,
-    private readonly handle: (request: ReturnType<typeof scimRequest>) => Promise<IngestResponse>,
+    private readonly handle: (request: ReturnType<typeof scimRequest>) => Promise<HttpResponse>,
   ) {}
 
   substitute(text: string): string {
@@ -113,7 +113,7 @@ export class PostmanRunner {
     return { statusCode: response.statusCode, tests };
   }
 
-  private runScripts(item: PostmanRequestItem, listen: PostmanScript['listen'], response: IngestResponse | undefined) {
+  private runScripts(item: PostmanRequestItem, listen: PostmanScript['listen'], response: HttpResponse | undefined) {
     const results: PmTestResult[] = [];
     for (const event of item.event ?? []) {
       if (event.listen !== listen) continue;
@@ -124,7 +124,7 @@ export class PostmanRunner {
     return results;
   }
 
-  private sandbox(response: IngestResponse | undefined, results: PmTestResult[]) {
+  private sandbox(response: HttpResponse | undefined, results: PmTestResult[]) {
     const environment = this.environment;
     const body = response?.body ?? '';
     const pmResponse = response && {

@@ -4,9 +4,9 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { ProvisioningCommand } from '../../../packages/provisioning/src/command';
-import { toCommandMessage } from '../../../packages/provisioning/src/command';
-import type { CommandQueue } from '../../../packages/provisioning/src/scim';
+import type { ProvisioningCommand } from '@idp-sync/contracts';
+import { toCommandMessage } from '@idp-sync/contracts/command';
+import type { CommandQueue } from '@idp-sync/scim';
 
 /** An in-memory CommandQueue that records what was sent and can be made to fail. */
 export interface MemoryCommandQueue extends CommandQueue {

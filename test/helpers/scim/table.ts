@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createStateTable } from '../../../packages/provisioning/src/state';
+import { createStateTable } from '@idp-sync/contracts';
 
 /**
  * Creates a state table for SCIM tests with the worker's `createStateTable` (`pk`/`sk` strings, on demand, TTL where

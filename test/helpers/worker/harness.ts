@@ -8,6 +8,8 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { createStateTable, type ProvisioningCommand } from '@idp-sync/contracts';
+import { toCommandMessage } from '@idp-sync/contracts/command';
 import {
   createPipelineQueues,
   type LocalDynamoDb,
@@ -19,25 +21,14 @@ import {
   startLocalSqs,
 } from '@idp-sync/local-stack';
 import {
-  type BatchReport,
-  createStateTable,
-  createWorker,
-  createWorkerUsersClient,
-  type MetricsSink,
-  PersonStateRepository,
-  type ProvisioningCommand,
-  sqsMessageToRecord,
-  toCommandMessage,
-  type Worker,
-  type WorkerConfig,
-  type WorkerLogger,
-  type WorkerUsersClient,
-} from '@idp-sync/provisioning';
-import {
   startUsersApiEmulator,
   type UsersApiEmulator,
   type UsersApiEmulatorOptions,
 } from '@idp-sync/users-api-emulator';
+import { type MetricsSink, sqsMessageToRecord, type WorkerLogger } from '@idp-sync/worker';
+import { type BatchReport, createWorker, type Worker } from '@idp-sync/worker/batch';
+import { createWorkerUsersClient, type WorkerConfig, type WorkerUsersClient } from '@idp-sync/worker/lambda';
+import { PersonStateRepository } from '@idp-sync/worker/state';
 import type { SQSRecord } from 'aws-lambda';
 
 export const TABLE_NAME = 'idp-sync-state';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { messageGroupIdFor, type ProvisioningCommand } from '@idp-sync/provisioning';
+import { messageGroupIdFor, type ProvisioningCommand } from '@idp-sync/contracts';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 
 let sequence = 0;

@@ -10,7 +10,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { CliIo } from '@idp-sync/cli';
-import { messageGroupIdFor, type ProvisioningCommand } from '@idp-sync/provisioning';
+import { messageGroupIdFor, type ProvisioningCommand } from '@idp-sync/contracts';
 
 /**
  * Test helpers that put messages into a DLQ exactly as the worker does (the contract: "The DLQ message" in

@@ -1,3 +1,4 @@
+import type { HttpRequest } from '@idp-sync/http';
 import {
   bambooHeaders,
   DEFAULT_PORTS,
@@ -12,13 +13,8 @@ import {
   standardWebhookSignature,
   workosHeaders,
 } from '@idp-sync/local-stack';
-import {
-  type IngestRequest,
-  standardWebhooksSecretProblem,
-  verifyBambooSignature,
-  verifyStandardWebhook,
-  verifyWorkosSignature,
-} from '@idp-sync/provisioning';
+import { standardWebhooksSecretProblem } from '@idp-sync/webhooks';
+import { verifyBambooSignature, verifyStandardWebhook, verifyWorkosSignature } from '@idp-sync/webhooks/sources';
 import { describe, expect, it } from 'vitest';
 import { STANDARD_WEBHOOKS_TEST_VECTOR, type StandardWebhooksVector } from '../../fixtures/standard-webhooks';
 import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
@@ -30,7 +26,7 @@ const vectors = fixtureCases(
   { sample: VENDOR_SAMPLES.standardWebhooksVector, expected: undefined },
 );
 
-function request(headers: Record<string, string>, body: string): IngestRequest {
+function request(headers: Record<string, string>, body: string): HttpRequest {
   return {
     method: 'POST',
     path: '/webhooks/x',

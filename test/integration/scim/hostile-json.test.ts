@@ -1,5 +1,5 @@
+import { parseSecretValue } from '@idp-sync/http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseSecretValue } from '../../../packages/provisioning/src/ingest/secret-value';
 import { guardPrototypes } from '../../helpers/prototype-guard';
 import { type ScimBackend, type ScimTestService, startScimBackend } from '../../helpers/scim/harness';
 

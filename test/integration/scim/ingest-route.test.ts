@@ -1,11 +1,8 @@
+import { ConfigError } from '@idp-sync/http';
+import { createScimApp } from '@idp-sync/scim';
+import { createDynamoDbScimUserStore } from '@idp-sync/scim/service';
+import { createIngestApp, loadIngestConfig } from '@idp-sync/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  createDynamoDbScimUserStore,
-  createIngestApp,
-  createScimApp,
-  loadIngestConfig,
-} from '../../../packages/provisioning/src';
 import { SCIM_TEST_TOKEN, type ScimBackend, scimRequest, startScimBackend } from '../../helpers/scim/harness';
 import { createMemoryCommandQueue } from '../../helpers/scim/queue';
 import { createScimTestTable } from '../../helpers/scim/table';

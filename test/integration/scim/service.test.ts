@@ -1,10 +1,6 @@
+import type { ScimUserStore, UsersLookup } from '@idp-sync/scim';
+import { createBearerVerifier, createScimService } from '@idp-sync/scim/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createBearerVerifier,
-  createScimService,
-  type ScimUserStore,
-  type UsersLookup,
-} from '../../../packages/provisioning/src/scim';
 import { ENTRA_USER_ACTIVE_STRING_TRUE, ENTRA_USER_ACTIVE_STRING_TRUE_EXPECTED } from '../../fixtures/entra-scim';
 import {
   SCIM_PREVIOUS_TEST_TOKEN,

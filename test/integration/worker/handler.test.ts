@@ -32,7 +32,7 @@ describe('functions/worker handler', () => {
     vi.resetModules();
     vi.stubEnv('DLQ_URL', '');
     vi.stubEnv('ARIZE_API_KEY', '');
-    await expect(import('../../../functions/worker/src/handler')).rejects.toThrow(/DLQ_URL.*ARIZE_API_KEY/s);
+    await expect(import('@idp-sync/worker-function/handler')).rejects.toThrow(/DLQ_URL.*ARIZE_API_KEY/s);
   });
 
   it('applies a batch through Powertools logging and metrics: structured, correlated, emails redacted', async () => {
@@ -59,7 +59,7 @@ describe('functions/worker handler', () => {
       written.push(String(chunk));
       return true;
     });
-    const { handler } = (await import('../../../functions/worker/src/handler')) as {
+    const { handler } = (await import('@idp-sync/worker-function/handler')) as {
       handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
     };
     const joiner = command({ action: 'create', email: 'grace.hopper@example.com', name: 'Grace' });
@@ -103,7 +103,7 @@ describe('worker runtime', () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
     vi.stubEnv('AWS_MAX_ATTEMPTS', '1');
-    const { createWorkerRuntime } = await import('@idp-sync/provisioning');
+    const { createWorkerRuntime } = await import('@idp-sync/worker');
     const runtime = createWorkerRuntime({
       config: {
         ...p.config,

@@ -1,5 +1,5 @@
-import { createWorkerUsersClient, type WorkerConfig } from '@idp-sync/provisioning';
 import { startUsersApiEmulator, type UsersApiEmulator } from '@idp-sync/users-api-emulator';
+import { createWorkerUsersClient, type WorkerConfig } from '@idp-sync/worker/lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 let emulator: UsersApiEmulator;

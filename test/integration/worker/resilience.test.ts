@@ -1,5 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createWorker, createWorkerUsersClient, type ProvisioningCommand } from '@idp-sync/provisioning';
+import type { ProvisioningCommand } from '@idp-sync/contracts';
+import { createWorker } from '@idp-sync/worker/batch';
+import { createWorkerUsersClient } from '@idp-sync/worker/lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { callsOf, pipeline, startWorkerStack, type WorkerStack } from '../../helpers/worker/harness';
 import { command, sqsEvent, sqsRecord } from '../../helpers/worker/records';

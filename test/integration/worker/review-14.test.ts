@@ -1,8 +1,10 @@
 // Regression tests from the adversarial review of issue #14: both failed before the fixes (a leave that follows a link also deletes the address it names; SCIM fingerprints leave out the receipt time).
-import { deduplicationIdFor, type IngestRequest, type ProvisioningCommand, planCommands } from '@idp-sync/provisioning';
+import { deduplicationIdFor, type ProvisioningCommand } from '@idp-sync/contracts';
+import type { HttpRequest } from '@idp-sync/http';
+import { planCommands } from '@idp-sync/scim/service';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { hrRequest, testApp } from '../../helpers/ingest';
+import { hrRequest, testApp } from '../../helpers/webhooks';
 import { pipeline, startWorkerStack, type WorkerStack } from '../../helpers/worker/harness';
 import { command } from '../../helpers/worker/records';
 
@@ -15,7 +17,7 @@ afterAll(async () => {
 });
 beforeEach(() => stack.emulator.reset());
 
-async function ingest(request: IngestRequest): Promise<ProvisioningCommand[]> {
+async function ingest(request: HttpRequest): Promise<ProvisioningCommand[]> {
   const { app, sender } = testApp();
   const response = await app.handle(request);
   expect(response.statusCode, response.body).toBeLessThan(300);

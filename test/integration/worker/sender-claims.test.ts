@@ -1,10 +1,6 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import {
-  createIdempotencyPersistence,
-  IDEMPOTENCY_KEY_PREFIX,
-  PersonStateRepository,
-  type ProvisioningCommand,
-} from '@idp-sync/provisioning';
+import type { ProvisioningCommand } from '@idp-sync/contracts';
+import { createIdempotencyPersistence, IDEMPOTENCY_KEY_PREFIX, PersonStateRepository } from '@idp-sync/worker/state';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   callsOf,

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IdentityLinkRepository, type IngestRequest, type ProvisioningCommand } from '@idp-sync/provisioning';
+import type { ProvisioningCommand } from '@idp-sync/contracts';
+import type { HttpRequest } from '@idp-sync/http';
+import { IdentityLinkRepository } from '@idp-sync/worker/state';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   bambooRequest,
@@ -9,7 +11,7 @@ import {
   testApp,
   workosRequest,
   workosUserEvent,
-} from '../../helpers/ingest';
+} from '../../helpers/webhooks';
 import {
   type Pipeline,
   pipeline,
@@ -41,7 +43,7 @@ beforeEach(() => {
 });
 
 /** The commands one signed request turns into, through the real ingest app. */
-async function ingest(request: IngestRequest): Promise<ProvisioningCommand[]> {
+async function ingest(request: HttpRequest): Promise<ProvisioningCommand[]> {
   const { app, sender } = testApp();
   const response = await app.handle(request);
   expect(response.statusCode, response.body).toBeLessThan(300);

@@ -1,5 +1,6 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { EMAIL_DELETED_REASON, type ProvisioningCommand } from '@idp-sync/provisioning';
+import type { ProvisioningCommand } from '@idp-sync/contracts';
+import { EMAIL_DELETED_REASON } from '@idp-sync/worker/applier';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { callsOf, pipeline, recordingLogger, startWorkerStack, type WorkerStack } from '../../helpers/worker/harness';
 import { command, sqsEvent, sqsRecord } from '../../helpers/worker/records';

@@ -1,5 +1,5 @@
 import { type DlqEntry, isEmptyFilter, matchesFilter, parseFilter, toDlqEntry, UsageError } from '@idp-sync/cli';
-import { messageGroupIdFor } from '@idp-sync/provisioning';
+import { messageGroupIdFor } from '@idp-sync/contracts';
 import { describe, expect, it } from 'vitest';
 
 function entry(overrides: Partial<DlqEntry> = {}): DlqEntry {

@@ -9,7 +9,7 @@ import {
   toDlqEntry,
   toRow,
 } from '@idp-sync/cli';
-import { redactEmailsIn } from '@idp-sync/provisioning';
+import { redactEmailsIn } from '@idp-sync/common';
 import { describe, expect, it } from 'vitest';
 
 const command = {

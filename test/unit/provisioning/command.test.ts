@@ -1,14 +1,13 @@
+import { toAsciiLowerCase } from '@idp-sync/common';
 import {
-  boundOccurredAt,
   commandFingerprint,
   deduplicationIdFor,
   EmailSchema,
   MAX_OCCURRED_AT_SKEW_MS,
   messageGroupIdFor,
   ProvisioningCommandSchema,
-  toAsciiLowerCase,
-  toCommandMessage,
-} from '@idp-sync/provisioning';
+} from '@idp-sync/contracts';
+import { boundOccurredAt, toCommandMessage } from '@idp-sync/contracts/command';
 import { describe, expect, it } from 'vitest';
 
 const base = {

@@ -1,12 +1,12 @@
+import { ConfigError } from '@idp-sync/http';
 import {
-  ConfigError,
   createSecretProvider,
-  loadIngestConfig,
   PARAMETERS_SECRETS_EXTENSION_PORT_ENV,
   type ParametersSecretsExtensionOptions,
   parametersSecretsExtensionFetcher,
   SecretsExtensionError,
-} from '@idp-sync/provisioning';
+} from '@idp-sync/http/secrets';
+import { loadIngestConfig } from '@idp-sync/webhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:idp-sync/okta-auth-AbCdEf';

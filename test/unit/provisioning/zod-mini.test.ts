@@ -12,7 +12,6 @@ import { LAMBDA_BUNDLE_OPTIONS } from '../../helpers/bundle';
 // senders and INIT logs still read as they did.
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const SRC = join(ROOT, 'packages/provisioning/src');
 const options = { ...LAMBDA_BUNDLE_OPTIONS, metafile: true, write: false };
 
 /** The zod files a bundle holds, relative to the zod package. */
@@ -26,10 +25,9 @@ const MINI_ONLY = /^(mini\/|v4\/mini\/|v4\/core\/|locales\/index\.js$|v4\/locale
 
 // Runs in a fresh process from a bundle: exercises each schema family and prints the issues it reports.
 const PROBE = `
-import { ProvisioningCommandSchema } from ${JSON.stringify(join(SRC, 'command'))};
-import { loadIngestConfig } from ${JSON.stringify(join(SRC, 'ingest/config'))};
-import { createOktaAdapter } from ${JSON.stringify(join(SRC, 'sources/okta'))};
-import { createHrAdapter } from ${JSON.stringify(join(SRC, 'sources/hr'))};
+import { ProvisioningCommandSchema } from '@idp-sync/contracts';
+import { loadIngestConfig } from '@idp-sync/webhooks';
+import { createHrAdapter, createOktaAdapter } from '@idp-sync/webhooks/sources';
 
 const context = { receivedAt: '2026-11-26T10:00:01.000Z', delivery: { deliveryId: 'msg_1' } };
 const defaults = { defaultRole: 'MEMBER', defaultInviteMode: 'EMAIL_LINK' };

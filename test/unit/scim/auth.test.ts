@@ -1,14 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { ScimLogger, ScimMetrics } from '@idp-sync/scim';
+import { ScimConfigError } from '@idp-sync/scim/protocol';
+import { createBearerVerifier, loadScimSettings, parseBearerTokenSecret } from '@idp-sync/scim/service';
 import { describe, expect, it } from 'vitest';
-import {
-  createBearerVerifier,
-  loadScimSettings,
-  parseBearerTokenSecret,
-  ScimConfigError,
-  type ScimLogger,
-  type ScimMetrics,
-} from '../../../packages/provisioning/src/scim';
 
 const CURRENT = 'current-token-0123456789abcdef';
 const PREVIOUS = 'previous-token-0123456789abcdef';

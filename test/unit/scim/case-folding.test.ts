@@ -1,5 +1,6 @@
+import type { JsonObject } from '@idp-sync/scim';
+import { deriveEmail, matchesFilter, parseFilter } from '@idp-sync/scim/protocol';
 import { describe, expect, it } from 'vitest';
-import { deriveEmail, type JsonObject, matchesFilter, parseFilter } from '../../../packages/provisioning/src/scim';
 
 // Issue #14: Unicode case mapping turns U+212A KELVIN SIGN into an ASCII "k"; SCIM compares userNames and emails
 // ignoring the case of ASCII letters only, so a Kelvin-sign user is never taken for kate.

@@ -1,11 +1,6 @@
+import type { JsonObject } from '@idp-sync/scim';
+import { matchesFilter, parseAttrPath, parseFilter, ScimBadRequestError } from '@idp-sync/scim/protocol';
 import { describe, expect, it } from 'vitest';
-import {
-  type JsonObject,
-  matchesFilter,
-  parseAttrPath,
-  parseFilter,
-  ScimBadRequestError,
-} from '../../../packages/provisioning/src/scim';
 
 const alice: JsonObject = {
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],

@@ -26,7 +26,7 @@ function apiEvent(method: string, path: string, headers: Record<string, string> 
 const context = lambdaContext('idp-sync-scim');
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-const HANDLER = '../../../functions/scim/src/handler';
+const HANDLER = '@idp-sync/scim-function/handler';
 let handler: Handler;
 const output: string[] = [];
 const saved = { ...process.env };

@@ -1,6 +1,6 @@
+import { ScimBadRequestError } from '@idp-sync/scim/protocol';
+import { readJsonBody, scimErrorResponse } from '@idp-sync/scim/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScimBadRequestError } from '../../../packages/provisioning/src/scim';
-import { readJsonBody, scimErrorResponse } from '../../../packages/provisioning/src/scim/http';
 import { type ScimBackend, type ScimTestService, scimRequest, startScimBackend } from '../../helpers/scim/harness';
 
 const EMAIL = 'grace.hopper@contoso.example';

@@ -1,10 +1,6 @@
+import type { JsonObject, ScimUserRecord } from '@idp-sync/scim';
+import { type PlanInput, planCommands } from '@idp-sync/scim/service';
 import { describe, expect, it } from 'vitest';
-import {
-  type JsonObject,
-  type PlanInput,
-  planCommands,
-  type ScimUserRecord,
-} from '../../../packages/provisioning/src/scim';
 
 const SCIM_ID = '6f1c2b4e-0000-4000-8000-000000000001';
 const AT = '2026-11-26T10:00:00.000Z';

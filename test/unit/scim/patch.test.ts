@@ -1,11 +1,6 @@
+import type { JsonObject } from '@idp-sync/scim';
+import { applyPatch, normalizeResource, readPatchOperations, ScimBadRequestError } from '@idp-sync/scim/protocol';
 import { describe, expect, it } from 'vitest';
-import {
-  applyPatch,
-  type JsonObject,
-  normalizeResource,
-  readPatchOperations,
-  ScimBadRequestError,
-} from '../../../packages/provisioning/src/scim';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 

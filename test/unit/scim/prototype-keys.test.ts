@@ -1,15 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { parseSecretValue } from '../../../packages/provisioning/src/ingest/secret-value';
+import { parseSecretValue } from '@idp-sync/http';
+import type { JsonObject, ScimUserRecord } from '@idp-sync/scim';
 import {
   applyPatch,
-  type JsonObject,
   normalizeResource,
+  projectResource,
   readPatchOperations,
   renderUser,
   ScimBadRequestError,
-  type ScimUserRecord,
-} from '../../../packages/provisioning/src/scim';
-import { projectResource } from '../../../packages/provisioning/src/scim/resource';
+} from '@idp-sync/scim/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
 import { guardPrototypes } from '../../helpers/prototype-guard';
 
 /**

@@ -1,14 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import type { JsonObject } from '@idp-sync/scim';
 import {
   deriveEmail,
   deriveName,
-  type JsonObject,
+  describeError,
   normalizeResource,
+  parseAttributeList,
+  projectResource,
   ScimBadRequestError,
-} from '../../../packages/provisioning/src/scim';
-import { describeError } from '../../../packages/provisioning/src/scim/errors';
-import { redactEmail } from '../../../packages/provisioning/src/scim/redact';
-import { parseAttributeList, projectResource } from '../../../packages/provisioning/src/scim/resource';
+} from '@idp-sync/scim/protocol';
+import { redactEmail } from '@idp-sync/scim/service';
+import { describe, expect, it } from 'vitest';
 import { ENTRA_USER_ACTIVE_STRING_TRUE, ENTRA_USER_ACTIVE_STRING_TRUE_EXPECTED } from '../../fixtures/entra-scim';
 import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
 

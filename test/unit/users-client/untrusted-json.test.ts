@@ -1,10 +1,4 @@
-import {
-  jsonDepthExceeds,
-  MAX_JSON_DEPTH,
-  ownField,
-  parseUntrustedJson,
-  tooDeepDetail,
-} from '@idp-sync/users-client/untrusted-json';
+import { jsonDepthExceeds, MAX_JSON_DEPTH, ownField, parseUntrustedJson, tooDeepDetail } from '@idp-sync/common';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

@@ -1,12 +1,6 @@
-import {
-  type AppliedChange,
-  Applier,
-  type ApplierUsersApi,
-  CommandRejectedError,
-  type PersonState,
-  watermarkMs,
-} from '@idp-sync/provisioning';
 import { ServerError } from '@idp-sync/users-client';
+import { Applier, type ApplierUsersApi, CommandRejectedError } from '@idp-sync/worker/applier';
+import { type AppliedChange, type PersonState, watermarkMs } from '@idp-sync/worker/state';
 import { describe, expect, it } from 'vitest';
 import { command } from '../../helpers/worker/records';
 

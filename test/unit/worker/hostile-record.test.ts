@@ -1,4 +1,4 @@
-import { parseRecord } from '@idp-sync/provisioning';
+import { parseRecord } from '@idp-sync/worker/batch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { guardPrototypes } from '../../helpers/prototype-guard';
 import { command, sqsRecord } from '../../helpers/worker/records';

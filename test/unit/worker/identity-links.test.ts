@@ -1,14 +1,8 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createStateTable, type ProvisioningCommand } from '@idp-sync/contracts';
 import { type LocalDynamoDb, localDynamoDbClient, startLocalDynamoDb } from '@idp-sync/local-stack';
-import {
-  BatchStateView,
-  createStateTable,
-  IdentityLinkRepository,
-  IdentityResolver,
-  identityLinkKey,
-  PersonStateRepository,
-  type ProvisioningCommand,
-} from '@idp-sync/provisioning';
+import { IdentityResolver } from '@idp-sync/worker/applier';
+import { BatchStateView, IdentityLinkRepository, identityLinkKey, PersonStateRepository } from '@idp-sync/worker/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from '../../helpers/worker/records';
 

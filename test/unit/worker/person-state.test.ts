@@ -1,13 +1,13 @@
 import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { createStateTable } from '@idp-sync/contracts';
 import { type LocalDynamoDb, localDynamoDbClient, startLocalDynamoDb } from '@idp-sync/local-stack';
 import {
   BatchStateView,
-  createStateTable,
   effectiveWatermark,
   PersonStateRepository,
   personKey,
   watermarkMs,
-} from '@idp-sync/provisioning';
+} from '@idp-sync/worker/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let ddb: LocalDynamoDb;

@@ -1,20 +1,16 @@
+import { redactEmailsIn } from '@idp-sync/common';
+import { ConflictError, NotFoundError, RateLimitedError, ServerError, UnauthorizedError } from '@idp-sync/users-client';
+import { DLQ_ATTRIBUTES, loadWorkerConfig, MetricsTally, WorkerConfigError } from '@idp-sync/worker';
+import { BulkDeleteCoalescer, CommandRejectedError } from '@idp-sync/worker/applier';
 import {
-  BulkDeleteCoalescer,
-  CommandRejectedError,
   classifyFailure,
-  DLQ_ATTRIBUTES,
   deadLetterAttributes,
   deadLetterDeduplicationId,
   groupRecords,
-  loadWorkerConfig,
-  MetricsTally,
   parseRecord,
   queueUrlFromArn,
-  redactEmailsIn,
   visibilityTimeoutFor,
-  WorkerConfigError,
-} from '@idp-sync/provisioning';
-import { ConflictError, NotFoundError, RateLimitedError, ServerError, UnauthorizedError } from '@idp-sync/users-client';
+} from '@idp-sync/worker/batch';
 import { describe, expect, it } from 'vitest';
 import { command, sqsRecord } from '../../helpers/worker/records';
 

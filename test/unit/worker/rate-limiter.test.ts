@@ -1,4 +1,4 @@
-import { RateLimiter } from '@idp-sync/provisioning';
+import { RateLimiter } from '@idp-sync/worker/batch';
 import { describe, expect, it } from 'vitest';
 
 /** A virtual clock: sleeping advances time instantly, so spacing is measured exactly. */

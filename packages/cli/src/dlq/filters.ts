@@ -1,4 +1,4 @@
-import { COMMAND_ACTIONS, COMMAND_SOURCES, EmailSchema, messageGroupIdFor } from '@idp-sync/provisioning/command';
+import { COMMAND_ACTIONS, COMMAND_SOURCES, EmailSchema, messageGroupIdFor } from '@idp-sync/contracts';
 import { UsageError } from '../errors';
 import type { DlqEntry } from './types';
 

@@ -1,4 +1,4 @@
-import { redactEmailsIn } from '@idp-sync/users-client/redact';
+import { redactEmailsIn } from '@idp-sync/common';
 import { nextStep } from './next-step';
 import { redactEmail } from './redact';
 import type { DlqEntry } from './types';

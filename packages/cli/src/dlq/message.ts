@@ -1,7 +1,7 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { EmailSchema, type ProvisioningCommand, ProvisioningCommandSchema } from '@idp-sync/provisioning/command';
-import { DLQ_ATTRIBUTES } from '@idp-sync/provisioning/dlq';
-import { MAX_JSON_DEPTH, ownField, parseUntrustedJson } from '@idp-sync/users-client/untrusted-json';
+import { MAX_JSON_DEPTH, ownField, parseUntrustedJson } from '@idp-sync/common';
+import { EmailSchema, type ProvisioningCommand, ProvisioningCommandSchema } from '@idp-sync/contracts';
+import { DLQ_ATTRIBUTES } from '@idp-sync/worker';
 import { type DlqEntry, REDRIVE_REASON } from './types';
 
 /**

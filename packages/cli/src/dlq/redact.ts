@@ -1,4 +1,4 @@
-import { redactEmail as redactAddress } from '@idp-sync/users-client/redact';
+import { redactEmail as redactAddress } from '@idp-sync/common';
 
 /**
  * {@link redactAddress} for the DLQ screens, which also show group ids: a hashed group id (`sha256:<hex>`) is no email,

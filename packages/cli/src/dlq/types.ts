@@ -1,5 +1,5 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
-import type { ProvisioningCommand } from '@idp-sync/provisioning/command';
+import type { ProvisioningCommand } from '@idp-sync/contracts';
 
 /** The reason shown for a message SQS moved by itself (redrive policy), without the worker writing why. */
 export const REDRIVE_REASON = 'moved by SQS redrive (no reason recorded)';

@@ -1,4 +1,4 @@
-import { mapWithConcurrency } from '../concurrency';
+import { mapWithConcurrency } from '@idp-sync/common';
 import { NotFoundError, UsersApiError } from '../errors';
 import { emailKey } from './email-key';
 import type { BulkDeleteItemResult, User } from './types';

@@ -1,6 +1,6 @@
+import { redactEmail } from '@idp-sync/common';
 import type { ResolvedConfig } from '../config';
 import { ConflictError, InvalidResponseError, type UsersApiErrorInit } from '../errors';
-import { redactEmail } from '../redact';
 import type { HttpResponse, HttpTransport, RequestOptions } from '../transport';
 import { warnPrerelease } from '../warnings';
 import { bulkDelete } from './bulk-delete';

@@ -1,5 +1,5 @@
+import { COMMAND_ACTIONS, COMMAND_SOURCES } from '@idp-sync/contracts';
 import { DEFAULT_SQS_ENDPOINT } from '@idp-sync/local-stack/defaults';
-import { COMMAND_ACTIONS, COMMAND_SOURCES } from '@idp-sync/provisioning/command';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { RawFilterOptions } from '../../dlq/filters';
 import type { QueueFlags } from '../../dlq/queues';

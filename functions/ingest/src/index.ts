@@ -1,1 +1,0 @@
-export { toApiGatewayResult, toIngestRequest } from '@idp-sync/provisioning';

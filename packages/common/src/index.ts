@@ -1,0 +1,25 @@
+export { toAsciiLowerCase } from './ascii-case';
+export { mapWithConcurrency } from './concurrency';
+export { constantTimeEqual, hexDigestMatches, hmacSha256 } from './crypto';
+export {
+  describeEnvIssues,
+  httpUrl,
+  integer,
+  list,
+  optionalString,
+  readAs,
+  readOptional,
+  seconds,
+} from './env';
+export { lazy } from './lazy';
+export { redactEmail, redactEmailsIn } from './redact';
+export { isTransientFailure, type TransientFailure } from './transient';
+export {
+  jsonDepthExceeds,
+  MAX_JSON_DEPTH,
+  ownField,
+  PROTOTYPE_KEYS,
+  parseUntrustedJson,
+  tooDeepDetail,
+} from './untrusted-json';
+export { useEnglishZodMessages } from './zod-locale';

@@ -1,0 +1,3 @@
+export { isCheckedCommand } from './checked';
+export { toCommandMessage } from './message';
+export { boundOccurredAt } from './occurred-at';

@@ -1,0 +1,30 @@
+export { checkCommand } from './command/checked';
+export { commandFingerprint } from './command/fingerprint';
+export { deduplicationIdFor, messageGroupIdFor } from './command/message';
+export { MAX_OCCURRED_AT_SKEW_MS } from './command/occurred-at';
+export {
+  COMMAND_ACTIONS,
+  COMMAND_SOURCES,
+  COMMAND_VERSION,
+  type CommandAction,
+  type CommandSource,
+  EmailSchema,
+  INVITE_MODES,
+  type InviteMode,
+  PREDEFINED_ROLES,
+  type PredefinedRole,
+  type ProvisioningCommand,
+  ProvisioningCommandSchema,
+  SOURCE_USER_ID_PATTERN,
+  SourceUserIdSchema,
+  TimestampSchema,
+} from './command/schema';
+export { QueueSendError } from './queue/errors';
+export {
+  type CommandQueueOptions,
+  type CommandQueueSettings,
+  type CommandSender,
+  commandSenderFor,
+  createSqsCommandSender,
+} from './queue/sender';
+export { createStateTable, DEFAULT_STATE_TABLE_NAME, STATE_TABLE_KEY, STATE_TABLE_TTL_ATTRIBUTE } from './state-table';

@@ -1,0 +1,1 @@
+export { InvalidCommandError } from './errors';

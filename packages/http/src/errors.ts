@@ -1,0 +1,97 @@
+import type { TransientFailure } from '@idp-sync/common';
+
+/** One offending field of a rejected request: where it is and what is wrong with it. */
+export interface FieldError {
+  /** A JSON path into the request body, e.g. `data.events[0].target[1].alternateId`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * The root of every error the ingest side raises on purpose. Anything else that reaches the router is a bug and
+ * answers 500.
+ */
+export abstract class IngestError extends Error {
+  override readonly name: string = 'IngestError';
+}
+
+/**
+ * An HTTP answer expressed as an error: the router turns it into an RFC 9457 problem+json response.
+ *
+ * @example
+ * throw new ProblemError({ status: 415, slug: 'unsupported-media-type', title: 'Unsupported Media Type', detail: '…' });
+ */
+export class ProblemError extends IngestError {
+  override readonly name: string = 'ProblemError';
+  readonly status: number;
+  readonly slug: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly errors: readonly FieldError[] | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(init: {
+    status: number;
+    slug: string;
+    title: string;
+    detail: string;
+    errors?: readonly FieldError[];
+    headers?: Record<string, string>;
+  }) {
+    super(init.detail);
+    this.status = init.status;
+    this.slug = init.slug;
+    this.title = init.title;
+    this.detail = init.detail;
+    this.errors = init.errors;
+    this.headers = init.headers ?? {};
+  }
+}
+
+/**
+ * The body is not what the route accepts (after the sender was verified): malformed JSON, a schema violation, an email
+ * that is not an email. Answers 400 naming the offending fields; nothing is queued.
+ *
+ * @example
+ * throw new PayloadError('the payload does not match the HR webhook format', [{ path: 'data.email', message: 'must be an email address' }]);
+ */
+export class PayloadError extends ProblemError {
+  override readonly name: string = 'PayloadError';
+
+  constructor(detail: string, errors?: readonly FieldError[]) {
+    super({ status: 400, slug: 'invalid-payload', title: 'Bad Request', detail, ...(errors ? { errors } : {}) });
+  }
+}
+
+/**
+ * The configuration is unusable. Raised once, at module load, so a misconfigured Lambda fails at INIT with a message
+ * that names every variable to fix.
+ *
+ * @example
+ * try { loadIngestConfig(process.env) } catch (e) { if (e instanceof ConfigError) console.error(e.message) }
+ */
+export class ConfigError extends IngestError {
+  override readonly name: string = 'ConfigError';
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`Invalid ingest configuration:\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
+  }
+}
+
+/**
+ * A secret could not be obtained (Secrets Manager unreachable with nothing cached, or a stored value that is not
+ * usable). The request is answered 503 so the source retries; nothing is queued.
+ */
+export class SecretUnavailableError extends IngestError implements TransientFailure {
+  override readonly name: string = 'SecretUnavailableError';
+  /** The source should retry: answered 503. */
+  readonly transient = true as const;
+  readonly secret: string;
+
+  constructor(secret: string, reason: string, options?: { cause?: unknown }) {
+    super(`secret "${secret}" is unavailable: ${reason}`, options);
+    this.secret = secret;
+  }
+}

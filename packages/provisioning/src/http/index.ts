@@ -1,2 +1,0 @@
-export { toApiGatewayResult, toIngestRequest } from './api-gateway';
-export type { IngestRequest, IngestResponse } from './types';

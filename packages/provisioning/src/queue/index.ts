@@ -1,2 +1,0 @@
-export { InvalidCommandError, QueueSendError } from './errors';
-export { type CommandSender, createSqsCommandSender, SQS_BATCH_SIZE, type SqsCommandSenderOptions } from './sender';

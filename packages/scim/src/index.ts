@@ -1,0 +1,11 @@
+export { SCIM_BASE_PATH } from './protocol/constants';
+export { createScimApp } from './service/app';
+export type {
+  CommandQueue,
+  JsonObject,
+  ScimLogger,
+  ScimMetrics,
+  ScimUserRecord,
+  ScimUserStore,
+  UsersLookup,
+} from './types';

@@ -1,0 +1,13 @@
+export { SCIM_URN } from './constants';
+export { describeError, ScimBadRequestError, ScimConfigError, ScimError } from './errors';
+export { matchesFilter } from './evaluate';
+export { parseAttrPath, parseFilter } from './filter';
+export { applyPatch, readPatchOperations } from './patch';
+export {
+  deriveEmail,
+  deriveName,
+  normalizeResource,
+  parseAttributeList,
+  projectResource,
+  renderUser,
+} from './resource';

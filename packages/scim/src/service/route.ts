@@ -1,0 +1,111 @@
+import type { HttpRoute, IngestMetrics } from '@idp-sync/http';
+import { INGEST_METRIC } from '@idp-sync/http';
+import { SCIM_BASE_PATH, SCIM_METRICS } from '../protocol/constants';
+import type { CommandQueue, ScimLogger, ScimMetrics, ScimUserStore, UsersLookup } from '../types';
+import { createBearerVerifier } from './auth';
+import { loadScimSettings, type ScimServiceConfigInput } from './config';
+import { usersLookupFromClient } from './lookup';
+import type { ScimService } from './service';
+
+/** What the ingest runtime already has (secrets, sender) and the SCIM route reuses. */
+export interface ScimRouteDependencies {
+  /** The ingest secret provider: `scim` is `SCIM_BEARER_TOKEN` or `SCIM_BEARER_TOKEN_SECRET_ARN` (cached). */
+  readonly secrets: { get(name: 'scim'): Promise<{ readonly current: string; readonly previous?: string }> };
+  /** The ingest SQS sender. */
+  readonly sender: CommandQueue;
+  readonly logger: ScimLogger;
+  readonly metrics: IngestMetrics;
+  readonly region: string;
+}
+
+/**
+ * Optional overrides; by default everything comes from the environment, read once when the route is built. The Users
+ * API fallback is on when `ARIZE_API_KEY` is set (the local stack sets it; in AWS, give the SCIM function Users API
+ * credentials to enable it), off otherwise.
+ */
+export interface ScimRouteOptions {
+  readonly store?: ScimUserStore;
+  readonly usersLookup?: UsersLookup;
+  readonly config?: ScimServiceConfigInput;
+  /** SCIM's own counters (a Powertools `Metrics` fits); without it (the Lambda) commands queued reach the ingest metrics. */
+  readonly metrics?: ScimMetrics;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The SCIM service as one entry of the ingest route table: `/scim/v2/*`, every method SCIM uses. Built once at INIT:
+ * `STATE_TABLE_NAME` (default `idp-sync-state`), `DYNAMODB_ENDPOINT` (local) and the `SCIM_*` tuning variables are
+ * validated here, so a misconfiguration fails the Lambda at start-up with a message that says what to set.
+ *
+ * @example
+ * if (secrets.isConfigured('scim')) routes.push(createScimRoute({ secrets, sender, logger, metrics, region }));
+ */
+export function createScimRoute(deps: ScimRouteDependencies, options: ScimRouteOptions = {}): HttpRoute {
+  const env = options.env ?? process.env;
+  const scimEnv = loadScimSettings(env);
+  const endpoint = env.DYNAMODB_ENDPOINT?.trim() || undefined;
+  const lookupBudgetMs = options.config?.usersLookupTimeoutMs ?? scimEnv.config.usersLookupTimeoutMs;
+  const verifyBearer = createBearerVerifier(() => deps.secrets.get('scim'));
+  // Settings are validated above, at INIT; the service, its DynamoDB client and store are built on the first SCIM
+  // request, so a function that only receives webhooks never evaluates them (cold start of the webhook path).
+  let service: Promise<ScimService> | undefined;
+  const loadService = async (): Promise<ScimService> => {
+    const [{ createScimService }, { createDynamoDbScimUserStore }, { DynamoDBClient }] = await Promise.all([
+      import('./service'),
+      import('./store'),
+      import('@aws-sdk/client-dynamodb'),
+    ]);
+    const store =
+      options.store ??
+      createDynamoDbScimUserStore({
+        client: new DynamoDBClient({ region: deps.region, ...(endpoint ? { endpoint } : {}) }),
+        tableName: scimEnv.tableName,
+      });
+    return createScimService({
+      store,
+      queue: deps.sender,
+      usersLookup: options.usersLookup ?? (env.ARIZE_API_KEY?.trim() ? lazyUsersApiLookup(lookupBudgetMs) : undefined),
+      verifyBearer,
+      config: { ...scimEnv.config, ...options.config },
+      logger: deps.logger,
+      metrics: options.metrics ?? commandsQueuedOnly(deps.metrics),
+    });
+  };
+  return {
+    name: 'scim',
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    pathPattern: `${SCIM_BASE_PATH}/*`,
+    handler: async (request) => {
+      service ??= loadService().catch((error: unknown) => {
+        service = undefined; // a failed load (it should not happen) is retried by the next request
+        throw error;
+      });
+      return (await service).handle(request);
+    },
+  };
+}
+
+/**
+ * The Users API fallback when the function has Users API credentials (`ARIZE_API_KEY`, `ARIZE_BASE_URL`): the client
+ * is loaded on the first lookup only, so functions that never need it do not pay for it at start-up.
+ */
+function lazyUsersApiLookup(budgetMs: number): UsersLookup {
+  let lookup: Promise<UsersLookup> | undefined;
+  return {
+    async findByEmail(email, options) {
+      lookup ??= import('@idp-sync/users-client').then(({ createUsersClient }) =>
+        usersLookupFromClient(createUsersClient(), budgetMs),
+      );
+      return (await lookup).findByEmail(email, options);
+    },
+  };
+}
+
+/** Without SCIM's own metrics sink, the ingest metrics still get the commands SCIM queued. */
+function commandsQueuedOnly(metrics: IngestMetrics): ScimMetrics {
+  return {
+    addMetric(name, _unit, value) {
+      if (name === SCIM_METRICS.commandQueued) metrics.count(INGEST_METRIC.commandsQueued, { source: 'scim' }, value);
+    },
+  };
+}

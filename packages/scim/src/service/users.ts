@@ -1,0 +1,442 @@
+import { randomUUID } from 'node:crypto';
+import { SCIM_MAX_RESOURCE_BYTES, SCIM_METRICS } from '../protocol/constants';
+import {
+  describeError,
+  ScimBadRequestError,
+  ScimConflictError,
+  ScimNotFoundError,
+  ScimPayloadTooLargeError,
+  ScimStoreConflictError,
+  ScimUnavailableError,
+} from '../protocol/errors';
+import { getProp, isJsonObject, jsonEqual, setProp, stableStringify } from '../protocol/json';
+import { applyPatch, readPatchOperations } from '../protocol/patch';
+import { deriveEmail, normalizeResource, toBoolean } from '../protocol/resource';
+import type {
+  CommandQueue,
+  JsonObject,
+  JsonValue,
+  ScimLogger,
+  ScimMetrics,
+  ScimUserRecord,
+  ScimUserStore,
+  UsersLookup,
+} from '../types';
+import type { ScimServiceConfig } from './config';
+import { externalIdOf, pointerKeysOf } from './keys';
+import { type Plan, planCommands, type ScimOperationKind } from './mapping';
+import { createScimOutbox } from './outbox';
+import { createScimQueries } from './queries';
+import { redactEmail } from './redact';
+
+export interface ScimUsersDependencies {
+  readonly store: ScimUserStore;
+  readonly queue: CommandQueue;
+  readonly usersLookup?: UsersLookup | undefined;
+  readonly config: ScimServiceConfig;
+  readonly logger: ScimLogger;
+  readonly metrics: ScimMetrics;
+  readonly now: () => Date;
+  /** Where resources live, for `meta.location` (`https://…/scim/v2` or `/scim/v2`). */
+  readonly baseLocation: string;
+}
+
+/** What one SCIM request is about, for command timestamps and logs. */
+export interface ScimRequestContext {
+  readonly requestId: string;
+  /** When the request arrived: the `occurredAt` of its commands. */
+  readonly receivedAt: string;
+}
+
+/** Optimistic-concurrency conflicts are retried this many times before answering 503. */
+const CONFLICT_ATTEMPTS = 3;
+
+/**
+ * The SCIM User operations over the store and the queue. Every write follows the same order: pointers, then the user
+ * item together with the commands it produces (its outbox), then the queue, then the outbox is cleared. If the queue
+ * refuses, the previous state is restored and the caller answers 503, so the stored state never claims a change that
+ * was not queued; Entra retries, and the retry produces the same command id. Should the restore itself fail (or the
+ * process die in between), the outbox stays with the user and any later request that touches the user sends it.
+ */
+export function createScimUsers(deps: ScimUsersDependencies) {
+  const { store, queue, config, logger, metrics } = deps;
+
+  const count = (name: string, value = 1) => metrics.addMetric(name, 'Count', value);
+  const nowIso = () => deps.now().toISOString();
+
+  const outbox = createScimOutbox({ store, queue, config, logger, metrics });
+  const { deliver, settle, finishRemoval, logStoreFailure } = outbox;
+  const { query } = createScimQueries({ ...deps, outbox });
+
+  function reportNotes(plan: Plan, record: ScimUserRecord): void {
+    for (const note of plan.notes) {
+      if (note === 'no-email') {
+        count(SCIM_METRICS.userWithoutEmail);
+        logger.warn('SCIM user has no usable email: kept in SCIM, not provisioned to the Users API', {
+          scimId: record.id,
+          userName: redactEmail(record.userName),
+        });
+      } else if (note === 'email-change-unsupported') {
+        count(SCIM_METRICS.emailChangeUnsupported);
+        logger.warn('SCIM email change cannot be applied through the Users API: recorded as unsupported', {
+          scimId: record.id,
+          keptEmail: redactEmail(record.personEmail),
+          requestedEmail: redactEmail(deriveEmail(record.resource)),
+        });
+      } else {
+        logger.info('SCIM user is inactive and was never provisioned: nothing to apply', { scimId: record.id });
+      }
+    }
+  }
+
+  /** Drops a planned delete while another live SCIM user still holds the same person (same Users API email). */
+  async function guardSharedEmail(plan: Plan, record: ScimUserRecord): Promise<Plan> {
+    const deleting = plan.commands.some((command) => command.action === 'delete');
+    if (!deleting || plan.personEmail === undefined) return plan;
+    const holders = await store.queryByEmail(plan.personEmail);
+    const other = holders.find(
+      (holder) =>
+        holder.id !== record.id &&
+        holder.state === 'live' &&
+        holder.active &&
+        holder.provisioned &&
+        holder.personEmail === plan.personEmail,
+    );
+    if (!other) return plan;
+    count(SCIM_METRICS.deleteSkippedSharedEmail);
+    logger.warn('SCIM user deprovisioned, but another SCIM user holds the same person: the person is kept', {
+      scimId: record.id,
+      otherScimId: other.id,
+      email: redactEmail(plan.personEmail),
+    });
+    return { ...plan, commands: plan.commands.filter((command) => command.action !== 'delete') };
+  }
+
+  function buildCommands(
+    kind: ScimOperationKind,
+    scimId: string,
+    before: ScimUserRecord | null,
+    after: { resource: JsonObject; active: boolean } | null,
+    requestContent: string,
+    context: ScimRequestContext,
+  ): Plan {
+    return planCommands({
+      kind,
+      scimId,
+      before,
+      after,
+      requestContent,
+      occurredAt: context.receivedAt,
+      receivedAt: context.receivedAt,
+    });
+  }
+
+  async function loadLive(id: string): Promise<ScimUserRecord> {
+    const record = await store.get(id);
+    const settled = record && record.state === 'live' ? await settle(record) : null;
+    if (settled?.state !== 'live') throw new ScimNotFoundError(`User ${id} not found`);
+    return settled;
+  }
+
+  async function withConflictRetry<T>(operation: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (!(error instanceof ScimStoreConflictError)) throw error;
+        if (attempt >= CONFLICT_ATTEMPTS) {
+          throw new ScimUnavailableError('the user is being changed by concurrent requests; retry', { cause: error });
+        }
+      }
+    }
+  }
+
+  // ---- create -------------------------------------------------------------------------------------------------------
+
+  async function create(body: JsonValue, context: ScimRequestContext): Promise<ScimUserRecord> {
+    const { resource, userName, active } = readUser(body, true);
+    const requestContent = `POST ${stableStringify(body)}`;
+    return withConflictRetry(async () => {
+      // The common case first: the userName is free and one conditional put claims it for a new id.
+      let id: string = randomUUID();
+      let previous: ScimUserRecord | null = null;
+      if (!(await store.claimUserName(userName, id))) {
+        const ownerId = await store.userNameOwner(userName);
+        const owner = ownerId === null ? null : await store.get(ownerId);
+        // A pointer whose user is gone or was renamed is an orphan: it is taken over below.
+        if (owner && sameName(owner.userName, userName)) {
+          if (owner.state === 'live') throw new ScimConflictError(`a user with userName "${userName}" already exists`);
+          if (owner.state === 'pending-delete') {
+            // A DELETE that could not finish: finish it first, or ask Entra to come back.
+            if (!(await deliver(owner))) throw unavailable();
+            await finishRemoval(owner);
+          } else {
+            // An earlier POST of this userName was answered 503 and could not be rolled back: this is its retry.
+            previous = owner;
+            id = owner.id;
+          }
+        }
+        if (!(await store.claimUserName(userName, id, ownerId ?? undefined))) {
+          throw new ScimStoreConflictError(userName);
+        }
+      }
+      const plan = buildCommands('create', id, null, { resource, active }, requestContent, context);
+      const timestamp = nowIso();
+      const record: ScimUserRecord = {
+        id,
+        userName,
+        externalId: externalIdOf(resource),
+        resource,
+        active,
+        personEmail: plan.personEmail,
+        provisioned: plan.provisioned,
+        state: plan.commands.length > 0 ? 'pending-create' : 'live',
+        created: previous?.created ?? timestamp,
+        lastModified: timestamp,
+        version: (previous?.version ?? 0) + 1,
+        outbox: plan.commands,
+        origin: 'scim',
+        pointerKeys: pointerKeysOf(resource, plan.personEmail),
+      };
+      if (previous) {
+        await store.putPointers(id, record.pointerKeys);
+        await store.put(record, previous.version);
+      } else {
+        await store.insert(record);
+      }
+      reportNotes(plan, record);
+      if (record.outbox.length === 0) return record;
+      if (await deliver(record)) {
+        const live: ScimUserRecord = { ...record, state: 'live', outbox: [], version: record.version + 1 };
+        await store.put(live, record.version);
+        return live;
+      }
+      await rollBack(id, 'SCIM create could not be rolled back; it stays pending until Entra retries', () =>
+        finishRemoval(record),
+      );
+      throw unavailable();
+    });
+  }
+
+  // ---- update (PATCH / PUT) -----------------------------------------------------------------------------------------
+
+  async function patch(id: string, body: JsonValue, context: ScimRequestContext): Promise<ScimUserRecord> {
+    const operations = readPatchOperations(body);
+    const requestContent = `PATCH ${id} ${stableStringify(body)}`;
+    return withConflictRetry(async () => {
+      const record = await loadLive(id);
+      const patched = normalizeResource(applyPatch(record.resource, operations));
+      const userName = requireUserName(patched);
+      const active = activeOf(patched, record.active);
+      return writeUpdate(record, patched, userName, active, 'patch', requestContent, context);
+    });
+  }
+
+  async function replace(id: string, body: JsonValue, context: ScimRequestContext): Promise<ScimUserRecord> {
+    const requestContent = `PUT ${id} ${stableStringify(body)}`;
+    return withConflictRetry(async () => {
+      const record = await loadLive(id);
+      // A PUT without `active` keeps the current status: a replace must not deprovision by omission.
+      const { resource, userName, active } = readUser(body, record.active);
+      return writeUpdate(record, resource, userName, active, 'put', requestContent, context);
+    });
+  }
+
+  async function writeUpdate(
+    record: ScimUserRecord,
+    resource: JsonObject,
+    userName: string,
+    active: boolean,
+    kind: ScimOperationKind,
+    requestContent: string,
+    context: ScimRequestContext,
+  ): Promise<ScimUserRecord> {
+    setProp(resource, 'active', active);
+    checkSize(resource);
+    const renamed = userName.toLowerCase() !== record.userName.toLowerCase();
+    if (renamed) await claimNewUserName(userName, record.id);
+    const plan = await guardSharedEmail(
+      buildCommands(kind, record.id, record, { resource, active }, requestContent, context),
+      record,
+    );
+    const changed = active !== record.active || userName !== record.userName || !jsonEqual(resource, record.resource);
+    if (!changed && plan.commands.length === 0) {
+      // Nothing new: a retry, or Entra re-sending current values. Still send a leftover outbox if there is one.
+      if (record.outbox.length > 0) {
+        const settled = await settle(record);
+        if (!settled || settled.outbox.length > 0) throw unavailable();
+        return settled;
+      }
+      return record;
+    }
+    const pointerKeys = pointerKeysOf(resource, plan.personEmail);
+    const added = pointerKeys.filter((key) => !record.pointerKeys.includes(key));
+    const removed = record.pointerKeys.filter((key) => !pointerKeys.includes(key));
+    await store.putPointers(record.id, added);
+    const next: ScimUserRecord = {
+      ...record,
+      userName,
+      externalId: externalIdOf(resource),
+      resource,
+      active,
+      personEmail: plan.personEmail,
+      provisioned: plan.provisioned,
+      lastModified: changed ? nowIso() : record.lastModified,
+      version: record.version + 1,
+      outbox: [...record.outbox, ...plan.commands],
+      pointerKeys,
+    };
+    await store.put(next, record.version);
+    reportNotes(plan, next);
+    let result = next;
+    if (next.outbox.length > 0) {
+      if (!(await deliver(next))) {
+        await rollbackUpdate(record, next, renamed ? userName : undefined, added);
+        throw unavailable();
+      }
+      result = { ...next, outbox: [], version: next.version + 1 };
+      await store.put(result, next.version).catch((error) => {
+        if (!(error instanceof ScimStoreConflictError))
+          logStoreFailure('clearing a delivered outbox', record.id, error);
+      });
+    }
+    await cleanupAfterUpdate(record, removed, renamed);
+    return result;
+  }
+
+  async function claimNewUserName(userName: string, id: string): Promise<void> {
+    const ownerId = await store.userNameOwner(userName);
+    let takeOver: string | undefined;
+    if (ownerId !== null && ownerId !== id) {
+      const owner = await store.get(ownerId);
+      if (owner && sameName(owner.userName, userName)) {
+        throw new ScimConflictError(`a user with userName "${userName}" already exists`);
+      }
+      takeOver = ownerId; // an orphaned pointer (its user is gone or renamed)
+    }
+    if (!(await store.claimUserName(userName, id, takeOver))) {
+      throw new ScimConflictError(`a user with userName "${userName}" already exists`);
+    }
+  }
+
+  async function rollbackUpdate(
+    previous: ScimUserRecord,
+    failed: ScimUserRecord,
+    claimedUserName: string | undefined,
+    addedPointers: readonly string[],
+  ): Promise<void> {
+    await rollBack(
+      previous.id,
+      'SCIM change could not be rolled back; its commands stay pending until the user is touched again',
+      async () => {
+        await store.put({ ...previous, version: failed.version + 1 }, failed.version);
+        if (claimedUserName !== undefined) await store.releaseUserName(claimedUserName, previous.id);
+        await store.deletePointers(previous.id, addedPointers);
+      },
+    );
+  }
+
+  /**
+   * Undoes a write whose commands the queue refused. An undo that fails is counted and logged, never thrown: the
+   * outbox kept with the user is sent by the next request that touches it, and the caller answers 503 either way.
+   */
+  async function rollBack(scimId: string, failureMessage: string, undo: () => Promise<unknown>): Promise<void> {
+    try {
+      await undo();
+    } catch (error) {
+      count(SCIM_METRICS.rollbackFailed);
+      logger.error(failureMessage, { scimId, error: describeError(error) });
+    }
+  }
+
+  async function cleanupAfterUpdate(previous: ScimUserRecord, removed: readonly string[], renamed: boolean) {
+    try {
+      await store.deletePointers(previous.id, removed);
+      if (renamed) await store.releaseUserName(previous.userName, previous.id);
+    } catch (error) {
+      // A stale pointer is harmless: reads check the user they lead to.
+      logStoreFailure('removing stale pointers', previous.id, error);
+    }
+  }
+
+  // ---- delete -------------------------------------------------------------------------------------------------------
+
+  async function remove(id: string, context: ScimRequestContext): Promise<void> {
+    const requestContent = `DELETE ${id}`;
+    await withConflictRetry(async () => {
+      const record = await store.get(id);
+      if (!record || record.state === 'pending-create') throw new ScimNotFoundError(`User ${id} not found`);
+      if (record.state === 'pending-delete') {
+        if (!(await deliver(record))) throw unavailable();
+        await finishRemoval(record);
+        return;
+      }
+      const plan = await guardSharedEmail(buildCommands('delete', id, record, null, requestContent, context), record);
+      const outbox = [...record.outbox, ...plan.commands];
+      if (outbox.length === 0) {
+        await finishRemoval(record);
+        return;
+      }
+      const pending: ScimUserRecord = { ...record, state: 'pending-delete', outbox, version: record.version + 1 };
+      await store.put(pending, record.version);
+      if (await deliver(pending)) {
+        await finishRemoval(pending);
+        return;
+      }
+      await rollBack(id, 'SCIM delete could not be rolled back; it stays pending until Entra retries', () =>
+        store.put({ ...record, version: pending.version + 1 }, pending.version),
+      );
+      throw unavailable();
+    });
+  }
+
+  // ---- reads --------------------------------------------------------------------------------------------------------
+
+  async function get(id: string): Promise<ScimUserRecord> {
+    return loadLive(id);
+  }
+
+  return { create, get, query, patch, replace, remove };
+}
+
+export type ScimUsers = ReturnType<typeof createScimUsers>;
+
+function unavailable(): ScimUnavailableError {
+  return new ScimUnavailableError('the change could not be queued for provisioning and was not kept; retry later');
+}
+
+function readUser(
+  body: JsonValue,
+  defaultActive: boolean,
+): { resource: JsonObject; userName: string; active: boolean } {
+  if (!isJsonObject(body)) throw new ScimBadRequestError('invalidSyntax', 'a User resource must be a JSON object');
+  const resource = normalizeResource(body);
+  const userName = requireUserName(resource);
+  const active = activeOf(resource, defaultActive);
+  setProp(resource, 'active', active);
+  checkSize(resource);
+  return { resource, userName, active };
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function requireUserName(resource: JsonObject): string {
+  const userName = getProp(resource, 'userName');
+  if (typeof userName !== 'string' || userName.trim() === '') {
+    throw new ScimBadRequestError('invalidValue', 'userName is required and must be a non-empty string');
+  }
+  return userName;
+}
+
+function activeOf(resource: JsonObject, fallback: boolean): boolean {
+  const value = getProp(resource, 'active');
+  return value === undefined ? fallback : (toBoolean(value) ?? fallback);
+}
+
+function checkSize(resource: JsonObject): void {
+  if (Buffer.byteLength(JSON.stringify(resource), 'utf8') > SCIM_MAX_RESOURCE_BYTES) {
+    throw new ScimPayloadTooLargeError(`a User resource may be at most ${SCIM_MAX_RESOURCE_BYTES} bytes`);
+  }
+}

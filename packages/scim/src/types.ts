@@ -1,0 +1,155 @@
+import type { ProvisioningCommand } from '@idp-sync/contracts';
+
+/** Any JSON value as `JSON.parse` returns it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+/** A JSON object. */
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * Where SCIM writes go: the provisioning queue. Narrow on purpose, so the ingest sender, an SQS client wrapper or an
+ * in-memory test double can all satisfy it. `send` resolves only once every command is durably queued, and rejects
+ * otherwise (the caller then answers 503 and keeps nothing).
+ *
+ * @example
+ * const queue: CommandQueue = { send: async (commands) => sqsSender.sendAll(commands) };
+ */
+export interface CommandQueue {
+  send(commands: ProvisioningCommand[]): Promise<void>;
+}
+
+/** A person as the Users API knows them, reduced to what a SCIM answer needs. */
+export interface UsersLookupResult {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  /** `ACTIVE`, `INVITED` or `EXPIRED` (the Users API never returns deleted users). */
+  readonly status: string;
+  /** RFC 3339. */
+  readonly createdAt: string;
+}
+
+/**
+ * Read-only lookup of people that exist in the Users API but not (yet) in the SCIM store, e.g. people invited by
+ * another source before Entra provisioning was switched on. The Users API client can satisfy it.
+ *
+ * @example
+ * const lookup: UsersLookup = { findByEmail: (email, { signal } = {}) => users.findByEmail(email, { signal }) };
+ */
+export interface UsersLookup {
+  findByEmail(email: string, options?: { signal?: AbortSignal }): Promise<UsersLookupResult | null>;
+}
+
+/**
+ * Checks the `Authorization` header of a request. Resolves true only for a current (or previous, during rotation)
+ * bearer token.
+ *
+ * @example
+ * const verify: BearerVerifier = createBearerVerifier(async () => ({ current: process.env.SCIM_BEARER_TOKEN! }));
+ */
+export type BearerVerifier = (authorizationHeader: string | undefined) => Promise<boolean>;
+
+/**
+ * The logging surface the service uses; the ingest logger (`createJsonLogger` in the Lambda) and a Powertools `Logger`
+ * satisfy it. The service passes only redacted values: never the token, a request body or a full email address.
+ *
+ * @example
+ * const logger: ScimLogger = createJsonLogger({ serviceName: 'idp-sync-scim' });
+ */
+export interface ScimLogger {
+  info(message: string, ...fields: Record<string, unknown>[]): void;
+  warn(message: string, ...fields: Record<string, unknown>[]): void;
+  error(message: string, ...fields: Record<string, unknown>[]): void;
+}
+
+/**
+ * The metrics surface the service uses for its own counters (a Powertools `Metrics` satisfies it). The SCIM Lambda
+ * passes none: the commands it queues are counted through the ingest metrics (`CommandsQueued`, source `scim`).
+ *
+ * @example
+ * const metrics: ScimMetrics = { addMetric: (name, _unit, value) => console.log(name, value) };
+ */
+export interface ScimMetrics {
+  addMetric(name: string, unit: 'Count', value: number): unknown;
+}
+
+/**
+ * Lifecycle of a stored SCIM user:
+ * - `live`: visible to reads;
+ * - `pending-create`: written by a POST whose command could not (yet) be queued — invisible, so Entra's retry POSTs again
+ *   and completes it with the same id;
+ * - `pending-delete`: a DELETE whose command is being queued — invisible; removed once queued.
+ */
+export type ScimUserState = 'pending-create' | 'live' | 'pending-delete';
+
+/**
+ * One SCIM user as the state table holds it.
+ *
+ * @example
+ * const user: ScimUserRecord | null = await store.get(id);
+ */
+export interface ScimUserRecord {
+  /** The SCIM `id`: a UUID generated at the first POST, stable for the person. */
+  readonly id: string;
+  readonly userName: string;
+  readonly externalId?: string | undefined;
+  /** The SCIM attributes as last written (canonical attribute names; no `id`, `meta` or `schemas`). */
+  readonly resource: JsonObject;
+  readonly active: boolean;
+  /**
+   * The Users API key of this person (lower-cased email), fixed when the person is first provisioned. Later email
+   * changes cannot be applied through the Users API and are recorded as unsupported instead.
+   */
+  readonly personEmail?: string | undefined;
+  /** True once a create command was queued for this user (or the user was found in the Users API). */
+  readonly provisioned: boolean;
+  readonly state: ScimUserState;
+  /** RFC 3339 timestamps for `meta.created` / `meta.lastModified`. */
+  readonly created: string;
+  readonly lastModified: string;
+  /** Optimistic-concurrency counter; every write is conditional on it. */
+  readonly version: number;
+  /**
+   * Commands written with this state but not yet confirmed queued. Normally empty: it is only non-empty between a write
+   * and its queueing, or if a crash or failed rollback left it so — any later request for this user sends it again.
+   */
+  readonly outbox: readonly ProvisioningCommand[];
+  /** `users-api` when the user was adopted from a Users API lookup rather than POSTed. */
+  readonly origin: 'scim' | 'users-api';
+  /** Partition keys of the secondary pointer items (externalId, emails) of this user, for cleanup. */
+  readonly pointerKeys: readonly string[];
+}
+
+/**
+ * Persistence of SCIM users in the state table (key conventions: `SCIM_KEYS`, and the package README's state table).
+ * Reads are strongly consistent: a user POSTed a moment ago must be found.
+ *
+ * @example
+ * const store: ScimUserStore = createDynamoDbScimUserStore({ client, tableName: 'idp-sync-state' });
+ */
+export interface ScimUserStore {
+  get(id: string): Promise<ScimUserRecord | null>;
+  /** The id the userName pointer names (or null), without loading the user. */
+  userNameOwner(userName: string): Promise<string | null>;
+  queryByExternalId(externalId: string): Promise<ScimUserRecord[]>;
+  queryByEmail(email: string): Promise<ScimUserRecord[]>;
+  /** Every stored SCIM user (used only for filters no pointer can answer, and unfiltered listings). */
+  scan(): Promise<ScimUserRecord[]>;
+  /**
+   * Makes `id` the owner of `userName`. Succeeds when the name is free, already ours, or owned by `takeOverFrom`
+   * (an orphaned pointer). Resolves false when another user owns it.
+   */
+  claimUserName(userName: string, id: string, takeOverFrom?: string): Promise<boolean>;
+  /** Releases `userName` if `id` still owns it. */
+  releaseUserName(userName: string, id: string): Promise<void>;
+  putPointers(id: string, pointerKeys: readonly string[]): Promise<void>;
+  /**
+   * Writes a user with a freshly generated id and its pointers in one batch (no condition is needed: nobody else can
+   * know the id yet). Saves round trips on POST, the hottest write.
+   */
+  insert(record: ScimUserRecord): Promise<void>;
+  deletePointers(id: string, pointerKeys: readonly string[]): Promise<void>;
+  /** Writes the record if the stored version is `expectedVersion` (null: only if absent); else ScimStoreConflictError. */
+  put(record: ScimUserRecord, expectedVersion: number | null): Promise<void>;
+  /** Deletes the user item if its version is `expectedVersion`; else ScimStoreConflictError. */
+  delete(id: string, expectedVersion: number): Promise<void>;
+}

@@ -1,0 +1,14 @@
+export { createBambooAdapter } from './bamboohr/adapter';
+export { bambooTimestampMs, verifyBambooSignature } from './bamboohr/verify';
+export { buildCommand } from './build-command';
+export { VerificationError } from './errors';
+export { DELIVERY_LIMITS } from './fan-out';
+export { createHrAdapter } from './hr/adapter';
+export { HR_BULK_LEAVE_MAX } from './hr/schema';
+export { standardWebhookSignature, verifyStandardWebhook } from './hr/verify';
+export { formatPath } from './issues';
+export { createOktaAdapter } from './okta/adapter';
+export { parseSourceTimestamp, toIsoTimestamp } from './timestamps';
+export type { SourceAdapter } from './types';
+export { createWorkosAdapter } from './workos/adapter';
+export { parseWorkosSignatureHeader, verifyWorkosSignature } from './workos/verify';

@@ -1,0 +1,468 @@
+import type { InviteMode, PredefinedRole, ProvisioningCommand } from '@idp-sync/contracts';
+import {
+  BadRequestError,
+  type BulkDeleteItemResult,
+  ConflictError,
+  NotFoundError,
+  type Role,
+  roles,
+  type UsersClient,
+} from '@idp-sync/users-client';
+import type { PersonStateStore } from '../state/batch-view';
+import { watermarkMs } from '../state/person-state';
+import type { AppliedChange, PersonState, PersonStatus, RecordAppliedResult } from '../state/types';
+import { type EffectiveWatermark, effectiveWatermark } from '../state/watermark';
+import { BulkDeleteItemError, CommandRejectedError } from './errors';
+import type { ApplyContext, ApplyResult } from './types';
+
+/** The Users API operations the applier uses (a `UsersClient['users']` fits). */
+export type ApplierUsersApi = Pick<
+  UsersClient['users'],
+  'get' | 'create' | 'update' | 'delete' | 'resendInvitation' | 'resetPassword' | 'bulkDelete'
+>;
+
+export interface ApplierOptions {
+  users: ApplierUsersApi;
+  /** The repository, or a per-batch view over it. */
+  state: PersonStateStore;
+  /** Role for a create that names none. */
+  defaultRole: PredefinedRole;
+  /** Invite mode for a create that names none. */
+  defaultInviteMode: InviteMode;
+  /** The clock that tells a watermark from the future (see `effectiveWatermark`); default `Date.now`. */
+  now?: () => Date;
+}
+
+/**
+ * The reason on the DLQ message when a deleted person is created again.
+ *
+ * @example
+ * deadLetter.attributes.errorMessage === EMAIL_DELETED_REASON
+ */
+export const EMAIL_DELETED_REASON = 'email was deleted; the Users API cannot re-create a deleted user';
+
+/** A person as the applier resolved them: from the state table (warm) or a lookup (cold). */
+interface Resolved {
+  userId: string;
+  status?: PersonStatus;
+  /** True when the id came from the state table without an API call. */
+  cached: boolean;
+}
+
+/**
+ * Applies one provisioning command to the Users API, as the package README's "Applying each action" describes:
+ * - create → `users.create`; 200/201 are success; 409 for an existing member is success for a join (the member is
+ *   looked up to cache its id unless the state already knows it), 409 for an email with no user left means the
+ *   email was deleted → {@link CommandRejectedError} `EmailDeleted`;
+ * - update → only `name` and `isDeveloper` are sent; `role`, `inviteMode` and the command's `unsupported` list are
+ *   recorded on the state item instead; an unknown person → `UserNotFound`;
+ * - delete → through the batch's bulk delete when given a ticket, else `users.delete`; already gone is success;
+ * - resend-invitation → INVITED: resend; ACTIVE: no-op; EXPIRED: re-invited with `users.create` (the API makes a
+ *   new INVITED user for an expired email and mails it);
+ * - reset-password → `users.resetPassword`; a 400 (SSO user, unverified) → `ResetPasswordRejected`.
+ *
+ * A command older than the person's watermark is `stale` and touches nothing; the result names the watermark and the
+ * command that set it. A watermark stored from the future (before `occurredAt` was capped) is read as bounded
+ * (`effectiveWatermark`), said in the result's notes, and replaced by the next command applied. A warm person (id in
+ * the state table) costs one API call per command; a cold one adds one lookup, after which the id is cached.
+ *
+ * @example
+ * const applier = new Applier({ users: client.users, state: repo, defaultRole: 'MEMBER', defaultInviteMode: 'EMAIL_LINK' });
+ * const result = await applier.apply(command); // { outcome: 'applied', action: 'create', detail: 'created' }
+ */
+export class Applier {
+  readonly #users: ApplierUsersApi;
+  readonly #state: PersonStateStore;
+  readonly #defaultRole: PredefinedRole;
+  readonly #defaultInviteMode: InviteMode;
+  readonly #now: () => Date;
+
+  constructor(options: ApplierOptions) {
+    this.#users = options.users;
+    this.#state = options.state;
+    this.#defaultRole = options.defaultRole;
+    this.#defaultInviteMode = options.defaultInviteMode;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** Applies `command`; throws Users API errors, {@link CommandRejectedError} or state-store errors. */
+  async apply(command: ProvisioningCommand, context: ApplyContext = {}): Promise<ApplyResult> {
+    context.executed = true;
+    try {
+      const stored = await this.#state.get(command.email);
+      const watermark = effectiveWatermark(stored, this.#now().getTime());
+      if (watermark !== undefined && watermarkMs(command.occurredAt) < watermark.ms) {
+        return {
+          outcome: 'stale',
+          action: command.action,
+          detail: 'older-than-watermark',
+          watermark: watermark.at,
+          ...(watermark.setBy === undefined ? {} : { watermarkCommandId: watermark.setBy }),
+          ...(watermark.suspectMs === undefined ? {} : { notes: [suspectNote(watermark)] }),
+        };
+      }
+      const result = await this.#applyFresh(command, stored, context);
+      if (watermark?.suspectMs !== undefined) result.notes = [...(result.notes ?? []), suspectNote(watermark)];
+      return result;
+    } finally {
+      // A delete that returned before submitting (stale, already gone) must not hold up the rest of the bulk delete.
+      context.bulkDelete?.release();
+    }
+  }
+
+  /** The action itself, for a command that is not stale. */
+  async #applyFresh(
+    command: ProvisioningCommand,
+    state: PersonState | undefined,
+    context: ApplyContext,
+  ): Promise<ApplyResult> {
+    switch (command.action) {
+      case 'create':
+        return await this.#create(command, state);
+      case 'update':
+        return await this.#update(command, state);
+      case 'delete':
+        return await this.#delete(command, state, context);
+      case 'resend-invitation':
+        return await this.#resend(command, state);
+      case 'reset-password':
+        return await this.#resetPassword(command, state);
+      default:
+        throw new CommandRejectedError(
+          'UnknownAction',
+          `unknown action ${String((command as { action: unknown }).action)}`,
+        );
+    }
+  }
+
+  /** Records an applied command; a suspect watermark read in `state` may be replaced by it (`effectiveWatermark`). */
+  async #recordApplied(state: PersonState | undefined, change: AppliedChange): Promise<RecordAppliedResult> {
+    const suspectMs = effectiveWatermark(state, this.#now().getTime())?.suspectMs;
+    return await this.#state.recordApplied(
+      suspectMs === undefined ? change : { ...change, replacesWatermarkMs: suspectMs },
+    );
+  }
+
+  async #create(command: ProvisioningCommand, state: PersonState | undefined): Promise<ApplyResult> {
+    const notes: string[] = [];
+    let user: { id: string; status: PersonStatus };
+    let detail: string;
+    try {
+      const result = await this.#users.create({
+        name: command.name ?? nameFromEmail(command.email),
+        email: command.email,
+        role: roles.predefined(command.role ?? this.#defaultRole),
+        inviteMode: command.inviteMode ?? this.#defaultInviteMode,
+        ...(command.isDeveloper === undefined ? {} : { isDeveloper: command.isDeveloper }),
+      });
+      user = result.user;
+      detail = result.created ? 'created' : result.user.status === 'ACTIVE' ? 'already-active' : 'already-invited';
+      // The password is a secret shown once; the worker has no channel to deliver it, so it is dropped, not logged.
+      if (result.temporaryPassword !== undefined) notes.push('temporary password generated by the API was discarded');
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      user = await this.#resolveConflict(command, state, error);
+      detail = 'already-active';
+    }
+    const recorded = await this.#recordApplied(state, {
+      email: command.email,
+      commandId: command.id,
+      occurredAt: command.occurredAt,
+      userId: user.id,
+      status: user.status,
+      unsupported: command.unsupported,
+    });
+    if (recorded === 'superseded' && (await this.#leftMeanwhile(command))) {
+      // A newer leave of this person was applied while this join's call was in flight (possible once a source's
+      // stable id puts a person's commands under two addresses, hence two FIFO groups): the person left, so the
+      // account this join made or found must not stay. A retry would only find this join stale, so a failure here
+      // goes to the DLQ for on-call rather than back to the queue.
+      try {
+        await this.#deleteOne(user.id, {});
+      } catch (error) {
+        throw new CommandRejectedError(
+          'LeftDuringJoin',
+          `a newer leave of this person was applied while this join ran, and the account the join made could not be deleted: delete user ${user.id} by hand`,
+          { cause: error },
+        );
+      }
+      return withOptional({ outcome: 'stale', action: 'create', detail: 'undone-by-newer-leave' }, command.unsupported);
+    }
+    return withOptional(
+      { outcome: 'applied', action: 'create', detail, status: user.status },
+      command.unsupported,
+      notes,
+    );
+  }
+
+  /** True when the person's state now holds a leave newer than `command` (read fresh after a lost write). */
+  async #leftMeanwhile(command: ProvisioningCommand): Promise<boolean> {
+    const now = await this.#state.get(command.email);
+    return (
+      now?.status === 'DELETED' && now.watermarkMs !== undefined && now.watermarkMs > watermarkMs(command.occurredAt)
+    );
+  }
+
+  /** 409 on create: an existing member (a join that already happened) or a deleted email (never again creatable). */
+  async #resolveConflict(
+    command: ProvisioningCommand,
+    state: PersonState | undefined,
+    conflict: ConflictError,
+  ): Promise<{ id: string; status: PersonStatus }> {
+    if (state?.userId !== undefined && state.status === 'ACTIVE') return { id: state.userId, status: 'ACTIVE' };
+    if (state?.userId !== undefined && state.status === 'DELETED') {
+      throw new CommandRejectedError('EmailDeleted', EMAIL_DELETED_REASON, { httpStatus: 409, cause: conflict });
+    }
+    const found = await this.#users.get({ user: command.email });
+    if (found === null) {
+      throw new CommandRejectedError('EmailDeleted', EMAIL_DELETED_REASON, { httpStatus: 409, cause: conflict });
+    }
+    return found;
+  }
+
+  async #update(command: ProvisioningCommand, state: PersonState | undefined): Promise<ApplyResult> {
+    const unsupported = [...(command.unsupported ?? [])];
+    if (command.role !== undefined) unsupported.push('role');
+    if (command.inviteMode !== undefined) unsupported.push('inviteMode');
+    const fields = {
+      ...(command.name === undefined ? {} : { name: command.name }),
+      ...(command.isDeveloper === undefined ? {} : { isDeveloper: command.isDeveloper }),
+    };
+
+    if (Object.keys(fields).length === 0) {
+      await this.#recordApplied(state, {
+        email: command.email,
+        commandId: command.id,
+        occurredAt: command.occurredAt,
+        unsupported,
+      });
+      return withOptional({ outcome: 'noop', action: 'update', detail: 'nothing-updatable' }, unsupported);
+    }
+
+    const updated = await this.#withUser(command, state, (userId) => this.#users.update({ userId, ...fields }));
+    await this.#recordApplied(state, {
+      email: command.email,
+      commandId: command.id,
+      occurredAt: command.occurredAt,
+      userId: updated.id,
+      status: updated.status,
+      unsupported,
+    });
+    return withOptional(
+      { outcome: 'applied', action: 'update', detail: 'updated', status: updated.status },
+      unsupported,
+    );
+  }
+
+  async #delete(command: ProvisioningCommand, state: PersonState | undefined, context: ApplyContext) {
+    let target = await this.#resolve(command.email, state);
+    let status: 'DELETED' | 'NOT_FOUND' = 'NOT_FOUND';
+    if (target !== null) {
+      status = await this.#deleteOne(target.userId, context);
+      // A cached id of a pending invite may have been replaced by a newer invite (an expired invite re-sent by an
+      // admin gets a new id), so "not found" for such an id is checked against the email once.
+      if (status === 'NOT_FOUND' && target.cached && target.status !== 'ACTIVE') {
+        const fresh = await this.#users.get({ user: command.email });
+        if (fresh !== null && fresh.id !== target.userId) {
+          target = { userId: fresh.id, status: fresh.status, cached: false };
+          status = await this.#deleteOne(fresh.id, {});
+        }
+      }
+    }
+    await this.#recordApplied(state, {
+      email: command.email,
+      commandId: command.id,
+      occurredAt: command.occurredAt,
+      ...(target === null ? {} : { userId: target.userId }),
+      status: 'DELETED',
+      unsupported: command.unsupported,
+    });
+    return withOptional(
+      {
+        outcome: 'applied' as const,
+        action: 'delete' as const,
+        detail: status === 'DELETED' ? 'deleted' : 'already-gone',
+        status: 'DELETED' as const,
+      },
+      command.unsupported,
+    );
+  }
+
+  /** Deletes one id, in the batch's bulk delete when there is a ticket. 404 (already gone) is `NOT_FOUND`. */
+  async #deleteOne(userId: string, context: ApplyContext): Promise<'DELETED' | 'NOT_FOUND'> {
+    const ticket = context.bulkDelete;
+    if (ticket !== undefined) {
+      context.bulkDelete = undefined;
+      return itemStatus(await ticket.submit(userId));
+    }
+    try {
+      await this.#users.delete({ userId });
+      return 'DELETED';
+    } catch (error) {
+      if (error instanceof NotFoundError) return 'NOT_FOUND';
+      throw error;
+    }
+  }
+
+  async #resend(command: ProvisioningCommand, state: PersonState | undefined): Promise<ApplyResult> {
+    let target = await this.#resolve(command.email, state);
+    if (target === null) throw userNotFound('resend-invitation');
+    let detail = 'resent';
+    if (target.status === undefined && target.cached) target = await this.#refresh(command.email);
+    if (target.status === 'ACTIVE') detail = 'already-active';
+    else if (target.status === 'EXPIRED') {
+      target = await this.#reinvite(command, target.userId);
+      detail = 'reinvited';
+    } else {
+      try {
+        await this.#users.resendInvitation({ userId: target.userId });
+      } catch (error) {
+        // The cached status may be old: the person may have accepted, or the invitation expired since.
+        if (!(error instanceof BadRequestError || error instanceof NotFoundError) || !target.cached) throw error;
+        target = await this.#refresh(command.email);
+        if (target.status === 'ACTIVE') detail = 'already-active';
+        else if (target.status === 'EXPIRED') {
+          target = await this.#reinvite(command, target.userId);
+          detail = 'reinvited';
+        } else if (error instanceof NotFoundError) {
+          await this.#users.resendInvitation({ userId: target.userId });
+        } else {
+          throw rejected(error, 'ResendRejected', 'the Users API refused to resend the invitation (SSO enforced?)');
+        }
+      }
+    }
+    await this.#recordApplied(state, {
+      email: command.email,
+      commandId: command.id,
+      occurredAt: command.occurredAt,
+      userId: target.userId,
+      status: target.status,
+      unsupported: command.unsupported,
+    });
+    const outcome = detail === 'already-active' ? 'noop' : 'applied';
+    return withOptional({ outcome, action: 'resend-invitation', detail, status: target.status }, command.unsupported);
+  }
+
+  /** An expired invitation cannot be resent; creating the same email again makes a new INVITED user and mails it. */
+  async #reinvite(command: ProvisioningCommand, expiredUserId: string): Promise<Resolved> {
+    const old = await this.#users.get({ user: expiredUserId });
+    const result = await this.#users.create({
+      name: command.name ?? old?.name ?? nameFromEmail(command.email),
+      email: command.email,
+      role: predefinedOr(old?.role, command.role ?? this.#defaultRole),
+      inviteMode: 'EMAIL_LINK',
+      ...(old === null ? {} : { isDeveloper: old.isDeveloper }),
+    });
+    // 200: someone re-invited them meanwhile, and that invitation was not mailed again by create.
+    if (!result.created && result.user.status === 'INVITED') {
+      await this.#users.resendInvitation({ userId: result.user.id });
+    }
+    return { userId: result.user.id, status: result.user.status, cached: false };
+  }
+
+  async #resetPassword(command: ProvisioningCommand, state: PersonState | undefined): Promise<ApplyResult> {
+    let user: { id: string; status?: PersonStatus };
+    try {
+      user = await this.#withUser(command, state, async (userId) => {
+        await this.#users.resetPassword({ userId });
+        return { id: userId };
+      });
+    } catch (error) {
+      if (error instanceof BadRequestError) {
+        throw rejected(
+          error,
+          'ResetPasswordRejected',
+          'the Users API refused the password reset: the user signs in with SSO/SAML or has not verified their email',
+        );
+      }
+      throw error;
+    }
+    await this.#recordApplied(state, {
+      email: command.email,
+      commandId: command.id,
+      occurredAt: command.occurredAt,
+      userId: user.id,
+      unsupported: command.unsupported,
+    });
+    return withOptional({ outcome: 'applied', action: 'reset-password', detail: 'reset-mailed' }, command.unsupported);
+  }
+
+  /**
+   * Runs `call` with the person's id: the cached one, else a lookup. A cached id the API no longer knows (404) is
+   * looked up by email once more before giving up; no user at all is `UserNotFound`.
+   */
+  async #withUser<T extends { id: string }>(
+    command: ProvisioningCommand,
+    state: PersonState | undefined,
+    call: (userId: string) => Promise<T>,
+  ): Promise<T> {
+    const target = await this.#resolve(command.email, state);
+    if (target === null) throw userNotFound(command.action);
+    try {
+      return await call(target.userId);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      if (!target.cached) throw userNotFound(command.action, error);
+      const fresh = await this.#users.get({ user: command.email });
+      if (fresh === null || fresh.id === target.userId) throw userNotFound(command.action, error);
+      return await call(fresh.id);
+    }
+  }
+
+  /** The person's id: warm from the state table (no call), else one lookup by email. Null: no such user. */
+  async #resolve(email: string, state: PersonState | undefined): Promise<Resolved | null> {
+    if (state?.userId !== undefined && state.status !== 'DELETED') {
+      return { userId: state.userId, status: state.status, cached: true };
+    }
+    const found = await this.#users.get({ user: email });
+    return found === null ? null : { userId: found.id, status: found.status, cached: false };
+  }
+
+  async #refresh(email: string): Promise<Resolved> {
+    const found = await this.#users.get({ user: email });
+    if (found === null) throw userNotFound('resend-invitation');
+    return { userId: found.id, status: found.status, cached: false };
+  }
+}
+
+/** The note of a result whose person had a watermark from the future (logged as a warning by the worker). */
+function suspectNote(watermark: EffectiveWatermark): string {
+  return (
+    `the person's watermark ${new Date(watermark.suspectMs ?? watermark.ms).toISOString()} (set by ` +
+    `${watermark.setBy ?? 'an unknown command'}) lies beyond when it was written: read as ${watermark.at}, ` +
+    'replaced by the next command applied'
+  );
+}
+
+function itemStatus(item: BulkDeleteItemResult): 'DELETED' | 'NOT_FOUND' {
+  if (item.status === 'DELETED' || item.status === 'NOT_FOUND') return item.status;
+  throw item.cause ?? new BulkDeleteItemError(item.error ?? 'bulk delete item failed');
+}
+
+function userNotFound(action: string, cause?: unknown): CommandRejectedError {
+  return new CommandRejectedError(
+    'UserNotFound',
+    `${action}: the Users API has no user with this email (never created, or deleted)`,
+    { httpStatus: 404, cause },
+  );
+}
+
+function rejected(error: BadRequestError, errorClass: string, reason: string): CommandRejectedError {
+  const detail = error.detail ? ` (${error.detail})` : '';
+  return new CommandRejectedError(errorClass, `${reason}${detail}`, { httpStatus: error.status, cause: error });
+}
+
+/** A create needs a name; a source that sent none gets the address's local part, which is what the person typed. */
+function nameFromEmail(email: string): string {
+  return email.slice(0, email.indexOf('@')).slice(0, 255) || email.slice(0, 255);
+}
+
+function predefinedOr(role: Role | undefined, fallback: PredefinedRole): Role {
+  return role?.type === 'PREDEFINED' ? roles.predefined(role.name) : roles.predefined(fallback);
+}
+
+function withOptional(result: ApplyResult, unsupported?: string[], notes?: string[]): ApplyResult {
+  if (unsupported !== undefined && unsupported.length > 0) result.unsupported = unsupported;
+  if (notes !== undefined && notes.length > 0) result.notes = notes;
+  return result;
+}

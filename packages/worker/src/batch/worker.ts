@@ -1,0 +1,544 @@
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { commandFingerprint, type ProvisioningCommand } from '@idp-sync/contracts';
+import { redactEmail, redactEmailsIn, type UsersClient } from '@idp-sync/users-client';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { Applier } from '../applier/applier';
+import { BulkDeleteCoalescer } from '../applier/bulk-delete';
+import { IdentityResolver } from '../applier/identity';
+import type { ApplyContext, ApplyResult, BulkDeleteTicket } from '../applier/types';
+import { RecordRetryLater } from '../errors';
+import type { WorkerConfig } from '../lambda/config';
+import { silentWorkerLogger, type WorkerLogger } from '../log';
+import { type MetricsSink, MetricsTally, noopWorkerMetrics, WORKER_METRICS } from '../metrics';
+import { BatchStateView } from '../state/batch-view';
+import { createIdempotencyPersistence, IDEMPOTENCY_KEY_PREFIX } from '../state/idempotency';
+import { IdentityLinkRepository } from '../state/identity-links';
+import { PersonStateRepository } from '../state/person-state';
+import { visibilityTimeoutFor } from './backoff';
+import { COMMAND_ID_REUSED_REASON, classifyFailure, type FailureInfo } from './classify';
+import { mapWithConcurrency } from './concurrency';
+import { changeVisibility, DeadLetterSender, queueUrlFromArn } from './dlq';
+import type { RateLimiter } from './rate-limiter';
+import { groupRecords, parseRecord, type WorkerRecord } from './records';
+
+/** What became of one record. `retry` and `blocked` are the batch item failures; the rest are acknowledged. */
+export type RecordOutcome =
+  | {
+      messageId: string;
+      kind: 'applied' | 'noop' | 'stale';
+      commandId: string;
+      action: ProvisioningCommand['action'];
+      detail: string;
+      unsupported?: string[];
+      /** How the command's stable id was resolved, when not routine (see `ApplyResult.identity`). */
+      identity?: ApplyResult['identity'];
+    }
+  | { messageId: string; kind: 'duplicate'; commandId: string; action: ProvisioningCommand['action'] }
+  | {
+      messageId: string;
+      kind: 'dead-lettered';
+      commandId?: string;
+      errorClass: string;
+      httpStatus?: number;
+      reason: string;
+    }
+  | {
+      messageId: string;
+      kind: 'retry';
+      commandId?: string;
+      errorClass: string;
+      httpStatus?: number;
+      reason: string;
+      visibilityTimeoutSeconds?: number;
+    }
+  | { messageId: string; kind: 'blocked'; commandId?: string; blockedBy: string };
+
+/** The response plus what happened, for the local poller, tests and benchmarks. */
+export interface BatchReport {
+  response: SQSBatchResponse;
+  /** One per record, in the event's order. */
+  outcomes: RecordOutcome[];
+  /** The batch's metric counts by metric name. */
+  counts: Record<string, number>;
+  /** HTTP requests sent to the Users API during the batch (when a rate limiter was given). */
+  usersApiCalls?: number;
+  /** `users.bulkDelete` calls made (0 or 1). */
+  bulkDeleteCalls: number;
+}
+
+export interface CreateWorkerOptions {
+  config: WorkerConfig;
+  /** A Users API client; build it with `createWorkerUsersClient` so its requests share the rate limiter. */
+  usersClient: Pick<UsersClient, 'users'>;
+  sqsClient: SQSClient;
+  dynamoClient: DynamoDBClient;
+  logger?: WorkerLogger;
+  metrics?: MetricsSink;
+  /** The limiter under the Users API client, read for the `UsersApiCalls` metric. */
+  limiter?: RateLimiter;
+  now?: () => Date;
+  random?: () => number;
+  /** Publish metrics at the end of each batch. Default true; the Lambda handler leaves it to the Powertools middleware. */
+  publishMetrics?: boolean;
+}
+
+/** The worker: one call per SQS batch. */
+export interface Worker {
+  processBatch(event: SQSEvent, context?: Context): Promise<SQSBatchResponse>;
+  processBatchWithReport(event: SQSEvent, context?: Context): Promise<BatchReport>;
+}
+
+/**
+ * What the idempotency record stores: the result, with the fingerprint of the command that produced it, so that a
+ * later command with the same id and other content is told apart from a redelivery (records written before the
+ * fingerprint existed have none: then Powertools' payload validation alone decides).
+ */
+type StoredResult = ApplyResult & { fingerprint?: string };
+
+type IdempotentApply = (command: ProvisioningCommand, context: ApplyContext) => Promise<StoredResult>;
+
+/**
+ * Builds the worker that turns an SQS FIFO batch into Users API calls, usable with or without Lambda (the local
+ * stack's poller calls `processBatch` with Lambda-shaped records).
+ *
+ * Per batch: records are parsed (an invalid one goes to the DLQ with its reason); the first command of every person
+ * that is a delete goes out together in one `users.bulkDelete`; then people run in parallel (`concurrency` at a
+ * time), each person's records in order through Powertools' FIFO batch processor with `skipGroupOnError`, each
+ * command made idempotent on its id by Powertools idempotency. A transient failure leaves the record for redelivery
+ * with a visibility timeout that grows with the receive count, and the person's later records are not attempted
+ * (`blocked`); a permanent failure, or a transient one on the last allowed receive, goes to the DLQ with its reason
+ * and is acknowledged — as SQS itself unblocks a FIFO group once a message moves to the DLQ, the person's later
+ * records then proceed (the watermark keeps a replay of the failed one from overwriting them).
+ * `processBatch` never throws for a record: every failure is an outcome, so the response is always a partial batch
+ * response (Powertools' full-batch-failure exception is switched off).
+ *
+ * @example
+ * const worker = createWorker({ config, usersClient, sqsClient, dynamoClient });
+ * export const handler = (event: SQSEvent, context: Context) => worker.processBatch(event, context);
+ */
+export function createWorker(options: CreateWorkerOptions): Worker {
+  const { config } = options;
+  const logger = options.logger ?? silentWorkerLogger;
+  const sink = options.metrics ?? noopWorkerMetrics;
+  const now = options.now ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const state = new PersonStateRepository({ client: options.dynamoClient, tableName: config.stateTableName, now });
+  const links = new IdentityLinkRepository({ client: options.dynamoClient, tableName: config.stateTableName, now });
+  const persistenceStore = createIdempotencyPersistence(options.dynamoClient, config.stateTableName);
+  const dlq = new DeadLetterSender(options.sqsClient, config.dlqUrl);
+
+  async function processBatchWithReport(event: SQSEvent, context?: Context): Promise<BatchReport> {
+    const batchStart = Date.now();
+    const callsBefore = options.limiter?.stats.requests;
+    const rateLimitedBefore = options.limiter?.stats.rateLimited;
+    const tally = new MetricsTally();
+    const records = (event.Records ?? []).map((r) => parseRecord(r, now()));
+    const byMessageId = new Map(records.map((r) => [r.messageId, r]));
+    const outcomes = new Map<string, RecordOutcome>();
+    tally.count(WORKER_METRICS.batchSize, records.length);
+
+    // One config per batch: it carries the Lambda context whose remaining time bounds an in-progress record, so a
+    // crashed invocation's records expire and the redelivery can run them. Without Lambda, a synthetic deadline.
+    const lambdaContext =
+      context ??
+      ({
+        getRemainingTimeInMillis: () => Math.max(1, batchStart + config.processingTimeoutMs - Date.now()),
+      } as Context);
+    const idempotencyConfig = new IdempotencyConfig({
+      eventKeyJmesPath: 'id',
+      // The time as the sender claimed it: a capped occurredAt moves with receivedAt, which differs per redelivery.
+      // For a command that was not capped this is the same array (and hash) as `[action, email, occurredAt]`.
+      // SCIM's time is ingest's receipt time (its id hashes the content): validated without it (see commandFingerprint).
+      payloadValidationJmesPath: "[action, email, source == 'scim' && source || claimedOccurredAt || occurredAt]",
+      expiresAfterSeconds: config.idempotencyTtlSeconds,
+      throwOnNoIdempotencyKey: true,
+      lambdaContext,
+    });
+    // Everyone's state in one round trip instead of one read per command; kept current as the batch writes.
+    const view = new BatchStateView(state);
+    const identities = new IdentityResolver({ links, state: view });
+    const commands = records.flatMap((r) => (r.command ? [r.command] : []));
+    try {
+      await Promise.all([view.prefetch(commands.map((c) => c.email)), identities.prefetch(commands)]);
+    } catch (error) {
+      // Not fatal: each command then reads its own state (and fails transiently if DynamoDB is really down).
+      logger.warn('could not prefetch the batch’s person states', {
+        error: redactEmailsIn(String((error as Error)?.message)),
+      });
+    }
+    const applier = new Applier({
+      users: options.usersClient.users,
+      state: view,
+      defaultRole: config.defaultRole,
+      defaultInviteMode: config.defaultInviteMode,
+      now,
+    });
+    // The stable id is resolved inside the idempotent call: a retry resolves again and a duplicate returns the stored
+    // result, so the idempotency key, payload and fingerprint stay those of the command as queued.
+    const resolveAndApply = async (command: ProvisioningCommand, ctx: ApplyContext): Promise<StoredResult> => {
+      let resolved: Awaited<ReturnType<IdentityResolver['resolve']>>;
+      try {
+        resolved = await identities.resolve(command);
+      } catch (error) {
+        ctx.bulkDelete?.release();
+        throw error;
+      }
+      const result = await applier.apply(resolved.command, ctx);
+      const { outcome } = resolved;
+      if (outcome === 'followed' && command.action === 'delete' && resolved.command.email !== command.email) {
+        // A leave fails toward removing access: a link made by a wrong first address (a typo in the source, or a
+        // person provisioned before stable ids) must not let the real leave miss the account the leave names. The
+        // sender could name that address directly anyway, so this grants it nothing new.
+        await applier.apply(command, {});
+      }
+      const identity =
+        outcome === 'followed' || outcome === 'moved' || outcome === 'refused' ? { identity: outcome } : {};
+      return { ...result, ...identity, fingerprint: commandFingerprint(command) };
+    };
+    const apply = makeIdempotent(resolveAndApply, {
+      persistenceStore,
+      config: idempotencyConfig,
+      keyPrefix: IDEMPOTENCY_KEY_PREFIX,
+    }) as IdempotentApply;
+
+    const runRecord = async (record: WorkerRecord, ticket?: BulkDeleteTicket): Promise<RecordOutcome> => {
+      const outcome = await attempt(record, apply, ticket, tally);
+      outcomes.set(record.messageId, outcome);
+      return outcome;
+    };
+
+    const groups = groupRecords(records);
+
+    // Phase 1: the people whose first pending command is a delete — one users.bulkDelete for all of them. All run at
+    // once (a batch holds at most ten records), since each waits for the others before the call goes out.
+    const firstDeletes = groups.map((g) => g[0] as WorkerRecord).filter((r) => r.command?.action === 'delete');
+    // The deletes inside bulkDelete wait for rate-limit slots within their timeout, so not too many at once.
+    const coalescer = new BulkDeleteCoalescer(options.usersClient.users, firstDeletes.length, {
+      concurrency: Math.max(1, Math.min(config.concurrency, Math.ceil(config.usersApiRps))),
+    });
+    await Promise.all(
+      firstDeletes.map(async (record) => {
+        const ticket = coalescer.ticket();
+        try {
+          await runRecord(record, ticket);
+        } finally {
+          ticket.release();
+        }
+      }),
+    );
+
+    // Phase 2: every person, in order, `concurrency` people at a time.
+    await mapWithConcurrency(groups, config.concurrency, async (group) => {
+      const processor = new SqsFifoPartialProcessorAsync();
+      await processPartialResponse(
+        { Records: group.map((r) => r.record) },
+        async (sqsRecord: SQSRecord) => {
+          const record = byMessageId.get(sqsRecord.messageId) as WorkerRecord;
+          const outcome = outcomes.get(record.messageId) ?? (await runRecord(record));
+          if (outcome.kind === 'retry') throw new RecordRetryLater(record.messageId);
+        },
+        processor,
+        { skipGroupOnError: true, throwOnFullBatchFailure: false },
+      );
+      // Records Powertools skipped after a failure in their group were never attempted.
+      const failed = group.find((r) => outcomes.get(r.messageId)?.kind === 'retry');
+      for (const record of group) {
+        if (outcomes.has(record.messageId)) continue;
+        outcomes.set(record.messageId, await block(record, failed?.messageId ?? 'unknown', tally));
+      }
+    });
+
+    const ordered = records.map((r) => outcomes.get(r.messageId) as RecordOutcome);
+    const batchItemFailures = ordered
+      .filter((o) => o.kind === 'retry' || o.kind === 'blocked')
+      .map((o) => ({ itemIdentifier: o.messageId }));
+
+    const usersApiCalls =
+      callsBefore === undefined ? undefined : (options.limiter?.stats.requests ?? callsBefore) - callsBefore;
+    if (usersApiCalls !== undefined) tally.count(WORKER_METRICS.usersApiCalls, usersApiCalls);
+    if (rateLimitedBefore !== undefined) {
+      const limited = (options.limiter?.stats.rateLimited ?? rateLimitedBefore) - rateLimitedBefore;
+      if (limited > 0) tally.count(WORKER_METRICS.usersApiRateLimited, limited);
+    }
+    if (coalescer.calls > 0) tally.count(WORKER_METRICS.bulkDeletes, coalescer.calls);
+    try {
+      tally.flushTo(sink);
+      if (options.publishMetrics !== false) sink.publishStoredMetrics();
+    } catch (error) {
+      logger.warn('metrics could not be published', { error: redactEmailsIn(String((error as Error)?.message)) });
+    }
+    logger.info('batch processed', {
+      records: records.length,
+      failures: batchItemFailures.length,
+      usersApiCalls,
+      durationMs: Date.now() - batchStart,
+    });
+    return {
+      response: { batchItemFailures },
+      outcomes: ordered,
+      counts: tally.counts,
+      ...(usersApiCalls === undefined ? {} : { usersApiCalls }),
+      bulkDeleteCalls: coalescer.calls,
+    };
+  }
+
+  /** Applies one record's command and turns whatever happens into an outcome (never throws). */
+  async function attempt(
+    record: WorkerRecord,
+    apply: IdempotentApply,
+    ticket: BulkDeleteTicket | undefined,
+    tally: MetricsTally,
+  ): Promise<RecordOutcome> {
+    if (record.command === undefined) {
+      return deadLetter(
+        record,
+        { retryable: false, errorClass: 'InvalidCommand', message: record.invalid ?? 'invalid' },
+        tally,
+      );
+    }
+    const command = record.command;
+    const fields = logFields(record);
+    if (record.cappedHere) {
+      tally.count(WORKER_METRICS.occurredAtCapped);
+      logger.warn('occurredAt capped: the message was queued with a time beyond its receipt + 1 min', {
+        ...fields,
+        claimedOccurredAt: command.claimedOccurredAt,
+        occurredAt: command.occurredAt,
+      });
+    }
+    const context: ApplyContext = ticket === undefined ? {} : { bulkDelete: ticket };
+    let result: StoredResult;
+    try {
+      result = await apply(command, context);
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (!failure.retryable) return deadLetter(record, failure, tally);
+      if (record.receiveCount >= config.maxReceiveCount) {
+        return deadLetter(
+          record,
+          { ...failure, message: `gave up after ${record.receiveCount} receives: ${failure.message}` },
+          tally,
+        );
+      }
+      return retryLater(record, failure, tally);
+    }
+
+    if (context.executed !== true) {
+      if (result.fingerprint !== undefined && result.fingerprint !== commandFingerprint(command)) {
+        return deadLetter(
+          record,
+          { retryable: false, errorClass: 'CommandIdReused', message: COMMAND_ID_REUSED_REASON },
+          tally,
+        );
+      }
+      tally.count(WORKER_METRICS.duplicate);
+      logger.info('duplicate command skipped', fields);
+      return { messageId: record.messageId, kind: 'duplicate', commandId: command.id, action: command.action };
+    }
+    const outcome: RecordOutcome = {
+      messageId: record.messageId,
+      kind: result.outcome,
+      commandId: command.id,
+      action: command.action,
+      detail: result.detail,
+      ...(result.unsupported === undefined ? {} : { unsupported: result.unsupported }),
+      ...(result.identity === undefined ? {} : { identity: result.identity }),
+    };
+    if (result.identity !== undefined) reportIdentity(command, result.identity, tally);
+    if (result.outcome === 'stale') {
+      tally.count(WORKER_METRICS.stale);
+      const staleFields = {
+        ...fields,
+        occurredAt: command.occurredAt,
+        watermark: result.watermark,
+        watermarkCommandId: result.watermarkCommandId,
+        ...(result.notes === undefined ? {} : { notes: result.notes }),
+      };
+      if (command.action === 'delete') {
+        // A leave that was not applied: the person may keep access. Alarmed; the runbook says what to do.
+        tally.count(WORKER_METRICS.staleDelete);
+        logger.warn('stale delete skipped: the person may keep access', staleFields);
+      } else {
+        logger.warn('stale command skipped', staleFields);
+      }
+      return outcome;
+    }
+    tally.count(result.outcome === 'applied' ? WORKER_METRICS.applied : WORKER_METRICS.noop, 1, {
+      action: command.action,
+    });
+    const delay = now().getTime() - Date.parse(command.occurredAt);
+    if (Number.isFinite(delay)) tally.timing(WORKER_METRICS.endToEndDelay, delay);
+    if (result.unsupported !== undefined) {
+      tally.count(WORKER_METRICS.unsupported, result.unsupported.length);
+      logger.warn('attributes the Users API cannot change were recorded, not applied', {
+        ...fields,
+        unsupported: result.unsupported,
+      });
+    }
+    for (const note of result.notes ?? []) logger.warn(note, fields);
+    logger.info(result.outcome === 'applied' ? 'command applied' : 'command needed no change', {
+      ...fields,
+      detail: result.detail,
+      endToEndDelayMs: delay,
+    });
+    return outcome;
+  }
+
+  /**
+   * Says how a command's stable id was resolved when it was not routine. The lines carry the source and the command
+   * id, never an email (not even redacted: the point is that two addresses are involved).
+   */
+  function reportIdentity(
+    command: ProvisioningCommand,
+    identity: NonNullable<ApplyResult['identity']>,
+    tally: MetricsTally,
+  ): void {
+    const fields = {
+      correlation_id: command.id,
+      commandId: command.id,
+      action: command.action,
+      source: command.source,
+    };
+    if (identity === 'followed') {
+      tally.count(WORKER_METRICS.emailChangesFollowed, 1, { source: command.source });
+      logger.warn(
+        'the source names this person by another email than the one they were provisioned with; applied to the provisioned account, the email change recorded as unsupported',
+        fields,
+      );
+    } else if (identity === 'moved') {
+      tally.count(WORKER_METRICS.identityLinksMoved, 1, { source: command.source });
+      logger.info('a person whose account was deleted joins again under a new email; their link moved there', fields);
+    } else {
+      tally.count(WORKER_METRICS.identityLinksRefused, 1, { source: command.source });
+      logger.warn(
+        'another id of this source is linked to this email; applied to the email named, without following the id',
+        fields,
+      );
+    }
+  }
+
+  async function deadLetter(record: WorkerRecord, failure: FailureInfo, tally: MetricsTally): Promise<RecordOutcome> {
+    const fields = logFields(record);
+    try {
+      await dlq.send(record, failure, now());
+    } catch (error) {
+      // Not acknowledged: SQS keeps the message and it is tried again (and dead-lettered then, with its reason).
+      tally.count(WORKER_METRICS.dlqSendFailed);
+      logger.error('could not send the record to the DLQ; leaving it on the queue', {
+        ...fields,
+        errorClass: failure.errorClass,
+        dlqError: redactEmailsIn(String((error as Error)?.message)),
+      });
+      return {
+        messageId: record.messageId,
+        kind: 'retry',
+        ...(record.command ? { commandId: record.command.id } : {}),
+        errorClass: 'DlqSendFailed',
+        reason: failure.message,
+      };
+    }
+    tally.count(WORKER_METRICS.deadLettered, 1, { errorClass: failure.errorClass });
+    logger.error('command sent to the DLQ', {
+      ...fields,
+      errorClass: failure.errorClass,
+      httpStatus: failure.httpStatus,
+      reason: failure.message,
+    });
+    return {
+      messageId: record.messageId,
+      kind: 'dead-lettered',
+      ...(record.command ? { commandId: record.command.id } : {}),
+      errorClass: failure.errorClass,
+      ...(failure.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus }),
+      reason: failure.message,
+    };
+  }
+
+  async function retryLater(record: WorkerRecord, failure: FailureInfo, tally: MetricsTally): Promise<RecordOutcome> {
+    const seconds = visibilityTimeoutFor(record.receiveCount, {
+      baseSeconds: config.visibilityBaseSeconds,
+      maxSeconds: config.visibilityMaxSeconds,
+      retryAfterMs: failure.retryAfterMs,
+      random,
+    });
+    const fields = logFields(record);
+    let applied: number | undefined = seconds;
+    const queueUrl = config.queueUrl ?? queueUrlFromArn(record.record.eventSourceARN ?? '');
+    try {
+      if (queueUrl === undefined) throw new Error('no QUEUE_URL and no parsable eventSourceARN');
+      await changeVisibility(options.sqsClient, queueUrl, record.record.receiptHandle, seconds);
+    } catch (error) {
+      applied = undefined;
+      logger.warn('could not change the visibility timeout; SQS redelivers after the queue default', {
+        ...fields,
+        sqsError: redactEmailsIn(String((error as Error)?.message)),
+      });
+    }
+    tally.count(WORKER_METRICS.retried, 1, { errorClass: failure.errorClass });
+    logger.warn('transient failure; left for redelivery', {
+      ...fields,
+      errorClass: failure.errorClass,
+      httpStatus: failure.httpStatus,
+      reason: failure.message,
+      visibilityTimeoutSeconds: applied,
+    });
+    return {
+      messageId: record.messageId,
+      kind: 'retry',
+      ...(record.command ? { commandId: record.command.id } : {}),
+      errorClass: failure.errorClass,
+      ...(failure.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus }),
+      reason: failure.message,
+      ...(applied === undefined ? {} : { visibilityTimeoutSeconds: applied }),
+    };
+  }
+
+  /**
+   * A record not attempted because an earlier record of the same person failed. It goes back to the queue, except
+   * on its last allowed receive: then SQS would move it to the DLQ without a reason, so the worker does it with one.
+   */
+  async function block(record: WorkerRecord, blockedBy: string, tally: MetricsTally): Promise<RecordOutcome> {
+    if (record.receiveCount >= config.maxReceiveCount) {
+      return deadLetter(
+        record,
+        {
+          retryable: true,
+          errorClass: 'BlockedByEarlierFailure',
+          message: `not attempted on its last allowed receive (${record.receiveCount}): message ${blockedBy} of the same person failed before it`,
+        },
+        tally,
+      );
+    }
+    tally.count(WORKER_METRICS.blocked);
+    logger.info('not attempted: an earlier command of the same person failed', { ...logFields(record), blockedBy });
+    return {
+      messageId: record.messageId,
+      kind: 'blocked',
+      ...(record.command ? { commandId: record.command.id } : {}),
+      blockedBy,
+    };
+  }
+
+  return {
+    processBatchWithReport,
+    async processBatch(event, context) {
+      return (await processBatchWithReport(event, context)).response;
+    },
+  };
+}
+
+/** Log fields of a record: the command id is the correlation id; the person's email is redacted. */
+function logFields(record: WorkerRecord): Record<string, unknown> {
+  const command = record.command;
+  return {
+    correlation_id: command?.id ?? record.messageId,
+    messageId: record.messageId,
+    receiveCount: record.receiveCount,
+    ...(command
+      ? { commandId: command.id, action: command.action, source: command.source, person: redactEmail(command.email) }
+      : {}),
+  };
+}

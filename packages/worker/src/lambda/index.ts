@@ -1,0 +1,3 @@
+export type { WorkerConfig } from './config';
+export { resolveApiKey } from './secrets';
+export { createWorkerUsersClient, type WorkerUsersClient } from './users-client';
