@@ -9,8 +9,8 @@ export const SOURCES = ['okta', 'scim', 'hr', 'workos', 'bamboohr'] as const;
 export type Source = (typeof SOURCES)[number];
 
 /**
- * Kept equal to `PREDEFINED_ROLES` / `INVITE_MODES` of `@idp-sync/provisioning` by a test: the CDK app does not import
- * the domain package, so that synthesis does not load the AWS SDK and the handlers' code.
+ * Kept equal to `PREDEFINED_ROLES` / `INVITE_MODES` of `@idp-sync/contracts` by a test: the CDK app does not import
+ * the domain packages, so that synthesis does not load the AWS SDK and the handlers' code.
  */
 export const ROLES = ['ADMIN', 'MEMBER', 'ANNOTATOR'] as const;
 export const INVITE_MODES = ['NONE', 'EMAIL_LINK', 'TEMPORARY_PASSWORD'] as const;

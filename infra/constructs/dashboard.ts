@@ -9,7 +9,7 @@ import type { InfraConfig } from '../config';
 /**
  * The custom metrics the dashboard draws (and the stale-delete alarm watches), as the functions emit them in embedded metric format (the worker through
  * Powertools Metrics, ingest and SCIM through `createEmfMetrics`, with the same `service` dimension).
- * Kept equal to `INGEST_METRIC` and `WORKER_METRICS` of `@idp-sync/provisioning` by a test.
+ * Kept equal to `INGEST_METRIC` of `@idp-sync/http` and `WORKER_METRICS` of `@idp-sync/worker` by a test.
  */
 export const PIPELINE_METRICS = {
   ingestRequests: 'IngestRequests',

@@ -13,7 +13,7 @@ export interface SecretsProps {
 interface SourceSecretSpec {
   /** Last part of the secret's name. */
   readonly name: string;
-  /** The ingest environment variable that carries the ARN (read by packages/provisioning/src/ingest/config.ts). */
+  /** The HTTP function environment variable that carries the ARN (read by packages/http/src/config.ts). */
   readonly envVar: string;
   readonly description: string;
   /**

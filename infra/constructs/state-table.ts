@@ -7,7 +7,7 @@ export interface StateTableProps {
   readonly removalPolicy: RemovalPolicy;
 }
 
-/** Key and TTL attribute names shared with `packages/provisioning/src/state/table.ts` (checked by a test). */
+/** Key and TTL attribute names shared with `packages/contracts/src/state-table.ts` (checked by a test). */
 export const STATE_TABLE_SCHEMA = { partitionKey: 'pk', sortKey: 'sk', ttlAttribute: 'expiresAt' } as const;
 
 /**

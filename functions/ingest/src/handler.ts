@@ -14,8 +14,8 @@ async function ingest(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
 /**
  * The webhook ingest Lambda (API Gateway HTTP API, payload v2): webhook routes and health. SCIM is its own Lambda
  * (`functions/scim`).
- * Thin on purpose — everything lives in `@idp-sync/provisioning`'s `createIngestApp`. Logs are JSON lines and
- * metrics EMF lines written by the package (no Powertools here: the cold-start budget is ≤ 1.3× a bare SQS client).
+ * Thin on purpose — everything lives in `@idp-sync/webhooks`' `createIngestApp`. Logs are JSON lines and metrics EMF
+ * lines written by `@idp-sync/http` (no Powertools here: the cold-start budget is ≤ 1.3× a bare SQS client).
  * The event is never logged (it holds secrets and personal data).
  *
  * @example

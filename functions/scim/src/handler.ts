@@ -24,7 +24,7 @@ async function scim(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStruc
  * The SCIM Lambda (API Gateway HTTP API, payload v2): Entra ID's SCIM 2.0 service under `/scim/v2/*`; any other path
  * answers a 404 problem. Its own function so that Entra's synchronous traffic neither shares concurrency with webhook
  * bursts nor weighs on the webhook function's cold start, and so that only this function may touch the state table.
- * Thin on purpose — everything lives in `@idp-sync/provisioning`'s `createScimApp`.
+ * Thin on purpose — everything lives in `@idp-sync/scim`'s `createScimApp`.
  *
  * The event is never logged (it holds the bearer token and personal data). Logs are JSON lines and metrics EMF lines,
  * as in the webhook function.

@@ -2,7 +2,7 @@
  * Reading JSON that someone else wrote (a request body, a queue message, a stored secret) without letting it reach
  * into the reader: its nesting is bounded before anything walks it, its objects have no prototype, and fields are read
  * only when the object owns them. The project's one implementation, shared by ingest, SCIM, the CLI and the Users API
- * emulator; import it from `@idp-sync/users-client/untrusted-json` (that subpath loads neither undici nor zod).
+ * emulator; import it from `@idp-sync/common` (which loads neither undici nor the AWS SDK).
  */
 
 /**

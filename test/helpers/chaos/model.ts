@@ -4,7 +4,7 @@ import type { Delivery, ExpectedCommand, ExpectedDlqClass } from './types';
 /**
  * The reference model: what the Users API must hold after the scenario, computed from the event log alone — the
  * deliveries in order, each person's commands in the order they reach that person's FIFO group — with the semantics
- * of the worker (packages/provisioning/README.md) and the Users API contract, and nothing of the implementation:
+ * of the worker (packages/worker/README.md) and the Users API contract, and nothing of the implementation:
  * - a command id the worker already completed is a no-op (SQS deduplication or the idempotency record);
  * - a command older than the person's watermark (the `occurredAt` of their last applied command) is stale: no effect;
  * - create: none → a new user (INVITED, or ACTIVE with invite mode NONE); an existing user → no change; a deleted

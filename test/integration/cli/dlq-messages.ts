@@ -14,7 +14,7 @@ import { messageGroupIdFor, type ProvisioningCommand } from '@idp-sync/contracts
 
 /**
  * Test helpers that put messages into a DLQ exactly as the worker does (the contract: "The DLQ message" in
- * packages/provisioning/README.md and packages/cli/README.md), and run the CLI in-process with captured streams.
+ * packages/worker/README.md and packages/cli/README.md), and run the CLI in-process with captured streams.
  */
 
 let counter = 0;
@@ -76,7 +76,7 @@ export function dlqMessage(spec: DlqMessageSpec): Omit<SendMessageBatchRequestEn
     firstSeenAt: s(spec.firstSeenAt ?? '2026-11-26T10:00:02.000Z'),
     failedAt: s(spec.failedAt ?? '2026-11-26T10:00:05.000Z'),
     originalMessageId: s(originalMessageId),
-    // As the worker writes it (packages/provisioning/src/worker/dlq.ts): retryable = not permanent.
+    // As the worker writes it (packages/worker/src/batch/dlq.ts): retryable = not permanent.
     retryable: s(String(!(spec.permanent ?? true))),
     ...spec.extraAttributes,
   };

@@ -4,7 +4,7 @@ import { emailValues } from '../protocol/resource';
 import type { JsonObject } from '../types';
 
 /**
- * Key conventions of SCIM items in the shared state table (every kind of item: packages/provisioning/README.md):
+ * Key conventions of SCIM items in the shared state table (every kind of item: packages/contracts/README.md):
  * - the user: `pk = scim#<scimId>`, `sk = user`;
  * - the unique userName pointer: `pk = scim-username#<lower(userName)>`, `sk = ref`, attribute `scimId`;
  * - externalId and email pointers: `pk = scim-externalid#<externalId>` / `scim-email#<lower(email)>`,

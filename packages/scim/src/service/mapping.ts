@@ -38,8 +38,7 @@ export interface Plan {
 }
 
 /**
- * Turns one SCIM operation into provisioning commands (at most one), following the mapping of the SCIM section of the
- * package README:
+ * Turns one SCIM operation into provisioning commands (at most one), as the package README's "Mapping" describes:
  * - POST of an active user → `create`; of an inactive one → nothing until it is activated;
  * - PATCH/PUT: `active` true → false → `delete`; false → true → `create`; a changed name → `update`;
  *   a changed email → `update` with `unsupported: ['email']` (the Users API cannot change an email; the person stays
