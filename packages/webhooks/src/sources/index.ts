@@ -5,7 +5,7 @@ export { VerificationError } from './errors';
 export { DELIVERY_LIMITS } from './fan-out';
 export { createHrAdapter } from './hr/adapter';
 export { HR_BULK_LEAVE_MAX } from './hr/schema';
-export { standardWebhookSignature, verifyStandardWebhook } from './hr/verify';
+export { verifyStandardWebhook } from './hr/verify';
 export { formatPath } from './issues';
 export { createOktaAdapter } from './okta/adapter';
 export { parseSourceTimestamp, toIsoTimestamp } from './timestamps';
