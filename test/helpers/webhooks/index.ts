@@ -121,6 +121,30 @@ export function bambooRequest(payload: object | string, opts: { key?: string; ti
   });
 }
 
+/** The webhook sources, as their route and signer name them. */
+export type SignedSource = 'okta' | 'hr' | 'workos' | 'bamboohr';
+
+/** Each source's authentication of `body` with {@link TEST_SECRETS} at {@link NOW_MS}. */
+const SIGN_AS: Record<SignedSource, (body: string | Buffer) => Record<string, string>> = {
+  okta: () => signOktaDelivery(TEST_SECRETS.okta),
+  hr: (body) => signHrDelivery(TEST_SECRETS.hr, body, { timestampSec: Math.floor(NOW_MS / 1000) }),
+  workos: (body) => signWorkosDelivery(TEST_SECRETS.workos, body, { timestampMs: NOW_MS }),
+  bamboohr: (body) => signBambooDelivery(TEST_SECRETS.bamboohr, body, { timestamp: String(Math.floor(NOW_MS / 1000)) }),
+};
+
+/** A request to `source` whose body is `body`, signed the way that source signs (so it passes verification). */
+export function signedRequest(
+  source: SignedSource,
+  body: string | Buffer,
+  contentType = 'application/json',
+): HttpRequest {
+  return ingestRequest({
+    path: `/webhooks/${source}`,
+    headers: { ...SIGN_AS[source](body), 'content-type': contentType },
+    body,
+  });
+}
+
 /** An Okta event-hook POST carrying `events`, with the shared-secret header. */
 export function oktaRequest(events: unknown[] | object, opts: { secret?: string; header?: string } = {}): HttpRequest {
   const body = Array.isArray(events) ? oktaEnvelope(events) : events;
