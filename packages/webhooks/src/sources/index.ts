@@ -1,7 +1,7 @@
+export { VerificationError } from '../errors';
 export { createBambooAdapter } from './bamboohr/adapter';
 export { bambooTimestampMs, verifyBambooSignature } from './bamboohr/verify';
 export { buildCommand } from './build-command';
-export { VerificationError } from './errors';
 export { DELIVERY_LIMITS } from './fan-out';
 export { createHrAdapter } from './hr/adapter';
 export { HR_BULK_LEAVE_MAX } from './hr/schema';

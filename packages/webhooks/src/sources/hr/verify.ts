@@ -1,6 +1,6 @@
 import { constantTimeEqual } from '@idp-sync/common';
 import type { HttpRequest, SecretValues } from '@idp-sync/http';
-import { VerificationError } from '../errors';
+import { VerificationError } from '../../errors';
 import { secretCandidates, type VerifiedDelivery } from '../types';
 import { STANDARD_WEBHOOKS_SECRET_PREFIX, standardWebhookSignature } from './sign';
 
