@@ -1,4 +1,7 @@
+// `@idp-sync/webhooks/sources`: the pieces of each source, and the route that serves one, for tests and benches that
+// exercise them apart from the app.
 export { VerificationError } from '../errors';
+export { webhookRoute } from '../webhook-route';
 export { createBambooAdapter } from './bamboohr/adapter';
 export { bambooTimestampMs, verifyBambooSignature } from './bamboohr/verify';
 export { buildCommand } from './build-command';
