@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hmacSha256 } from '@idp-sync/common';
 
-/** What a Standard Webhooks secret starts with; the base64 key follows it. */
-export const STANDARD_WEBHOOKS_SECRET_PREFIX = 'whsec_';
-
 /**
  * The `v1` signature of a delivery as the Standard Webhooks specification defines it: base64 of HMAC-SHA256, keyed
  * with the base64-decoded secret (after `whsec_`), over `${id}.${timestamp}.${body}`, the body byte for byte.
@@ -19,10 +16,7 @@ export function standardWebhookSignature(
   seconds: number,
   body: string | Uint8Array,
 ): string {
-  const key = Buffer.from(
-    secret.startsWith(STANDARD_WEBHOOKS_SECRET_PREFIX) ? secret.slice(STANDARD_WEBHOOKS_SECRET_PREFIX.length) : secret,
-    'base64',
-  );
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
   return hmacSha256(key, [`${id}.${seconds}.`, body]).toString('base64');
 }
 

@@ -2,7 +2,7 @@ import { constantTimeEqual } from '@idp-sync/common';
 import type { HttpRequest, SecretValues } from '@idp-sync/http';
 import { VerificationError } from '../../errors';
 import { secretCandidates, type VerifiedDelivery } from '../types';
-import { STANDARD_WEBHOOKS_SECRET_PREFIX, standardWebhookSignature } from './sign';
+import { standardWebhookSignature } from './sign';
 
 /** Standard Webhooks: reject timestamps more than five minutes from now, either way. */
 export const STANDARD_WEBHOOKS_TOLERANCE_MS = 5 * 60 * 1000;
@@ -13,6 +13,8 @@ const WEBHOOK_ID = /^[\x21-\x7e]{1,200}$/;
 /** Canonical, padded base64 (what the reference libraries decode; anything else is refused rather than guessed). */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+const SECRET_PREFIX = 'whsec_';
+
 /**
  * Checks that a `whsec_…` secret is a Standard Webhooks secret: the prefix, then a non-empty base64 key.
  *
@@ -20,8 +22,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * standardWebhooksSecretProblem('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw') // undefined
  */
 export function standardWebhooksSecretProblem(secret: string): string | undefined {
-  if (!secret.startsWith(STANDARD_WEBHOOKS_SECRET_PREFIX)) return 'must start with whsec_';
-  const key = secret.slice(STANDARD_WEBHOOKS_SECRET_PREFIX.length);
+  if (!secret.startsWith(SECRET_PREFIX)) return 'must start with whsec_';
+  const key = secret.slice(SECRET_PREFIX.length);
   if (key === '') return 'is not a valid Standard Webhooks secret (no key after whsec_)';
   if (!BASE64.test(key)) return 'is not a valid Standard Webhooks secret (the part after whsec_ is not base64)';
   return undefined;
