@@ -18,15 +18,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { signHrDelivery } from '@idp-sync/webhooks/sign';
 import { build, type Metafile } from 'esbuild';
-import { Webhook } from 'standardwebhooks';
-import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src';
 import { CLIENT_SQS_FLOOR_SOURCE, LAMBDA_BUNDLE_OPTIONS, REPO_ROOT } from '../helpers/bundle';
+import { BENCH_SECRETS, startBenchQueues } from './ingest-app';
 
 const ROOT = REPO_ROOT;
 const RUNS = Number(process.env.RUNS ?? 10);
 const NODE = process.env.BENCH_NODE ?? process.execPath;
-const HR_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const HR_SECRET = BENCH_SECRETS.hr;
 
 const esbuildOptions = { ...LAMBDA_BUNDLE_OPTIONS, metafile: true };
 
@@ -61,14 +61,7 @@ function hrEvent(): object {
     timestamp: new Date().toISOString(),
     data: { email: `cold.${randomUUID().slice(0, 8)}@example.com`, name: 'Cold Start' },
   });
-  const id = `msg_${randomUUID()}`;
-  const now = new Date();
-  const headers = {
-    'content-type': 'application/json',
-    'webhook-id': id,
-    'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-    'webhook-signature': new Webhook(HR_SECRET).sign(id, now, body),
-  };
+  const headers = { 'content-type': 'application/json', ...signHrDelivery(HR_SECRET, body) };
   return {
     version: '2.0',
     routeKey: '$default',
@@ -153,10 +146,8 @@ function topInputs(metafile: Metafile, n: number): [string, number][] {
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'ingest-cold-start-'));
-  const sqs = await startLocalSqs();
-  const client = localSqsClient(sqs);
+  const { sqs, queueUrl, stop } = await startBenchQueues();
   try {
-    const { queueUrl } = await createPipelineQueues(client);
     const ingestOut = join(dir, 'ingest', 'index.mjs');
     const floorOut = join(dir, 'floor', 'index.mjs');
     const ingestBuild = await build({
@@ -295,8 +286,7 @@ async function main(): Promise<void> {
     contributors('SCIM bundle', scimBuild.metafile, 8);
     contributors('floor bundle', floorBuild.metafile, 5);
   } finally {
-    client.destroy();
-    await sqs.stop();
+    await stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

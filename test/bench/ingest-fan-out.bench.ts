@@ -7,10 +7,9 @@
  *
  *   npx tsx test/bench/ingest-fan-out.bench.ts            # RUNS=5
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import type { HttpRequest } from '@idp-sync/http';
-import { createIngestApp, loadIngestConfig } from '@idp-sync/webhooks';
 import {
   createBambooAdapter,
   createHrAdapter,
@@ -20,34 +19,15 @@ import {
   HR_BULK_LEAVE_MAX,
   type SourceAdapter,
 } from '@idp-sync/webhooks/sources';
-import { Webhook } from 'standardwebhooks';
-import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src';
+import { signedDelivery, startBenchIngestApp } from './ingest-app';
 import { emitBenchRows } from './report';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const OKTA_TIMEOUT_MS = 3000;
-const SECRETS = {
-  okta: 'Basic b2t0YS1ob29rOnMzY3IzdA==',
-  hr: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-  workos: 'workos_webhook_secret_for_bench',
-  bamboohr: 'bamboo-private-key-for-bench',
-};
 const defaults = { defaultRole: 'MEMBER', defaultInviteMode: 'EMAIL_LINK' } as const;
 
 let seq = 0;
 const person = () => `fan.${++seq}.${randomUUID().slice(0, 8)}@example.com`;
-
-function request(path: string, headers: Record<string, string>, body: string): HttpRequest {
-  return {
-    method: 'POST',
-    path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', ...headers },
-    rawBody: Buffer.from(body),
-    requestId: randomUUID(),
-    receivedAtMs: Date.now(),
-  };
-}
 
 const userTarget = () => ({ id: `00u${seq}`, type: 'User', alternateId: person(), displayName: 'Fan Out' });
 const logEvent = (target: object[]) => ({
@@ -58,10 +38,8 @@ const logEvent = (target: object[]) => ({
   target,
 });
 
-const okta = (events: object[]) => {
-  const body = JSON.stringify({ eventType: 'com.okta.event_hook', data: { events } });
-  return request('/webhooks/okta', { authorization: SECRETS.okta }, body);
-};
+const okta = (events: object[]) =>
+  signedDelivery.okta(JSON.stringify({ eventType: 'com.okta.event_hook', data: { events } }));
 
 const oktaAdapter = createOktaAdapter({
   ...defaults,
@@ -89,17 +67,7 @@ const CASES: Record<string, { make: () => HttpRequest; adapter: SourceAdapter; p
         timestamp: new Date().toISOString(),
         data: { emails: Array.from({ length: HR_BULK_LEAVE_MAX }, person) },
       });
-      const id = `msg_${randomUUID()}`;
-      const now = new Date();
-      return request(
-        '/webhooks/hr',
-        {
-          'webhook-id': id,
-          'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-          'webhook-signature': new Webhook(SECRETS.hr).sign(id, now, body),
-        },
-        body,
-      );
+      return signedDelivery.hr(body);
     },
     adapter: createHrAdapter(defaults),
     people: HR_BULK_LEAVE_MAX,
@@ -117,9 +85,7 @@ const CASES: Record<string, { make: () => HttpRequest; adapter: SourceAdapter; p
         data: { id: 'directory_01', users },
         created_at: new Date().toISOString(),
       });
-      const t = Date.now();
-      const v1 = createHmac('sha256', SECRETS.workos).update(`${t}.${body}`).digest('hex');
-      return request('/webhooks/workos', { 'workos-signature': `t=${t}, v1=${v1}` }, body);
+      return signedDelivery.workos(body);
     },
     adapter: createWorkosAdapter({ ...defaults, toleranceMs: 180_000 }),
     people: DELIVERY_LIMITS.workosDeletedUsers,
@@ -133,10 +99,7 @@ const CASES: Record<string, { make: () => HttpRequest; adapter: SourceAdapter; p
         action: 'Deleted',
         fields: { workEmail: `b${seq}@example.com` },
       }));
-      const body = JSON.stringify({ employees });
-      const ts = String(Math.floor(Date.now() / 1000));
-      const signature = createHmac('sha256', SECRETS.bamboohr).update(body).update(ts).digest('hex');
-      return request('/webhooks/bamboohr', { 'x-bamboohr-timestamp': ts, 'x-bamboohr-signature': signature }, body);
+      return signedDelivery.bamboohr(JSON.stringify({ employees }));
     },
     adapter: createBambooAdapter({ ...defaults, emailField: 'workEmail', statusField: 'status', toleranceMs: 300_000 }),
     people: DELIVERY_LIMITS.bamboohrEmployees,
@@ -151,20 +114,8 @@ const CASES: Record<string, { make: () => HttpRequest; adapter: SourceAdapter; p
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 async function main(): Promise<void> {
-  const sqs = await startLocalSqs();
-  const client = localSqsClient(sqs);
+  const { app, stop } = await startBenchIngestApp();
   try {
-    const { queueUrl } = await createPipelineQueues(client);
-    const config = loadIngestConfig({
-      QUEUE_URL: queueUrl,
-      SQS_ENDPOINT: sqs.endpoint,
-      AWS_REGION: sqs.region,
-      OKTA_AUTH_SECRET: SECRETS.okta,
-      HR_WEBHOOK_SECRET: SECRETS.hr,
-      WORKOS_WEBHOOK_SECRET: SECRETS.workos,
-      BAMBOOHR_WEBHOOK_KEY: SECRETS.bamboohr,
-    });
-    const app = createIngestApp({ config, sqsClient: client });
     console.log(
       `\none delivery at each fan-out limit, app + fauxqs in one process, ${RUNS} runs (+1 warm-up), load average ${loadavg()[0]?.toFixed(1)}`,
     );
@@ -216,8 +167,7 @@ async function main(): Promise<void> {
     }
     emitBenchRows(rows);
   } finally {
-    client.destroy();
-    await sqs.stop();
+    await stop();
   }
 }
 

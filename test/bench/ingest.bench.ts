@@ -8,37 +8,17 @@
  *   npx tsx test/bench/ingest.bench.ts
  *   REQUESTS=1000 CONCURRENCY=16 npx tsx test/bench/ingest.bench.ts
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { HttpRequest, HttpResponse } from '@idp-sync/http';
-import { createIngestApp, loadIngestConfig } from '@idp-sync/webhooks';
-import { Webhook } from 'standardwebhooks';
-import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src';
+import { signedDelivery, startBenchIngestApp } from './ingest-app';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
 const WARMUP = 40;
-const SECRETS = {
-  okta: 'Basic b2t0YS1ob29rOnMzY3IzdA==',
-  hr: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-  workos: 'workos_webhook_secret_for_bench',
-  bamboohr: 'bamboo-private-key-for-bench',
-};
 
 let seq = 0;
 const person = () => `bench.${++seq}.${randomUUID().slice(0, 8)}@example.com`;
-
-function request(path: string, headers: Record<string, string>, body: string): HttpRequest {
-  return {
-    method: 'POST',
-    path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', ...headers },
-    rawBody: Buffer.from(body),
-    requestId: randomUUID(),
-    receivedAtMs: Date.now(),
-  };
-}
 
 function oktaEvent(): object {
   return {
@@ -55,14 +35,14 @@ const SOURCES: Record<string, () => [HttpRequest | 'floor', number]> = {
   'floor: bare SendMessageBatch': () => ['floor', 1],
   okta: () => {
     const body = JSON.stringify({ eventType: 'com.okta.event_hook', data: { events: [oktaEvent()] } });
-    return [request('/webhooks/okta', { authorization: SECRETS.okta }, body), 1];
+    return [signedDelivery.okta(body), 1];
   },
   'okta (10 events/POST)': () => {
     const body = JSON.stringify({
       eventType: 'com.okta.event_hook',
       data: { events: Array.from({ length: 10 }, oktaEvent) },
     });
-    return [request('/webhooks/okta', { authorization: SECRETS.okta }, body), 10];
+    return [signedDelivery.okta(body), 10];
   },
   hr: () => {
     const body = JSON.stringify({
@@ -70,14 +50,7 @@ const SOURCES: Record<string, () => [HttpRequest | 'floor', number]> = {
       timestamp: new Date().toISOString(),
       data: { email: person(), name: 'Bench Person' },
     });
-    const id = `msg_${randomUUID()}`;
-    const now = new Date();
-    const headers = {
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': new Webhook(SECRETS.hr).sign(id, now, body),
-    };
-    return [request('/webhooks/hr', headers, body), 1];
+    return [signedDelivery.hr(body), 1];
   },
   workos: () => {
     const email = person();
@@ -94,9 +67,7 @@ const SOURCES: Record<string, () => [HttpRequest | 'floor', number]> = {
       },
       created_at: new Date().toISOString(),
     });
-    const t = Date.now();
-    const v1 = createHmac('sha256', SECRETS.workos).update(`${t}.${body}`).digest('hex');
-    return [request('/webhooks/workos', { 'workos-signature': `t=${t}, v1=${v1}` }, body), 1];
+    return [signedDelivery.workos(body), 1];
   },
   bamboohr: () => {
     const body = JSON.stringify({
@@ -110,12 +81,7 @@ const SOURCES: Record<string, () => [HttpRequest | 'floor', number]> = {
         },
       ],
     });
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const signature = createHmac('sha256', SECRETS.bamboohr).update(body).update(timestamp).digest('hex');
-    return [
-      request('/webhooks/bamboohr', { 'x-bamboohr-timestamp': timestamp, 'x-bamboohr-signature': signature }, body),
-      1,
-    ];
+    return [signedDelivery.bamboohr(body), 1];
   },
 };
 
@@ -124,20 +90,8 @@ function quantile(sorted: number[], q: number): number {
 }
 
 async function main(): Promise<void> {
-  const sqs = await startLocalSqs();
-  const client = localSqsClient(sqs);
+  const { app, client, queueUrl, stop } = await startBenchIngestApp();
   try {
-    const { queueUrl } = await createPipelineQueues(client);
-    const config = loadIngestConfig({
-      QUEUE_URL: queueUrl,
-      SQS_ENDPOINT: sqs.endpoint,
-      AWS_REGION: sqs.region,
-      OKTA_AUTH_SECRET: SECRETS.okta,
-      HR_WEBHOOK_SECRET: SECRETS.hr,
-      WORKOS_WEBHOOK_SECRET: SECRETS.workos,
-      BAMBOOHR_WEBHOOK_KEY: SECRETS.bamboohr,
-    });
-    const app = createIngestApp({ config, sqsClient: client });
     const floor = async (): Promise<HttpResponse> => {
       const id = randomUUID();
       await client.send(
@@ -190,8 +144,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    client.destroy();
-    await sqs.stop();
+    await stop();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { HttpRequest } from '@idp-sync/http';
+import { signHrDelivery } from '@idp-sync/webhooks/sign';
 import fc from 'fast-check';
-import { Webhook } from 'standardwebhooks';
 import {
   bambooSignature,
   hrHeaders,
@@ -364,9 +364,7 @@ function resign(delivery: ValidDelivery, body: Buffer, timeShiftSeconds: number,
     case 'hr': {
       const ts = Math.floor(NOW_MS / 1000) + timeShiftSeconds;
       const id = headers['webhook-id']!;
-      const secret = secretOverride ?? TEST_SECRETS.hr;
-      headers['webhook-timestamp'] = String(ts);
-      headers['webhook-signature'] = new Webhook(secret).sign(id, new Date(ts * 1000), body);
+      Object.assign(headers, signHrDelivery(secretOverride ?? TEST_SECRETS.hr, body, { id, timestampSec: ts }));
       break;
     }
     case 'workos':

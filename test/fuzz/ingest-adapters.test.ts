@@ -1,5 +1,4 @@
 import { deduplicationIdFor, ProvisioningCommandSchema } from '@idp-sync/contracts';
-import type { HttpRequest } from '@idp-sync/http';
 import { PayloadError } from '@idp-sync/http';
 import {
   createBambooAdapter,
@@ -10,36 +9,10 @@ import {
 } from '@idp-sync/webhooks/sources';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  bambooSignature,
-  hrHeaders,
-  ingestRequest,
-  NOW_MS,
-  TEST_SECRETS,
-  testApp,
-  workosSignature,
-} from '../helpers/webhooks';
+import { ingestRequest, signedRequest, testApp } from '../helpers/webhooks';
 
 const RUNS = { numRuns: 150 };
 const defaults = { defaultRole: 'MEMBER', defaultInviteMode: 'EMAIL_LINK' } as const;
-
-/** A request to `source` whose body is `body`, signed the way that source signs (so it passes verification). */
-function signed(
-  source: 'okta' | 'hr' | 'workos' | 'bamboohr',
-  body: Buffer,
-  contentType = 'application/json',
-): HttpRequest {
-  const timestamp = String(Math.floor(NOW_MS / 1000));
-  const headers: Record<string, string> =
-    source === 'okta'
-      ? { authorization: TEST_SECRETS.okta }
-      : source === 'hr'
-        ? hrHeaders(body)
-        : source === 'workos'
-          ? { 'workos-signature': workosSignature(body) }
-          : { 'x-bamboohr-timestamp': timestamp, 'x-bamboohr-signature': bambooSignature(body, timestamp) };
-  return ingestRequest({ path: `/webhooks/${source}`, headers: { ...headers, 'content-type': contentType }, body });
-}
 
 const SOURCES = ['okta', 'hr', 'workos', 'bamboohr'] as const;
 
@@ -48,7 +21,7 @@ describe.each(SOURCES)('%s route under arbitrary input', (source) => {
     const { app, sender } = testApp();
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), async (bytes) => {
-        const response = await app.handle(signed(source, Buffer.from(bytes)));
+        const response = await app.handle(signedRequest(source, Buffer.from(bytes)));
         expect(response.statusCode).toBeLessThan(500);
         expect(() => JSON.parse(response.body)).not.toThrow();
       }),
@@ -61,7 +34,7 @@ describe.each(SOURCES)('%s route under arbitrary input', (source) => {
     const { app, sender } = testApp();
     await fc.assert(
       fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), async (value) => {
-        const response = await app.handle(signed(source, Buffer.from(JSON.stringify(value))));
+        const response = await app.handle(signedRequest(source, Buffer.from(JSON.stringify(value))));
         expect([200, 202, 400]).toContain(response.statusCode);
       }),
       RUNS,

@@ -90,7 +90,6 @@ export {
   type SignedRequest,
   scimHeaders,
   send,
-  standardWebhookSignature,
   workosHeaders,
 } from './signing';
 export {

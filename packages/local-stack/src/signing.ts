@@ -1,9 +1,15 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import {
+  type HrDeliveryOptions,
+  signBambooDelivery,
+  signHrDelivery,
+  signOktaDelivery,
+  signWorkosDelivery,
+} from '@idp-sync/webhooks/sign';
 import { currentSecret } from './secrets';
 
 /**
- * How each vendor proves a delivery, done the way the vendor does it — for the demo, the banner's examples and tests.
- * Each function takes the exact bytes that will be sent: signatures are over the raw body.
+ * Signed requests for the demo and tests: the vendors' signers of `@idp-sync/webhooks/sign` (signatures over the exact
+ * bytes that will be sent), with the current value of a rotated secret and the JSON content type.
  */
 
 /** An HTTP request ready to send. */
@@ -14,76 +20,49 @@ export interface SignedRequest {
   readonly body?: string;
 }
 
+/** Every webhook example sends JSON. */
+const JSON_CONTENT = { 'content-type': 'application/json' } as const;
+
 /**
- * Okta Event Hooks: no signature, the configured header carries the shared secret verbatim.
+ * Okta Event Hooks: no signature, the configured header carries the (current) shared secret verbatim.
  *
  * @example
- * oktaHeaders('okta_…', 'authorization') // { authorization: 'okta_…', 'content-type': 'application/json' }
+ * oktaHeaders('okta_…', 'authorization') // { 'content-type': 'application/json', authorization: 'okta_…' }
  */
 export function oktaHeaders(secret: string, headerName = 'authorization'): Record<string, string> {
-  return { 'content-type': 'application/json', [headerName.toLowerCase()]: currentSecret(secret) };
+  return { ...JSON_CONTENT, ...signOktaDelivery(currentSecret(secret), { headerName }) };
 }
 
 /**
- * The Standard Webhooks signature `v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>`, the key being the base64
- * after `whsec_`.
- *
- * @example
- * standardWebhookSignature('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}')
- * // 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='
- */
-export function standardWebhookSignature(secret: string, id: string, timestampSec: number, body: string): string {
-  const key = Buffer.from(currentSecret(secret).replace(/^whsec_/, ''), 'base64');
-  return `v1,${createHmac('sha256', key).update(`${id}.${timestampSec}.`).update(body).digest('base64')}`;
-}
-
-/**
- * Standard Webhooks headers (HR): `webhook-id` (the idempotency key: keep it for a redelivery), `webhook-timestamp`,
- * `webhook-signature`.
+ * Standard Webhooks headers (HR), signed with the current secret: `webhook-id` (the idempotency key: keep it for a
+ * redelivery), `webhook-timestamp`, `webhook-signature`.
  *
  * @example
  * const headers = hrHeaders(secret, body, { id: 'msg_1' });
  */
-export function hrHeaders(
-  secret: string,
-  body: string,
-  options: { id?: string; timestampSec?: number } = {},
-): Record<string, string> {
-  const id = options.id ?? `msg_${randomUUID().replace(/-/g, '')}`;
-  const timestampSec = options.timestampSec ?? Math.floor(Date.now() / 1000);
-  return {
-    'content-type': 'application/json',
-    'webhook-id': id,
-    'webhook-timestamp': String(timestampSec),
-    'webhook-signature': standardWebhookSignature(secret, id, timestampSec, body),
-  };
+export function hrHeaders(secret: string, body: string, options: HrDeliveryOptions = {}): Record<string, string> {
+  return { ...JSON_CONTENT, ...signHrDelivery(currentSecret(secret), body, options) };
 }
 
 /**
- * WorkOS: `WorkOS-Signature: t=<unix ms>, v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
+ * WorkOS, signed with the current secret: `WorkOS-Signature: t=<unix ms>, v1=<hex>`.
  *
  * @example
  * workosHeaders(secret, body)['workos-signature'] // 't=1764151200000, v1=…'
  */
 export function workosHeaders(secret: string, body: string, timestampMs = Date.now()): Record<string, string> {
-  const mac = createHmac('sha256', currentSecret(secret)).update(`${timestampMs}.`).update(body).digest('hex');
-  return { 'content-type': 'application/json', 'workos-signature': `t=${timestampMs}, v1=${mac}` };
+  return { ...JSON_CONTENT, ...signWorkosDelivery(currentSecret(secret), body, { timestampMs }) };
 }
 
 /**
- * BambooHR: `X-BambooHR-Signature` = hex HMAC-SHA256(private key, body + timestamp), `X-BambooHR-Timestamp` in unix
- * seconds.
+ * BambooHR, signed with the current key: `X-BambooHR-Signature` and `X-BambooHR-Timestamp` (unix seconds unless given).
  *
  * @example
  * bambooHeaders(key, body)['x-bamboohr-signature']
  */
-export function bambooHeaders(
-  key: string,
-  body: string,
-  timestamp = String(Math.floor(Date.now() / 1000)),
-): Record<string, string> {
-  const mac = createHmac('sha256', currentSecret(key)).update(body).update(timestamp).digest('hex');
-  return { 'content-type': 'application/json', 'x-bamboohr-timestamp': timestamp, 'x-bamboohr-signature': mac };
+export function bambooHeaders(key: string, body: string, timestamp?: string): Record<string, string> {
+  const options = timestamp === undefined ? {} : { timestamp };
+  return { ...JSON_CONTENT, ...signBambooDelivery(currentSecret(key), body, options) };
 }
 
 /**

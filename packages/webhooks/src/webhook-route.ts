@@ -15,7 +15,7 @@ import {
   SecretUnavailableError,
   withOutcome,
 } from '@idp-sync/http';
-import { VerificationError } from './sources/errors';
+import { VerificationError } from './errors';
 import { assertWithinLimit, DELIVERY_LIMITS } from './sources/fan-out';
 import type { IgnoredEvent, SourceAdapter } from './sources/types';
 

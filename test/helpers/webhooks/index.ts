@@ -1,10 +1,10 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { type CommandSender, type ProvisioningCommand, QueueSendError } from '@idp-sync/contracts';
 import type { HttpRequest, IngestLogger } from '@idp-sync/http';
 import { createMemoryMetrics } from '@idp-sync/http/observability';
 import type { IngestConfig } from '@idp-sync/webhooks';
 import { createIngestApp, type IngestAppOptions } from '@idp-sync/webhooks';
-import { Webhook } from 'standardwebhooks';
+import { signBambooDelivery, signHrDelivery, signOktaDelivery, signWorkosDelivery } from '@idp-sync/webhooks/sign';
 
 /** Secrets the test configuration uses (none of them real). */
 export const TEST_SECRETS = {
@@ -65,24 +65,16 @@ export function ingestRequest(init: {
   };
 }
 
-function bytes(body: string | Buffer): Buffer {
-  return Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-}
-
-/** Standard Webhooks headers for `body`, signed with the reference library. */
+/** Standard Webhooks headers for `body` (the package's signer; hr-signature.test.ts holds it to the reference library). */
 export function hrHeaders(
   body: string | Buffer,
   opts: { secret?: string; id?: string; timestampSec?: number } = {},
 ): Record<string, string> {
-  const id = opts.id ?? `msg_${randomUUID().replace(/-/g, '')}`;
-  const ts = opts.timestampSec ?? Math.floor(NOW_MS / 1000);
-  const signature = new Webhook(opts.secret ?? TEST_SECRETS.hr).sign(id, new Date(ts * 1000), bytes(body));
-  return {
-    'content-type': 'application/json',
-    'webhook-id': id,
-    'webhook-timestamp': String(ts),
-    'webhook-signature': signature,
-  };
+  const signed = signHrDelivery(opts.secret ?? TEST_SECRETS.hr, body, {
+    timestampSec: opts.timestampSec ?? Math.floor(NOW_MS / 1000),
+    ...(opts.id === undefined ? {} : { id: opts.id }),
+  });
+  return { 'content-type': 'application/json', ...signed };
 }
 
 /** A signed HR request. */
@@ -96,12 +88,8 @@ export function hrRequest(
 
 /** `WorkOS-Signature` for `body` at `tMs`. */
 export function workosSignature(body: string | Buffer, opts: { secret?: string; tMs?: number } = {}): string {
-  const t = opts.tMs ?? NOW_MS;
-  const mac = createHmac('sha256', opts.secret ?? TEST_SECRETS.workos)
-    .update(`${t}.`)
-    .update(bytes(body))
-    .digest('hex');
-  return `t=${t}, v1=${mac}`;
+  const signed = signWorkosDelivery(opts.secret ?? TEST_SECRETS.workos, body, { timestampMs: opts.tMs ?? NOW_MS });
+  return signed['workos-signature']!;
 }
 
 /** A signed WorkOS request. */
@@ -116,7 +104,7 @@ export function workosRequest(payload: object | string, opts: { secret?: string;
 
 /** `X-BambooHR-Signature` for `body` and `timestamp` (hex HMAC-SHA256 of body + timestamp). */
 export function bambooSignature(body: string | Buffer, timestamp: string, key: string = TEST_SECRETS.bamboohr): string {
-  return createHmac('sha256', key).update(bytes(body)).update(timestamp).digest('hex');
+  return signBambooDelivery(key, body, { timestamp })['x-bamboohr-signature']!;
 }
 
 /** A signed BambooHR request; the timestamp defaults to NOW in unix seconds. */
@@ -127,9 +115,32 @@ export function bambooRequest(payload: object | string, opts: { key?: string; ti
     path: '/webhooks/bamboohr',
     headers: {
       'content-type': 'application/json',
-      'x-bamboohr-timestamp': timestamp,
-      'x-bamboohr-signature': bambooSignature(body, timestamp, opts.key),
+      ...signBambooDelivery(opts.key ?? TEST_SECRETS.bamboohr, body, { timestamp }),
     },
+    body,
+  });
+}
+
+/** The webhook sources, as their route and signer name them. */
+export type SignedSource = 'okta' | 'hr' | 'workos' | 'bamboohr';
+
+/** Each source's authentication of `body` with {@link TEST_SECRETS} at {@link NOW_MS}. */
+const SIGN_AS: Record<SignedSource, (body: string | Buffer) => Record<string, string>> = {
+  okta: () => signOktaDelivery(TEST_SECRETS.okta),
+  hr: (body) => signHrDelivery(TEST_SECRETS.hr, body, { timestampSec: Math.floor(NOW_MS / 1000) }),
+  workos: (body) => signWorkosDelivery(TEST_SECRETS.workos, body, { timestampMs: NOW_MS }),
+  bamboohr: (body) => signBambooDelivery(TEST_SECRETS.bamboohr, body, { timestamp: String(Math.floor(NOW_MS / 1000)) }),
+};
+
+/** A request to `source` whose body is `body`, signed the way that source signs (so it passes verification). */
+export function signedRequest(
+  source: SignedSource,
+  body: string | Buffer,
+  contentType = 'application/json',
+): HttpRequest {
+  return ingestRequest({
+    path: `/webhooks/${source}`,
+    headers: { ...SIGN_AS[source](body), 'content-type': contentType },
     body,
   });
 }
@@ -139,7 +150,13 @@ export function oktaRequest(events: unknown[] | object, opts: { secret?: string;
   const body = Array.isArray(events) ? oktaEnvelope(events) : events;
   return ingestRequest({
     path: '/webhooks/okta',
-    headers: { 'content-type': 'application/json', [opts.header ?? 'authorization']: opts.secret ?? TEST_SECRETS.okta },
+    headers: {
+      'content-type': 'application/json',
+      ...signOktaDelivery(
+        opts.secret ?? TEST_SECRETS.okta,
+        opts.header === undefined ? {} : { headerName: opts.header },
+      ),
+    },
     body,
   });
 }

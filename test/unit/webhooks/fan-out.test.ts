@@ -1,7 +1,6 @@
 import type { HttpRequest } from '@idp-sync/http';
 import { createMemoryMetrics } from '@idp-sync/http/observability';
-import { webhookRoute } from '@idp-sync/webhooks';
-import { buildCommand, DELIVERY_LIMITS, type SourceAdapter } from '@idp-sync/webhooks/sources';
+import { buildCommand, DELIVERY_LIMITS, type SourceAdapter, webhookRoute } from '@idp-sync/webhooks/sources';
 import { describe, expect, it } from 'vitest';
 import {
   bambooRequest,

@@ -1,7 +1,8 @@
-import { constantTimeEqual, hmacSha256 } from '@idp-sync/common';
+import { constantTimeEqual } from '@idp-sync/common';
 import type { HttpRequest, SecretValues } from '@idp-sync/http';
-import { VerificationError } from '../errors';
+import { VerificationError } from '../../errors';
 import { secretCandidates, type VerifiedDelivery } from '../types';
+import { standardWebhookSignature } from './sign';
 
 /** Standard Webhooks: reject timestamps more than five minutes from now, either way. */
 export const STANDARD_WEBHOOKS_TOLERANCE_MS = 5 * 60 * 1000;
@@ -26,24 +27,6 @@ export function standardWebhooksSecretProblem(secret: string): string | undefine
   if (key === '') return 'is not a valid Standard Webhooks secret (no key after whsec_)';
   if (!BASE64.test(key)) return 'is not a valid Standard Webhooks secret (the part after whsec_ is not base64)';
   return undefined;
-}
-
-/**
- * The `v1` signature of a delivery as the Standard Webhooks specification defines it: base64 of HMAC-SHA256, keyed
- * with the base64-decoded secret (after `whsec_`), over `${id}.${timestamp}.${rawBody}`, the body byte for byte.
- *
- * Written on `node:crypto` instead of calling the reference library's `Webhook.sign`: the library's JavaScript port
- * bundles a pure-JS SHA-256 and base64 codec (≈ 12 KiB of the webhook Lambda's cold-start budget) and decodes the
- * body to a string before signing. The tests check this function against the published test vector and, over
- * generated ids, timestamps, bodies and keys, against the reference library itself.
- *
- * @example
- * standardWebhookSignature('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330,
- *   Buffer.from('{"test": 2432232314}')) // 'g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE='
- */
-export function standardWebhookSignature(secret: string, id: string, seconds: number, rawBody: Uint8Array): string {
-  const key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
-  return hmacSha256(key, [`${id}.${seconds}.`, rawBody]).toString('base64');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { constantTimeEqual } from '@idp-sync/common';
 import type { HttpRequest, SecretValues } from '@idp-sync/http';
-import { VerificationError } from '../errors';
+import { VerificationError } from '../../errors';
 import { secretCandidates } from '../types';
 
 /** The header Okta sends the shared secret in unless the hook is configured otherwise. */

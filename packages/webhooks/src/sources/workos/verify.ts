@@ -1,6 +1,6 @@
 import { hexDigestMatches, hmacSha256 } from '@idp-sync/common';
 import type { HttpRequest, SecretValues } from '@idp-sync/http';
-import { VerificationError } from '../errors';
+import { VerificationError } from '../../errors';
 import { describeTolerance } from '../timestamps';
 import { secretCandidates } from '../types';
 
