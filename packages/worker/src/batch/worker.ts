@@ -21,8 +21,8 @@ import { visibilityTimeoutFor } from './backoff';
 import { COMMAND_ID_REUSED_REASON, classifyFailure, type FailureInfo } from './classify';
 import { mapWithConcurrency } from './concurrency';
 import { changeVisibility, DeadLetterSender, queueUrlFromArn } from './dlq';
-import type { RateLimiter } from './rate-limiter';
 import { groupRecords, parseRecord, type WorkerRecord } from './records';
+import type { UsersApiRateLimiter } from './users-api-rate-limiter';
 
 /** What became of one record. `retry` and `blocked` are the batch item failures; the rest are acknowledged. */
 export type RecordOutcome =
@@ -78,7 +78,7 @@ export interface CreateWorkerOptions {
   logger?: WorkerLogger;
   metrics?: MetricsSink;
   /** The limiter under the Users API client, read for the `UsersApiCalls` metric. */
-  limiter?: RateLimiter;
+  limiter?: UsersApiRateLimiter;
   now?: () => Date;
   random?: () => number;
   /** Publish metrics at the end of each batch. Default true; the Lambda handler leaves it to the Powertools middleware. */
