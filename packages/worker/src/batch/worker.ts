@@ -2,6 +2,7 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { mapWithConcurrency } from '@idp-sync/common';
 import { commandFingerprint, type ProvisioningCommand } from '@idp-sync/contracts';
 import { redactEmail, redactEmailsIn, type UsersClient } from '@idp-sync/users-client';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -19,7 +20,6 @@ import { IdentityLinkRepository } from '../state/identity-links';
 import { PersonStateRepository } from '../state/person-state';
 import { visibilityTimeoutFor } from './backoff';
 import { COMMAND_ID_REUSED_REASON, classifyFailure, type FailureInfo } from './classify';
-import { mapWithConcurrency } from './concurrency';
 import { changeVisibility, DeadLetterSender, queueUrlFromArn } from './dlq';
 import { groupRecords, parseRecord, type WorkerRecord } from './records';
 import type { UsersApiRateLimiter } from './users-api-rate-limiter';
