@@ -1,4 +1,3 @@
-export { DLQ_ATTRIBUTES } from './batch/dlq';
 export { sqsMessageToRecord } from './batch/records';
 export { WorkerConfigError } from './errors';
 export { loadWorkerConfig } from './lambda/config';

@@ -1,6 +1,7 @@
 import { redactEmailsIn } from '@idp-sync/common';
+import { DLQ_ATTRIBUTES } from '@idp-sync/contracts';
 import { ConflictError, NotFoundError, RateLimitedError, ServerError, UnauthorizedError } from '@idp-sync/users-client';
-import { DLQ_ATTRIBUTES, loadWorkerConfig, MetricsTally, WorkerConfigError } from '@idp-sync/worker';
+import { loadWorkerConfig, MetricsTally, WorkerConfigError } from '@idp-sync/worker';
 import { BulkDeleteCoalescer, CommandRejectedError } from '@idp-sync/worker/applier';
 import {
   classifyFailure,
