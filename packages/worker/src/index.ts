@@ -1,5 +1,5 @@
 export { sqsMessageToRecord } from './batch/records';
-export { WorkerConfigError } from './errors';
+export { WorkerConfigError, WorkerError } from './errors';
 export { loadWorkerConfig } from './lambda/config';
 export { createWorkerLogger, createWorkerMetrics, injectLambdaContext, logMetrics } from './lambda/observability';
 export { createWorkerRuntime } from './lambda/runtime';

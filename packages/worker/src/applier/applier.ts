@@ -8,11 +8,11 @@ import {
   roles,
   type UsersClient,
 } from '@idp-sync/users-client';
+import { BulkDeleteItemError, CommandRejectedError } from '../errors';
 import type { PersonStateStore } from '../state/batch-view';
 import { watermarkMs } from '../state/person-state';
 import type { AppliedChange, PersonState, PersonStatus, RecordAppliedResult } from '../state/types';
 import { type EffectiveWatermark, effectiveWatermark } from '../state/watermark';
-import { BulkDeleteItemError, CommandRejectedError } from './errors';
 import type { ApplyContext, ApplyResult } from './types';
 
 /** The Users API operations the applier uses (a `UsersClient['users']` fits). */

@@ -6,7 +6,7 @@ import {
   UnauthorizedError,
   UsersApiError,
 } from '@idp-sync/users-client';
-import { CommandRejectedError } from '../applier/errors';
+import { CommandRejectedError } from '../errors';
 
 /** What the worker needs to know about a failure to decide between retry and DLQ and to explain itself. */
 export interface FailureInfo {

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CommandSource } from '@idp-sync/contracts';
 import { DEFAULT_STATE_TABLE_NAME, STATE_TABLE_KEY } from '@idp-sync/contracts';
-import { StateStoreError } from './errors';
+import { StateStoreError } from '../errors';
 
 const LINK_PREFIX = 'link#';
 const ADDRESS_PREFIX = 'link-email#';

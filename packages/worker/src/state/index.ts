@@ -1,3 +1,4 @@
+export { StateStoreError } from '../errors';
 export { BatchStateView } from './batch-view';
 export { createIdempotencyPersistence, IDEMPOTENCY_KEY_PREFIX } from './idempotency';
 export { IdentityLinkRepository, identityLinkKey } from './identity-links';

@@ -7,7 +7,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_STATE_TABLE_NAME, STATE_TABLE_KEY } from '@idp-sync/contracts';
-import { StateStoreError } from './errors';
+import { StateStoreError } from '../errors';
 import {
   type AppliedChange,
   PERSON_STATUSES,
