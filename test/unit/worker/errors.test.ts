@@ -1,7 +1,13 @@
-import { WorkerConfigError, WorkerError } from '@idp-sync/worker';
-import { BulkDeleteItemError, CommandRejectedError, IdentityLinkChangedError } from '@idp-sync/worker/applier';
 import { classifyFailure } from '@idp-sync/worker/batch';
-import { StateStoreError } from '@idp-sync/worker/state';
+import {
+  BulkDeleteItemError,
+  CommandRejectedError,
+  IdentityLinkChangedError,
+  RecordRetryLater,
+  StateStoreError,
+  WorkerConfigError,
+  WorkerError,
+} from '@idp-sync/worker/errors';
 import { describe, expect, it } from 'vitest';
 
 describe('worker errors', () => {
@@ -12,6 +18,7 @@ describe('worker errors', () => {
       [new BulkDeleteItemError('connection reset'), 'BulkDeleteItemError'],
       [new IdentityLinkChangedError('the identity link changed'), 'IdentityLinkChanged'],
       [new StateStoreError('get', new Error('throttled')), 'StateStoreError'],
+      [new RecordRetryLater('m-1'), 'RecordRetryLater'],
     ];
     for (const [error, name] of cases) {
       expect(error).toBeInstanceOf(WorkerError);

@@ -1,4 +1,3 @@
-export { BulkDeleteItemError, CommandRejectedError, IdentityLinkChangedError } from '../errors';
 export { Applier, type ApplierUsersApi, EMAIL_DELETED_REASON } from './applier';
 export { BulkDeleteCoalescer } from './bulk-delete';
 export { IdentityResolver } from './identity';

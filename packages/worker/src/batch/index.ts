@@ -1,3 +1,5 @@
+export type { WorkerLogger } from '../log';
+export { type MetricsSink, MetricsTally, WORKER_METRICS } from '../metrics';
 export { visibilityTimeoutFor } from './backoff';
 export { classifyFailure } from './classify';
 export { deadLetterAttributes, deadLetterDeduplicationId, queueUrlFromArn } from './dlq';

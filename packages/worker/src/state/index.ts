@@ -1,4 +1,3 @@
-export { StateStoreError } from '../errors';
 export { BatchStateView } from './batch-view';
 export { createIdempotencyPersistence, IDEMPOTENCY_KEY_PREFIX } from './idempotency';
 export { IdentityLinkRepository, identityLinkKey } from './identity-links';
