@@ -17,7 +17,7 @@ const runtime = createWorkerRuntime({ config, logger, metrics, publishMetrics: f
 
 /**
  * The worker Lambda (SQS FIFO event source with `ReportBatchItemFailures`): SQS records → commands → Users API.
- * All logic lives in `@idp-sync/provisioning`; this wires Powertools logging and metrics around it.
+ * All logic lives in `@idp-sync/worker`; this wires Powertools logging and metrics around it.
  *
  * @example
  * // CDK: new NodejsFunction(this, 'Worker', { entry: 'functions/worker/src/handler.ts', handler: 'handler' })

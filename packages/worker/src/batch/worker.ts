@@ -2,9 +2,9 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { mapWithConcurrency } from '@idp-sync/common';
+import { mapWithConcurrency, redactEmail, redactEmailsIn } from '@idp-sync/common';
 import { commandFingerprint, type ProvisioningCommand } from '@idp-sync/contracts';
-import { redactEmail, redactEmailsIn, type UsersClient } from '@idp-sync/users-client';
+import type { UsersClient } from '@idp-sync/users-client';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { Applier } from '../applier/applier';
 import { BulkDeleteCoalescer } from '../applier/bulk-delete';
