@@ -6,7 +6,8 @@ import {
 } from '@idp-sync/contracts';
 import { INGEST_METRIC, SECRET_ENV } from '@idp-sync/http';
 import { HEALTH_PATH, loadIngestConfig, WEBHOOK_PATHS } from '@idp-sync/webhooks';
-import { loadWorkerConfig, WORKER_METRICS } from '@idp-sync/worker';
+import { loadWorkerConfig } from '@idp-sync/worker';
+import { WORKER_METRICS } from '@idp-sync/worker/batch';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app';

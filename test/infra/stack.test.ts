@@ -8,7 +8,8 @@ import {
 } from '@idp-sync/http/secrets';
 import { loadScimSettings } from '@idp-sync/scim/service';
 import { loadIngestConfig } from '@idp-sync/webhooks';
-import { loadWorkerConfig, WORKER_METRICS } from '@idp-sync/worker';
+import { loadWorkerConfig } from '@idp-sync/worker';
+import { WORKER_METRICS } from '@idp-sync/worker/batch';
 import { Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';

@@ -16,7 +16,6 @@ export {
   STACK_OUTPUT_DLQ_URL,
   STACK_OUTPUT_QUEUE_URL,
 } from './dlq/queues';
-export { RateLimiter } from './dlq/rate-limiter';
 export { READ_VISIBILITY_SECONDS, type ScanResult, scanDlq } from './dlq/reader';
 export { redactEmail } from './dlq/redact';
 export {
@@ -29,6 +28,7 @@ export {
   replayDeduplicationId,
   replayMessages,
 } from './dlq/replay';
+export { ReplayPacer } from './dlq/replay-pacer';
 export { type DlqEntry, REDRIVE_REASON } from './dlq/types';
 export { VisibilityHold } from './dlq/visibility';
 export {

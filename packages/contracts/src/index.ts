@@ -19,6 +19,7 @@ export {
   SourceUserIdSchema,
   TimestampSchema,
 } from './command/schema';
+export { DLQ_ATTRIBUTES, type DlqAttribute } from './dlq';
 export { QueueSendError } from './queue/errors';
 export {
   type CommandQueueOptions,

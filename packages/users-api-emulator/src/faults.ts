@@ -114,14 +114,15 @@ function latency(spec: FaultConfig['latencyMs'], draw: number): number {
 }
 
 /**
- * Token bucket per API key: `burst` requests at once, refilled continuously at `requestsPerSecond`. An empty bucket
- * answers with the whole seconds until a token is back (the `Retry-After`).
+ * The emulator's rate-limit fault: a token bucket per API key, `burst` requests at once, refilled continuously at
+ * `requestsPerSecond`; a request finding the bucket empty is answered 429 with the whole seconds until a token is
+ * back (the `Retry-After`).
  *
  * @example
- * const limiter = new RateLimiter({ requestsPerSecond: 10, burst: 2 });
- * limiter.take('key-1'); // undefined (allowed)
+ * const rateLimit = new RateLimitFault({ requestsPerSecond: 10, burst: 2 });
+ * rateLimit.take('key-1'); // undefined (allowed)
  */
-export class RateLimiter {
+export class RateLimitFault {
   #config: Required<RateLimitConfig> | undefined;
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
   readonly #now: () => number;

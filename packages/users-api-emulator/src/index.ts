@@ -30,7 +30,7 @@ export {
   UsersApiEmulatorError,
 } from './errors';
 export { exampleUsers } from './examples';
-export { type FaultDecision, FaultInjector, RateLimiter, seededRandom } from './faults';
+export { type FaultDecision, FaultInjector, RateLimitFault, seededRandom } from './faults';
 export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './handlers';
 export { decodeUserId, encodeGlobalId } from './ids';
 export { startUsersApiEmulator, type UsersApiEmulator } from './server';

@@ -2,7 +2,7 @@ import { ApiKeyRegistry } from './auth';
 import { Counters } from './counters';
 import { CursorCodec } from './cursor';
 import { BadRequestProblem, NotFoundProblem } from './errors';
-import { FaultInjector, RateLimiter } from './faults';
+import { FaultInjector, RateLimitFault } from './faults';
 import { decodeUserId } from './ids';
 import { describeIssues, FaultConfigSchema, RateLimitConfigSchema, SeedUserSchema } from './schemas';
 import { UserStore } from './store';
@@ -28,7 +28,7 @@ export class EmulatorState {
   readonly keys: ApiKeyRegistry;
   readonly store: UserStore;
   readonly faults: FaultInjector;
-  readonly limiter: RateLimiter;
+  readonly limiter: RateLimitFault;
   readonly counters = new Counters();
   readonly cursors = new CursorCodec();
   readonly #initial: Pick<UsersApiEmulatorOptions, 'seed' | 'faults' | 'rateLimit'>;
@@ -42,7 +42,7 @@ export class EmulatorState {
       ...(options.invitationTtlMs !== undefined ? { invitationTtlMs: options.invitationTtlMs } : {}),
     });
     this.faults = new FaultInjector(options.faults);
-    this.limiter = new RateLimiter(options.rateLimit);
+    this.limiter = new RateLimitFault(options.rateLimit);
     this.#initial = { seed: options.seed, faults: options.faults, rateLimit: options.rateLimit };
     if (options.seed?.length) this.store.seed(options.seed);
   }

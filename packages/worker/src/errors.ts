@@ -1,11 +1,21 @@
 /**
+ * The root of the worker's own errors: `instanceof WorkerError` tells a failure the worker raised on purpose from one
+ * of the Users API client, the AWS SDK or a bug. Each subclass keeps its own `name`: it becomes the DLQ message's
+ * `errorClass` (unless the error carries its own class), appears in log lines, and the CLI's next-step hints match it.
+ *
+ * @example
+ * try { loadWorkerConfig({}); } catch (e) { if (e instanceof WorkerError) console.error(e.name, e.message); }
+ */
+export abstract class WorkerError extends Error {}
+
+/**
  * The worker's environment is missing or malformed. Thrown at module load so a misconfigured Lambda fails at INIT
  * with a message that names every variable to fix.
  *
  * @example
  * try { loadWorkerConfig({}); } catch (e) { if (e instanceof WorkerConfigError) console.error(e.issues); }
  */
-export class WorkerConfigError extends Error {
+export class WorkerConfigError extends WorkerError {
   override readonly name = 'WorkerConfigError';
   /** One line per problem, each naming the variable. */
   readonly issues: string[];
@@ -23,9 +33,71 @@ export class WorkerConfigError extends Error {
  * @example
  * throw new RecordRetryLater('m-1');
  */
-export class RecordRetryLater extends Error {
+export class RecordRetryLater extends WorkerError {
   override readonly name = 'RecordRetryLater';
   constructor(messageId: string) {
     super(`record ${messageId} left for redelivery`);
+  }
+}
+
+/**
+ * A command the Users API will never accept as it stands (the email was deleted, no such user, the user cannot
+ * reset a password…). Permanent: the worker sends it to the DLQ with `errorClass` and this message as the reason.
+ * Messages never contain a full email address.
+ *
+ * @example
+ * throw new CommandRejectedError('EmailDeleted', 'email was deleted; the Users API cannot re-create a deleted user', { httpStatus: 409 });
+ */
+export class CommandRejectedError extends WorkerError {
+  override readonly name = 'CommandRejectedError';
+  /** A short machine-readable class for the DLQ attribute and metrics, e.g. `EmailDeleted`. */
+  readonly errorClass: string;
+  /** The HTTP status that led here, when the Users API answered. */
+  readonly httpStatus?: number;
+
+  constructor(errorClass: string, message: string, options: { httpStatus?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.errorClass = errorClass;
+    this.httpStatus = options.httpStatus;
+  }
+}
+
+/**
+ * One item of a coalesced bulk delete failed with something other than a Users API error (the client reports every
+ * item, so this carries the client's text). Treated as transient.
+ *
+ * @example
+ * throw new BulkDeleteItemError('connection reset');
+ */
+export class BulkDeleteItemError extends WorkerError {
+  override readonly name = 'BulkDeleteItemError';
+}
+
+/**
+ * Another command changed the link of this id between the read and the move: transient, the command runs again
+ * and resolves afresh. Its name (the DLQ's `errorClass` should it run out of receives) has no `Error` suffix.
+ *
+ * @example
+ * throw new IdentityLinkChangedError('the identity link changed while this command ran; it will run again');
+ */
+export class IdentityLinkChangedError extends WorkerError {
+  override readonly name = 'IdentityLinkChanged';
+}
+
+/**
+ * The state store could not be read or written (DynamoDB unreachable, throttled, table missing…). Always worth a
+ * retry: the worker treats it as transient.
+ *
+ * @example
+ * try { await repo.get(email); } catch (e) { if (e instanceof StateStoreError) console.log(e.operation); }
+ */
+export class StateStoreError extends WorkerError {
+  override readonly name = 'StateStoreError';
+  /** Which repository operation failed (`get`, `recordApplied`, …). */
+  readonly operation: string;
+
+  constructor(operation: string, cause: unknown) {
+    super(`state store ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.operation = operation;
   }
 }

@@ -25,8 +25,14 @@ import {
   type UsersApiEmulator,
   type UsersApiEmulatorOptions,
 } from '@idp-sync/users-api-emulator';
-import { type MetricsSink, sqsMessageToRecord, type WorkerLogger } from '@idp-sync/worker';
-import { type BatchReport, createWorker, type Worker } from '@idp-sync/worker/batch';
+import { sqsMessageToRecord } from '@idp-sync/worker';
+import {
+  type BatchReport,
+  createWorker,
+  type MetricsSink,
+  type Worker,
+  type WorkerLogger,
+} from '@idp-sync/worker/batch';
 import { createWorkerUsersClient, type WorkerConfig, type WorkerUsersClient } from '@idp-sync/worker/lambda';
 import { PersonStateRepository } from '@idp-sync/worker/state';
 import type { SQSRecord } from 'aws-lambda';

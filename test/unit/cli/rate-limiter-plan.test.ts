@@ -1,28 +1,28 @@
-import { planReplay, RateLimiter, toDlqEntry } from '@idp-sync/cli';
+import { planReplay, ReplayPacer, toDlqEntry } from '@idp-sync/cli';
 import { describe, expect, it } from 'vitest';
 
-describe('RateLimiter', () => {
+describe('ReplayPacer', () => {
   it('spaces messages to the rate on average, across concurrent callers', async () => {
     let now = 0;
     const sleeps: number[] = [];
-    const limiter = new RateLimiter(
+    const pacer = new ReplayPacer(
       10,
       () => now,
       async (ms) => {
         sleeps.push(ms);
       },
     );
-    await limiter.take(10); // 0 ms: first batch goes at once
-    await limiter.take(10); // waits 1 s (10 messages at 10/s)
-    await limiter.take(5); // reserved after the second: 2 s from now
+    await pacer.take(10); // 0 ms: first batch goes at once
+    await pacer.take(10); // waits 1 s (10 messages at 10/s)
+    await pacer.take(5); // reserved after the second: 2 s from now
     expect(sleeps).toEqual([1000, 2000]);
     now = 5000; // idle time is not banked as a burst beyond the reservation
-    await limiter.take(1);
+    await pacer.take(1);
     expect(sleeps).toEqual([1000, 2000]);
   });
 
   it('rejects a non-positive rate', () => {
-    expect(() => new RateLimiter(0)).toThrow(RangeError);
+    expect(() => new ReplayPacer(0)).toThrow(RangeError);
   });
 });
 

@@ -6,7 +6,7 @@ import {
   exampleUsers,
   FaultInjector,
   parseCliArgs,
-  RateLimiter,
+  RateLimitFault,
   seededRandom,
 } from '@idp-sync/users-api-emulator';
 import { describe, expect, it } from 'vitest';
@@ -69,10 +69,10 @@ describe('seeded PRNG and fault decisions', () => {
   });
 });
 
-describe('token bucket', () => {
+describe('RateLimitFault (a token bucket per API key)', () => {
   it('refills at requestsPerSecond up to burst', () => {
     let now = 0;
-    const limiter = new RateLimiter({ requestsPerSecond: 2, burst: 3 }, () => now);
+    const limiter = new RateLimitFault({ requestsPerSecond: 2, burst: 3 }, () => now);
     expect([limiter.take('k'), limiter.take('k'), limiter.take('k')]).toEqual([undefined, undefined, undefined]);
     expect(limiter.take('k')).toBe(1);
     now += 500;
@@ -86,7 +86,7 @@ describe('token bucket', () => {
       1,
     ]);
     expect(limiter.take('other')).toBeUndefined();
-    expect(new RateLimiter({ requestsPerSecond: 2.5 }).config).toEqual({ requestsPerSecond: 2.5, burst: 3 });
+    expect(new RateLimitFault({ requestsPerSecond: 2.5 }).config).toEqual({ requestsPerSecond: 2.5, burst: 3 });
   });
 });
 

@@ -1,5 +1,6 @@
 import { ServerError } from '@idp-sync/users-client';
-import { Applier, type ApplierUsersApi, CommandRejectedError } from '@idp-sync/worker/applier';
+import { Applier, type ApplierUsersApi } from '@idp-sync/worker/applier';
+import { CommandRejectedError } from '@idp-sync/worker/errors';
 import { type AppliedChange, type PersonState, watermarkMs } from '@idp-sync/worker/state';
 import { describe, expect, it } from 'vitest';
 import { command } from '../../helpers/worker/records';

@@ -1,16 +1,19 @@
 import { redactEmailsIn } from '@idp-sync/common';
+import { DLQ_ATTRIBUTES } from '@idp-sync/contracts';
 import { ConflictError, NotFoundError, RateLimitedError, ServerError, UnauthorizedError } from '@idp-sync/users-client';
-import { DLQ_ATTRIBUTES, loadWorkerConfig, MetricsTally, WorkerConfigError } from '@idp-sync/worker';
-import { BulkDeleteCoalescer, CommandRejectedError } from '@idp-sync/worker/applier';
+import { loadWorkerConfig } from '@idp-sync/worker';
+import { BulkDeleteCoalescer } from '@idp-sync/worker/applier';
 import {
   classifyFailure,
   deadLetterAttributes,
   deadLetterDeduplicationId,
   groupRecords,
+  MetricsTally,
   parseRecord,
   queueUrlFromArn,
   visibilityTimeoutFor,
 } from '@idp-sync/worker/batch';
+import { CommandRejectedError, WorkerConfigError } from '@idp-sync/worker/errors';
 import { describe, expect, it } from 'vitest';
 import { command, sqsRecord } from '../../helpers/worker/records';
 

@@ -1,4 +1,4 @@
-import { RateLimiter } from '@idp-sync/worker/batch';
+import { UsersApiRateLimiter } from '@idp-sync/worker/batch';
 import { describe, expect, it } from 'vitest';
 
 /** A virtual clock: sleeping advances time instantly, so spacing is measured exactly. */
@@ -12,10 +12,10 @@ function virtualClock() {
   };
 }
 
-describe('RateLimiter', () => {
+describe('UsersApiRateLimiter', () => {
   it('spaces requests evenly at the configured rate', async () => {
     const clock = virtualClock();
-    const limiter = new RateLimiter({ ratePerSecond: 10, ...clock });
+    const limiter = new UsersApiRateLimiter({ ratePerSecond: 10, ...clock });
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
       await limiter.acquire();
@@ -27,7 +27,7 @@ describe('RateLimiter', () => {
 
   it('lets a burst through after an idle spell, then spaces', async () => {
     const clock = virtualClock();
-    const limiter = new RateLimiter({ ratePerSecond: 10, burst: 3, ...clock });
+    const limiter = new UsersApiRateLimiter({ ratePerSecond: 10, burst: 3, ...clock });
     await clock.sleep(10_000);
     const times: number[] = [];
     for (let i = 0; i < 4; i++) {
@@ -39,7 +39,7 @@ describe('RateLimiter', () => {
 
   it('pauses for Retry-After on a 429 and slows down, then recovers with successes', async () => {
     const clock = virtualClock();
-    const limiter = new RateLimiter({ ratePerSecond: 10, ...clock });
+    const limiter = new UsersApiRateLimiter({ ratePerSecond: 10, ...clock });
     await limiter.acquire();
     limiter.onResponse(429, 2000);
     expect(limiter.rate).toBeCloseTo(7.5);
@@ -51,7 +51,7 @@ describe('RateLimiter', () => {
   });
 
   it('never falls below its floor', () => {
-    const limiter = new RateLimiter({ ratePerSecond: 10, minFraction: 0.2, ...virtualClock() });
+    const limiter = new UsersApiRateLimiter({ ratePerSecond: 10, minFraction: 0.2, ...virtualClock() });
     for (let i = 0; i < 50; i++) limiter.onResponse(429, 0);
     expect(limiter.rate).toBeCloseTo(2);
   });

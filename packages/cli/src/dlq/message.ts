@@ -1,12 +1,11 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { MAX_JSON_DEPTH, ownField, parseUntrustedJson } from '@idp-sync/common';
-import { EmailSchema, type ProvisioningCommand, ProvisioningCommandSchema } from '@idp-sync/contracts';
-import { DLQ_ATTRIBUTES } from '@idp-sync/worker';
+import { DLQ_ATTRIBUTES, EmailSchema, type ProvisioningCommand, ProvisioningCommandSchema } from '@idp-sync/contracts';
 import { type DlqEntry, REDRIVE_REASON } from './types';
 
 /**
- * The message attributes the worker writes when it dead-letters a command (the DLQ contract, owned by the worker's
- * `DLQ_ATTRIBUTES`). They describe the failure, so a replay does not send them back to the work queue.
+ * The message attributes the worker writes when it dead-letters a command (the DLQ contract: `DLQ_ATTRIBUTES` of
+ * `@idp-sync/contracts`). They describe the failure, so a replay does not send them back to the work queue.
  */
 export const WORKER_ATTRIBUTE_NAMES = DLQ_ATTRIBUTES;
 

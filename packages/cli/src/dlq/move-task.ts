@@ -5,7 +5,7 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { abortableSleep } from './rate-limiter';
+import { abortableSleep } from './replay-pacer';
 
 /** StartMessageMoveTask's documented ceiling for MaxNumberOfMessagesPerSecond. */
 export const MOVE_TASK_MAX_RATE = 500;

@@ -1,8 +1,8 @@
 import type { DlqEntry } from './types';
 
 /**
- * The one-line "what to do" for a dead-lettered message, from the `errorClass` the worker wrote (the classes of
- * packages/worker/src/applier and /batch, and the Users API client's error names). It matches the runbook's
+ * The one-line "what to do" for a dead-lettered message, from the `errorClass` the worker wrote (the classes of its
+ * `CommandRejectedError`s, its own error names, and the Users API client's error names). It matches the runbook's
  * reason table in packages/cli/README.md. `person` is what to put after `--email` (the address, or a placeholder
  * when emails are redacted).
  *

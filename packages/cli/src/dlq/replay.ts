@@ -7,7 +7,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { REPLAY_ATTRIBUTE_NAMES, toDlqEntry, WORKER_ATTRIBUTE_NAMES } from './message';
-import { abortableSleep, RateLimiter } from './rate-limiter';
+import { abortableSleep, ReplayPacer } from './replay-pacer';
 import { receiveBatch } from './sqs';
 import type { DlqEntry } from './types';
 import { VisibilityHold } from './visibility';
@@ -96,7 +96,7 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
   const signal = options.signal;
   const visibility = options.visibilityTimeoutSeconds ?? REPLAY_VISIBILITY_SECONDS;
   const hold = new VisibilityHold(client, options.dlqUrl, visibility);
-  const limiter = options.ratePerSecond ? new RateLimiter(options.ratePerSecond) : undefined;
+  const pacer = options.ratePerSecond ? new ReplayPacer(options.ratePerSecond) : undefined;
   // Below 10/s, receive fewer at a time so the rate is smooth rather than a burst of 10 every few seconds.
   const maxMessages = options.ratePerSecond ? Math.min(10, Math.max(1, Math.floor(options.ratePerSecond))) : 10;
 
@@ -237,7 +237,7 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
           } else round.push(entry);
         }
         if (round.length === 0) continue;
-        if (limiter) await limiter.take(round.length, signal);
+        if (pacer) await pacer.take(round.length, signal);
         if (signal?.aborted) break;
         // A round holds one message per person, so splitting it by size cannot reorder anyone.
         for (const part of splitBySize(round)) {

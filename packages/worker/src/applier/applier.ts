@@ -8,11 +8,11 @@ import {
   roles,
   type UsersClient,
 } from '@idp-sync/users-client';
+import { BulkDeleteItemError, CommandRejectedError } from '../errors';
 import type { PersonStateStore } from '../state/batch-view';
 import { watermarkMs } from '../state/person-state';
 import type { AppliedChange, PersonState, PersonStatus, RecordAppliedResult } from '../state/types';
 import { type EffectiveWatermark, effectiveWatermark } from '../state/watermark';
-import { BulkDeleteItemError, CommandRejectedError } from './errors';
 import type { ApplyContext, ApplyResult } from './types';
 
 /** The Users API operations the applier uses (a `UsersClient['users']` fits). */
@@ -173,19 +173,7 @@ export class Applier {
       unsupported: command.unsupported,
     });
     if (recorded === 'superseded' && (await this.#leftMeanwhile(command))) {
-      // A newer leave of this person was applied while this join's call was in flight (possible once a source's
-      // stable id puts a person's commands under two addresses, hence two FIFO groups): the person left, so the
-      // account this join made or found must not stay. A retry would only find this join stale, so a failure here
-      // goes to the DLQ for on-call rather than back to the queue.
-      try {
-        await this.#deleteOne(user.id, {});
-      } catch (error) {
-        throw new CommandRejectedError(
-          'LeftDuringJoin',
-          `a newer leave of this person was applied while this join ran, and the account the join made could not be deleted: delete user ${user.id} by hand`,
-          { cause: error },
-        );
-      }
+      await this.#undoJoin(user.id);
       return withOptional({ outcome: 'stale', action: 'create', detail: 'undone-by-newer-leave' }, command.unsupported);
     }
     return withOptional(
@@ -193,6 +181,24 @@ export class Applier {
       command.unsupported,
       notes,
     );
+  }
+
+  /**
+   * A newer leave of this person was applied while this join's call was in flight (possible once a source's stable
+   * id puts a person's commands under two addresses, hence two FIFO groups): the person left, so the account this
+   * join made or found must not stay. A retry would only find this join stale, so a failure here goes to the DLQ
+   * (`LeftDuringJoin`) for on-call rather than back to the queue.
+   */
+  async #undoJoin(userId: string): Promise<void> {
+    try {
+      await this.#deleteOne(userId, {});
+    } catch (error) {
+      throw new CommandRejectedError(
+        'LeftDuringJoin',
+        `a newer leave of this person was applied while this join ran, and the account the join made could not be deleted: delete user ${userId} by hand`,
+        { cause: error },
+      );
+    }
   }
 
   /** True when the person's state now holds a leave newer than `command` (read fresh after a lost write). */

@@ -1,4 +1,5 @@
 import type { ProvisioningCommand } from '@idp-sync/contracts';
+import { IdentityLinkChangedError } from '../errors';
 import type { PersonStateStore } from '../state/batch-view';
 import {
   type IdentityLink,
@@ -26,14 +27,6 @@ export interface IdentityResolution {
   /** The command to apply: the one given, or a copy addressed to the provisioned email. */
   command: ProvisioningCommand;
   outcome: IdentityOutcome;
-}
-
-/**
- * Another command changed the link of this id between the read and the move: transient, the command runs again
- * and resolves afresh.
- */
-export class IdentityLinkChangedError extends Error {
-  override readonly name = 'IdentityLinkChanged';
 }
 
 export interface IdentityResolverOptions {

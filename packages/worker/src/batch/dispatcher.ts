@@ -6,7 +6,7 @@ type IncomingHttpHeaders = Record<string, string | string[] | undefined>;
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Duplex } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
-import type { RateLimiter } from './rate-limiter';
+import type { UsersApiRateLimiter } from './users-api-rate-limiter';
 
 /**
  * Reports each response's status (and Retry-After) to the limiter and otherwise forwards every callback. undici's
@@ -14,9 +14,9 @@ import type { RateLimiter } from './rate-limiter';
  */
 class ObservingHandler implements Dispatcher.DispatchHandler {
   readonly #handler: Dispatcher.DispatchHandler;
-  readonly #limiter: RateLimiter;
+  readonly #limiter: UsersApiRateLimiter;
 
-  constructor(handler: Dispatcher.DispatchHandler, limiter: RateLimiter) {
+  constructor(handler: Dispatcher.DispatchHandler, limiter: UsersApiRateLimiter) {
     this.#handler = handler;
     this.#limiter = limiter;
   }
@@ -100,7 +100,7 @@ function onAbort(signal: unknown, listener: () => void): () => void {
  * {@link limitUsersApi}) goes at once; a request aborted (timed out) while waiting for a slot is never sent.
  * Reached through {@link createRateLimitedDispatcher}.
  */
-function rateLimitInterceptor(limiter: RateLimiter): Dispatcher.DispatcherComposeInterceptor {
+function rateLimitInterceptor(limiter: UsersApiRateLimiter): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (options, handler) => {
     const observed = new ObservingHandler(handler, limiter);
     const paid = prepaid.getStore();
@@ -147,7 +147,7 @@ const PREPAID_OPERATIONS = new Set(['get', 'list', 'create', 'update', 'delete',
  * const users = limitUsersApi(client.users, limiter);
  * await users.update({ userId, name: 'Ada' }); // waits for a slot, then sends
  */
-export function limitUsersApi<T extends object>(users: T, limiter: RateLimiter): T {
+export function limitUsersApi<T extends object>(users: T, limiter: UsersApiRateLimiter): T {
   return new Proxy(users, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
@@ -171,7 +171,7 @@ export function limitUsersApi<T extends object>(users: T, limiter: RateLimiter):
  * const client = createUsersClient({ dispatcher });
  */
 export function createRateLimitedDispatcher(
-  limiter: RateLimiter,
+  limiter: UsersApiRateLimiter,
   options: { connections?: number } = {},
 ): { dispatcher: Dispatcher; close(): Promise<void> } {
   const agent = new Agent({ connections: options.connections ?? 16, keepAliveTimeout: 30_000 });

@@ -5,31 +5,14 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { DlqAttribute } from '@idp-sync/contracts';
 import type { FailureInfo } from './classify';
 import type { WorkerRecord } from './records';
 
 /**
- * The message attributes a DLQ message can carry (SQS allows ten).
- *
- * @example
- * DLQ_ATTRIBUTES.includes('errorClass') // true
- */
-export const DLQ_ATTRIBUTES = [
-  'errorClass',
-  'httpStatus',
-  'errorMessage',
-  'retryable',
-  'receiveCount',
-  'firstSeenAt',
-  'failedAt',
-  'commandId',
-  'originalMessageId',
-  'replayCount',
-] as const;
-
-/**
- * The DLQ message attributes for a record: why it failed (class, HTTP status, message, whether it was transient),
- * how often it was received, when it was first seen and when it failed, and which command and message it was.
+ * The DLQ message attributes for a record (typed by the contract's `DLQ_ATTRIBUTES`): why it failed (class, HTTP
+ * status, message, whether it was transient), how often it was received, when it was first seen and when it failed,
+ * and which command and message it was.
  *
  * @example
  * deadLetterAttributes(record, failure, new Date()).errorClass // { DataType: 'String', StringValue: 'EmailDeleted' }
@@ -38,7 +21,7 @@ export function deadLetterAttributes(
   record: WorkerRecord,
   failure: FailureInfo,
   failedAt: Date,
-): Record<string, MessageAttributeValue> {
+): Partial<Record<DlqAttribute, MessageAttributeValue>> {
   const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
   const number = (value: number): MessageAttributeValue => ({ DataType: 'Number', StringValue: String(value) });
   const replayCount = replayCountOf(record);

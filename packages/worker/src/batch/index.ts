@@ -1,6 +1,8 @@
+export type { WorkerLogger } from '../log';
+export { type MetricsSink, MetricsTally, WORKER_METRICS } from '../metrics';
 export { visibilityTimeoutFor } from './backoff';
 export { classifyFailure } from './classify';
 export { deadLetterAttributes, deadLetterDeduplicationId, queueUrlFromArn } from './dlq';
-export { RateLimiter } from './rate-limiter';
 export { groupRecords, parseRecord } from './records';
+export { UsersApiRateLimiter } from './users-api-rate-limiter';
 export { type BatchReport, createWorker, type Worker } from './worker';

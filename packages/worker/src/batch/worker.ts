@@ -2,8 +2,9 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { mapWithConcurrency, redactEmail, redactEmailsIn } from '@idp-sync/common';
 import { commandFingerprint, type ProvisioningCommand } from '@idp-sync/contracts';
-import { redactEmail, redactEmailsIn, type UsersClient } from '@idp-sync/users-client';
+import type { UsersClient } from '@idp-sync/users-client';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { Applier } from '../applier/applier';
 import { BulkDeleteCoalescer } from '../applier/bulk-delete';
@@ -19,10 +20,9 @@ import { IdentityLinkRepository } from '../state/identity-links';
 import { PersonStateRepository } from '../state/person-state';
 import { visibilityTimeoutFor } from './backoff';
 import { COMMAND_ID_REUSED_REASON, classifyFailure, type FailureInfo } from './classify';
-import { mapWithConcurrency } from './concurrency';
 import { changeVisibility, DeadLetterSender, queueUrlFromArn } from './dlq';
-import type { RateLimiter } from './rate-limiter';
 import { groupRecords, parseRecord, type WorkerRecord } from './records';
+import type { UsersApiRateLimiter } from './users-api-rate-limiter';
 
 /** What became of one record. `retry` and `blocked` are the batch item failures; the rest are acknowledged. */
 export type RecordOutcome =
@@ -78,7 +78,7 @@ export interface CreateWorkerOptions {
   logger?: WorkerLogger;
   metrics?: MetricsSink;
   /** The limiter under the Users API client, read for the `UsersApiCalls` metric. */
-  limiter?: RateLimiter;
+  limiter?: UsersApiRateLimiter;
   now?: () => Date;
   random?: () => number;
   /** Publish metrics at the end of each batch. Default true; the Lambda handler leaves it to the Powertools middleware. */
@@ -99,6 +99,46 @@ export interface Worker {
 type StoredResult = ApplyResult & { fingerprint?: string };
 
 type IdempotentApply = (command: ProvisioningCommand, context: ApplyContext) => Promise<StoredResult>;
+
+/** One SQS batch in progress, shared by the steps that run its records. */
+interface BatchInProgress {
+  byMessageId: Map<string, WorkerRecord>;
+  /** The records per person, each in SQS order (see `groupRecords`). */
+  groups: WorkerRecord[][];
+  /** What became of each record so far. */
+  outcomes: Map<string, RecordOutcome>;
+  tally: MetricsTally;
+  /** Runs one record (with its place in the bulk delete, for a person's first delete) and records its outcome. */
+  run(record: WorkerRecord, ticket?: BulkDeleteTicket): Promise<RecordOutcome>;
+}
+
+/**
+ * The call made idempotent: resolves the command's stable id, then applies it. Resolving inside the idempotent call
+ * means a retry resolves again and a duplicate returns the stored result, so the idempotency key, payload and
+ * fingerprint stay those of the command as queued.
+ */
+function resolveAndApply(identities: IdentityResolver, applier: Applier) {
+  return async (command: ProvisioningCommand, ctx: ApplyContext): Promise<StoredResult> => {
+    let resolved: Awaited<ReturnType<IdentityResolver['resolve']>>;
+    try {
+      resolved = await identities.resolve(command);
+    } catch (error) {
+      ctx.bulkDelete?.release();
+      throw error;
+    }
+    const result = await applier.apply(resolved.command, ctx);
+    const { outcome } = resolved;
+    if (outcome === 'followed' && command.action === 'delete' && resolved.command.email !== command.email) {
+      // A leave fails toward removing access: a link made by a wrong first address (a typo in the source, or a
+      // person provisioned before stable ids) must not let the real leave miss the account the leave names. The
+      // sender could name that address directly anyway, so this grants it nothing new.
+      await applier.apply(command, {});
+    }
+    const identity =
+      outcome === 'followed' || outcome === 'moved' || outcome === 'refused' ? { identity: outcome } : {};
+    return { ...result, ...identity, fingerprint: commandFingerprint(command) };
+  };
+}
 
 /**
  * Builds the worker that turns an SQS FIFO batch into Users API calls, usable with or without Lambda (the local
@@ -130,146 +170,41 @@ export function createWorker(options: CreateWorkerOptions): Worker {
   const persistenceStore = createIdempotencyPersistence(options.dynamoClient, config.stateTableName);
   const dlq = new DeadLetterSender(options.sqsClient, config.dlqUrl);
 
+  /**
+   * One batch, in named steps: parse the records, prepare the idempotent apply (prefetching everyone's state), run
+   * the first deletes of the batch as one bulk delete, run each person's records in order, then count, publish and
+   * log what happened.
+   */
   async function processBatchWithReport(event: SQSEvent, context?: Context): Promise<BatchReport> {
     const batchStart = Date.now();
-    const callsBefore = options.limiter?.stats.requests;
-    const rateLimitedBefore = options.limiter?.stats.rateLimited;
+    const limiterBefore = limiterCounts();
     const tally = new MetricsTally();
     const records = (event.Records ?? []).map((r) => parseRecord(r, now()));
-    const byMessageId = new Map(records.map((r) => [r.messageId, r]));
-    const outcomes = new Map<string, RecordOutcome>();
     tally.count(WORKER_METRICS.batchSize, records.length);
 
-    // One config per batch: it carries the Lambda context whose remaining time bounds an in-progress record, so a
-    // crashed invocation's records expire and the redelivery can run them. Without Lambda, a synthetic deadline.
-    const lambdaContext =
-      context ??
-      ({
-        getRemainingTimeInMillis: () => Math.max(1, batchStart + config.processingTimeoutMs - Date.now()),
-      } as Context);
-    const idempotencyConfig = new IdempotencyConfig({
-      eventKeyJmesPath: 'id',
-      // The time as the sender claimed it: a capped occurredAt moves with receivedAt, which differs per redelivery.
-      // For a command that was not capped this is the same array (and hash) as `[action, email, occurredAt]`.
-      // SCIM's time is ingest's receipt time (its id hashes the content): validated without it (see commandFingerprint).
-      payloadValidationJmesPath: "[action, email, source == 'scim' && source || claimedOccurredAt || occurredAt]",
-      expiresAfterSeconds: config.idempotencyTtlSeconds,
-      throwOnNoIdempotencyKey: true,
-      lambdaContext,
-    });
-    // Everyone's state in one round trip instead of one read per command; kept current as the batch writes.
-    const view = new BatchStateView(state);
-    const identities = new IdentityResolver({ links, state: view });
-    const commands = records.flatMap((r) => (r.command ? [r.command] : []));
-    try {
-      await Promise.all([view.prefetch(commands.map((c) => c.email)), identities.prefetch(commands)]);
-    } catch (error) {
-      // Not fatal: each command then reads its own state (and fails transiently if DynamoDB is really down).
-      logger.warn('could not prefetch the batch’s person states', {
-        error: redactEmailsIn(String((error as Error)?.message)),
-      });
-    }
-    const applier = new Applier({
-      users: options.usersClient.users,
-      state: view,
-      defaultRole: config.defaultRole,
-      defaultInviteMode: config.defaultInviteMode,
-      now,
-    });
-    // The stable id is resolved inside the idempotent call: a retry resolves again and a duplicate returns the stored
-    // result, so the idempotency key, payload and fingerprint stay those of the command as queued.
-    const resolveAndApply = async (command: ProvisioningCommand, ctx: ApplyContext): Promise<StoredResult> => {
-      let resolved: Awaited<ReturnType<IdentityResolver['resolve']>>;
-      try {
-        resolved = await identities.resolve(command);
-      } catch (error) {
-        ctx.bulkDelete?.release();
-        throw error;
-      }
-      const result = await applier.apply(resolved.command, ctx);
-      const { outcome } = resolved;
-      if (outcome === 'followed' && command.action === 'delete' && resolved.command.email !== command.email) {
-        // A leave fails toward removing access: a link made by a wrong first address (a typo in the source, or a
-        // person provisioned before stable ids) must not let the real leave miss the account the leave names. The
-        // sender could name that address directly anyway, so this grants it nothing new.
-        await applier.apply(command, {});
-      }
-      const identity =
-        outcome === 'followed' || outcome === 'moved' || outcome === 'refused' ? { identity: outcome } : {};
-      return { ...result, ...identity, fingerprint: commandFingerprint(command) };
+    const apply = await prepareIdempotentApply(records, context ?? syntheticLambdaContext(batchStart));
+    const outcomes = new Map<string, RecordOutcome>();
+    const batch: BatchInProgress = {
+      byMessageId: new Map(records.map((r) => [r.messageId, r])),
+      groups: groupRecords(records),
+      outcomes,
+      tally,
+      run: async (record, ticket) => {
+        const outcome = await attempt(record, apply, ticket, tally);
+        outcomes.set(record.messageId, outcome);
+        return outcome;
+      },
     };
-    const apply = makeIdempotent(resolveAndApply, {
-      persistenceStore,
-      config: idempotencyConfig,
-      keyPrefix: IDEMPOTENCY_KEY_PREFIX,
-    }) as IdempotentApply;
-
-    const runRecord = async (record: WorkerRecord, ticket?: BulkDeleteTicket): Promise<RecordOutcome> => {
-      const outcome = await attempt(record, apply, ticket, tally);
-      outcomes.set(record.messageId, outcome);
-      return outcome;
-    };
-
-    const groups = groupRecords(records);
-
-    // Phase 1: the people whose first pending command is a delete — one users.bulkDelete for all of them. All run at
-    // once (a batch holds at most ten records), since each waits for the others before the call goes out.
-    const firstDeletes = groups.map((g) => g[0] as WorkerRecord).filter((r) => r.command?.action === 'delete');
-    // The deletes inside bulkDelete wait for rate-limit slots within their timeout, so not too many at once.
-    const coalescer = new BulkDeleteCoalescer(options.usersClient.users, firstDeletes.length, {
-      concurrency: Math.max(1, Math.min(config.concurrency, Math.ceil(config.usersApiRps))),
-    });
-    await Promise.all(
-      firstDeletes.map(async (record) => {
-        const ticket = coalescer.ticket();
-        try {
-          await runRecord(record, ticket);
-        } finally {
-          ticket.release();
-        }
-      }),
-    );
-
-    // Phase 2: every person, in order, `concurrency` people at a time.
-    await mapWithConcurrency(groups, config.concurrency, async (group) => {
-      const processor = new SqsFifoPartialProcessorAsync();
-      await processPartialResponse(
-        { Records: group.map((r) => r.record) },
-        async (sqsRecord: SQSRecord) => {
-          const record = byMessageId.get(sqsRecord.messageId) as WorkerRecord;
-          const outcome = outcomes.get(record.messageId) ?? (await runRecord(record));
-          if (outcome.kind === 'retry') throw new RecordRetryLater(record.messageId);
-        },
-        processor,
-        { skipGroupOnError: true, throwOnFullBatchFailure: false },
-      );
-      // Records Powertools skipped after a failure in their group were never attempted.
-      const failed = group.find((r) => outcomes.get(r.messageId)?.kind === 'retry');
-      for (const record of group) {
-        if (outcomes.has(record.messageId)) continue;
-        outcomes.set(record.messageId, await block(record, failed?.messageId ?? 'unknown', tally));
-      }
-    });
+    const bulkDelete = await runFirstDeletesAsOneBulkDelete(batch);
+    await runEachPersonInOrder(batch);
 
     const ordered = records.map((r) => outcomes.get(r.messageId) as RecordOutcome);
     const batchItemFailures = ordered
       .filter((o) => o.kind === 'retry' || o.kind === 'blocked')
       .map((o) => ({ itemIdentifier: o.messageId }));
-
-    const usersApiCalls =
-      callsBefore === undefined ? undefined : (options.limiter?.stats.requests ?? callsBefore) - callsBefore;
-    if (usersApiCalls !== undefined) tally.count(WORKER_METRICS.usersApiCalls, usersApiCalls);
-    if (rateLimitedBefore !== undefined) {
-      const limited = (options.limiter?.stats.rateLimited ?? rateLimitedBefore) - rateLimitedBefore;
-      if (limited > 0) tally.count(WORKER_METRICS.usersApiRateLimited, limited);
-    }
-    if (coalescer.calls > 0) tally.count(WORKER_METRICS.bulkDeletes, coalescer.calls);
-    try {
-      tally.flushTo(sink);
-      if (options.publishMetrics !== false) sink.publishStoredMetrics();
-    } catch (error) {
-      logger.warn('metrics could not be published', { error: redactEmailsIn(String((error as Error)?.message)) });
-    }
+    const usersApiCalls = countUsersApiTraffic(limiterBefore, tally);
+    if (bulkDelete.calls > 0) tally.count(WORKER_METRICS.bulkDeletes, bulkDelete.calls);
+    publishBatchMetrics(tally);
     logger.info('batch processed', {
       records: records.length,
       failures: batchItemFailures.length,
@@ -281,8 +216,153 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       outcomes: ordered,
       counts: tally.counts,
       ...(usersApiCalls === undefined ? {} : { usersApiCalls }),
-      bulkDeleteCalls: coalescer.calls,
+      bulkDeleteCalls: bulkDelete.calls,
     };
+  }
+
+  /**
+   * Without Lambda (the local poller, tests), a deadline of `processingTimeoutMs` from the batch's start stands in
+   * for the remaining time of an invocation.
+   */
+  function syntheticLambdaContext(batchStart: number): Context {
+    return {
+      getRemainingTimeInMillis: () => Math.max(1, batchStart + config.processingTimeoutMs - Date.now()),
+    } as Context;
+  }
+
+  /**
+   * The batch's apply: resolve the command's stable id, then apply it, made idempotent on the command id by
+   * Powertools. Everyone's state and stable-id links are read first, one round trip each.
+   */
+  async function prepareIdempotentApply(records: WorkerRecord[], lambdaContext: Context): Promise<IdempotentApply> {
+    const idempotencyConfig = idempotencyConfigFor(lambdaContext);
+    // Everyone's state in one round trip instead of one read per command; kept current as the batch writes.
+    const view = new BatchStateView(state);
+    const identities = new IdentityResolver({ links, state: view });
+    await prefetchBatch(records, view, identities);
+    const applier = new Applier({
+      users: options.usersClient.users,
+      state: view,
+      defaultRole: config.defaultRole,
+      defaultInviteMode: config.defaultInviteMode,
+      now,
+    });
+    return makeIdempotent(resolveAndApply(identities, applier), {
+      persistenceStore,
+      config: idempotencyConfig,
+      keyPrefix: IDEMPOTENCY_KEY_PREFIX,
+    }) as IdempotentApply;
+  }
+
+  /**
+   * One idempotency config per batch: it carries the Lambda context whose remaining time bounds an in-progress
+   * record, so a crashed invocation's records expire and the redelivery can run them.
+   */
+  function idempotencyConfigFor(lambdaContext: Context): IdempotencyConfig {
+    return new IdempotencyConfig({
+      eventKeyJmesPath: 'id',
+      // The time as the sender claimed it: a capped occurredAt moves with receivedAt, which differs per redelivery.
+      // For a command that was not capped this is the same array (and hash) as `[action, email, occurredAt]`.
+      // SCIM's time is ingest's receipt time (its id hashes the content): validated without it (see commandFingerprint).
+      payloadValidationJmesPath: "[action, email, source == 'scim' && source || claimedOccurredAt || occurredAt]",
+      expiresAfterSeconds: config.idempotencyTtlSeconds,
+      throwOnNoIdempotencyKey: true,
+      lambdaContext,
+    });
+  }
+
+  /** Reads the batch's person states and stable-id links up front. */
+  async function prefetchBatch(
+    records: WorkerRecord[],
+    view: BatchStateView,
+    identities: IdentityResolver,
+  ): Promise<void> {
+    const commands = records.flatMap((r) => (r.command ? [r.command] : []));
+    try {
+      await Promise.all([view.prefetch(commands.map((c) => c.email)), identities.prefetch(commands)]);
+    } catch (error) {
+      // Not fatal: each command then reads its own state (and fails transiently if DynamoDB is really down).
+      logger.warn('could not prefetch the batch’s person states', {
+        error: redactEmailsIn(String((error as Error)?.message)),
+      });
+    }
+  }
+
+  /**
+   * The people whose first pending command is a delete: one users.bulkDelete for all of them. All run at once (a
+   * batch holds at most ten records), since each waits for the others before the call goes out.
+   */
+  async function runFirstDeletesAsOneBulkDelete(batch: BatchInProgress): Promise<BulkDeleteCoalescer> {
+    const firstDeletes = batch.groups.map((g) => g[0] as WorkerRecord).filter((r) => r.command?.action === 'delete');
+    // The deletes inside bulkDelete wait for rate-limit slots within their timeout, so not too many at once.
+    const coalescer = new BulkDeleteCoalescer(options.usersClient.users, firstDeletes.length, {
+      concurrency: Math.max(1, Math.min(config.concurrency, Math.ceil(config.usersApiRps))),
+    });
+    await Promise.all(
+      firstDeletes.map(async (record) => {
+        const ticket = coalescer.ticket();
+        try {
+          await batch.run(record, ticket);
+        } finally {
+          ticket.release();
+        }
+      }),
+    );
+    return coalescer;
+  }
+
+  /**
+   * Every person's records in SQS order (those the bulk delete already ran are kept), `concurrency` people at a time.
+   * Powertools' FIFO processor skips a person's later records once one is left for redelivery; those are `blocked`.
+   */
+  async function runEachPersonInOrder(batch: BatchInProgress): Promise<void> {
+    const { outcomes } = batch;
+    await mapWithConcurrency(batch.groups, config.concurrency, async (group) => {
+      const processor = new SqsFifoPartialProcessorAsync();
+      await processPartialResponse(
+        { Records: group.map((r) => r.record) },
+        async (sqsRecord: SQSRecord) => {
+          const record = batch.byMessageId.get(sqsRecord.messageId) as WorkerRecord;
+          const outcome = outcomes.get(record.messageId) ?? (await batch.run(record));
+          if (outcome.kind === 'retry') throw new RecordRetryLater(record.messageId);
+        },
+        processor,
+        { skipGroupOnError: true, throwOnFullBatchFailure: false },
+      );
+      // Records Powertools skipped after a failure in their group were never attempted.
+      const failed = group.find((r) => outcomes.get(r.messageId)?.kind === 'retry');
+      for (const record of group) {
+        if (outcomes.has(record.messageId)) continue;
+        outcomes.set(record.messageId, await block(record, failed?.messageId ?? 'unknown', batch.tally));
+      }
+    });
+  }
+
+  /** The limiter's counters now (undefined without a limiter), to tell what one batch used. */
+  function limiterCounts(): { requests: number; rateLimited: number } | undefined {
+    const stats = options.limiter?.stats;
+    return stats === undefined ? undefined : { requests: stats.requests, rateLimited: stats.rateLimited };
+  }
+
+  /** Counts the batch's Users API requests and 429s since `before`; returns the requests (undefined without a limiter). */
+  function countUsersApiTraffic(before: ReturnType<typeof limiterCounts>, tally: MetricsTally): number | undefined {
+    const after = limiterCounts();
+    if (before === undefined || after === undefined) return undefined;
+    const usersApiCalls = after.requests - before.requests;
+    tally.count(WORKER_METRICS.usersApiCalls, usersApiCalls);
+    const limited = after.rateLimited - before.rateLimited;
+    if (limited > 0) tally.count(WORKER_METRICS.usersApiRateLimited, limited);
+    return usersApiCalls;
+  }
+
+  /** Hands the batch's counts to the sink (and publishes them unless the Lambda middleware does); never throws. */
+  function publishBatchMetrics(tally: MetricsTally): void {
+    try {
+      tally.flushTo(sink);
+      if (options.publishMetrics !== false) sink.publishStoredMetrics();
+    } catch (error) {
+      logger.warn('metrics could not be published', { error: redactEmailsIn(String((error as Error)?.message)) });
+    }
   }
 
   /** Applies one record's command and turns whatever happens into an outcome (never throws). */
@@ -300,44 +380,15 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       );
     }
     const command = record.command;
-    const fields = logFields(record);
-    if (record.cappedHere) {
-      tally.count(WORKER_METRICS.occurredAtCapped);
-      logger.warn('occurredAt capped: the message was queued with a time beyond its receipt + 1 min', {
-        ...fields,
-        claimedOccurredAt: command.claimedOccurredAt,
-        occurredAt: command.occurredAt,
-      });
-    }
+    if (record.cappedHere) reportCappedOccurredAt(record, command, tally);
     const context: ApplyContext = ticket === undefined ? {} : { bulkDelete: ticket };
     let result: StoredResult;
     try {
       result = await apply(command, context);
     } catch (error) {
-      const failure = classifyFailure(error);
-      if (!failure.retryable) return deadLetter(record, failure, tally);
-      if (record.receiveCount >= config.maxReceiveCount) {
-        return deadLetter(
-          record,
-          { ...failure, message: `gave up after ${record.receiveCount} receives: ${failure.message}` },
-          tally,
-        );
-      }
-      return retryLater(record, failure, tally);
+      return settleFailure(record, error, tally);
     }
-
-    if (context.executed !== true) {
-      if (result.fingerprint !== undefined && result.fingerprint !== commandFingerprint(command)) {
-        return deadLetter(
-          record,
-          { retryable: false, errorClass: 'CommandIdReused', message: COMMAND_ID_REUSED_REASON },
-          tally,
-        );
-      }
-      tally.count(WORKER_METRICS.duplicate);
-      logger.info('duplicate command skipped', fields);
-      return { messageId: record.messageId, kind: 'duplicate', commandId: command.id, action: command.action };
-    }
+    if (context.executed !== true) return settleStoredResult(record, command, result, tally);
     const outcome: RecordOutcome = {
       messageId: record.messageId,
       kind: result.outcome,
@@ -348,24 +399,86 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       ...(result.identity === undefined ? {} : { identity: result.identity }),
     };
     if (result.identity !== undefined) reportIdentity(command, result.identity, tally);
-    if (result.outcome === 'stale') {
-      tally.count(WORKER_METRICS.stale);
-      const staleFields = {
-        ...fields,
-        occurredAt: command.occurredAt,
-        watermark: result.watermark,
-        watermarkCommandId: result.watermarkCommandId,
-        ...(result.notes === undefined ? {} : { notes: result.notes }),
-      };
-      if (command.action === 'delete') {
-        // A leave that was not applied: the person may keep access. Alarmed; the runbook says what to do.
-        tally.count(WORKER_METRICS.staleDelete);
-        logger.warn('stale delete skipped: the person may keep access', staleFields);
-      } else {
-        logger.warn('stale command skipped', staleFields);
-      }
-      return outcome;
+    if (result.outcome === 'stale') reportStale(record, command, result, tally);
+    else reportApplied(record, command, result, tally);
+    return outcome;
+  }
+
+  function reportCappedOccurredAt(record: WorkerRecord, command: ProvisioningCommand, tally: MetricsTally): void {
+    tally.count(WORKER_METRICS.occurredAtCapped);
+    logger.warn('occurredAt capped: the message was queued with a time beyond its receipt + 1 min', {
+      ...logFields(record),
+      claimedOccurredAt: command.claimedOccurredAt,
+      occurredAt: command.occurredAt,
+    });
+  }
+
+  /** A failed apply: permanent → DLQ; transient → retry later, or DLQ on the last allowed receive. */
+  async function settleFailure(record: WorkerRecord, error: unknown, tally: MetricsTally): Promise<RecordOutcome> {
+    const failure = classifyFailure(error);
+    if (!failure.retryable) return deadLetter(record, failure, tally);
+    if (record.receiveCount >= config.maxReceiveCount) {
+      return deadLetter(
+        record,
+        { ...failure, message: `gave up after ${record.receiveCount} receives: ${failure.message}` },
+        tally,
+      );
     }
+    return retryLater(record, failure, tally);
+  }
+
+  /**
+   * The idempotency store answered instead of the applier: a redelivery of this command (`duplicate`), or another
+   * command under a reused id (its fingerprint differs: DLQ).
+   */
+  async function settleStoredResult(
+    record: WorkerRecord,
+    command: ProvisioningCommand,
+    result: StoredResult,
+    tally: MetricsTally,
+  ): Promise<RecordOutcome> {
+    if (result.fingerprint !== undefined && result.fingerprint !== commandFingerprint(command)) {
+      return deadLetter(
+        record,
+        { retryable: false, errorClass: 'CommandIdReused', message: COMMAND_ID_REUSED_REASON },
+        tally,
+      );
+    }
+    tally.count(WORKER_METRICS.duplicate);
+    logger.info('duplicate command skipped', logFields(record));
+    return { messageId: record.messageId, kind: 'duplicate', commandId: command.id, action: command.action };
+  }
+
+  function reportStale(
+    record: WorkerRecord,
+    command: ProvisioningCommand,
+    result: StoredResult,
+    tally: MetricsTally,
+  ): void {
+    tally.count(WORKER_METRICS.stale);
+    const staleFields = {
+      ...logFields(record),
+      occurredAt: command.occurredAt,
+      watermark: result.watermark,
+      watermarkCommandId: result.watermarkCommandId,
+      ...(result.notes === undefined ? {} : { notes: result.notes }),
+    };
+    if (command.action === 'delete') {
+      // A leave that was not applied: the person may keep access. Alarmed; the runbook says what to do.
+      tally.count(WORKER_METRICS.staleDelete);
+      logger.warn('stale delete skipped: the person may keep access', staleFields);
+    } else {
+      logger.warn('stale command skipped', staleFields);
+    }
+  }
+
+  function reportApplied(
+    record: WorkerRecord,
+    command: ProvisioningCommand,
+    result: StoredResult,
+    tally: MetricsTally,
+  ): void {
+    const fields = logFields(record);
     tally.count(result.outcome === 'applied' ? WORKER_METRICS.applied : WORKER_METRICS.noop, 1, {
       action: command.action,
     });
@@ -384,7 +497,6 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       detail: result.detail,
       endToEndDelayMs: delay,
     });
-    return outcome;
   }
 
   /**

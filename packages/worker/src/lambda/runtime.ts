@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { UnauthorizedError, type UsersClient } from '@idp-sync/users-client';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { RateLimiter } from '../batch/rate-limiter';
+import { UsersApiRateLimiter } from '../batch/users-api-rate-limiter';
 import { type BatchReport, createWorker } from '../batch/worker';
 import type { WorkerLogger } from '../log';
 import type { MetricsSink } from '../metrics';
@@ -52,7 +52,7 @@ export function createWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntim
       region: config.region,
       ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint } : {}),
     });
-  const limiter = new RateLimiter({ ratePerSecond: config.usersApiRps, burst: config.usersApiBurst });
+  const limiter = new UsersApiRateLimiter({ ratePerSecond: config.usersApiRps, burst: config.usersApiBurst });
   let current: { apiKey: string; users: WorkerUsersClient } | undefined;
   let forceKeyFetch = false;
 

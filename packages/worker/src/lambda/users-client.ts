@@ -1,19 +1,19 @@
 import { createUsersClient, type UsersClient } from '@idp-sync/users-client';
 import { createRateLimitedDispatcher, limitUsersApi } from '../batch/dispatcher';
-import { RateLimiter } from '../batch/rate-limiter';
+import { UsersApiRateLimiter } from '../batch/users-api-rate-limiter';
 import type { WorkerLogger } from '../log';
 import type { WorkerConfig } from './config';
 
 /** A Users API client whose every HTTP request goes through the worker's shared rate limiter. */
 export interface WorkerUsersClient {
   client: UsersClient;
-  limiter: RateLimiter;
+  limiter: UsersApiRateLimiter;
   /** Closes the client and its rate-limited connection pool. */
   close(): Promise<void>;
 }
 
 /**
- * Builds the worker's Users API client: requests pass through a {@link RateLimiter} at `USERS_API_RPS` (paused by a
+ * Builds the worker's Users API client: requests pass through a {@link UsersApiRateLimiter} at `USERS_API_RPS` (paused by a
  * 429's Retry-After, slowed by repeated 429s); transport retries are kept small (`USERS_API_RETRY_ATTEMPTS` within
  * `USERS_API_RETRY_BUDGET_MS`, a Retry-After above two seconds is not waited out) because SQS redelivery with a
  * growing visibility timeout is the worker's long-range retry.
@@ -24,10 +24,10 @@ export interface WorkerUsersClient {
  */
 export function createWorkerUsersClient(
   config: WorkerConfig,
-  options: { apiKey: string; limiter?: RateLimiter; logger?: WorkerLogger; connections?: number },
+  options: { apiKey: string; limiter?: UsersApiRateLimiter; logger?: WorkerLogger; connections?: number },
 ): WorkerUsersClient {
   const limiter =
-    options.limiter ?? new RateLimiter({ ratePerSecond: config.usersApiRps, burst: config.usersApiBurst });
+    options.limiter ?? new UsersApiRateLimiter({ ratePerSecond: config.usersApiRps, burst: config.usersApiBurst });
   const pool = createRateLimitedDispatcher(limiter, { connections: options.connections ?? 16 });
   const logger = options.logger;
   const raw = createUsersClient({

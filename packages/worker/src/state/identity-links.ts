@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CommandSource } from '@idp-sync/contracts';
 import { DEFAULT_STATE_TABLE_NAME, STATE_TABLE_KEY } from '@idp-sync/contracts';
-import { StateStoreError } from './errors';
+import { StateStoreError } from '../errors';
 
 const LINK_PREFIX = 'link#';
 const ADDRESS_PREFIX = 'link-email#';
@@ -44,12 +44,10 @@ export function identityLinkKey(ref: SourceUserRef): Record<string, string> {
 
 /**
  * The key of the item that reserves an address of a source for one of its ids: within one source, an address is
- * linked to at most one id, so one id cannot take over an account another id of the same source holds.
- *
- * @example
- * linkedAddressKey('okta', 'ada@example.com') // { pk: 'link-email#okta#ada@example.com', sk: 'link' }
+ * linked to at most one id, so one id cannot take over an account another id of the same source holds
+ * (`{ pk: 'link-email#okta#ada@example.com', sk: 'link' }`).
  */
-export function linkedAddressKey(source: CommandSource, email: string): Record<string, string> {
+function linkedAddressKey(source: CommandSource, email: string): Record<string, string> {
   return { [STATE_TABLE_KEY.pk]: `${ADDRESS_PREFIX}${source}#${email}`, [STATE_TABLE_KEY.sk]: LINK_SORT_KEY };
 }
 

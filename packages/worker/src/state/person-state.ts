@@ -1,7 +1,13 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_STATE_TABLE_NAME, STATE_TABLE_KEY } from '@idp-sync/contracts';
-import { StateStoreError } from './errors';
+import { StateStoreError } from '../errors';
 import {
   type AppliedChange,
   PERSON_STATUSES,
@@ -122,56 +128,14 @@ export class PersonStateRepository {
 
   /** {@link recordApplied}, also returning the item as written (for a per-batch cache). */
   async recordAppliedReturning(change: AppliedChange): Promise<{ result: RecordAppliedResult; state?: PersonState }> {
-    const set: string[] = ['#wm = :wm', '#wmMs = :wmMs', '#last = :last', '#upd = :upd', '#email = :email'];
-    const remove: string[] = [];
-    const names: Record<string, string> = {
-      '#wm': 'watermark',
-      '#wmMs': 'watermarkMs',
-      '#last': 'lastCommandId',
-      '#upd': 'updatedAt',
-      '#email': 'email',
-    };
-    const values: Record<string, unknown> = {
-      ':wm': new Date(watermarkMs(change.occurredAt)).toISOString(),
-      ':wmMs': watermarkMs(change.occurredAt),
-      ':last': change.commandId,
-      ':upd': this.#now().toISOString(),
-      ':email': change.email,
-    };
-    if (change.userId === null) {
-      remove.push('#uid');
-      names['#uid'] = 'userId';
-    } else if (change.userId !== undefined) {
-      set.push('#uid = :uid');
-      names['#uid'] = 'userId';
-      values[':uid'] = change.userId;
-    }
-    if (change.status !== undefined) {
-      set.push('#st = :st');
-      names['#st'] = 'status';
-      values[':st'] = change.status;
-    }
-    if (change.unsupported !== undefined && change.unsupported.length > 0) {
-      set.push('#uns = :uns', '#unsCmd = :last');
-      names['#uns'] = 'unsupported';
-      names['#unsCmd'] = 'unsupportedCommandId';
-      values[':uns'] = change.unsupported;
-    }
-    let condition = 'attribute_not_exists(#wmMs) OR #wmMs <= :wmMs';
-    if (change.replacesWatermarkMs !== undefined) {
-      // A watermark from the future (see effectiveWatermark): replaced only if it is still the one that was read.
-      condition += ' OR #wmMs = :suspectWmMs';
-      values[':suspectWmMs'] = change.replacesWatermarkMs;
-    }
+    // Built outside the try: a bad timestamp is a RangeError of the caller's, not a state store failure.
+    const update = appliedChangeUpdate(change, this.#now());
     try {
       const out = await this.#doc.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: personKey(change.email),
-          UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...update,
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -185,6 +149,67 @@ export class PersonStateRepository {
       throw new StateStoreError('recordApplied', error);
     }
   }
+}
+
+/**
+ * The conditional update that records an applied change: the watermark moves to the command's time unless a newer
+ * one is stored (or the suspect one it replaces is no longer the one stored); the user id, status and unsupported
+ * attributes are written only when the change carries them (a `null` user id removes it).
+ */
+function appliedChangeUpdate(
+  change: AppliedChange,
+  now: Date,
+): Pick<
+  UpdateCommandInput,
+  'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+> {
+  const set: string[] = ['#wm = :wm', '#wmMs = :wmMs', '#last = :last', '#upd = :upd', '#email = :email'];
+  const remove: string[] = [];
+  const names: Record<string, string> = {
+    '#wm': 'watermark',
+    '#wmMs': 'watermarkMs',
+    '#last': 'lastCommandId',
+    '#upd': 'updatedAt',
+    '#email': 'email',
+  };
+  const values: Record<string, unknown> = {
+    ':wm': new Date(watermarkMs(change.occurredAt)).toISOString(),
+    ':wmMs': watermarkMs(change.occurredAt),
+    ':last': change.commandId,
+    ':upd': now.toISOString(),
+    ':email': change.email,
+  };
+  if (change.userId === null) {
+    remove.push('#uid');
+    names['#uid'] = 'userId';
+  } else if (change.userId !== undefined) {
+    set.push('#uid = :uid');
+    names['#uid'] = 'userId';
+    values[':uid'] = change.userId;
+  }
+  if (change.status !== undefined) {
+    set.push('#st = :st');
+    names['#st'] = 'status';
+    values[':st'] = change.status;
+  }
+  if (change.unsupported !== undefined && change.unsupported.length > 0) {
+    set.push('#uns = :uns', '#unsCmd = :last');
+    names['#uns'] = 'unsupported';
+    names['#unsCmd'] = 'unsupportedCommandId';
+    values[':uns'] = change.unsupported;
+  }
+  let condition = 'attribute_not_exists(#wmMs) OR #wmMs <= :wmMs';
+  if (change.replacesWatermarkMs !== undefined) {
+    // A watermark from the future (see effectiveWatermark): replaced only if it is still the one that was read.
+    condition += ' OR #wmMs = :suspectWmMs';
+    values[':suspectWmMs'] = change.replacesWatermarkMs;
+  }
+  return {
+    UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+    ConditionExpression: condition,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
 function toPersonState(email: string, item: Record<string, unknown>): PersonState {

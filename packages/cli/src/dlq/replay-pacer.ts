@@ -1,12 +1,13 @@
 /**
- * Spaces sends to at most `ratePerSecond` messages per second on average, shared by every concurrent sender.
+ * The pace of a DLQ replay (`dlq replay --rate`): spaces sends to at most `ratePerSecond` messages per second on
+ * average, shared by every concurrent sender.
  * Each call reserves its slots first, then sleeps until the first of them, so callers never race for the same slot.
  *
  * @example
- * const limiter = new RateLimiter(50);
- * await limiter.take(10, signal); // waits as long as 10 messages at 50/s need
+ * const pacer = new ReplayPacer(50);
+ * await pacer.take(10, signal); // waits as long as 10 messages at 50/s need
  */
-export class RateLimiter {
+export class ReplayPacer {
   private next = 0;
 
   constructor(

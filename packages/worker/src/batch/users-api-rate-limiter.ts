@@ -1,4 +1,4 @@
-export interface RateLimiterOptions {
+export interface UsersApiRateLimiterOptions {
   /** The ceiling: requests per second this limiter lets through at most. */
   ratePerSecond: number;
   /** Requests that may go at once after an idle spell. Default 1 (evenly spaced). */
@@ -13,7 +13,7 @@ export interface RateLimiterOptions {
 }
 
 /** Counters a limiter keeps, read by the worker for its metrics. */
-export interface RateLimiterStats {
+export interface UsersApiRateLimiterStats {
   /** Requests let through. */
   requests: number;
   /** 429 answers reported back. */
@@ -29,11 +29,11 @@ export interface RateLimiterStats {
  * rather than fill the DLQ.
  *
  * @example
- * const limiter = new RateLimiter({ ratePerSecond: 20 });
+ * const limiter = new UsersApiRateLimiter({ ratePerSecond: 20 });
  * await limiter.acquire();       // before each request
  * limiter.onResponse(429, 2000); // after it: status and Retry-After in ms
  */
-export class RateLimiter {
+export class UsersApiRateLimiter {
   readonly #max: number;
   readonly #min: number;
   readonly #burst: number;
@@ -44,9 +44,9 @@ export class RateLimiter {
   /** Theoretical arrival time of the next slot (GCRA). */
   #tat = 0;
   #pausedUntil = 0;
-  readonly stats: RateLimiterStats = { requests: 0, rateLimited: 0, waitedMs: 0 };
+  readonly stats: UsersApiRateLimiterStats = { requests: 0, rateLimited: 0, waitedMs: 0 };
 
-  constructor(options: RateLimiterOptions) {
+  constructor(options: UsersApiRateLimiterOptions) {
     if (!(options.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
     this.#max = options.ratePerSecond;
     this.#min = Math.max(options.ratePerSecond * (options.minFraction ?? 0.1), 0.01);
