@@ -11,9 +11,9 @@ import {
 } from '@idp-sync/webhooks/sources';
 import { resolveApiKey } from '@idp-sync/worker/lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type ExtensionStandIn, startExtensionStandIn } from '../../helpers/http/extension-stand-in';
 import { guardPrototypes } from '../../helpers/prototype-guard';
 import { bambooRequest, hrRequest, NOW_MS, oktaRequest, TEST_SECRETS, workosRequest } from '../../helpers/webhooks';
-import { type ExtensionStandIn, startExtensionStandIn } from '../../integration/webhooks/extension-stand-in';
 
 /**
  * Every reader of a secret reads fields the secret object OWNS: were `Object.prototype` ever polluted (the SCIM PATCH

@@ -7,8 +7,8 @@ import {
 } from '@idp-sync/http/secrets';
 import { createIngestApp, loadIngestConfig } from '@idp-sync/webhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type ExtensionStandIn, startExtensionStandIn, unusedPort } from '../../helpers/http/extension-stand-in';
 import { bodyOf, hrRequest, NOW_MS, recordingSender, TEST_SECRETS } from '../../helpers/webhooks';
-import { type ExtensionStandIn, startExtensionStandIn, unusedPort } from './extension-stand-in';
 
 // Secret ids are ARNs: ':' and '/' must survive the query string.
 const HR_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:idp-sync/hr-webhook-AbCdEf';

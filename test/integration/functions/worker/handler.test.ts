@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { pipeline, startWorkerStack, TABLE_NAME, type WorkerStack } from '../../helpers/worker/harness';
-import { command, sqsEvent, sqsRecord } from '../../helpers/worker/records';
+import { pipeline, startWorkerStack, TABLE_NAME, type WorkerStack } from '../../../helpers/worker/harness';
+import { command, sqsEvent, sqsRecord } from '../../../helpers/worker/records';
 
 let stack: WorkerStack;
 const context = {
