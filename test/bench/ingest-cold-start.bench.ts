@@ -18,10 +18,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createPipelineQueues, localSqsClient, startLocalSqs } from '@idp-sync/local-stack';
 import { build, type Metafile } from 'esbuild';
 import { Webhook } from 'standardwebhooks';
-import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src';
-import { CLIENT_SQS_FLOOR_SOURCE, LAMBDA_BUNDLE_OPTIONS, REPO_ROOT } from '../helpers/bundle';
+import { CLIENT_SQS_FLOOR_SOURCE, INGEST_ENTRY, LAMBDA_BUNDLE_OPTIONS, REPO_ROOT, SCIM_ENTRY } from '../helpers/bundle';
 
 const ROOT = REPO_ROOT;
 const RUNS = Number(process.env.RUNS ?? 10);
@@ -161,13 +161,13 @@ async function main(): Promise<void> {
     const floorOut = join(dir, 'floor', 'index.mjs');
     const ingestBuild = await build({
       ...esbuildOptions,
-      entryPoints: [join(ROOT, 'functions/ingest/src/handler.ts')],
+      entryPoints: [INGEST_ENTRY],
       outfile: ingestOut,
     });
     const scimOut = join(dir, 'scim', 'index.mjs');
     const scimBuild = await build({
       ...esbuildOptions,
-      entryPoints: [join(ROOT, 'functions/scim/src/handler.ts')],
+      entryPoints: [SCIM_ENTRY],
       outfile: scimOut,
     });
     const floorBuild = await build({

@@ -10,6 +10,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import type { HttpRequest } from '@idp-sync/http';
+import { createPipelineQueues, localSqsClient, startLocalSqs } from '@idp-sync/local-stack';
 import { createIngestApp, loadIngestConfig } from '@idp-sync/webhooks';
 import {
   createBambooAdapter,
@@ -21,7 +22,6 @@ import {
   type SourceAdapter,
 } from '@idp-sync/webhooks/sources';
 import { Webhook } from 'standardwebhooks';
-import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src';
 import { emitBenchRows } from './report';
 
 const RUNS = Number(process.env.RUNS ?? 5);

@@ -11,9 +11,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { HttpRequest, HttpResponse } from '@idp-sync/http';
+import { createPipelineQueues, localSqsClient, startLocalSqs } from '@idp-sync/local-stack';
 import { createIngestApp, loadIngestConfig } from '@idp-sync/webhooks';
 import { Webhook } from 'standardwebhooks';
-import { createPipelineQueues, localSqsClient, startLocalSqs } from '../../packages/local-stack/src';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);

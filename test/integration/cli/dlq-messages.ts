@@ -76,7 +76,7 @@ export function dlqMessage(spec: DlqMessageSpec): Omit<SendMessageBatchRequestEn
     firstSeenAt: s(spec.firstSeenAt ?? '2026-11-26T10:00:02.000Z'),
     failedAt: s(spec.failedAt ?? '2026-11-26T10:00:05.000Z'),
     originalMessageId: s(originalMessageId),
-    // As the worker writes it (packages/provisioning/src/worker/dlq.ts): retryable = not permanent.
+    // As the worker writes it (packages/worker/src/batch/dlq.ts): retryable = not permanent.
     retryable: s(String(!(spec.permanent ?? true))),
     ...spec.extraAttributes,
   };
