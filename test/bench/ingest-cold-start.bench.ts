@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signHrDelivery } from '@idp-sync/webhooks/sign';
 import { build, type Metafile } from 'esbuild';
-import { CLIENT_SQS_FLOOR_SOURCE, LAMBDA_BUNDLE_OPTIONS, REPO_ROOT } from '../helpers/bundle';
+import { CLIENT_SQS_FLOOR_SOURCE, INGEST_ENTRY, LAMBDA_BUNDLE_OPTIONS, REPO_ROOT, SCIM_ENTRY } from '../helpers/bundle';
 import { BENCH_SECRETS, startBenchQueues } from './ingest-app';
 
 const ROOT = REPO_ROOT;
@@ -152,13 +152,13 @@ async function main(): Promise<void> {
     const floorOut = join(dir, 'floor', 'index.mjs');
     const ingestBuild = await build({
       ...esbuildOptions,
-      entryPoints: [join(ROOT, 'functions/ingest/src/handler.ts')],
+      entryPoints: [INGEST_ENTRY],
       outfile: ingestOut,
     });
     const scimOut = join(dir, 'scim', 'index.mjs');
     const scimBuild = await build({
       ...esbuildOptions,
-      entryPoints: [join(ROOT, 'functions/scim/src/handler.ts')],
+      entryPoints: [SCIM_ENTRY],
       outfile: scimOut,
     });
     const floorBuild = await build({

@@ -10,7 +10,7 @@
  *   npx tsx test/bench/users-api-emulator.bench.ts   # BENCH_N=3000 BENCH_CONCURRENCY=16 BENCH_MAX_SECONDS=10 BENCH_ROUNDS=3
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { Agent, request } from 'undici';
 import { emitBenchRows } from './report';
 
@@ -19,7 +19,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const MAX_SECONDS = Number(process.env.BENCH_MAX_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const KEY = 'bench-admin-key-0001';
-const CLI = fileURLToPath(new URL('../../packages/users-api-emulator/src/cli.ts', import.meta.url));
+/** The emulator's command line, as `npm run emulator` runs it. */
+const CLI = createRequire(import.meta.url).resolve('@idp-sync/users-api-emulator/cli');
 
 interface Result {
   name: string;

@@ -76,3 +76,16 @@ export function guardPrototypes(): PrototypeGuard {
 
 /** The names a hostile body may use to reach a prototype. */
 export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
+
+/**
+ * Pollutes `Object.prototype[name]` the way a PATCH into `__proto__` did (issue #14), enumerable like a real
+ * assignment. Undo it with the {@link PrototypeGuard} made before.
+ *
+ * @example
+ * const guard = guardPrototypes();
+ * afterEach(() => guard.restore());
+ * pollutePrototype('previous', 'attacker-chosen');
+ */
+export function pollutePrototype(name: string, value: unknown): void {
+  Object.defineProperty(Object.prototype, name, { value, enumerable: true, writable: true, configurable: true });
+}

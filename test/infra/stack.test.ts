@@ -20,8 +20,8 @@ import { SECRETS_CACHE_TTL, SECRETS_MANAGER_TIMEOUT } from '../../infra/construc
 import { ROUTES } from '../../infra/constructs/http-api';
 import type { IdpSyncStack } from '../../infra/stack';
 import { CLIENT_SQS_FLOOR_SOURCE, LAMBDA_BUNDLE_OPTIONS, REPO_ROOT } from '../helpers/bundle';
+import { startExtensionStandIn } from '../helpers/http/extension-stand-in';
 import { hrHeaders, TEST_SECRETS } from '../helpers/webhooks';
-import { startExtensionStandIn } from '../integration/webhooks/extension-stand-in';
 import { resolvedEnvironment } from './resolve-env';
 
 // One synthesis (with real local esbuild bundling of both handlers) shared by every test in this file.

@@ -1,6 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createStateTable, DEFAULT_STATE_TABLE_NAME, type InviteMode, type PredefinedRole } from '@idp-sync/contracts';
+import type { LogLevel } from '@idp-sync/http';
 import { SCIM_BASE_PATH } from '@idp-sync/scim';
 import {
   startUsersApiEmulator,
@@ -21,7 +22,7 @@ import {
 } from './errors';
 import { loadIngestHandler, loadScimHandler, loadWorkerHandler } from './handlers';
 import { type HealthReport, isDrained, queueHealth, withQueueHealth } from './health';
-import { type HttpApiHandler, startHttpIngestServer } from './http-ingest-server';
+import { type HttpApiHandler, type HttpIngestServer, startHttpIngestServer } from './http-ingest-server';
 import { stackLogLevels, withLogLevel } from './log-levels';
 import { type EventSourceEvent, type SqsEventSource, type SqsHandler, startSqsEventSource } from './poller';
 import { rejectionDetail } from './request-detail';
@@ -289,7 +290,7 @@ const RETRY_HINT = 'run npm start again; if it keeps failing, report it with the
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   if (running) throw new StackAlreadyRunningError();
   running = true;
-  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanups: Cleanups = [];
   try {
     return await start(options, cleanups);
   } catch (error) {
@@ -299,34 +300,116 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
-async function start(options: LocalStackOptions, cleanups: (() => Promise<unknown>)[]): Promise<LocalStack> {
-  const host = options.host ?? DEFAULT_HOST;
-  const region = options.region ?? 'us-east-1';
-  const maxReceiveCount = options.maxReceiveCount ?? 5;
-  const workerInstances = options.workerInstances ?? 2;
+/** The options with their defaults applied, the secrets checked or generated, and the emulator's key. */
+interface StackSettings {
+  readonly host: string;
+  readonly region: string;
+  readonly maxReceiveCount: number;
+  readonly workerInstances: number;
+  readonly workerTimeoutSeconds: number;
+  readonly visibilityTimeoutSeconds: number;
+  readonly queueName: string;
+  readonly dlqName: string;
+  readonly stateTableName: string;
+  readonly defaultRole: PredefinedRole;
+  readonly defaultInviteMode: InviteMode;
+  readonly secrets: StackSecrets;
+  readonly generatedSecrets: readonly StackSecretName[];
+  readonly emulatorApiKey: string;
+  readonly usersApiKeyGenerated: boolean;
+}
+
+/** What listens on loopback: the ingest API always, each stand-in unless its service is external. */
+interface StackListeners {
+  readonly ingestServer: HttpIngestServer;
+  readonly sqs: LocalSqs | undefined;
+  readonly ddb: LocalDynamoDb | undefined;
+  readonly emulator: UsersApiEmulator | undefined;
+}
+
+/** Where SQS, DynamoDB and the Users API are (embedded or external), and the clients of the first two. */
+interface StackServices {
+  readonly sqsEndpoint: string;
+  readonly dynamoDbEndpoint: string;
+  readonly usersApiUrl: string;
+  readonly usersApiKey: string;
+  readonly sqsClient: SQSClient;
+  readonly dynamoClient: DynamoDBClient;
+}
+
+/** The entry of the ingest API: answers 503 until the real handlers are served, and reports every request. */
+interface IngestEntry {
+  readonly handler: HttpApiHandler;
+  serve(handler: HttpApiHandler): void;
+}
+
+/** The worker environments behind the event source; a restart replaces them (and the event source). */
+interface LocalWorker {
+  readonly eventSource: SqsEventSource;
+  restart(options: { crash: boolean }): Promise<void>;
+}
+
+type Cleanups = (() => Promise<unknown>)[];
+
+/**
+ * The steps, in the order they depend on each other: the listeners first (the ingest API answers 503 meanwhile), the
+ * queues and the table on them, the handlers' environment from those, then the handlers, which read it when they load.
+ * Whatever starts registers its stop in `cleanups`, which {@link startLocalStack} runs when a later step fails.
+ */
+async function start(options: LocalStackOptions, cleanups: Cleanups): Promise<LocalStack> {
+  const settings = resolveStackSettings(options);
+  const ingest = createIngestEntry(options.onEvent);
+  const listeners = await startListeners(options, settings, ingest.handler, cleanups);
+  const services = connectServices(options, settings, listeners, cleanups);
+  const queues = await createQueuesAndTableAndCheckUsersApi(options, settings, services);
+  const logLevels = setHandlerEnvironment(options, settings, listeners, services, queues);
+  ingest.serve(await loadHttpHandlers(logLevels.http, services.sqsClient, queues));
+  const worker = await startLocalWorker(options, settings, services.sqsClient, queues, logLevels.worker);
+  cleanups.push(() => worker.eventSource.stop());
+  return runningStack(options, settings, listeners, services, queues, worker);
+}
+
+/** Applies the defaults, checks the given secrets and generates the missing ones; throws on a bad secret or key. */
+function resolveStackSettings(options: LocalStackOptions): StackSettings {
   const workerTimeoutSeconds = options.workerTimeoutSeconds ?? 30;
-  const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? workerTimeoutSeconds;
-  const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
-  const dlqName = options.dlqName ?? DEFAULT_DLQ_NAME;
-  const stateTableName = options.stateTableName ?? DEFAULT_STATE_TABLE_NAME;
   const { secrets, generated } = resolveSecrets(options.secrets ?? {});
-  const usersApiKeyGenerated = !options.usersApi && !options.emulatorApiKey;
   const emulatorApiKey = options.emulatorApiKey ?? generateEmulatorKey();
   const keyProblem = options.usersApi ? undefined : emulatorKeyProblem(emulatorApiKey);
   if (keyProblem) {
     throw new LocalStackConfigError(`${EMULATOR_KEY_ENV} ${keyProblem}`, `fix it, or unset ${EMULATOR_KEY_ENV}`);
   }
+  return {
+    host: options.host ?? DEFAULT_HOST,
+    region: options.region ?? 'us-east-1',
+    maxReceiveCount: options.maxReceiveCount ?? 5,
+    workerInstances: options.workerInstances ?? 2,
+    workerTimeoutSeconds,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? workerTimeoutSeconds,
+    queueName: options.queueName ?? DEFAULT_QUEUE_NAME,
+    dlqName: options.dlqName ?? DEFAULT_DLQ_NAME,
+    stateTableName: options.stateTableName ?? DEFAULT_STATE_TABLE_NAME,
+    defaultRole: options.defaultRole ?? 'MEMBER',
+    defaultInviteMode: options.defaultInviteMode ?? 'EMAIL_LINK',
+    secrets,
+    generatedSecrets: generated,
+    emulatorApiKey,
+    usersApiKeyGenerated: !options.usersApi && !options.emulatorApiKey,
+  };
+}
 
-  // 1. Listeners, in parallel. The ingest server answers 503 until the handler is loaded.
-  let ingestHandler: HttpApiHandler = async () => ({
+/**
+ * The ingest API listens before the handlers can load (they need the queue URLs, which need SQS listening), so its
+ * handler answers 503 with Retry-After until {@link IngestEntry.serve} hands it the real ones.
+ */
+function createIngestEntry(onEvent: LocalStackOptions['onEvent']): IngestEntry {
+  let current: HttpApiHandler = async () => ({
     statusCode: 503,
     headers: { 'content-type': 'application/json', 'retry-after': '1' },
     body: '{"message":"the local stack is starting"}',
   });
-  const onEvent = options.onEvent;
-  const timed: HttpApiHandler = async (event, context) => {
+  const handler: HttpApiHandler = async (event, context) => {
     const started = Date.now();
-    const result = await ingestHandler(event, context);
+    const result = await current(event, context);
     if (onEvent) {
       const detail = rejectionDetail(result);
       onEvent({
@@ -340,6 +423,25 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
     }
     return result;
   };
+  return {
+    handler,
+    serve(real) {
+      current = real;
+    },
+  };
+}
+
+/**
+ * Starts every listener in parallel (each one that starts is stopped again on a failure). All of them settle before
+ * the first failure is reported, so none is left running untracked.
+ */
+async function startListeners(
+  options: LocalStackOptions,
+  settings: StackSettings,
+  ingestHandler: HttpApiHandler,
+  cleanups: Cleanups,
+): Promise<StackListeners> {
+  const { host, region, emulatorApiKey } = settings;
   const track = <T extends { stop(): Promise<void> }>(part: T): T => {
     cleanups.push(() => part.stop());
     return part;
@@ -347,7 +449,7 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
   const listening = await Promise.allSettled([
     listenOrExplain('ingest API', 'PORT', host, options.port ?? 0, () =>
       startHttpIngestServer({
-        handler: timed,
+        handler: ingestHandler,
         host,
         port: options.port ?? 0,
         functionName: 'idp-sync-ingest-local',
@@ -374,20 +476,27 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
           }).then(track),
         ),
   ] as const);
-  // Every listener has settled (and is tracked for cleanup) before the first failure is reported.
   const refused = listening.find((r) => r.status === 'rejected');
   if (refused) throw refused.reason;
   const settled = <T>(result: PromiseSettledResult<T>): T => (result as PromiseFulfilledResult<T>).value;
-  const ingestServer = settled(listening[0]);
-  const sqs = settled(listening[1]);
-  const ddb = settled(listening[2]);
-  const emulator = settled(listening[3]);
+  return {
+    ingestServer: settled(listening[0]),
+    sqs: settled(listening[1]),
+    ddb: settled(listening[2]),
+    emulator: settled(listening[3]),
+  };
+}
 
-  // 2. Queues, table and the Users API, checked and created.
-  const sqsEndpoint = options.sqsEndpoint ?? (sqs as LocalSqs).endpoint;
-  const dynamoDbEndpoint = options.dynamoDbEndpoint ?? (ddb as LocalDynamoDb).endpoint;
-  const usersApiUrl = options.usersApi?.baseUrl ?? (emulator as UsersApiEmulator).url;
-  const usersApiKey = options.usersApi?.apiKey ?? emulatorApiKey;
+/** The endpoints in use (embedded or external) and clients for SQS and DynamoDB, with credentials for the stand-ins. */
+function connectServices(
+  options: LocalStackOptions,
+  settings: StackSettings,
+  listeners: StackListeners,
+  cleanups: Cleanups,
+): StackServices {
+  const { region } = settings;
+  const sqsEndpoint = options.sqsEndpoint ?? (listeners.sqs as LocalSqs).endpoint;
+  const dynamoDbEndpoint = options.dynamoDbEndpoint ?? (listeners.ddb as LocalDynamoDb).endpoint;
   const awsIsLocal = isLoopbackUrl(sqsEndpoint) && isLoopbackUrl(dynamoDbEndpoint);
   if (awsIsLocal && !process.env.AWS_ACCESS_KEY_ID) {
     // The SDK's default provider chain would look for real credentials; the stand-ins accept any.
@@ -401,7 +510,24 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
     sqsClient.destroy();
     dynamoClient.destroy();
   });
+  return {
+    sqsEndpoint,
+    dynamoDbEndpoint,
+    usersApiUrl: options.usersApi?.baseUrl ?? (listeners.emulator as UsersApiEmulator).url,
+    usersApiKey: options.usersApi?.apiKey ?? settings.emulatorApiKey,
+    sqsClient,
+    dynamoClient,
+  };
+}
 
+/** Creates the queues (with the DLQ and redrive policy) and the state table, and checks a real Users API, in parallel. */
+async function createQueuesAndTableAndCheckUsersApi(
+  options: LocalStackOptions,
+  settings: StackSettings,
+  services: StackServices,
+): Promise<PipelineQueues> {
+  const { queueName, dlqName, maxReceiveCount, visibilityTimeoutSeconds, stateTableName } = settings;
+  const { sqsClient, sqsEndpoint, dynamoClient, dynamoDbEndpoint } = services;
   const [queues] = await Promise.all([
     createPipelineQueues(sqsClient, { queueName, dlqName, maxReceiveCount, visibilityTimeoutSeconds }).catch(
       (error: unknown) => {
@@ -413,27 +539,39 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
     }),
     options.usersApi ? checkUsersApi(options.usersApi.baseUrl, options.usersApi.apiKey) : undefined,
   ]);
+  return queues;
+}
 
-  // 3. The handlers' environment, then the handlers themselves (they read it when they load).
+/**
+ * Sets the environment the handlers read when they load (queue URLs, table, endpoints, secrets, Users API), and
+ * returns the log level each function gets while it loads (a level set by the user wins).
+ */
+function setHandlerEnvironment(
+  options: LocalStackOptions,
+  settings: StackSettings,
+  listeners: StackListeners,
+  services: StackServices,
+  queues: PipelineQueues,
+): ReturnType<typeof stackLogLevels> {
   const setDefault = (name: string, value: string) => {
     if (process.env[name] === undefined || process.env[name] === '') process.env[name] = value;
   };
   const env: Record<string, string> = {
-    AWS_REGION: region,
+    AWS_REGION: settings.region,
     QUEUE_URL: queues.queueUrl,
     DLQ_URL: queues.dlqUrl,
-    SQS_ENDPOINT: sqsEndpoint,
-    DYNAMODB_ENDPOINT: dynamoDbEndpoint,
-    STATE_TABLE_NAME: stateTableName,
-    ARIZE_BASE_URL: usersApiUrl,
-    ARIZE_API_KEY: usersApiKey,
-    MAX_RECEIVE_COUNT: String(maxReceiveCount),
-    DEFAULT_ROLE: options.defaultRole ?? 'MEMBER',
-    DEFAULT_INVITE_MODE: options.defaultInviteMode ?? 'EMAIL_LINK',
-    SCIM_BASE_URL: `${ingestServer.url}/scim/v2`,
+    SQS_ENDPOINT: services.sqsEndpoint,
+    DYNAMODB_ENDPOINT: services.dynamoDbEndpoint,
+    STATE_TABLE_NAME: settings.stateTableName,
+    ARIZE_BASE_URL: services.usersApiUrl,
+    ARIZE_API_KEY: services.usersApiKey,
+    MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
+    DEFAULT_ROLE: settings.defaultRole,
+    DEFAULT_INVITE_MODE: settings.defaultInviteMode,
+    SCIM_BASE_URL: `${listeners.ingestServer.url}/scim/v2`,
     ...options.handlerEnv,
   };
-  for (const name of STACK_SECRET_NAMES) env[STACK_SECRET_ENV[name]] = secrets[name];
+  for (const name of STACK_SECRET_NAMES) env[STACK_SECRET_ENV[name]] = settings.secrets[name];
   Object.assign(process.env, env);
   // EMF metrics to stdout mean nothing without CloudWatch; the emulator has no rate limit worth a slow default.
   setDefault('POWERTOOLS_METRICS_DISABLED', 'true');
@@ -444,70 +582,108 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
     // The users-client warns once per operation that the Users API v2 is alpha: news about the real API, not the emulator.
     setDefault('DISABLE_PRERELEASE_WARNING', 'true');
   }
+  return logLevels;
+}
 
-  // One port, two functions, as the HTTP API routes them in AWS: /scim/v2/* to the SCIM Lambda, the rest to ingest.
-  const [realIngest, realScim] = await withLogLevel(logLevels.http, () =>
-    Promise.all([loadIngestHandler(), loadScimHandler()]),
-  );
-  ingestHandler = routeByPrefix(
+/** One port, two functions, as the HTTP API routes them in AWS: /scim/v2/* to the SCIM Lambda, the rest to ingest. */
+async function loadHttpHandlers(
+  level: LogLevel | undefined,
+  sqsClient: SQSClient,
+  queues: PipelineQueues,
+): Promise<HttpApiHandler> {
+  const [realIngest, realScim] = await withLogLevel(level, () => Promise.all([loadIngestHandler(), loadScimHandler()]));
+  return routeByPrefix(
     [{ prefix: SCIM_BASE_PATH, handler: realScim }],
     withQueueHealth(realIngest, () => queueHealth(sqsClient, queues)),
   );
+}
+
+/** Loads `workerInstances` worker handlers (fresh environments) and feeds them from the queue, as Lambda's event source does. */
+async function startLocalWorker(
+  options: LocalStackOptions,
+  settings: StackSettings,
+  sqsClient: SQSClient,
+  queues: PipelineQueues,
+  level: LogLevel | undefined,
+): Promise<LocalWorker> {
+  const onEvent = options.onEvent;
   const loadHandlers = () =>
-    withLogLevel(logLevels.worker, () =>
-      Promise.all(Array.from({ length: workerInstances }, () => loadWorkerHandler())),
-    );
-  const startWorker = (handlers: readonly SqsHandler[]) =>
+    withLogLevel(level, () => Promise.all(Array.from({ length: settings.workerInstances }, () => loadWorkerHandler())));
+  const startEventSource = (handlers: readonly SqsHandler[]) =>
     startSqsEventSource({
       client: sqsClient,
       queueUrl: queues.queueUrl,
       queueArn: queues.queueArn,
-      region,
+      region: settings.region,
       handlers,
       batchSize: 10,
       waitTimeSeconds: options.receiveWaitSeconds ?? 2,
-      timeoutMs: workerTimeoutSeconds * 1000,
+      timeoutMs: settings.workerTimeoutSeconds * 1000,
       functionName: 'idp-sync-worker-local',
       ...(onEvent ? { onEvent } : {}),
     });
-  let eventSource: SqsEventSource = startWorker(await loadHandlers());
-  cleanups.push(() => eventSource.stop());
+  let eventSource = startEventSource(await loadHandlers());
+  return {
+    get eventSource() {
+      return eventSource;
+    },
+    async restart({ crash }) {
+      await eventSource.stop({ abandon: crash });
+      eventSource = startEventSource(await loadHandlers());
+    },
+  };
+}
 
+/** Every address of the stack, from the ingest API's. */
+function stackUrls(ingestUrl: string, services: StackServices): LocalStackUrls {
+  return {
+    ingest: ingestUrl,
+    health: `${ingestUrl}/health`,
+    webhooks: {
+      okta: `${ingestUrl}/webhooks/okta`,
+      hr: `${ingestUrl}/webhooks/hr`,
+      workos: `${ingestUrl}/webhooks/workos`,
+      bamboohr: `${ingestUrl}/webhooks/bamboohr`,
+    },
+    scim: `${ingestUrl}/scim/v2`,
+    usersApi: services.usersApiUrl,
+    sqs: services.sqsEndpoint,
+    dynamoDb: services.dynamoDbEndpoint,
+  };
+}
+
+/** The running stack handed to the caller: its addresses and settings, and how to probe, drain, restart and stop it. */
+function runningStack(
+  options: LocalStackOptions,
+  settings: StackSettings,
+  listeners: StackListeners,
+  services: StackServices,
+  queues: PipelineQueues,
+  worker: LocalWorker,
+): LocalStack {
+  const { ingestServer, sqs, ddb, emulator } = listeners;
+  const { sqsClient, dynamoClient } = services;
   const health = () => queueHealth(sqsClient, queues);
   let stopping: Promise<void> | undefined;
-
   const stack: LocalStack = {
-    urls: {
-      ingest: ingestServer.url,
-      health: `${ingestServer.url}/health`,
-      webhooks: {
-        okta: `${ingestServer.url}/webhooks/okta`,
-        hr: `${ingestServer.url}/webhooks/hr`,
-        workos: `${ingestServer.url}/webhooks/workos`,
-        bamboohr: `${ingestServer.url}/webhooks/bamboohr`,
-      },
-      scim: `${ingestServer.url}/scim/v2`,
-      usersApi: usersApiUrl,
-      sqs: sqsEndpoint,
-      dynamoDb: dynamoDbEndpoint,
-    },
-    secrets,
-    generatedSecrets: generated,
-    usersApiKey,
-    usersApiKeyGenerated,
+    urls: stackUrls(ingestServer.url, services),
+    secrets: settings.secrets,
+    generatedSecrets: settings.generatedSecrets,
+    usersApiKey: services.usersApiKey,
+    usersApiKeyGenerated: settings.usersApiKeyGenerated,
     emulator,
     embedded: { sqs: !options.sqsEndpoint, dynamoDb: !options.dynamoDbEndpoint, usersApi: !options.usersApi },
-    queues: { ...queues, queueName, dlqName },
-    stateTableName,
-    region,
+    queues: { ...queues, queueName: settings.queueName, dlqName: settings.dlqName },
+    stateTableName: settings.stateTableName,
+    region: settings.region,
     settings: {
-      maxReceiveCount,
-      workerInstances,
-      workerTimeoutSeconds,
-      visibilityTimeoutSeconds,
+      maxReceiveCount: settings.maxReceiveCount,
+      workerInstances: settings.workerInstances,
+      workerTimeoutSeconds: settings.workerTimeoutSeconds,
+      visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds,
       oktaAuthHeader: (process.env.OKTA_AUTH_HEADER?.trim() || 'authorization').toLowerCase(),
-      defaultRole: options.defaultRole ?? 'MEMBER',
-      defaultInviteMode: options.defaultInviteMode ?? 'EMAIL_LINK',
+      defaultRole: settings.defaultRole,
+      defaultInviteMode: settings.defaultInviteMode,
     },
     sqsClient,
     dynamoClient,
@@ -529,8 +705,13 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
       await Promise.all([
         ask('ingest API (GET /health)', stack.urls.health),
         emulator ? ask('Users API emulator', `${emulator.url}/_emulator/health`) : undefined,
-        dynamoClient.send(new DescribeTableCommand({ TableName: stateTableName })).catch((error: unknown) => {
-          throw externalFailure('DYNAMODB_ENDPOINT', dynamoDbEndpoint, Boolean(options.dynamoDbEndpoint), error);
+        dynamoClient.send(new DescribeTableCommand({ TableName: settings.stateTableName })).catch((error: unknown) => {
+          throw externalFailure(
+            'DYNAMODB_ENDPOINT',
+            services.dynamoDbEndpoint,
+            Boolean(options.dynamoDbEndpoint),
+            error,
+          );
         }),
       ]);
     },
@@ -541,7 +722,7 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
       let calm = 0;
       let last = await health();
       for (;;) {
-        calm = isDrained(last) && eventSource.inFlight === 0 ? calm + 1 : 0;
+        calm = isDrained(last) && worker.eventSource.inFlight === 0 ? calm + 1 : 0;
         if (calm >= 2) return last;
         if (Date.now() > deadline) {
           throw new LocalStackError(
@@ -553,16 +734,15 @@ async function start(options: LocalStackOptions, cleanups: (() => Promise<unknow
         last = await health();
       }
     },
-    pauseWorker: () => eventSource.pause(),
-    resumeWorker: () => eventSource.resume(),
+    pauseWorker: () => worker.eventSource.pause(),
+    resumeWorker: () => worker.eventSource.resume(),
     async restartWorker(restartOptions = {}) {
-      await eventSource.stop({ abandon: restartOptions.crash ?? false });
-      eventSource = startWorker(await loadHandlers());
+      await worker.restart({ crash: restartOptions.crash ?? false });
     },
     stop() {
       stopping ??= (async () => {
         // An embedded queue goes away with the stack, so pending long polls can be cut rather than waited for.
-        await Promise.all([ingestServer.stop(), eventSource.stop({ abortReceives: !options.sqsEndpoint })]);
+        await Promise.all([ingestServer.stop(), worker.eventSource.stop({ abortReceives: !options.sqsEndpoint })]);
         await Promise.allSettled([emulator?.stop(), sqs?.stop(), ddb?.stop()]);
         sqsClient.destroy();
         dynamoClient.destroy();

@@ -1,8 +1,9 @@
 import type { BuildOptions } from 'esbuild';
-import { ESM_REQUIRE_BANNER, REPO_ROOT } from '../../../infra/constructs/functions';
+import { ESM_REQUIRE_BANNER, INGEST_ENTRY, REPO_ROOT, SCIM_ENTRY } from '../../../infra/constructs/functions';
 
 /** The repository root (esbuild resolves workspace packages from here), as the stack's bundling uses it. */
-export { REPO_ROOT };
+/** The entry files the stack bundles for the webhook and the SCIM Lambdas (absolute paths). */
+export { INGEST_ENTRY, REPO_ROOT, SCIM_ENTRY };
 
 /**
  * esbuild options that bundle a Lambda the way the CDK stack does (infra/constructs/functions.ts `bundling()`): ESM,
@@ -10,7 +11,7 @@ export { REPO_ROOT };
  * banner. Benchmarks and tests that compare bundles (cold start, size budget, zod/mini) all build with these.
  *
  * @example
- * await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: ['functions/ingest/src/handler.ts'], outfile });
+ * await build({ ...LAMBDA_BUNDLE_OPTIONS, entryPoints: [INGEST_ENTRY], outfile });
  */
 export const LAMBDA_BUNDLE_OPTIONS = {
   bundle: true,

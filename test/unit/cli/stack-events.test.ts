@@ -1,5 +1,5 @@
+import { describeStackEvent } from '@idp-sync/cli';
 import { describe, expect, it } from 'vitest';
-import { describeStackEvent } from '../../../packages/cli/src/commands/start/run';
 
 describe('describeStackEvent (one console line per request of npm start)', () => {
   it('puts the reason of a refused request on its line', () => {

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { call } from './http';
 
-const CLI = fileURLToPath(new URL('../../../packages/users-api-emulator/src/cli.ts', import.meta.url));
+/** The emulator's command line, as `npm run emulator` runs it. */
+const CLI = createRequire(import.meta.url).resolve('@idp-sync/users-api-emulator/cli');
 
 function run(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

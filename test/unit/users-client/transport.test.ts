@@ -21,8 +21,8 @@ import {
   type UsersClientOptions,
   ValidationError,
 } from '@idp-sync/users-client';
+import { backoffDelay } from '@idp-sync/users-client/transport';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../../packages/users-client/src/transport/retry';
 import { clientFor, page, problem, sequence, startTestServer, type TestServer, wireUser } from './server';
 
 let server: TestServer;

@@ -1,7 +1,6 @@
 import {
   type LocalStack,
   LocalStackError,
-  type LocalStackEvent,
   loadLocalStackConfig,
   renderBanner,
   startLocalStack,
@@ -9,6 +8,7 @@ import {
 import type { CommandContext } from '../../context';
 import { CliError } from '../../errors';
 import type { OutputStream } from '../../io';
+import { describeStackEvent } from './stack-events';
 
 /**
  * A start-up failure, already printed as one line. In the real process `start` exits 1 right after printing it;
@@ -18,28 +18,6 @@ export class StartFailedError extends CliError {}
 
 export interface StartCommandOptions {
   quiet?: boolean;
-}
-
-function clock(): string {
-  return new Date().toTimeString().slice(0, 8);
-}
-
-/** One short line per request and per batch: methods, paths and counts only (no bodies, query strings or emails). */
-export function describeStackEvent(event: LocalStackEvent): string {
-  switch (event.type) {
-    case 'request':
-      return `${clock()} ingest  ${event.method} ${event.path} -> ${event.status}${event.detail ? ` ${event.detail}` : ''} (${event.durationMs} ms)`;
-    case 'batch': {
-      const what = event.wholeBatchFailure
-        ? `whole batch failed, ${event.size} message(s) will be retried: ${event.wholeBatchFailure}`
-        : `${event.succeeded} done${event.failed > 0 ? `, ${event.failed} left for retry` : ''}`;
-      const deletes = event.deleteErrors > 0 ? `, ${event.deleteErrors} delete(s) refused` : '';
-      const again = event.redelivered > 0 ? ` (${event.redelivered} redelivered)` : '';
-      return `${clock()} worker#${event.instance} batch of ${event.size}${again}: ${what}${deletes} (${event.durationMs} ms)`;
-    }
-    case 'receive-error':
-      return `${clock()} worker#${event.instance} cannot receive from SQS (${event.error}); retrying`;
-  }
 }
 
 /** The one line printed for a failed start, and how the command ends. */

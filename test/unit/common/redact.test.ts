@@ -1,4 +1,4 @@
-import { redactEmail, redactEmailsIn } from '@idp-sync/users-client';
+import { redactEmail, redactEmailsIn } from '@idp-sync/common';
 import { describe, expect, it } from 'vitest';
 
 describe('redactEmail', () => {
@@ -28,5 +28,19 @@ describe('redactEmailsIn', () => {
     const filler = `x@${'b'.repeat(50_000)}`;
     expect(redactEmailsIn(filler)).toBe(filler);
     expect(redactEmailsIn(`${filler} eve@example.com`)).toBe(`${filler} e***@example.com`);
+  });
+});
+
+// Moved here from the webhook timestamp tests and the worker's failure classification tests: the same function
+// their logs use.
+describe('redaction as the webhook and worker logs use it', () => {
+  it('redacts emails for logs', () => {
+    expect(redactEmail('alice@example.com')).toBe('a***@example.com');
+    expect(redactEmail('no-at-sign')).toBe('***');
+    expect(redactEmail('@example.com')).toBe('***');
+  });
+
+  it('redacts every address in a text', () => {
+    expect(redactEmailsIn('a@b.co and carol@example.org')).toBe('a***@b.co and c***@example.org');
   });
 });

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { httpApiEvent, lambdaContext } from '../../helpers/lambda';
+import { httpApiEvent, lambdaContext } from '../../../helpers/lambda';
 
 /** functions/scim's Lambda handler: API Gateway v2 in and out, only /scim/v2/*, configuration checked at INIT. */
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LAMBDA_BUNDLE_OPTIONS } from '../../helpers/bundle';
+import { INGEST_ENTRY, LAMBDA_BUNDLE_OPTIONS } from '../../helpers/bundle';
 
 // The webhook ingest Lambda validates with zod/mini (issue #4: classic zod was 96 KiB of its bundle and ~20 ms of its
 // cold start). These tests bundle the code the way the stack does, so they see what the Lambda sees: classic zod is
@@ -51,7 +51,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('zod/mini on the webhook ingest path', () => {
   it('leaves classic zod out of the ingest Lambda bundle', async () => {
-    const result = await build({ ...options, entryPoints: [join(ROOT, 'functions/ingest/src/handler.ts')] });
+    const result = await build({ ...options, entryPoints: [INGEST_ENTRY] });
     const files = zodFiles(result.metafile);
     expect(files.length).toBeGreaterThan(0);
     expect(files.filter((file) => !MINI_ONLY.test(file))).toEqual([]);

@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { OKTA_ENVELOPE_SESSION_START } from '../../fixtures/okta';
-import { httpApiEvent, lambdaContext } from '../../helpers/lambda';
-import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
-import { TEST_SECRETS } from '../../helpers/webhooks';
+import { OKTA_ENVELOPE_SESSION_START } from '../../../fixtures/okta';
+import { httpApiEvent, lambdaContext } from '../../../helpers/lambda';
+import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../../helpers/vendor-fixtures';
+import { TEST_SECRETS } from '../../../helpers/webhooks';
 
 const env = {
   QUEUE_URL: 'http://127.0.0.1:9/000000000000/idp-sync-commands.fifo',
