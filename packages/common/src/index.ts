@@ -12,6 +12,8 @@ export {
   seconds,
 } from './env';
 export { lazy } from './lazy';
+export { type Logger, type LoggerLevel, silentLogger } from './logger';
+export { type MetricDimensions, type Metrics, noopMetrics } from './metrics';
 export { redactEmail, redactEmailsIn } from './redact';
 export { isTransientFailure, type TransientFailure } from './transient';
 export {
