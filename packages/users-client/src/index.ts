@@ -31,7 +31,7 @@ export {
   type UsersApiErrorInit,
   ValidationError,
 } from './errors';
-export type { Logger } from './logger';
+export type { UsersClientLogger } from './logger';
 export {
   type CustomRole,
   PREDEFINED_ROLE_NAMES,
