@@ -18,7 +18,6 @@ export {
 } from './dlq/queues';
 export { RateLimiter } from './dlq/rate-limiter';
 export { READ_VISIBILITY_SECONDS, type ScanResult, scanDlq } from './dlq/reader';
-export { redactEmail } from './dlq/redact';
 export {
   DEFAULT_REPLAY_CONCURRENCY,
   REPLAY_VISIBILITY_SECONDS,

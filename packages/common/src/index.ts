@@ -14,7 +14,7 @@ export {
 export { lazy } from './lazy';
 export { type Logger, type LoggerLevel, silentLogger } from './logger';
 export { type MetricDimensions, type Metrics, noopMetrics } from './metrics';
-export { redactEmail, redactEmailsIn } from './redact';
+export { redactEmail, redactEmailOrDigest, redactEmailsIn } from './redact';
 export { isTransientFailure, type TransientFailure } from './transient';
 export {
   jsonDepthExceeds,

@@ -1,4 +1,4 @@
-import { redactEmail, redactEmailsIn } from '@idp-sync/users-client';
+import { redactEmail, redactEmailsIn } from '@idp-sync/common';
 import { describe, expect, it } from 'vitest';
 
 describe('redactEmail', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger, Metrics } from '@idp-sync/common';
+import { type Logger, type Metrics, redactEmail } from '@idp-sync/common';
 import { EmailSchema } from '@idp-sync/contracts';
 import { SCIM_METRICS } from '../protocol/constants';
 import { describeError } from '../protocol/errors';
@@ -10,7 +10,6 @@ import type { JsonObject, ScimUserRecord, ScimUserStore, UsersLookup, UsersLooku
 import type { ScimServiceConfig } from './config';
 import { pointerKeysOf } from './keys';
 import type { ScimOutbox } from './outbox';
-import { redactEmail } from './redact';
 import { withTimeout } from './timeout';
 
 export interface ScimQueryDependencies {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger, Metrics } from '@idp-sync/common';
+import { type Logger, type Metrics, redactEmail } from '@idp-sync/common';
 import { SCIM_MAX_RESOURCE_BYTES, SCIM_METRICS } from '../protocol/constants';
 import {
   describeError,
@@ -19,7 +19,6 @@ import { externalIdOf, pointerKeysOf } from './keys';
 import { type Plan, planCommands, type ScimOperationKind } from './mapping';
 import { createScimOutbox } from './outbox';
 import { createScimQueries } from './queries';
-import { redactEmail } from './redact';
 
 export interface ScimUsersDependencies {
   readonly store: ScimUserStore;

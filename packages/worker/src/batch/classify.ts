@@ -1,11 +1,5 @@
-import {
-  isRetryable,
-  RateLimitedError,
-  redactEmailsIn,
-  ServerError,
-  UnauthorizedError,
-  UsersApiError,
-} from '@idp-sync/users-client';
+import { redactEmailsIn } from '@idp-sync/common';
+import { isRetryable, RateLimitedError, ServerError, UnauthorizedError, UsersApiError } from '@idp-sync/users-client';
 import { CommandRejectedError } from '../applier/errors';
 
 /** What the worker needs to know about a failure to decide between retry and DLQ and to explain itself. */
