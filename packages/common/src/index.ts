@@ -11,6 +11,7 @@ export {
   readOptional,
   seconds,
 } from './env';
+export { ConfigError } from './errors';
 export { lazy } from './lazy';
 export { type Logger, type LoggerLevel, silentLogger } from './logger';
 export { type MetricDimensions, type Metrics, noopMetrics } from './metrics';

@@ -1,6 +1,13 @@
-import { describeEnvIssues, httpUrl, integer, optionalString, readOptional, seconds } from '@idp-sync/common';
+import {
+  ConfigError,
+  describeEnvIssues,
+  httpUrl,
+  integer,
+  optionalString,
+  readOptional,
+  seconds,
+} from '@idp-sync/common';
 import * as z from 'zod/mini';
-import { ConfigError } from './errors';
 import { parseSecretValue } from './secrets/secret-value';
 
 /** The secrets ingest knows about: one per source (SCIM's bearer token is read by the SCIM routes). */

@@ -64,23 +64,6 @@ export class PayloadError extends ProblemError {
 }
 
 /**
- * The configuration is unusable. Raised once, at module load, so a misconfigured Lambda fails at INIT with a message
- * that names every variable to fix.
- *
- * @example
- * try { loadIngestConfig(process.env) } catch (e) { if (e instanceof ConfigError) console.error(e.message) }
- */
-export class ConfigError extends IngestError {
-  override readonly name: string = 'ConfigError';
-  readonly problems: readonly string[];
-
-  constructor(problems: readonly string[]) {
-    super(`Invalid ingest configuration:\n  - ${problems.join('\n  - ')}`);
-    this.problems = problems;
-  }
-}
-
-/**
  * A secret could not be obtained (Secrets Manager unreachable with nothing cached, or a stored value that is not
  * usable). The request is answered 503 so the source retries; nothing is queued.
  */

@@ -6,7 +6,7 @@ export {
   type SecretName,
   type SecretValueCheck,
 } from './config';
-export { ConfigError, type FieldError, PayloadError, ProblemError, SecretUnavailableError } from './errors';
+export { type FieldError, PayloadError, ProblemError, SecretUnavailableError } from './errors';
 export { LOG_LEVEL_ENV, LOG_LEVEL_RANK, type LogLevel } from './observability/json-logger';
 export { httpFunctionObservability, observeInvocation } from './observability/lambda-observability';
 export { INGEST_METRIC } from './observability/metrics';

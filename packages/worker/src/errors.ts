@@ -1,18 +1,17 @@
+import { ConfigError } from '@idp-sync/common';
+
 /**
  * The worker's environment is missing or malformed. Thrown at module load so a misconfigured Lambda fails at INIT
- * with a message that names every variable to fix.
+ * with a message that names every variable to fix (`problems`, one line each).
  *
  * @example
- * try { loadWorkerConfig({}); } catch (e) { if (e instanceof WorkerConfigError) console.error(e.issues); }
+ * try { loadWorkerConfig({}); } catch (e) { if (e instanceof WorkerConfigError) console.error(e.problems); }
  */
-export class WorkerConfigError extends Error {
-  override readonly name = 'WorkerConfigError';
-  /** One line per problem, each naming the variable. */
-  readonly issues: string[];
+export class WorkerConfigError extends ConfigError {
+  override readonly name: string = 'WorkerConfigError';
 
-  constructor(issues: string[]) {
-    super(`Invalid worker configuration — ${issues.join('; ')}`);
-    this.issues = issues;
+  constructor(problems: readonly string[]) {
+    super(problems, { subject: 'Invalid worker configuration' });
   }
 }
 

@@ -106,6 +106,9 @@ describe('loadScimSettings', () => {
     expect(() => loadScimSettings({ SCIM_MAX_RESULTS: '5000' })).toThrow(/SCIM_MAX_RESULTS/);
     expect(() => loadScimSettings({ SCIM_PATCH_RESPONSE: 'maybe' })).toThrow(/SCIM_PATCH_RESPONSE/);
     expect(() => loadScimSettings({ SCIM_BASE_URL: 'not a url' })).toThrow(ScimConfigError);
+    expect(() => loadScimSettings({ SCIM_MAX_RESULTS: '5000', SCIM_QUEUE_TIMEOUT_MS: '5' })).toThrow(
+      /^Invalid SCIM configuration:\n {2}- SCIM_QUEUE_TIMEOUT_MS: .*\n {2}- SCIM_MAX_RESULTS: /,
+    );
   });
 });
 

@@ -1,5 +1,4 @@
-import type { Logger } from '@idp-sync/common';
-import { ConfigError } from '../errors';
+import { ConfigError, type Logger } from '@idp-sync/common';
 
 /** Log levels, least to most severe. `SILENT` writes nothing. */
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
-import { ownField } from '@idp-sync/common';
-import { ConfigError, IngestError } from '../errors';
+import { ConfigError, ownField } from '@idp-sync/common';
+import { IngestError } from '../errors';
 import type { SecretFetcher } from './provider';
 
 /** The variable that tells a function (and the extension itself) which loopback port the extension listens on. */
