@@ -1,9 +1,9 @@
 import { type Logger, type Metrics, noopMetrics, silentLogger } from '@idp-sync/common';
 import type { HttpFunctionConfig } from './config';
-import { SecretsExtensionError } from './secrets/extension';
+import { SecretsExtensionError } from './errors';
 import { createSecretProvider, type SecretProvider } from './secrets/provider';
 
-/** What an HTTP app on the ingest router needs besides its routes; every field has a production default. */
+/** What an HTTP app on the router needs besides its routes; every field has a production default. */
 export interface HttpRuntimeOptions {
   readonly config: HttpFunctionConfig;
   /** Defaults to {@link createSecretProvider}(config). */

@@ -5,7 +5,7 @@ import type { Metrics } from '@idp-sync/common';
  * batch. In the Lambda it is a Powertools `Metrics` behind `powertoolsWorkerMetrics`.
  *
  * @example
- * createWorker({ config, usersClient, sqsClient, dynamoClient, metrics: powertoolsWorkerMetrics(createWorkerMetrics()) });
+ * const metrics: WorkerMetrics = powertoolsWorkerMetrics(createWorkerMetrics());
  */
 export interface WorkerMetrics extends Metrics {
   /** A duration in milliseconds (`EndToEndDelay`). */
