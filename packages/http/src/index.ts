@@ -4,7 +4,6 @@ export {
   readHttpFunctionConfig,
   SECRET_ENV,
   type SecretName,
-  type SecretValueCheck,
 } from './config';
 export { type FieldError, PayloadError, ProblemError, SecretUnavailableError } from './errors';
 export { LOG_LEVEL_ENV, LOG_LEVEL_RANK, type LogLevel } from './observability/json-logger';
