@@ -16,10 +16,8 @@ export class ConfigError extends Error {
   readonly problems: readonly string[];
 
   constructor(problems: readonly string[], options: { readonly subject?: string; readonly cause?: unknown } = {}) {
-    super(
-      `${options.subject ?? 'Invalid configuration'}:\n  - ${problems.join('\n  - ')}`,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
+    // Error takes `cause` from the options (and ignores `subject`).
+    super(`${options.subject ?? 'Invalid configuration'}:\n  - ${problems.join('\n  - ')}`, options);
     this.problems = [...problems];
   }
 }

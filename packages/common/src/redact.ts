@@ -37,11 +37,6 @@ export function redactEmailsIn(text: string): string {
     : text;
 }
 
-/** How a hashed person key starts: the SQS message group id of a person is `sha256:` and the hex of their address. */
-const DIGEST_PREFIX = 'sha256:';
-/** The prefix and the first 12 hex digits: enough to match one person's messages by eye, far too little to invert. */
-const SHORT_DIGEST_LENGTH = DIGEST_PREFIX.length + 12;
-
 /**
  * A value that names a person either by address or by its SHA-256 digest (`sha256:<hex>`, the queue's message group
  * id): an address is redacted like {@link redactEmail}; a digest is no address, so it is shortened rather than
@@ -52,5 +47,6 @@ const SHORT_DIGEST_LENGTH = DIGEST_PREFIX.length + 12;
  * redactEmailOrDigest('sha256:0123456789abcdef0123456789') // 'sha256:0123456789ab…'
  */
 export function redactEmailOrDigest(value: string): string {
-  return value.startsWith(DIGEST_PREFIX) ? `${value.slice(0, SHORT_DIGEST_LENGTH)}…` : redactEmail(value);
+  // `sha256:` and the first 12 hex digits: enough to match one person's messages by eye, far too little to invert.
+  return value.startsWith('sha256:') ? `${value.slice(0, 'sha256:'.length + 12)}…` : redactEmail(value);
 }
