@@ -5,6 +5,7 @@ import {
   injectLambdaContext,
   loadWorkerConfig,
   logMetrics,
+  powertoolsWorkerMetrics,
 } from '@idp-sync/worker';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -13,7 +14,12 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 const config = loadWorkerConfig();
 const logger = createWorkerLogger();
 const metrics = createWorkerMetrics();
-const runtime = createWorkerRuntime({ config, logger, metrics, publishMetrics: false });
+const runtime = createWorkerRuntime({
+  config,
+  logger,
+  metrics: powertoolsWorkerMetrics(metrics),
+  publishMetrics: false,
+});
 
 /**
  * The worker Lambda (SQS FIFO event source with `ReportBatchItemFailures`): SQS records → commands → Users API.

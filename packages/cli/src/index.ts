@@ -18,7 +18,6 @@ export {
   STACK_OUTPUT_QUEUE_URL,
 } from './dlq/queues';
 export { READ_VISIBILITY_SECONDS, type ScanResult, scanDlq } from './dlq/reader';
-export { redactEmail } from './dlq/redact';
 export {
   DEFAULT_REPLAY_CONCURRENCY,
   REPLAY_VISIBILITY_SECONDS,

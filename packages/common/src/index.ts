@@ -11,15 +11,11 @@ export {
   readOptional,
   seconds,
 } from './env';
+export { ConfigError } from './errors';
 export { lazy } from './lazy';
-export { redactEmail, redactEmailsIn } from './redact';
+export { type Logger, silentLogger } from './logger';
+export { type MetricDimensions, type Metrics, noopMetrics } from './metrics';
+export { redactEmail, redactEmailOrDigest, redactEmailsIn } from './redact';
 export { isTransientFailure, type TransientFailure } from './transient';
-export {
-  jsonDepthExceeds,
-  MAX_JSON_DEPTH,
-  ownField,
-  PROTOTYPE_KEYS,
-  parseUntrustedJson,
-  tooDeepDetail,
-} from './untrusted-json';
+export { MAX_JSON_DEPTH, ownField, PROTOTYPE_KEYS, parseUntrustedJson } from './untrusted-json';
 export { useEnglishZodMessages } from './zod-locale';

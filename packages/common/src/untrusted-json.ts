@@ -1,8 +1,9 @@
 /**
  * Reading JSON that someone else wrote (a request body, a queue message, a stored secret) without letting it reach
  * into the reader: its nesting is bounded before anything walks it, its objects have no prototype, and fields are read
- * only when the object owns them. The project's one implementation, shared by ingest, SCIM, the CLI and the Users API
- * emulator; import it from `@idp-sync/common` (which loads neither undici nor the AWS SDK).
+ * only when the object owns them. The project's one implementation, shared by the HTTP functions, SCIM, the worker, the
+ * CLI and the Users API emulator. The package root exports what they use; `@idp-sync/common/untrusted-json` is this
+ * whole module (the depth check and its wording on their own too).
  */
 
 /**

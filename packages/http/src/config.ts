@@ -1,9 +1,16 @@
-import { describeEnvIssues, httpUrl, integer, optionalString, readOptional, seconds } from '@idp-sync/common';
+import {
+  ConfigError,
+  describeEnvIssues,
+  httpUrl,
+  integer,
+  optionalString,
+  readOptional,
+  seconds,
+} from '@idp-sync/common';
 import * as z from 'zod/mini';
-import { ConfigError } from './errors';
 import { parseSecretValue } from './secrets/secret-value';
 
-/** The secrets ingest knows about: one per source (SCIM's bearer token is read by the SCIM routes). */
+/** The secrets the HTTP functions know: one per webhook source, and SCIM's bearer token (read by the SCIM routes). */
 export const SECRET_NAMES = ['okta', 'scim', 'hr', 'workos', 'bamboohr'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 

@@ -8,11 +8,15 @@ export interface FieldError {
 }
 
 /**
- * The root of every error the ingest side raises on purpose. Anything else that reaches the router is a bug and
- * answers 500.
+ * The root of every error the HTTP functions' runtime raises on purpose: an answer (`ProblemError`), a secret that
+ * cannot be had (`SecretUnavailableError`, `SecretsExtensionError`). Anything else that reaches the router is a bug
+ * and answers 500, unless it is marked transient (503). Configuration errors are common's `ConfigError`.
+ *
+ * @example
+ * error instanceof HttpFunctionError // raised on purpose by this package, not a bug
  */
-export abstract class IngestError extends Error {
-  override readonly name: string = 'IngestError';
+export abstract class HttpFunctionError extends Error {
+  override readonly name: string = 'HttpFunctionError';
 }
 
 /**
@@ -21,7 +25,7 @@ export abstract class IngestError extends Error {
  * @example
  * throw new ProblemError({ status: 415, slug: 'unsupported-media-type', title: 'Unsupported Media Type', detail: '…' });
  */
-export class ProblemError extends IngestError {
+export class ProblemError extends HttpFunctionError {
   override readonly name: string = 'ProblemError';
   readonly status: number;
   readonly slug: string;
@@ -64,27 +68,10 @@ export class PayloadError extends ProblemError {
 }
 
 /**
- * The configuration is unusable. Raised once, at module load, so a misconfigured Lambda fails at INIT with a message
- * that names every variable to fix.
- *
- * @example
- * try { loadIngestConfig(process.env) } catch (e) { if (e instanceof ConfigError) console.error(e.message) }
- */
-export class ConfigError extends IngestError {
-  override readonly name: string = 'ConfigError';
-  readonly problems: readonly string[];
-
-  constructor(problems: readonly string[]) {
-    super(`Invalid ingest configuration:\n  - ${problems.join('\n  - ')}`);
-    this.problems = problems;
-  }
-}
-
-/**
  * A secret could not be obtained (Secrets Manager unreachable with nothing cached, or a stored value that is not
  * usable). The request is answered 503 so the source retries; nothing is queued.
  */
-export class SecretUnavailableError extends IngestError implements TransientFailure {
+export class SecretUnavailableError extends HttpFunctionError implements TransientFailure {
   override readonly name: string = 'SecretUnavailableError';
   /** The source should retry: answered 503. */
   readonly transient = true as const;
@@ -93,5 +80,21 @@ export class SecretUnavailableError extends IngestError implements TransientFail
   constructor(secret: string, reason: string, options?: { cause?: unknown }) {
     super(`secret "${secret}" is unavailable: ${reason}`, options);
     this.secret = secret;
+  }
+}
+
+/**
+ * The extension could not give a secret: it is not there, refused, timed out, answered an error, or answered
+ * something that is not a string secret. The message says which, and never holds the secret value or the session
+ * token. The secret provider turns it into a 503 (or keeps serving its cached value).
+ */
+export class SecretsExtensionError extends HttpFunctionError {
+  override readonly name: string = 'SecretsExtensionError';
+  /** The extension's HTTP status, when it answered. */
+  readonly status: number | undefined;
+
+  constructor(message: string, options?: { status?: number; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.status = options?.status;
   }
 }

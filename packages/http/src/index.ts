@@ -4,13 +4,11 @@ export {
   readHttpFunctionConfig,
   SECRET_ENV,
   type SecretName,
-  type SecretValueCheck,
 } from './config';
-export { ConfigError, type FieldError, PayloadError, ProblemError, SecretUnavailableError } from './errors';
+export { type FieldError, PayloadError, ProblemError, SecretUnavailableError } from './errors';
 export { LOG_LEVEL_ENV, LOG_LEVEL_RANK, type LogLevel } from './observability/json-logger';
 export { httpFunctionObservability, observeInvocation } from './observability/lambda-observability';
-export type { IngestLogger } from './observability/logger';
-export { INGEST_METRIC, type IngestMetrics } from './observability/metrics';
+export { INGEST_METRIC } from './observability/metrics';
 export { toApiGatewayResult, toHttpRequest } from './routing/api-gateway';
 export { jsonResponse } from './routing/problem';
 export { assertBodySize, assertJsonContentType, parseJsonBody } from './routing/request';

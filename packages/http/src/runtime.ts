@@ -1,16 +1,15 @@
+import { type Logger, type Metrics, noopMetrics, silentLogger } from '@idp-sync/common';
 import type { HttpFunctionConfig } from './config';
-import { type IngestLogger, silentLogger } from './observability/logger';
-import { type IngestMetrics, noopMetrics } from './observability/metrics';
-import { SecretsExtensionError } from './secrets/extension';
+import { SecretsExtensionError } from './errors';
 import { createSecretProvider, type SecretProvider } from './secrets/provider';
 
-/** What an HTTP app on the ingest router needs besides its routes; every field has a production default. */
+/** What an HTTP app on the router needs besides its routes; every field has a production default. */
 export interface HttpRuntimeOptions {
   readonly config: HttpFunctionConfig;
   /** Defaults to {@link createSecretProvider}(config). */
   readonly secrets?: SecretProvider;
-  readonly logger?: IngestLogger;
-  readonly metrics?: IngestMetrics;
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
   /** The clock (epoch ms): verification tolerances and `receivedAt`. */
   readonly now?: () => number;
 }
@@ -18,8 +17,8 @@ export interface HttpRuntimeOptions {
 /** The resolved dependencies: the secret provider (cached), the SQS sender, logger, metrics and clock. */
 export interface HttpRuntime {
   readonly secrets: SecretProvider;
-  readonly logger: IngestLogger;
-  readonly metrics: IngestMetrics;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly now: () => number;
 }
 

@@ -1,6 +1,6 @@
 import type { HttpRoute } from './routing/router';
 /**
- * A framework-free HTTP request as the ingest routes see it. The Lambda handler builds it from an API Gateway v2 event;
+ * A framework-free HTTP request as the routes see it. The Lambda handler builds it from an API Gateway v2 event;
  * tests and the local stack can build it directly.
  *
  * `rawBody` holds the exact bytes received: signatures are verified over them, never over a re-serialised body.

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ConfigError } from '@idp-sync/common';
 import { LocalStackConfigError } from './errors';
 import type { HttpApiHandler } from './http-ingest-server';
 import type { SqsHandler } from './poller';
@@ -34,8 +35,11 @@ async function freshInstance(path: string, label: string): Promise<Record<string
   try {
     return (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
   } catch (error) {
+    // A ConfigError's message is a list over several lines; `npm start` prints one line, so its problems are joined.
+    const reason =
+      error instanceof ConfigError ? error.problems.join('; ') : ((error as Error)?.message ?? String(error));
     throw new LocalStackConfigError(
-      `the ${label} handler failed to initialise: ${(error as Error)?.message ?? String(error)}`,
+      `the ${label} handler failed to initialise: ${reason}`,
       'fix the environment variables it names (see packages/local-stack/README.md)',
       { cause: error },
     );

@@ -3,8 +3,6 @@ export { createScimApp } from './service/app';
 export type {
   CommandQueue,
   JsonObject,
-  ScimLogger,
-  ScimMetrics,
   ScimUserRecord,
   ScimUserStore,
   UsersLookup,

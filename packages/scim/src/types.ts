@@ -49,30 +49,6 @@ export interface UsersLookup {
 export type BearerVerifier = (authorizationHeader: string | undefined) => Promise<boolean>;
 
 /**
- * The logging surface the service uses; the ingest logger (`createJsonLogger` in the Lambda) and a Powertools `Logger`
- * satisfy it. The service passes only redacted values: never the token, a request body or a full email address.
- *
- * @example
- * const logger: ScimLogger = createJsonLogger({ serviceName: 'idp-sync-scim' });
- */
-export interface ScimLogger {
-  info(message: string, ...fields: Record<string, unknown>[]): void;
-  warn(message: string, ...fields: Record<string, unknown>[]): void;
-  error(message: string, ...fields: Record<string, unknown>[]): void;
-}
-
-/**
- * The metrics surface the service uses for its own counters (a Powertools `Metrics` satisfies it). The SCIM Lambda
- * passes none: the commands it queues are counted through the ingest metrics (`CommandsQueued`, source `scim`).
- *
- * @example
- * const metrics: ScimMetrics = { addMetric: (name, _unit, value) => console.log(name, value) };
- */
-export interface ScimMetrics {
-  addMetric(name: string, unit: 'Count', value: number): unknown;
-}
-
-/**
  * Lifecycle of a stored SCIM user:
  * - `live`: visible to reads;
  * - `pending-create`: written by a POST whose command could not (yet) be queued — invisible, so Entra's retry POSTs again

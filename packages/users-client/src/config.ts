@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import * as z from 'zod';
 import { ConfigurationError } from './errors';
-import { consoleLogger, type Logger } from './logger';
+import { consoleLogger, type UsersClientLogger } from './logger';
 import type { RetryEvent } from './transport/retry';
 import { userAgent } from './version';
 
@@ -63,7 +63,7 @@ export interface UsersClientOptions {
   retry?: RetryOptions | false;
   /** Keep-alive pool size of the client's own undici Agent. Default 32. */
   connections?: number;
-  logger?: Logger;
+  logger?: UsersClientLogger;
   /** A product token put before the client's own in `User-Agent` (e.g. `idp-sync-worker/0.1.0`). */
   userAgent?: string;
   /** Use this undici dispatcher (e.g. a `MockAgent`) instead of an own Agent; `close()` then leaves it open. */
@@ -83,7 +83,7 @@ export interface ResolvedConfig {
   timeoutMs: number;
   retry: Required<Omit<RetryOptions, 'onRetry'>> & Pick<RetryOptions, 'onRetry'>;
   connections: number;
-  logger: Logger;
+  logger: UsersClientLogger;
   userAgent: string;
   dispatcher?: Dispatcher;
   env: Record<string, string | undefined>;
@@ -110,8 +110,8 @@ const OptionsSchema = z.object({
     .optional(),
   connections: positiveInt(1024).optional(),
   logger: z
-    .custom<Logger>(
-      (v) => typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function',
+    .custom<UsersClientLogger>(
+      (v) => typeof v === 'object' && v !== null && typeof (v as UsersClientLogger).warn === 'function',
       'must be an object with a warn(message) function',
     )
     .optional(),

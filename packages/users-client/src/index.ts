@@ -7,7 +7,6 @@
  * const r = await client.users.create({ name: 'Ada', email: 'ada@example.com', role: roles.member(), inviteMode: 'EMAIL_LINK' });
  */
 
-export { redactEmail, redactEmailsIn } from '@idp-sync/common';
 export { createUsersClient, type UsersClient } from './client';
 export { DEFAULT_BASE_URL, DEFAULTS, type RetryOptions, type UsersClientOptions } from './config';
 export {
@@ -31,7 +30,7 @@ export {
   type UsersApiErrorInit,
   ValidationError,
 } from './errors';
-export type { Logger } from './logger';
+export type { UsersClientLogger } from './logger';
 export {
   type CustomRole,
   PREDEFINED_ROLE_NAMES,

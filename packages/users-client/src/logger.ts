@@ -1,17 +1,19 @@
+import type { Logger } from '@idp-sync/common';
+
 /**
- * Where the client writes its few messages: pre-release warnings (`warn`) and retry decisions (`debug`). Nothing it
- * logs contains an API key, a temporary password or a full email address.
+ * Where the client writes its few messages: pre-release warnings (`warn`) and retry decisions (`debug`, optional).
+ * The part of the project's `Logger` the client calls and no more, so the application's own logger (the worker's
+ * Powertools `Logger`, the HTTP functions' JSON logger) fits as it is, and so does `console`. Nothing the client logs
+ * contains an API key, a temporary password or a full email address.
  *
  * @example
- * createUsersClient({ logger: { warn: (m) => powertoolsLogger.warn(m), debug: (m, d) => powertoolsLogger.debug(m, d) } });
+ * createUsersClient({ logger: powertoolsLogger });
+ * createUsersClient({ logger: console });
  */
-export interface Logger {
-  warn(message: string): void;
-  debug?(message: string, data?: object): void;
-}
+export type UsersClientLogger = Pick<Logger, 'warn'> & Partial<Pick<Logger, 'debug'>>;
 
 /** The default logger: warnings to stderr via `console.warn`, debug dropped. */
-export const consoleLogger: Logger = {
+export const consoleLogger: UsersClientLogger = {
   warn(message: string) {
     console.warn(message);
   },

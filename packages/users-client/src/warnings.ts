@@ -1,4 +1,4 @@
-import type { Logger } from './logger';
+import type { UsersClientLogger } from './logger';
 import { VERSION } from './version';
 
 /**
@@ -21,7 +21,7 @@ const warned = new Set<string>();
  */
 export function warnPrerelease(
   operation: string,
-  logger: Logger,
+  logger: UsersClientLogger,
   env: Record<string, string | undefined> = process.env,
 ): void {
   if (warned.has(operation)) return;

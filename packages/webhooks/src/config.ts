@@ -1,6 +1,6 @@
-import { describeEnvIssues, list, readAs, readOptional, seconds } from '@idp-sync/common';
+import { ConfigError, describeEnvIssues, list, readAs, readOptional, seconds } from '@idp-sync/common';
 import { INVITE_MODES, PREDEFINED_ROLES } from '@idp-sync/contracts';
-import { ConfigError, type HttpFunctionConfig, readHttpFunctionConfig } from '@idp-sync/http';
+import { type HttpFunctionConfig, readHttpFunctionConfig } from '@idp-sync/http';
 import * as z from 'zod/mini';
 import { BAMBOOHR_DEFAULT_TOLERANCE_MS } from './sources/bamboohr/verify';
 import { standardWebhooksSecretProblem } from './sources/hr/verify';
@@ -55,7 +55,7 @@ export function loadIngestConfig(env: Readonly<Record<string, string | undefined
   );
   const parsed = WebhookEnvSchema.safeParse(env);
   if (!parsed.success) problems.push(...describeEnvIssues(parsed.error.issues));
-  if (!base || !parsed.success) throw new ConfigError(problems);
+  if (!base || !parsed.success) throw new ConfigError(problems, { subject: 'Invalid ingest configuration' });
   const e = parsed.data;
   return {
     ...base,

@@ -1,13 +1,12 @@
-import { redactEmail } from '@idp-sync/common';
+import { type Logger, type Metrics, redactEmail } from '@idp-sync/common';
 import { type CommandSender, QueueSendError } from '@idp-sync/contracts';
-import type { HttpRequest, HttpResponse, IngestLogger, SecretName, SecretProvider } from '@idp-sync/http';
+import type { HttpRequest, HttpResponse, SecretName, SecretProvider } from '@idp-sync/http';
 import {
   assertBodySize,
   assertJsonContentType,
   errorToResponse,
   type HttpRoute,
   INGEST_METRIC,
-  type IngestMetrics,
   jsonResponse,
   PayloadError,
   ProblemError,
@@ -23,8 +22,8 @@ import type { IgnoredEvent, SourceAdapter } from './sources/types';
 export interface WebhookRouteDeps {
   readonly secrets: SecretProvider;
   readonly sender: CommandSender;
-  readonly logger: IngestLogger;
-  readonly metrics: IngestMetrics;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly now: () => number;
 }
 

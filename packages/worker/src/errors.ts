@@ -1,28 +1,29 @@
+import { ConfigError } from '@idp-sync/common';
+
 /**
  * The root of the worker's own errors: `instanceof WorkerError` tells a failure the worker raised on purpose from one
  * of the Users API client, the AWS SDK or a bug. Each subclass keeps its own `name`: it becomes the DLQ message's
  * `errorClass` (unless the error carries its own class), appears in log lines, and the CLI's next-step hints match it.
+ * The one exception is {@link WorkerConfigError}: it is thrown at INIT, before any record, and extends common's
+ * `ConfigError` so that every package's configuration error has one shape (`problems`, one line each).
  *
  * @example
- * try { loadWorkerConfig({}); } catch (e) { if (e instanceof WorkerError) console.error(e.name, e.message); }
+ * catch (error) { if (error instanceof WorkerError) logger.warn('worker error', { errorClass: error.name }); }
  */
 export abstract class WorkerError extends Error {}
 
 /**
  * The worker's environment is missing or malformed. Thrown at module load so a misconfigured Lambda fails at INIT
- * with a message that names every variable to fix.
+ * with a message that names every variable to fix (`problems`, one line each).
  *
  * @example
- * try { loadWorkerConfig({}); } catch (e) { if (e instanceof WorkerConfigError) console.error(e.issues); }
+ * try { loadWorkerConfig({}); } catch (e) { if (e instanceof WorkerConfigError) console.error(e.problems); }
  */
-export class WorkerConfigError extends WorkerError {
-  override readonly name = 'WorkerConfigError';
-  /** One line per problem, each naming the variable. */
-  readonly issues: string[];
+export class WorkerConfigError extends ConfigError {
+  override readonly name: string = 'WorkerConfigError';
 
-  constructor(issues: string[]) {
-    super(`Invalid worker configuration — ${issues.join('; ')}`);
-    this.issues = issues;
+  constructor(problems: readonly string[]) {
+    super(problems, { subject: 'Invalid worker configuration' });
   }
 }
 

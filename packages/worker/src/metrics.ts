@@ -1,13 +1,17 @@
-/** Units the worker emits. */
-export type WorkerMetricUnit = 'Count' | 'Milliseconds';
+import type { Metrics } from '@idp-sync/common';
 
-/** Where metrics go; a Powertools `Metrics` instance fits. */
-export interface MetricsSink {
-  addMetric(name: string, unit: WorkerMetricUnit, value: number): unknown;
-  addDimensions(dimensions: Record<string, string>): unknown;
-  /** A metric published on its own, with its own dimensions (Powertools: published at once on `addMetric`). */
-  singleMetric(): Pick<MetricsSink, 'addMetric' | 'addDimensions'>;
-  publishStoredMetrics(): unknown;
+/**
+ * Where the worker's metrics go: counts (the common {@link Metrics} port), durations, and a publish at the end of a
+ * batch. In the Lambda it is a Powertools `Metrics` behind `powertoolsWorkerMetrics`.
+ *
+ * @example
+ * const metrics: WorkerMetrics = powertoolsWorkerMetrics(createWorkerMetrics());
+ */
+export interface WorkerMetrics extends Metrics {
+  /** A duration in milliseconds (`EndToEndDelay`). */
+  timing(name: string, milliseconds: number): void;
+  /** Writes what was added since the last publish (the Lambda leaves it to the Powertools middleware). */
+  publish(): void;
 }
 
 /**
@@ -70,27 +74,23 @@ export class MetricsTally {
     this.#timings.push({ name, value: Math.max(0, Math.round(ms)) });
   }
 
-  flushTo(sink: MetricsSink): void {
-    for (const [name, value] of Object.entries(this.counts)) sink.addMetric(name, 'Count', value);
+  /** Every total without dimensions, then the timings, then the dimensioned counts. */
+  flushTo(sink: WorkerMetrics): void {
+    for (const [name, value] of Object.entries(this.counts)) sink.count(name, {}, value);
     // Powertools keeps at most 100 values per metric name per document; a batch has at most 10 records.
-    for (const t of this.#timings) sink.addMetric(t.name, 'Milliseconds', t.value);
-    for (const entry of this.#dimensioned.values()) {
-      const single = sink.singleMetric();
-      single.addDimensions(entry.dimensions);
-      single.addMetric(entry.name, 'Count', entry.value);
-    }
+    for (const t of this.#timings) sink.timing(t.name, t.value);
+    for (const entry of this.#dimensioned.values()) sink.count(entry.name, entry.dimensions, entry.value);
   }
 }
 
 /**
- * A sink that drops everything.
+ * Worker metrics that go nowhere: the default where none are given.
  *
  * @example
  * createWorker({ config, usersClient, sqsClient, dynamoClient, metrics: noopWorkerMetrics });
  */
-export const noopWorkerMetrics: MetricsSink = {
-  addMetric: () => undefined,
-  addDimensions: () => undefined,
-  singleMetric: () => ({ addMetric: () => undefined, addDimensions: () => undefined }),
-  publishStoredMetrics: () => undefined,
+export const noopWorkerMetrics: WorkerMetrics = {
+  count: () => undefined,
+  timing: () => undefined,
+  publish: () => undefined,
 };

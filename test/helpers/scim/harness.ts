@@ -28,7 +28,7 @@ export const SCIM_TEST_TOKEN = 'scim-test-token-0123456789abcdef';
 export const SCIM_PREVIOUS_TEST_TOKEN = 'scim-old-token-fedcba9876543210';
 
 export interface LogLine {
-  level: 'info' | 'warn' | 'error';
+  level: 'debug' | 'info' | 'warn' | 'error';
   message: string;
   attributes?: Record<string, unknown> | undefined;
 }
@@ -157,8 +157,8 @@ export async function startScimBackend(options: { sqs?: boolean } = {}): Promise
         usersLookup: serviceOptions.usersLookup,
         verifyBearer: createBearerVerifier(() => ({ current: SCIM_TEST_TOKEN, previous: SCIM_PREVIOUS_TEST_TOKEN })),
         config: serviceOptions.config,
-        logger: { info: record('info'), warn: record('warn'), error: record('error') },
-        metrics: { addMetric: (name, _unit, value) => metrics.set(name, (metrics.get(name) ?? 0) + value) },
+        logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
+        metrics: { count: (name, _dimensions, value = 1) => metrics.set(name, (metrics.get(name) ?? 0) + value) },
         now: serviceOptions.now,
       });
       return {

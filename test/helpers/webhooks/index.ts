@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@idp-sync/common';
 import { type CommandSender, type ProvisioningCommand, QueueSendError } from '@idp-sync/contracts';
-import type { HttpRequest, IngestLogger } from '@idp-sync/http';
+import type { HttpRequest } from '@idp-sync/http';
 import { createMemoryMetrics } from '@idp-sync/http/observability';
 import type { IngestConfig } from '@idp-sync/webhooks';
 import { createIngestApp, type IngestAppOptions } from '@idp-sync/webhooks';
@@ -263,7 +264,7 @@ export function bodyOf<T = Record<string, unknown>>(response: { body: string }):
 }
 
 /** A logger that keeps every line (to assert on what is, and is not, logged). */
-export function capturingLogger(): IngestLogger & {
+export function capturingLogger(): Logger & {
   lines: { level: string; message: string; fields: unknown[] }[];
   text(): string;
 } {

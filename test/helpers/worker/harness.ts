@@ -8,6 +8,7 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { Logger } from '@idp-sync/common';
 import { createStateTable, type ProvisioningCommand } from '@idp-sync/contracts';
 import { toCommandMessage } from '@idp-sync/contracts/command';
 import {
@@ -26,13 +27,7 @@ import {
   type UsersApiEmulatorOptions,
 } from '@idp-sync/users-api-emulator';
 import { sqsMessageToRecord } from '@idp-sync/worker';
-import {
-  type BatchReport,
-  createWorker,
-  type MetricsSink,
-  type Worker,
-  type WorkerLogger,
-} from '@idp-sync/worker/batch';
+import { type BatchReport, createWorker, type Worker, type WorkerMetrics } from '@idp-sync/worker/batch';
 import { createWorkerUsersClient, type WorkerConfig, type WorkerUsersClient } from '@idp-sync/worker/lambda';
 import { PersonStateRepository } from '@idp-sync/worker/state';
 import type { SQSRecord } from 'aws-lambda';
@@ -111,8 +106,8 @@ export interface Pipeline {
 
 export interface PipelineOptions {
   config?: Partial<WorkerConfig>;
-  logger?: WorkerLogger;
-  metrics?: MetricsSink;
+  logger?: Logger;
+  metrics?: WorkerMetrics;
   now?: () => Date;
   random?: () => number;
 }
@@ -251,7 +246,7 @@ export function callsOf(emulator: UsersApiEmulator): (operation: string) => numb
 }
 
 /** A logger that keeps entries, to assert what was logged (and what never was). */
-export function recordingLogger(): WorkerLogger & {
+export function recordingLogger(): Logger & {
   entries: Array<{ level: string; message: string; extra: object }>;
 } {
   const entries: Array<{ level: string; message: string; extra: object }> = [];

@@ -1,4 +1,4 @@
-import { ConfigError } from '@idp-sync/http';
+import { ConfigError } from '@idp-sync/common';
 import { createScimApp } from '@idp-sync/scim';
 import { createDynamoDbScimUserStore } from '@idp-sync/scim/service';
 import { createIngestApp, loadIngestConfig } from '@idp-sync/webhooks';

@@ -1,3 +1,4 @@
+import { noopMetrics, silentLogger } from '@idp-sync/common';
 import type { ScimUserStore, UsersLookup } from '@idp-sync/scim';
 import { createBearerVerifier, createScimService } from '@idp-sync/scim/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,8 +80,8 @@ describe('authentication', () => {
       verifyBearer: async () => {
         throw new Error('Secrets Manager unavailable (test)');
       },
-      logger: { info() {}, warn() {}, error() {} },
-      metrics: { addMetric() {} },
+      logger: silentLogger,
+      metrics: noopMetrics,
     });
     const response = await service.handle(scimRequest('GET', USERS));
     expect(response.statusCode).toBe(503);
@@ -382,8 +383,8 @@ describe('when a rollback fails too: the pending commands are sent on the next t
       store,
       queue,
       verifyBearer: createBearerVerifier(() => ({ current: SCIM_TEST_TOKEN })),
-      logger: { info() {}, warn() {}, error() {} },
-      metrics: { addMetric() {} },
+      logger: silentLogger,
+      metrics: noopMetrics,
     });
     const send = async (method: string, path: string, body?: unknown) => {
       const response = await service.handle(scimRequest(method, path, { body }));
@@ -409,8 +410,8 @@ describe('when a rollback fails too: the pending commands are sent on the next t
       store,
       queue,
       verifyBearer: createBearerVerifier(() => ({ current: SCIM_TEST_TOKEN })),
-      logger: { info() {}, warn() {}, error() {} },
-      metrics: { addMetric() {} },
+      logger: silentLogger,
+      metrics: noopMetrics,
     });
     const id = JSON.parse((await service.handle(scimRequest('POST', USERS, { body: alice() }))).body).id;
     // The queue refuses, and the state table refuses the rollback: the change stays with its pending command.

@@ -1,15 +1,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import {
-  nextStep,
-  REDRIVE_REASON,
-  redactEmail,
-  renderDetail,
-  renderTable,
-  toDetail,
-  toDlqEntry,
-  toRow,
-} from '@idp-sync/cli';
-import { redactEmailsIn } from '@idp-sync/common';
+import { nextStep, REDRIVE_REASON, renderDetail, renderTable, toDetail, toDlqEntry, toRow } from '@idp-sync/cli';
+import { redactEmailOrDigest, redactEmailsIn } from '@idp-sync/common';
 import { describe, expect, it } from 'vitest';
 
 const command = {
@@ -100,8 +91,9 @@ describe('toDlqEntry', () => {
 
 describe('redaction', () => {
   it('keeps the first character and the domain', () => {
-    expect(redactEmail('alice@example.com')).toBe('a***@example.com');
-    expect(redactEmail('sha256:0123456789abcdef0123456789')).toBe('sha256:0123456789ab…');
+    expect(redactEmailOrDigest('alice@example.com')).toBe('a***@example.com');
+    expect(redactEmailOrDigest('sha256:0123456789abcdef0123456789')).toBe('sha256:0123456789ab…');
+    expect(redactEmailOrDigest('not-an-email')).toBe('***');
     expect(redactEmailsIn('user Bob.Smith@corp.example.com and x@y.io failed')).toBe(
       'user B***@corp.example.com and x***@y.io failed',
     );

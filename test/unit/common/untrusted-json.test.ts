@@ -1,4 +1,10 @@
-import { jsonDepthExceeds, MAX_JSON_DEPTH, ownField, parseUntrustedJson, tooDeepDetail } from '@idp-sync/common';
+import {
+  jsonDepthExceeds,
+  MAX_JSON_DEPTH,
+  ownField,
+  parseUntrustedJson,
+  tooDeepDetail,
+} from '@idp-sync/common/untrusted-json';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 

@@ -1,4 +1,5 @@
-import { ConfigError, httpFunctionObservability, observeInvocation } from '@idp-sync/http';
+import { ConfigError } from '@idp-sync/common';
+import { httpFunctionObservability, observeInvocation } from '@idp-sync/http';
 import { createEmfMetrics, createJsonLogger, logLevelFromEnv } from '@idp-sync/http/observability';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';

@@ -1,4 +1,4 @@
-import { ConfigError } from '@idp-sync/http';
+import { ConfigError } from '@idp-sync/common';
 import {
   createSecretProvider,
   PARAMETERS_SECRETS_EXTENSION_PORT_ENV,

@@ -1,6 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { ScimLogger, ScimMetrics } from '@idp-sync/scim';
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@idp-sync/common';
 import { ScimConfigError } from '@idp-sync/scim/protocol';
 import { createBearerVerifier, loadScimSettings, parseBearerTokenSecret } from '@idp-sync/scim/service';
 import { describe, expect, it } from 'vitest';
@@ -107,14 +106,15 @@ describe('loadScimSettings', () => {
     expect(() => loadScimSettings({ SCIM_MAX_RESULTS: '5000' })).toThrow(/SCIM_MAX_RESULTS/);
     expect(() => loadScimSettings({ SCIM_PATCH_RESPONSE: 'maybe' })).toThrow(/SCIM_PATCH_RESPONSE/);
     expect(() => loadScimSettings({ SCIM_BASE_URL: 'not a url' })).toThrow(ScimConfigError);
+    expect(() => loadScimSettings({ SCIM_MAX_RESULTS: '5000', SCIM_QUEUE_TIMEOUT_MS: '5' })).toThrow(
+      /^Invalid SCIM configuration:\n {2}- SCIM_QUEUE_TIMEOUT_MS: .*\n {2}- SCIM_MAX_RESULTS: /,
+    );
   });
 });
 
 describe('observability interfaces', () => {
-  it('are satisfied by Powertools Logger and Metrics', () => {
-    const logger: ScimLogger = new Logger({ serviceName: 'scim-test', logLevel: 'SILENT' });
-    const metrics: ScimMetrics = new Metrics({ namespace: 'idp-sync-test', serviceName: 'scim-test' });
+  it('the Logger the service takes is satisfied by a Powertools Logger', () => {
+    const logger: Logger = new PowertoolsLogger({ serviceName: 'scim-test', logLevel: 'SILENT' });
     expect(typeof logger.warn).toBe('function');
-    expect(typeof metrics.addMetric).toBe('function');
   });
 });

@@ -1,3 +1,4 @@
+import { redactEmail } from '@idp-sync/common';
 import type { JsonObject } from '@idp-sync/scim';
 import {
   deriveEmail,
@@ -8,7 +9,6 @@ import {
   projectResource,
   ScimBadRequestError,
 } from '@idp-sync/scim/protocol';
-import { redactEmail } from '@idp-sync/scim/service';
 import { describe, expect, it } from 'vitest';
 import { ENTRA_USER_ACTIVE_STRING_TRUE, ENTRA_USER_ACTIVE_STRING_TRUE_EXPECTED } from '../../fixtures/entra-scim';
 import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';

@@ -1,4 +1,4 @@
-import { ConfigError } from '@idp-sync/http';
+import { ConfigError } from '@idp-sync/common';
 import { loadIngestConfig } from '@idp-sync/webhooks';
 import { describe, expect, it } from 'vitest';
 

@@ -1,3 +1,4 @@
+import { ConfigError } from '@idp-sync/common';
 import { classifyFailure } from '@idp-sync/worker/batch';
 import {
   BulkDeleteItemError,
@@ -13,7 +14,6 @@ import { describe, expect, it } from 'vitest';
 describe('worker errors', () => {
   it('all extend WorkerError and keep the names the DLQ, the logs and the CLI read', () => {
     const cases: [Error, string][] = [
-      [new WorkerConfigError(['DLQ_URL: required']), 'WorkerConfigError'],
       [new CommandRejectedError('EmailDeleted', 'email was deleted'), 'CommandRejectedError'],
       [new BulkDeleteItemError('connection reset'), 'BulkDeleteItemError'],
       [new IdentityLinkChangedError('the identity link changed'), 'IdentityLinkChanged'],
@@ -25,6 +25,14 @@ describe('worker errors', () => {
       expect(error).toBeInstanceOf(Error);
       expect(error.name).toBe(name);
     }
+  });
+
+  it('the configuration error is the common ConfigError (one shape for every package), not a WorkerError', () => {
+    const error = new WorkerConfigError(['DLQ_URL: required', 'USERS_API_URL: required']);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).not.toBeInstanceOf(WorkerError);
+    expect(error.name).toBe('WorkerConfigError');
+    expect(error.problems).toEqual(['DLQ_URL: required', 'USERS_API_URL: required']);
   });
 
   it('a transient worker error is retried and dead-lettered under its name', () => {

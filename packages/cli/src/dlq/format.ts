@@ -1,6 +1,5 @@
-import { redactEmailsIn } from '@idp-sync/common';
+import { redactEmailOrDigest, redactEmailsIn } from '@idp-sync/common';
 import { nextStep } from './next-step';
-import { redactEmail } from './redact';
 import type { DlqEntry } from './types';
 
 export interface FormatOptions {
@@ -38,7 +37,7 @@ export function toRow(entry: DlqEntry, options: FormatOptions): DlqRow {
     commandId: entry.commandId ?? null,
     source: entry.source ?? null,
     action: entry.action ?? null,
-    person: person === undefined ? null : options.showEmails ? person : redactEmail(person),
+    person: person === undefined ? null : options.showEmails ? person : redactEmailOrDigest(person),
     reason: options.showEmails ? entry.reason : redactEmailsIn(entry.reason),
     httpStatus: entry.httpStatus ?? null,
     receiveCount: entry.receiveCount ?? null,
@@ -111,9 +110,9 @@ export interface DlqDetail extends DlqRow {
 export function toDetail(entry: DlqEntry, options: FormatOptions): DlqDetail {
   const hide = (text: string) => (options.showEmails ? text : redactEmailsIn(text));
   const hideEmail = (value: string | undefined) =>
-    value === undefined ? null : options.showEmails ? value : redactEmail(value);
+    value === undefined ? null : options.showEmails ? value : redactEmailOrDigest(value);
   const command = entry.command
-    ? { ...entry.command, email: options.showEmails ? entry.command.email : redactEmail(entry.command.email) }
+    ? { ...entry.command, email: options.showEmails ? entry.command.email : redactEmailOrDigest(entry.command.email) }
     : null;
   const messageAttributes: Record<string, string> = {};
   for (const [name, value] of Object.entries(entry.messageAttributes)) {

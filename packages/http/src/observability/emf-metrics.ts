@@ -1,4 +1,4 @@
-import type { IngestMetricName, IngestMetrics } from './metrics';
+import type { Metrics } from '@idp-sync/common';
 
 /**
  * CloudWatch limits a dimension value to 1024 characters and drops a document whose value is empty or blank; vendor
@@ -24,8 +24,8 @@ export interface EmfMetricsOptions {
   readonly disabled?: boolean;
 }
 
-/** {@link IngestMetrics} that buffer counts during an invocation and write them as EMF when flushed. */
-export interface EmfMetrics extends IngestMetrics {
+/** {@link Metrics} that buffer counts during an invocation and write them as EMF when flushed. */
+export interface EmfMetrics extends Metrics {
   /** Counts the cold start of this instance (dimension `function_name`); written by the next {@link flush}. */
   coldStart(functionName: string): void;
   /** Writes every buffered count as CloudWatch Embedded Metric Format, one document per dimension set, and clears. */
@@ -72,7 +72,7 @@ export function createEmfMetrics(options: EmfMetricsOptions): EmfMetrics {
   }
 
   return {
-    count(name: IngestMetricName, dimensions, value = 1) {
+    count(name, dimensions, value = 1) {
       add(name, dimensions, value);
     },
     coldStart(functionName) {

@@ -1,5 +1,4 @@
-import { ConfigError } from '../errors';
-import type { IngestLogger } from './logger';
+import { ConfigError, type Logger } from '@idp-sync/common';
 
 /** Log levels, least to most severe. `SILENT` writes nothing. */
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
@@ -64,7 +63,7 @@ export interface JsonLoggerOptions {
 }
 
 /** A logger whose lines are single JSON documents, with per-invocation keys. */
-export interface JsonLogger extends IngestLogger {
+export interface JsonLogger extends Logger {
   readonly level: LogLevel;
   /** Keys added to every line until the next call (the Lambda request id, cold start). */
   setInvocation(fields: Readonly<Record<string, unknown>>): void;
@@ -86,7 +85,7 @@ function writeStdout(line: string): void {
  * Logger writes them (`level`, `message`, `timestamp`, `service`, `function_request_id`, `cold_start`, then the
  * fields) so log queries work across every function. Written here rather than taken from Powertools because the
  * webhook function's cold start budget (≤ 1.3× a bare SQS client) has no room for the library and its middleware.
- * Callers pass only redacted values, as with any {@link IngestLogger}.
+ * Callers pass only redacted values, as with any `Logger`.
  *
  * @example
  * const logger = createJsonLogger({ serviceName: 'idp-sync-ingest', level: logLevelFromEnv(process.env) });

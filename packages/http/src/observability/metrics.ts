@@ -1,4 +1,9 @@
-/** Metric names ingest emits (CloudWatch, as embedded metric format lines: {@link createEmfMetrics}). */
+import type { MetricDimensions, Metrics } from '@idp-sync/common';
+
+/**
+ * The HTTP functions' metric names (CloudWatch, as embedded metric format lines: `createEmfMetrics`). They keep the
+ * webhook function's names (`IngestRequests`…) that the stack's dashboards and alarms read; SCIM counts in them too.
+ */
 export const INGEST_METRIC = {
   /** Every request, by `source` and `outcome` (accepted, unauthorized, invalid, queue-failed, …). */
   requests: 'IngestRequests',
@@ -10,40 +15,29 @@ export const INGEST_METRIC = {
   occurredAtCapped: 'OccurredAtCapped',
 } as const;
 
-export type IngestMetricName = (typeof INGEST_METRIC)[keyof typeof INGEST_METRIC];
-
 /**
- * Counting, with per-metric dimensions. A port so the package does not depend on how metrics are shipped.
- *
- * @example
- * metrics.count(INGEST_METRIC.requests, { source: 'okta', outcome: 'accepted' });
- */
-export interface IngestMetrics {
-  count(name: IngestMetricName, dimensions: Readonly<Record<string, string>>, value?: number): void;
-}
-
-/** Metrics that go nowhere. */
-export const noopMetrics: IngestMetrics = { count() {} };
-
-export interface MemoryMetrics extends IngestMetrics {
-  readonly records: ReadonlyArray<{
-    name: IngestMetricName;
-    dimensions: Readonly<Record<string, string>>;
-    value: number;
-  }>;
-  /** Sum of a metric over the records whose dimensions include `match`. */
-  total(name: IngestMetricName, match?: Readonly<Record<string, string>>): number;
-}
-
-/**
- * Metrics kept in memory: tests assert on them, the local stack can show them.
+ * Metrics kept in memory, for tests to assert on: every count as it was made, and sums over them.
  *
  * @example
  * const metrics = createMemoryMetrics();
  * metrics.total('CommandsQueued', { source: 'hr' });
  */
+export interface MemoryMetrics extends Metrics {
+  readonly records: ReadonlyArray<{ name: string; dimensions: MetricDimensions; value: number }>;
+  /** Sum of a metric over the records whose dimensions include `match`. */
+  total(name: string, match?: MetricDimensions): number;
+}
+
+/**
+ * Metrics kept in memory: tests assert on them.
+ *
+ * @example
+ * const metrics = createMemoryMetrics();
+ * metrics.count('CommandsQueued', { source: 'hr' }, 2);
+ * metrics.total('CommandsQueued', { source: 'hr' }) // 2
+ */
 export function createMemoryMetrics(): MemoryMetrics {
-  const records: { name: IngestMetricName; dimensions: Readonly<Record<string, string>>; value: number }[] = [];
+  const records: { name: string; dimensions: MetricDimensions; value: number }[] = [];
   return {
     records,
     count(name, dimensions, value = 1) {

@@ -1,7 +1,6 @@
-import { isTransientFailure, redactEmailsIn } from '@idp-sync/common';
+import { isTransientFailure, type Logger, type Metrics, noopMetrics, redactEmailsIn } from '@idp-sync/common';
 import { ProblemError } from '../errors';
-import type { IngestLogger } from '../observability/logger';
-import { INGEST_METRIC, type IngestMetrics, noopMetrics } from '../observability/metrics';
+import { INGEST_METRIC } from '../observability/metrics';
 import type { HttpRequest, HttpResponse } from '../types';
 import { problemResponse } from './problem';
 
@@ -93,7 +92,7 @@ function segmentsOf(path: string): string[] | undefined {
  * Maps an error that escaped a route to an answer: deliberate problems as they are, infrastructure failures as 503
  * (the sender retries), anything else as 500 (a bug; logged).
  */
-export function errorToResponse(error: unknown, logger: IngestLogger, request: HttpRequest): HttpResponse {
+export function errorToResponse(error: unknown, logger: Logger, request: HttpRequest): HttpResponse {
   if (error instanceof ProblemError) return problemResponse(error);
   if (isTransientFailure(error)) {
     logger.error('dependency unavailable', {
@@ -134,8 +133,8 @@ export function errorToResponse(error: unknown, logger: IngestLogger, request: H
  */
 export function createRouter(
   routes: readonly HttpRoute[],
-  logger: IngestLogger,
-  metrics: IngestMetrics = noopMetrics,
+  logger: Logger,
+  metrics: Metrics = noopMetrics,
 ): (request: HttpRequest) => Promise<HttpResponse> {
   const compiled = routes.map((route) => ({ route, match: compile(route.pathPattern) }));
   return async (request) => {

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
-import { ownField } from '@idp-sync/common';
-import { ConfigError, IngestError } from '../errors';
+import { ConfigError, ownField } from '@idp-sync/common';
+import { SecretsExtensionError } from '../errors';
 import type { SecretFetcher } from './provider';
 
 /** The variable that tells a function (and the extension itself) which loopback port the extension listens on. */
@@ -29,22 +29,6 @@ export interface ParametersSecretsExtensionOptions {
   readonly host?: (typeof LOOPBACK_HOSTS)[number];
   /** Defaults to {@link PARAMETERS_SECRETS_EXTENSION_TIMEOUT_MS}. */
   readonly timeoutMs?: number;
-}
-
-/**
- * The extension could not give a secret: it is not there, refused, timed out, answered an error, or answered
- * something that is not a string secret. The message says which, and never holds the secret value or the session
- * token. The secret provider turns it into a 503 (or keeps serving its cached value).
- */
-export class SecretsExtensionError extends IngestError {
-  override readonly name: string = 'SecretsExtensionError';
-  /** The extension's HTTP status, when it answered. */
-  readonly status: number | undefined;
-
-  constructor(message: string, options?: { status?: number; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.status = options?.status;
-  }
 }
 
 function readPort(env: Readonly<Record<string, string | undefined>>): number {

@@ -1,12 +1,12 @@
 import type { HttpFunctionConfig, SecretName } from '../config';
-import { SecretUnavailableError } from '../errors';
-import { parametersSecretsExtensionFetcher, SecretsExtensionError } from './extension';
+import { SecretsExtensionError, SecretUnavailableError } from '../errors';
+import { parametersSecretsExtensionFetcher } from './extension';
 import type { SecretValues } from './secret-value';
 import { parseSecretValue } from './secret-value';
 
 /**
- * Where ingest gets its secrets. `isConfigured` is synchronous (decided by configuration) so that an unconfigured
- * source answers 404 without any I/O; `get` may fetch and cache.
+ * Where the HTTP functions get their secrets. `isConfigured` is synchronous (decided by configuration) so that an
+ * unconfigured source answers 404 without any I/O; `get` may fetch and cache.
  *
  * @example
  * if (secrets.isConfigured('hr')) { const { current, previous } = await secrets.get('hr'); }

@@ -54,7 +54,7 @@ export const SCIM_MAX_FILTER_DEPTH = 24;
  * Metric names the SCIM service emits (all `Count`).
  *
  * @example
- * metrics.addMetric(SCIM_METRICS.emailChangeUnsupported, 'Count', 1);
+ * metrics.count(SCIM_METRICS.emailChangeUnsupported, {});
  */
 export const SCIM_METRICS = {
   request: 'ScimRequest',

@@ -1,4 +1,4 @@
-import { redactEmailsIn } from '@idp-sync/common';
+import { ConfigError, redactEmailsIn } from '@idp-sync/common';
 
 /**
  * The `scimType` values of RFC 7644 §3.12 that this service answers with.
@@ -142,15 +142,17 @@ export class ScimUnavailableError extends ScimError {
 }
 
 /**
- * Configuration of the SCIM service is missing or invalid (thrown at start-up, never answered).
+ * Configuration of the SCIM service is missing or invalid (thrown at start-up, never answered), with every problem
+ * found, one line each.
  *
  * @example
- * throw new ScimConfigError('set SCIM_BEARER_TOKEN …');
+ * throw new ScimConfigError(['SCIM_MAX_RESULTS: must be at most 1000']);
  */
-export class ScimConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ScimConfigError';
+export class ScimConfigError extends ConfigError {
+  override readonly name: string = 'ScimConfigError';
+
+  constructor(problems: readonly string[]) {
+    super(problems, { subject: 'Invalid SCIM configuration' });
   }
 }
 

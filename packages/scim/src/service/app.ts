@@ -1,5 +1,6 @@
 import { type CommandQueueOptions, commandSenderFor } from '@idp-sync/contracts';
-import { ConfigError, createHttpRuntime, createRouter, type HttpApp, type HttpRuntimeOptions } from '@idp-sync/http';
+import { createHttpRuntime, createRouter, type HttpApp, type HttpRuntimeOptions } from '@idp-sync/http';
+import { ScimConfigError } from '../protocol/errors';
 import { createScimRoute, type ScimRouteOptions } from './route';
 
 export interface ScimAppOptions extends HttpRuntimeOptions, CommandQueueOptions {
@@ -22,7 +23,7 @@ export function createScimApp(options: ScimAppOptions): HttpApp {
   const { secrets, logger, metrics } = createHttpRuntime(options);
   const sender = commandSenderFor(options.config, options);
   if (!secrets.isConfigured('scim')) {
-    throw new ConfigError([
+    throw new ScimConfigError([
       'SCIM_BEARER_TOKEN or SCIM_BEARER_TOKEN_SECRET_ARN: set one of them (the token Entra sends as its Secret Token)',
     ]);
   }

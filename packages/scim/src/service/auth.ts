@@ -30,7 +30,7 @@ export function parseBearerTokenSecret(secret: string): ScimBearerTokens {
     try {
       candidate = JSON.parse(trimmed);
     } catch {
-      throw new ScimConfigError('the SCIM bearer token secret starts with "{" but is not valid JSON');
+      throw new ScimConfigError(['the SCIM bearer token secret starts with "{" but is not valid JSON']);
     }
   }
   // Only the fields the JSON owns: an inherited `previous` (a polluted prototype) must not become a second token.
@@ -40,7 +40,7 @@ export function parseBearerTokenSecret(secret: string): ScimBearerTokens {
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ScimConfigError(`the SCIM bearer token secret is invalid: ${issue?.path.join('.')} ${issue?.message}`);
+    throw new ScimConfigError([`the SCIM bearer token secret is invalid: ${issue?.path.join('.')} ${issue?.message}`]);
   }
   return { current: parsed.data.current, previous: parsed.data.previous };
 }

@@ -91,11 +91,10 @@ const ENV_NAMES: Record<string, string> = {
   patchResponse: 'SCIM_PATCH_RESPONSE',
 };
 
-function describe(error: z.ZodError, names: Record<string, string> = {}): string {
-  return `SCIM configuration is invalid: ${error.issues
-    .map((issue) => {
-      const key = String(issue.path[0] ?? '');
-      return `${names[key] ?? key}: ${issue.message}`;
-    })
-    .join('; ')}`;
+/** One problem per issue, `VARIABLE: what is wrong` (`names` maps a setting to the variable it is read from). */
+function describe(error: z.ZodError, names: Record<string, string> = {}): string[] {
+  return error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '');
+    return `${names[key] ?? key}: ${issue.message}`;
+  });
 }

@@ -1,6 +1,7 @@
+import type { Logger, Metrics } from '@idp-sync/common';
 import { SCIM_METRICS } from '../protocol/constants';
 import { describeError, ScimStoreConflictError } from '../protocol/errors';
-import type { CommandQueue, ScimLogger, ScimMetrics, ScimUserRecord, ScimUserStore } from '../types';
+import type { CommandQueue, ScimUserRecord, ScimUserStore } from '../types';
 import type { ScimServiceConfig } from './config';
 import { withTimeout } from './timeout';
 
@@ -8,8 +9,8 @@ export interface ScimOutboxDependencies {
   readonly store: ScimUserStore;
   readonly queue: CommandQueue;
   readonly config: ScimServiceConfig;
-  readonly logger: ScimLogger;
-  readonly metrics: ScimMetrics;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
 }
 
 /** Reads deliver a leftover outbox only within this budget: they must stay fast. */
@@ -25,7 +26,7 @@ const READ_DELIVERY_BUDGET_MS = 1000;
  */
 export function createScimOutbox(deps: ScimOutboxDependencies) {
   const { store, queue, config, logger, metrics } = deps;
-  const count = (name: string, value = 1) => metrics.addMetric(name, 'Count', value);
+  const count = (name: string, value = 1) => metrics.count(name, {}, value);
 
   /** Sends the outbox; false (logged, counted) when the queue refuses or is too slow. */
   async function deliver(record: ScimUserRecord, budgetMs = config.queueTimeoutMs): Promise<boolean> {

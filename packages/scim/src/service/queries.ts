@@ -1,31 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { type Logger, type Metrics, redactEmail } from '@idp-sync/common';
 import { EmailSchema } from '@idp-sync/contracts';
 import { SCIM_METRICS } from '../protocol/constants';
 import { describeError } from '../protocol/errors';
 import { matchesFilter } from '../protocol/evaluate';
 import type { FilterExpr } from '../protocol/filter';
 import { renderUser } from '../protocol/resource';
-import type {
-  JsonObject,
-  ScimLogger,
-  ScimMetrics,
-  ScimUserRecord,
-  ScimUserStore,
-  UsersLookup,
-  UsersLookupResult,
-} from '../types';
+import type { JsonObject, ScimUserRecord, ScimUserStore, UsersLookup, UsersLookupResult } from '../types';
 import type { ScimServiceConfig } from './config';
 import { pointerKeysOf } from './keys';
 import type { ScimOutbox } from './outbox';
-import { redactEmail } from './redact';
 import { withTimeout } from './timeout';
 
 export interface ScimQueryDependencies {
   readonly store: ScimUserStore;
   readonly usersLookup?: UsersLookup | undefined;
   readonly config: ScimServiceConfig;
-  readonly logger: ScimLogger;
-  readonly metrics: ScimMetrics;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly now: () => Date;
   readonly baseLocation: string;
   readonly outbox: ScimOutbox;
@@ -42,7 +34,7 @@ export interface ScimQueryDependencies {
 export function createScimQueries(deps: ScimQueryDependencies) {
   const { store, config, logger, metrics } = deps;
   const { settle } = deps.outbox;
-  const count = (name: string, value = 1) => metrics.addMetric(name, 'Count', value);
+  const count = (name: string, value = 1) => metrics.count(name, {}, value);
   const nowIso = () => deps.now().toISOString();
 
   /**

@@ -1,7 +1,8 @@
-import type { HttpRoute, IngestMetrics } from '@idp-sync/http';
+import type { Logger, Metrics } from '@idp-sync/common';
+import type { HttpRoute } from '@idp-sync/http';
 import { INGEST_METRIC } from '@idp-sync/http';
 import { SCIM_BASE_PATH, SCIM_METRICS } from '../protocol/constants';
-import type { CommandQueue, ScimLogger, ScimMetrics, ScimUserStore, UsersLookup } from '../types';
+import type { CommandQueue, ScimUserStore, UsersLookup } from '../types';
 import { createBearerVerifier } from './auth';
 import { loadScimSettings, type ScimServiceConfigInput } from './config';
 import { usersLookupFromClient } from './lookup';
@@ -13,8 +14,8 @@ export interface ScimRouteDependencies {
   readonly secrets: { get(name: 'scim'): Promise<{ readonly current: string; readonly previous?: string }> };
   /** The ingest SQS sender. */
   readonly sender: CommandQueue;
-  readonly logger: ScimLogger;
-  readonly metrics: IngestMetrics;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly region: string;
 }
 
@@ -27,8 +28,8 @@ export interface ScimRouteOptions {
   readonly store?: ScimUserStore;
   readonly usersLookup?: UsersLookup;
   readonly config?: ScimServiceConfigInput;
-  /** SCIM's own counters (a Powertools `Metrics` fits); without it (the Lambda) commands queued reach the ingest metrics. */
-  readonly metrics?: ScimMetrics;
+  /** SCIM's own counters (`SCIM_METRICS`); without them (the Lambda) commands queued reach the HTTP function's metrics. */
+  readonly metrics?: Metrics;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -101,10 +102,10 @@ function lazyUsersApiLookup(budgetMs: number): UsersLookup {
   };
 }
 
-/** Without SCIM's own metrics sink, the ingest metrics still get the commands SCIM queued. */
-function commandsQueuedOnly(metrics: IngestMetrics): ScimMetrics {
+/** Without SCIM's own metrics, the HTTP function's metrics still get the commands SCIM queued. */
+function commandsQueuedOnly(metrics: Metrics): Metrics {
   return {
-    addMetric(name, _unit, value) {
+    count(name, _dimensions, value) {
       if (name === SCIM_METRICS.commandQueued) metrics.count(INGEST_METRIC.commandsQueued, { source: 'scim' }, value);
     },
   };

@@ -1,4 +1,4 @@
-import { redactEmailsIn } from '@idp-sync/common';
+import { type Logger, type Metrics, redactEmailsIn } from '@idp-sync/common';
 import type { HttpRequest, HttpResponse } from '@idp-sync/http';
 import { SCIM_BASE_PATH, SCIM_METRICS } from '../protocol/constants';
 import { schemaDocuments, serviceProviderConfig, userResourceType } from '../protocol/discovery';
@@ -14,16 +14,7 @@ import {
 import { type FilterExpr, parseFilter } from '../protocol/filter';
 import { getProp, isJsonObject } from '../protocol/json';
 import { parseAttributeList, projectResource, renderUser } from '../protocol/resource';
-import type {
-  BearerVerifier,
-  CommandQueue,
-  JsonObject,
-  JsonValue,
-  ScimLogger,
-  ScimMetrics,
-  ScimUserStore,
-  UsersLookup,
-} from '../types';
+import type { BearerVerifier, CommandQueue, JsonObject, JsonValue, ScimUserStore, UsersLookup } from '../types';
 import { type ScimServiceConfigInput, ScimServiceConfigSchema } from './config';
 import { listResponse, parseQuery, readJsonBody, scimErrorResponse, scimResponse } from './http';
 import { createScimUsers, type ScimRequestContext } from './users';
@@ -38,8 +29,8 @@ export interface ScimServiceOptions {
   /** Checks the bearer token (`createBearerVerifier`). */
   readonly verifyBearer: BearerVerifier;
   readonly config?: ScimServiceConfigInput | undefined;
-  readonly logger: ScimLogger;
-  readonly metrics: ScimMetrics;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
   /** The clock (tests pin it). */
   readonly now?: (() => Date) | undefined;
 }
@@ -203,7 +194,7 @@ export function createScimService(options: ScimServiceOptions): ScimService {
         const route = routeOf(request.path);
         // Authenticate before anything else is read, including the body.
         if (!(await verify(request.headers.authorization))) {
-          metrics.addMetric(SCIM_METRICS.authFailed, 'Count', 1);
+          metrics.count(SCIM_METRICS.authFailed, {});
           throw new ScimUnauthorizedError();
         }
         if (!route) throw new ScimNotFoundError(`no SCIM endpoint at ${request.path}`);
@@ -211,11 +202,11 @@ export function createScimService(options: ScimServiceOptions): ScimService {
       } catch (error) {
         response = scimErrorResponse(toScimError(error, logger, request));
       }
-      metrics.addMetric(SCIM_METRICS.request, 'Count', 1);
+      metrics.count(SCIM_METRICS.request, {});
       if (response.statusCode >= 400 && response.statusCode < 500) {
-        metrics.addMetric(SCIM_METRICS.clientError, 'Count', 1);
+        metrics.count(SCIM_METRICS.clientError, {});
       }
-      if (response.statusCode >= 500) metrics.addMetric(SCIM_METRICS.unavailable, 'Count', 1);
+      if (response.statusCode >= 500) metrics.count(SCIM_METRICS.unavailable, {});
       logger.info('SCIM request', {
         requestId: request.requestId,
         method: request.method,
@@ -297,7 +288,7 @@ function arrivalOf(request: HttpRequest, now: () => Date): string {
 }
 
 /** Maps anything thrown to a SCIM error: infrastructure failures are 503 (Entra retries), bugs 500, both logged. */
-function toScimError(error: unknown, logger: ScimLogger, request: HttpRequest): ScimError {
+function toScimError(error: unknown, logger: Logger, request: HttpRequest): ScimError {
   if (error instanceof ScimError) return error;
   const described = describeError(error);
   if (isInfrastructureFailure(error)) {

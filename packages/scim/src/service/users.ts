@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type Logger, type Metrics, redactEmail } from '@idp-sync/common';
 import { SCIM_MAX_RESOURCE_BYTES, SCIM_METRICS } from '../protocol/constants';
 import {
   describeError,
@@ -12,30 +13,20 @@ import {
 import { getProp, isJsonObject, jsonEqual, setProp, stableStringify } from '../protocol/json';
 import { applyPatch, readPatchOperations } from '../protocol/patch';
 import { deriveEmail, normalizeResource, toBoolean } from '../protocol/resource';
-import type {
-  CommandQueue,
-  JsonObject,
-  JsonValue,
-  ScimLogger,
-  ScimMetrics,
-  ScimUserRecord,
-  ScimUserStore,
-  UsersLookup,
-} from '../types';
+import type { CommandQueue, JsonObject, JsonValue, ScimUserRecord, ScimUserStore, UsersLookup } from '../types';
 import type { ScimServiceConfig } from './config';
 import { externalIdOf, pointerKeysOf } from './keys';
 import { type Plan, planCommands, type ScimOperationKind } from './mapping';
 import { createScimOutbox } from './outbox';
 import { createScimQueries } from './queries';
-import { redactEmail } from './redact';
 
 export interface ScimUsersDependencies {
   readonly store: ScimUserStore;
   readonly queue: CommandQueue;
   readonly usersLookup?: UsersLookup | undefined;
   readonly config: ScimServiceConfig;
-  readonly logger: ScimLogger;
-  readonly metrics: ScimMetrics;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly now: () => Date;
   /** Where resources live, for `meta.location` (`https://…/scim/v2` or `/scim/v2`). */
   readonly baseLocation: string;
@@ -61,7 +52,7 @@ const CONFLICT_ATTEMPTS = 3;
 export function createScimUsers(deps: ScimUsersDependencies) {
   const { store, queue, config, logger, metrics } = deps;
 
-  const count = (name: string, value = 1) => metrics.addMetric(name, 'Count', value);
+  const count = (name: string, value = 1) => metrics.count(name, {}, value);
   const nowIso = () => deps.now().toISOString();
 
   const outbox = createScimOutbox({ store, queue, config, logger, metrics });

@@ -1,5 +1,4 @@
-export type { WorkerLogger } from '../log';
-export { type MetricsSink, MetricsTally, WORKER_METRICS } from '../metrics';
+export { MetricsTally, WORKER_METRICS, type WorkerMetrics } from '../metrics';
 export { visibilityTimeoutFor } from './backoff';
 export { classifyFailure } from './classify';
 export { deadLetterAttributes, deadLetterDeduplicationId, queueUrlFromArn } from './dlq';

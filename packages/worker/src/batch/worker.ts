@@ -2,7 +2,7 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { mapWithConcurrency, redactEmail, redactEmailsIn } from '@idp-sync/common';
+import { type Logger, mapWithConcurrency, redactEmail, redactEmailsIn, silentLogger } from '@idp-sync/common';
 import { commandFingerprint, type ProvisioningCommand } from '@idp-sync/contracts';
 import type { UsersClient } from '@idp-sync/users-client';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -12,8 +12,7 @@ import { IdentityResolver } from '../applier/identity';
 import type { ApplyContext, ApplyResult, BulkDeleteTicket } from '../applier/types';
 import { RecordRetryLater } from '../errors';
 import type { WorkerConfig } from '../lambda/config';
-import { silentWorkerLogger, type WorkerLogger } from '../log';
-import { type MetricsSink, MetricsTally, noopWorkerMetrics, WORKER_METRICS } from '../metrics';
+import { MetricsTally, noopWorkerMetrics, WORKER_METRICS, type WorkerMetrics } from '../metrics';
 import { BatchStateView } from '../state/batch-view';
 import { createIdempotencyPersistence, IDEMPOTENCY_KEY_PREFIX } from '../state/idempotency';
 import { IdentityLinkRepository } from '../state/identity-links';
@@ -75,8 +74,8 @@ export interface CreateWorkerOptions {
   usersClient: Pick<UsersClient, 'users'>;
   sqsClient: SQSClient;
   dynamoClient: DynamoDBClient;
-  logger?: WorkerLogger;
-  metrics?: MetricsSink;
+  logger?: Logger;
+  metrics?: WorkerMetrics;
   /** The limiter under the Users API client, read for the `UsersApiCalls` metric. */
   limiter?: UsersApiRateLimiter;
   now?: () => Date;
@@ -161,7 +160,7 @@ function resolveAndApply(identities: IdentityResolver, applier: Applier) {
  */
 export function createWorker(options: CreateWorkerOptions): Worker {
   const { config } = options;
-  const logger = options.logger ?? silentWorkerLogger;
+  const logger = options.logger ?? silentLogger;
   const sink = options.metrics ?? noopWorkerMetrics;
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
@@ -359,7 +358,7 @@ export function createWorker(options: CreateWorkerOptions): Worker {
   function publishBatchMetrics(tally: MetricsTally): void {
     try {
       tally.flushTo(sink);
-      if (options.publishMetrics !== false) sink.publishStoredMetrics();
+      if (options.publishMetrics !== false) sink.publish();
     } catch (error) {
       logger.warn('metrics could not be published', { error: redactEmailsIn(String((error as Error)?.message)) });
     }

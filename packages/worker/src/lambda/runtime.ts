@@ -1,19 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Logger } from '@idp-sync/common';
 import { UnauthorizedError, type UsersClient } from '@idp-sync/users-client';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { UsersApiRateLimiter } from '../batch/users-api-rate-limiter';
 import { type BatchReport, createWorker } from '../batch/worker';
-import type { WorkerLogger } from '../log';
-import type { MetricsSink } from '../metrics';
+import type { WorkerMetrics } from '../metrics';
 import type { WorkerConfig } from './config';
 import { resolveApiKey } from './secrets';
 import { createWorkerUsersClient, type WorkerUsersClient } from './users-client';
 
 export interface WorkerRuntimeOptions {
   config: WorkerConfig;
-  logger?: WorkerLogger;
-  metrics?: MetricsSink;
+  logger?: Logger;
+  metrics?: WorkerMetrics;
   /** Default: a client for `SQS_ENDPOINT` (if set) in `AWS_REGION`. */
   sqsClient?: SQSClient;
   /** Default: a client for `DYNAMODB_ENDPOINT` (if set) in `AWS_REGION`. */

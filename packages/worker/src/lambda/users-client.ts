@@ -1,7 +1,7 @@
+import type { Logger } from '@idp-sync/common';
 import { createUsersClient, type UsersClient } from '@idp-sync/users-client';
 import { createRateLimitedDispatcher, limitUsersApi } from '../batch/dispatcher';
 import { UsersApiRateLimiter } from '../batch/users-api-rate-limiter';
-import type { WorkerLogger } from '../log';
 import type { WorkerConfig } from './config';
 
 /** A Users API client whose every HTTP request goes through the worker's shared rate limiter. */
@@ -24,7 +24,7 @@ export interface WorkerUsersClient {
  */
 export function createWorkerUsersClient(
   config: WorkerConfig,
-  options: { apiKey: string; limiter?: UsersApiRateLimiter; logger?: WorkerLogger; connections?: number },
+  options: { apiKey: string; limiter?: UsersApiRateLimiter; logger?: Logger; connections?: number },
 ): WorkerUsersClient {
   const limiter =
     options.limiter ?? new UsersApiRateLimiter({ ratePerSecond: config.usersApiRps, burst: config.usersApiBurst });
