@@ -4,7 +4,6 @@ import { SCIM_BASE_PATH, SCIM_METRICS } from '../protocol/constants';
 import type { CommandQueue, ScimLogger, ScimMetrics, ScimUserStore, UsersLookup } from '../types';
 import { createBearerVerifier } from './auth';
 import { loadScimSettings, type ScimServiceConfigInput } from './config';
-import { usersLookupFromClient } from './lookup';
 import type { ScimService } from './service';
 
 /** What the ingest runtime already has (secrets, sender) and the SCIM route reuses. */
@@ -18,14 +17,27 @@ export interface ScimRouteDependencies {
   readonly region: string;
 }
 
+/** Loads the module that builds the Users API lookup (`@idp-sync/scim/users-api`). */
+export type UsersApiLookupLoader = () => Promise<{ createUsersApiLookup(budgetMs: number): UsersLookup }>;
+
 /**
  * Optional overrides; by default everything comes from the environment, read once when the route is built. The Users
- * API fallback is on when `ARIZE_API_KEY` is set (the local stack sets it; in AWS, give the SCIM function Users API
- * credentials to enable it), off otherwise.
+ * API fallback is on when `ARIZE_API_KEY` is set and the route can load the lookup (`usersLookup`, or
+ * `loadUsersApiLookup`: the SCIM Lambda passes it; the local stack sets the key; in AWS, give the SCIM function Users
+ * API credentials to enable it), off otherwise.
  */
 export interface ScimRouteOptions {
   readonly store?: ScimUserStore;
   readonly usersLookup?: UsersLookup;
+  /**
+   * Loads the Users API lookup, on the first lookup only. A loader rather than an import in this module, so that a
+   * bundle of the route does not carry the Users API client: the SCIM Lambda loads it from a file of its own beside
+   * its bundle, which INIT neither evaluates nor parses.
+   *
+   * @example
+   * createScimRoute(deps, { loadUsersApiLookup: () => import('@idp-sync/scim/users-api') });
+   */
+  readonly loadUsersApiLookup?: UsersApiLookupLoader;
   readonly config?: ScimServiceConfigInput;
   /** SCIM's own counters (a Powertools `Metrics` fits); without it (the Lambda) commands queued reach the ingest metrics. */
   readonly metrics?: ScimMetrics;
@@ -64,7 +76,11 @@ export function createScimRoute(deps: ScimRouteDependencies, options: ScimRouteO
     return createScimService({
       store,
       queue: deps.sender,
-      usersLookup: options.usersLookup ?? (env.ARIZE_API_KEY?.trim() ? lazyUsersApiLookup(lookupBudgetMs) : undefined),
+      usersLookup:
+        options.usersLookup ??
+        (env.ARIZE_API_KEY?.trim() && options.loadUsersApiLookup
+          ? lazyUsersApiLookup(options.loadUsersApiLookup, lookupBudgetMs)
+          : undefined),
       verifyBearer,
       config: { ...scimEnv.config, ...options.config },
       logger: deps.logger,
@@ -89,13 +105,11 @@ export function createScimRoute(deps: ScimRouteDependencies, options: ScimRouteO
  * The Users API fallback when the function has Users API credentials (`ARIZE_API_KEY`, `ARIZE_BASE_URL`): the client
  * is loaded on the first lookup only, so functions that never need it do not pay for it at start-up.
  */
-function lazyUsersApiLookup(budgetMs: number): UsersLookup {
+function lazyUsersApiLookup(load: UsersApiLookupLoader, budgetMs: number): UsersLookup {
   let lookup: Promise<UsersLookup> | undefined;
   return {
     async findByEmail(email, options) {
-      lookup ??= import('@idp-sync/users-client').then(({ createUsersClient }) =>
-        usersLookupFromClient(createUsersClient(), budgetMs),
-      );
+      lookup ??= load().then(({ createUsersApiLookup }) => createUsersApiLookup(budgetMs));
       return (await lookup).findByEmail(email, options);
     },
   };
