@@ -539,6 +539,27 @@ describe('functions', () => {
     ).toBeLessThanOrEqual(1.3);
   });
 
+  it('keeps the SCIM bundle within 1.8x a bundle of @aws-sdk/client-sqs alone (its cold-start budget: 1.3x)', async () => {
+    const floor = await build({
+      ...LAMBDA_BUNDLE_OPTIONS,
+      stdin: { contents: CLIENT_SQS_FLOOR_SOURCE, resolveDir: REPO_ROOT, loader: 'ts' },
+      write: false,
+    });
+    const floorBytes = floor.outputFiles[0]?.contents.byteLength ?? 0;
+    // index.mjs only: what INIT parses. The Users API lookup beside it is read by the first lookup, if ever.
+    const scimBytes = Buffer.byteLength(
+      readFileSync(bundleOf('idp-sync-scim'), 'utf8').replace(/\n\/\/# sourceMappingURL=.*\n?$/, ''),
+    );
+    const ratio = scimBytes / floorBytes;
+    // 1.77x when set (549 KiB: the DynamoDB client, the SCIM service, zod/mini); the Users API client and undici
+    // (+525 KiB) or classic zod (+70 KiB) back in the bundle fail it.
+    expect(
+      ratio,
+      `SCIM bundle ${(scimBytes / 1024).toFixed(1)} KiB is ${ratio.toFixed(3)}x the floor (${(floorBytes / 1024).toFixed(1)} KiB); ` +
+        'find what grew with `npx tsx test/bench/ingest-cold-start.bench.ts` (largest contributors) and load it lazily or beside the bundle',
+    ).toBeLessThanOrEqual(1.8);
+  });
+
   it('the SCIM bundle loads as an ES module with the stack’s environment and answers SCIM, 404 outside /scim/v2', () => {
     // The bearer token as a value instead of its Secrets Manager ARN: nothing leaves loopback.
     const { SCIM_BEARER_TOKEN_SECRET_ARN: _arn, ...stackEnv } = resolvedEnvironment(template.toJSON(), 'idp-sync-scim');
