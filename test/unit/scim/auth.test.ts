@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { ScimLogger, ScimMetrics } from '@idp-sync/scim';
-import { ScimConfigError } from '@idp-sync/scim/protocol';
+import { ScimConfigError } from '@idp-sync/scim/errors';
 import { createBearerVerifier, loadScimSettings, parseBearerTokenSecret } from '@idp-sync/scim/service';
 import { describe, expect, it } from 'vitest';
 

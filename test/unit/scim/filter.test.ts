@@ -1,5 +1,6 @@
 import type { JsonObject } from '@idp-sync/scim';
-import { matchesFilter, parseAttrPath, parseFilter, ScimBadRequestError } from '@idp-sync/scim/protocol';
+import { ScimBadRequestError } from '@idp-sync/scim/errors';
+import { matchesFilter, parseAttrPath, parseFilter } from '@idp-sync/scim/protocol';
 import { describe, expect, it } from 'vitest';
 
 const alice: JsonObject = {

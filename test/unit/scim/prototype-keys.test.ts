@@ -1,12 +1,12 @@
 import { parseSecretValue } from '@idp-sync/http';
 import type { JsonObject, ScimUserRecord } from '@idp-sync/scim';
+import { ScimBadRequestError } from '@idp-sync/scim/errors';
 import {
   applyPatch,
   normalizeResource,
   projectResource,
   readPatchOperations,
   renderUser,
-  ScimBadRequestError,
 } from '@idp-sync/scim/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { guardPrototypes } from '../../helpers/prototype-guard';

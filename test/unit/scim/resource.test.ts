@@ -1,12 +1,11 @@
 import type { JsonObject } from '@idp-sync/scim';
+import { describeError, ScimBadRequestError } from '@idp-sync/scim/errors';
 import {
   deriveEmail,
   deriveName,
-  describeError,
   normalizeResource,
   parseAttributeList,
   projectResource,
-  ScimBadRequestError,
 } from '@idp-sync/scim/protocol';
 import { redactEmail } from '@idp-sync/scim/service';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,4 @@
 export { SCIM_URN } from './constants';
-export { describeError, ScimBadRequestError, ScimConfigError, ScimError } from './errors';
 export { matchesFilter } from './evaluate';
 export { parseAttrPath, parseFilter } from './filter';
 export { applyPatch, readPatchOperations } from './patch';

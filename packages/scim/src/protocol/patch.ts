@@ -1,6 +1,6 @@
+import { ScimBadRequestError } from '../errors';
 import type { JsonObject, JsonValue } from '../types';
 import { SCIM_URN } from './constants';
-import { ScimBadRequestError } from './errors';
 import { matchesFilter } from './evaluate';
 import { type AttrPath, type FilterExpr, isQualifiedByKnownSchema, parseAttrPath, splitAttrReference } from './filter';
 import { cloneJson, deleteProp, findKey, getProp, isJsonObject, ownValue, setProp, stableStringify } from './json';

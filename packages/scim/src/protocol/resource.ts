@@ -1,7 +1,7 @@
 import { EmailSchema } from '@idp-sync/contracts';
+import { ScimBadRequestError } from '../errors';
 import type { JsonObject, JsonValue, ScimUserRecord } from '../types';
 import { SCIM_URN } from './constants';
-import { ScimBadRequestError } from './errors';
 import { splitAttrReference } from './filter';
 import { findKey, getProp, isJsonObject, setProp } from './json';
 import { type AttributeDefinition, attributeDefinition, canonicalAttributeName, knownExtensionUrn } from './schema';

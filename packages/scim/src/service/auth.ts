@@ -1,6 +1,6 @@
 import { constantTimeEqual, ownField, useEnglishZodMessages } from '@idp-sync/common';
 import * as z from 'zod/mini';
-import { ScimConfigError } from '../protocol/errors';
+import { ScimConfigError } from '../errors';
 import type { BearerVerifier } from '../types';
 
 /** The bearer tokens Entra may present: the current one and, during a rotation, the previous one. */

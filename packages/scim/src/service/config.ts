@@ -1,6 +1,6 @@
 import { useEnglishZodMessages } from '@idp-sync/common';
 import * as z from 'zod/mini';
-import { ScimConfigError } from '../protocol/errors';
+import { ScimConfigError } from '../errors';
 
 // zod/mini, not classic zod: these schemas are built at INIT, and classic zod would add ~70 KiB to the SCIM bundle
 // (its issues read the same once English is configured).

@@ -1,12 +1,12 @@
 import { MAX_JSON_DEPTH, parseUntrustedJson } from '@idp-sync/common';
 import type { HttpRequest, HttpResponse } from '@idp-sync/http';
-import { SCIM_CONTENT_TYPE, SCIM_MAX_BODY_BYTES, SCIM_URN } from '../protocol/constants';
 import {
   ScimBadRequestError,
   type ScimError,
   ScimPayloadTooLargeError,
   ScimUnsupportedMediaTypeError,
-} from '../protocol/errors';
+} from '../errors';
+import { SCIM_CONTENT_TYPE, SCIM_MAX_BODY_BYTES, SCIM_URN } from '../protocol/constants';
 import { findReservedKey } from '../protocol/json';
 import type { JsonObject, JsonValue } from '../types';
 

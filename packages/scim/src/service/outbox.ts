@@ -1,5 +1,5 @@
+import { describeError, ScimStoreConflictError } from '../errors';
 import { SCIM_METRICS } from '../protocol/constants';
-import { describeError, ScimStoreConflictError } from '../protocol/errors';
 import type { CommandQueue, ScimLogger, ScimMetrics, ScimUserRecord, ScimUserStore } from '../types';
 import type { ScimServiceConfig } from './config';
 import { withTimeout } from './timeout';

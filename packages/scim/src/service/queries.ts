@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EmailSchema } from '@idp-sync/contracts';
+import { describeError } from '../errors';
 import { SCIM_METRICS } from '../protocol/constants';
-import { describeError } from '../protocol/errors';
 import { matchesFilter } from '../protocol/evaluate';
 import type { FilterExpr } from '../protocol/filter';
 import { renderUser } from '../protocol/resource';

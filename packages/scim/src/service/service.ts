@@ -1,7 +1,5 @@
 import { redactEmailsIn } from '@idp-sync/common';
 import type { HttpRequest, HttpResponse } from '@idp-sync/http';
-import { SCIM_BASE_PATH, SCIM_METRICS } from '../protocol/constants';
-import { schemaDocuments, serviceProviderConfig, userResourceType } from '../protocol/discovery';
 import {
   describeError,
   ScimBadRequestError,
@@ -10,7 +8,9 @@ import {
   ScimNotFoundError,
   ScimUnauthorizedError,
   ScimUnavailableError,
-} from '../protocol/errors';
+} from '../errors';
+import { SCIM_BASE_PATH, SCIM_METRICS } from '../protocol/constants';
+import { schemaDocuments, serviceProviderConfig, userResourceType } from '../protocol/discovery';
 import { type FilterExpr, parseFilter } from '../protocol/filter';
 import { getProp, isJsonObject } from '../protocol/json';
 import { parseAttributeList, projectResource, renderUser } from '../protocol/resource';

@@ -10,7 +10,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ProvisioningCommand } from '@idp-sync/contracts';
-import { ScimStoreConflictError } from '../protocol/errors';
+import { ScimStoreConflictError } from '../errors';
 import type { JsonObject, ScimUserRecord, ScimUserState, ScimUserStore } from '../types';
 import { emailPk, externalIdPk, refSk, SCIM_KEYS, userNamePk, userPk } from './keys';
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { SCIM_MAX_RESOURCE_BYTES, SCIM_METRICS } from '../protocol/constants';
 import {
   describeError,
   ScimBadRequestError,
@@ -8,7 +7,8 @@ import {
   ScimPayloadTooLargeError,
   ScimStoreConflictError,
   ScimUnavailableError,
-} from '../protocol/errors';
+} from '../errors';
+import { SCIM_MAX_RESOURCE_BYTES, SCIM_METRICS } from '../protocol/constants';
 import { getProp, isJsonObject, jsonEqual, setProp, stableStringify } from '../protocol/json';
 import { applyPatch, readPatchOperations } from '../protocol/patch';
 import { deriveEmail, normalizeResource, toBoolean } from '../protocol/resource';
