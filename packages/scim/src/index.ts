@@ -1,11 +1,11 @@
-export { SCIM_BASE_PATH } from './protocol/constants';
+export type { JsonObject } from './protocol/json';
 export { createScimApp } from './service/app';
+export { SCIM_BASE_PATH } from './service/constants';
 export type {
   CommandQueue,
-  JsonObject,
   ScimLogger,
   ScimMetrics,
   ScimUserRecord,
   ScimUserStore,
   UsersLookup,
-} from './types';
+} from './service/ports';

@@ -1,7 +1,7 @@
 import { constantTimeEqual, ownField, useEnglishZodMessages } from '@idp-sync/common';
 import * as z from 'zod/mini';
 import { ScimConfigError } from '../errors';
-import type { BearerVerifier } from '../types';
+import type { BearerVerifier } from './ports';
 
 /** The bearer tokens Entra may present: the current one and, during a rotation, the previous one. */
 export interface ScimBearerTokens {

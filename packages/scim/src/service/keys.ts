@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { JsonObject } from '../protocol/json';
 import { getProp } from '../protocol/json';
 import { emailValues } from '../protocol/resource';
-import type { JsonObject } from '../types';
 
 /**
  * Key conventions of SCIM items in the shared state table (every kind of item: packages/provisioning/README.md):

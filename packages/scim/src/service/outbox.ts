@@ -1,7 +1,7 @@
 import { describeError, ScimStoreConflictError } from '../errors';
-import { SCIM_METRICS } from '../protocol/constants';
-import type { CommandQueue, ScimLogger, ScimMetrics, ScimUserRecord, ScimUserStore } from '../types';
 import type { ScimServiceConfig } from './config';
+import { SCIM_METRICS } from './constants';
+import type { CommandQueue, ScimLogger, ScimMetrics, ScimUserRecord, ScimUserStore } from './ports';
 import { withTimeout } from './timeout';
 
 export interface ScimOutboxDependencies {

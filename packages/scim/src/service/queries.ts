@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { EmailSchema } from '@idp-sync/contracts';
 import { describeError } from '../errors';
-import { SCIM_METRICS } from '../protocol/constants';
 import { matchesFilter } from '../protocol/evaluate';
 import type { FilterExpr } from '../protocol/filter';
+import type { JsonObject } from '../protocol/json';
 import { renderUser } from '../protocol/resource';
-import type {
-  JsonObject,
-  ScimLogger,
-  ScimMetrics,
-  ScimUserRecord,
-  ScimUserStore,
-  UsersLookup,
-  UsersLookupResult,
-} from '../types';
 import type { ScimServiceConfig } from './config';
+import { SCIM_METRICS } from './constants';
 import { pointerKeysOf } from './keys';
 import type { ScimOutbox } from './outbox';
+import type { ScimLogger, ScimMetrics, ScimUserRecord, ScimUserStore, UsersLookup, UsersLookupResult } from './ports';
 import { redactEmail } from './redact';
 import { withTimeout } from './timeout';
 

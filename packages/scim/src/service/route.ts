@@ -1,9 +1,9 @@
 import type { HttpRoute, IngestMetrics } from '@idp-sync/http';
 import { INGEST_METRIC } from '@idp-sync/http';
-import { SCIM_BASE_PATH, SCIM_METRICS } from '../protocol/constants';
-import type { CommandQueue, ScimLogger, ScimMetrics, ScimUserStore, UsersLookup } from '../types';
 import { createBearerVerifier } from './auth';
 import { loadScimSettings, type ScimServiceConfigInput } from './config';
+import { SCIM_BASE_PATH, SCIM_METRICS } from './constants';
+import type { CommandQueue, ScimLogger, ScimMetrics, ScimUserStore, UsersLookup } from './ports';
 import type { ScimService } from './service';
 
 /** What the ingest runtime already has (secrets, sender) and the SCIM route reuses. */

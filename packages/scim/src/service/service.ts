@@ -9,23 +9,15 @@ import {
   ScimUnauthorizedError,
   ScimUnavailableError,
 } from '../errors';
-import { SCIM_BASE_PATH, SCIM_METRICS } from '../protocol/constants';
 import { schemaDocuments, serviceProviderConfig, userResourceType } from '../protocol/discovery';
 import { type FilterExpr, parseFilter } from '../protocol/filter';
+import type { JsonObject, JsonValue } from '../protocol/json';
 import { getProp, isJsonObject } from '../protocol/json';
 import { parseAttributeList, projectResource, renderUser } from '../protocol/resource';
-import type {
-  BearerVerifier,
-  CommandQueue,
-  JsonObject,
-  JsonValue,
-  ScimLogger,
-  ScimMetrics,
-  ScimUserStore,
-  UsersLookup,
-} from '../types';
 import { type ScimServiceConfigInput, ScimServiceConfigSchema } from './config';
+import { SCIM_BASE_PATH, SCIM_METRICS } from './constants';
 import { listResponse, parseQuery, readJsonBody, scimErrorResponse, scimResponse } from './http';
+import type { BearerVerifier, CommandQueue, ScimLogger, ScimMetrics, ScimUserStore, UsersLookup } from './ports';
 import { createScimUsers, type ScimRequestContext } from './users';
 
 export interface ScimServiceOptions {

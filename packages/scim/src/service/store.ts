@@ -11,8 +11,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ProvisioningCommand } from '@idp-sync/contracts';
 import { ScimStoreConflictError } from '../errors';
-import type { JsonObject, ScimUserRecord, ScimUserState, ScimUserStore } from '../types';
+import type { JsonObject } from '../protocol/json';
 import { emailPk, externalIdPk, refSk, SCIM_KEYS, userNamePk, userPk } from './keys';
+import type { ScimUserRecord, ScimUserState, ScimUserStore } from './ports';
 
 export interface DynamoDbScimUserStoreOptions {
   /** A DynamoDB client (a document client is built on it). */

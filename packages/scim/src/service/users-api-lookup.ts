@@ -1,6 +1,6 @@
 import { createUsersClient } from '@idp-sync/users-client';
-import type { UsersLookup } from '../types';
 import { usersLookupFromClient } from './lookup';
+import type { UsersLookup } from './ports';
 
 /**
  * The Users API fallback over the real Users API client (`ARIZE_API_KEY`, `ARIZE_BASE_URL`). Its own module, behind

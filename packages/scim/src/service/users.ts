@@ -8,24 +8,16 @@ import {
   ScimStoreConflictError,
   ScimUnavailableError,
 } from '../errors';
-import { SCIM_MAX_RESOURCE_BYTES, SCIM_METRICS } from '../protocol/constants';
+import type { JsonObject, JsonValue } from '../protocol/json';
 import { getProp, isJsonObject, jsonEqual, setProp, stableStringify } from '../protocol/json';
 import { applyPatch, readPatchOperations } from '../protocol/patch';
 import { deriveEmail, normalizeResource, toBoolean } from '../protocol/resource';
-import type {
-  CommandQueue,
-  JsonObject,
-  JsonValue,
-  ScimLogger,
-  ScimMetrics,
-  ScimUserRecord,
-  ScimUserStore,
-  UsersLookup,
-} from '../types';
 import type { ScimServiceConfig } from './config';
+import { SCIM_MAX_RESOURCE_BYTES, SCIM_METRICS } from './constants';
 import { externalIdOf, pointerKeysOf } from './keys';
 import { type Plan, planCommands, type ScimOperationKind } from './mapping';
 import { createScimOutbox } from './outbox';
+import type { CommandQueue, ScimLogger, ScimMetrics, ScimUserRecord, ScimUserStore, UsersLookup } from './ports';
 import { createScimQueries } from './queries';
 import { redactEmail } from './redact';
 
