@@ -1,7 +1,6 @@
 import type { HttpRequest } from '@idp-sync/http';
-import type { JsonObject } from '@idp-sync/scim';
 import { ScimError } from '@idp-sync/scim/errors';
-import { applyPatch, normalizeResource, readPatchOperations } from '@idp-sync/scim/protocol';
+import { applyPatch, type JsonObject, normalizeResource, readPatchOperations } from '@idp-sync/scim/protocol';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { guardPrototypes, PROTOTYPE_KEYS } from '../helpers/prototype-guard';

@@ -1,8 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { ScimLogger, ScimMetrics } from '@idp-sync/scim';
 import { ScimConfigError } from '@idp-sync/scim/errors';
-import { createBearerVerifier, loadScimSettings, parseBearerTokenSecret } from '@idp-sync/scim/service';
+import {
+  createBearerVerifier,
+  loadScimSettings,
+  parseBearerTokenSecret,
+  type ScimLogger,
+  type ScimMetrics,
+} from '@idp-sync/scim/service';
 import { describe, expect, it } from 'vitest';
 
 const CURRENT = 'current-token-0123456789abcdef';

@@ -1,4 +1,3 @@
-import type { ScimUserStore } from '@idp-sync/scim';
 import {
   ScimBadRequestError,
   ScimConfigError,
@@ -13,7 +12,7 @@ import {
   ScimUnavailableError,
   ScimUnsupportedMediaTypeError,
 } from '@idp-sync/scim/errors';
-import { createBearerVerifier, createScimService } from '@idp-sync/scim/service';
+import { createBearerVerifier, createScimService, type ScimUserStore } from '@idp-sync/scim/service';
 import { describe, expect, it } from 'vitest';
 import { SCIM_TEST_TOKEN, scimRequest } from '../../helpers/scim/harness';
 

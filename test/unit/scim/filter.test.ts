@@ -1,6 +1,5 @@
-import type { JsonObject } from '@idp-sync/scim';
 import { ScimBadRequestError } from '@idp-sync/scim/errors';
-import { matchesFilter, parseAttrPath, parseFilter } from '@idp-sync/scim/protocol';
+import { type JsonObject, matchesFilter, parseAttrPath, parseFilter } from '@idp-sync/scim/protocol';
 import { describe, expect, it } from 'vitest';
 
 const alice: JsonObject = {

@@ -1,6 +1,5 @@
-import type { JsonObject } from '@idp-sync/scim';
 import { ScimBadRequestError } from '@idp-sync/scim/errors';
-import { applyPatch, normalizeResource, readPatchOperations } from '@idp-sync/scim/protocol';
+import { applyPatch, type JsonObject, normalizeResource, readPatchOperations } from '@idp-sync/scim/protocol';
 import { describe, expect, it } from 'vitest';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

@@ -1,8 +1,8 @@
-import type { JsonObject } from '@idp-sync/scim';
 import { describeError, ScimBadRequestError } from '@idp-sync/scim/errors';
 import {
   deriveEmail,
   deriveName,
+  type JsonObject,
   normalizeResource,
   parseAttributeList,
   projectResource,

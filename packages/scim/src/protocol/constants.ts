@@ -1,9 +1,4 @@
-/**
- * Schema and message URNs of SCIM 2.0 (RFC 7643 / RFC 7644).
- *
- * @example
- * body.schemas.includes(SCIM_URN.patchOp)
- */
+/** Schema and message URNs of SCIM 2.0 (RFC 7643 / RFC 7644). */
 export const SCIM_URN = {
   user: 'urn:ietf:params:scim:schemas:core:2.0:User',
   enterpriseUser: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
@@ -16,12 +11,7 @@ export const SCIM_URN = {
   schema: 'urn:ietf:params:scim:schemas:core:2.0:Schema',
 } as const;
 
-/**
- * What every answer carries (Entra expects exactly this media type).
- *
- * @example
- * headers['content-type'] = SCIM_CONTENT_TYPE;
- */
+/** What every answer carries (Entra expects exactly this media type). */
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
 
 /** Filters longer or deeper than this are refused with 400 (a parser must not be made to recurse without bound). */

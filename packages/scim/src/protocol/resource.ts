@@ -234,6 +234,9 @@ export function renderUser(record: UserSnapshot, baseLocation: string): JsonObje
 /**
  * Splits an `attributes=` / `excludedAttributes=` value into attribute references; a bracketed filter
  * (`emails[type eq "work"]`, as Microsoft's collection sends) names its attribute.
+ *
+ * @example
+ * parseAttributeList('userName,emails[type eq "work"]') // ['userName', 'emails']
  */
 export function parseAttributeList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;

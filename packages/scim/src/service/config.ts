@@ -6,12 +6,7 @@ import { ScimConfigError } from '../errors';
 // (its issues read the same once English is configured).
 useEnglishZodMessages();
 
-/**
- * Tuning of the SCIM service. Every field has a default that suits Entra.
- *
- * @example
- * ScimServiceConfigSchema.parse({ baseUrl: 'https://api.example.com/scim/v2', usersLookupTimeoutMs: 800 });
- */
+/** Tuning of the SCIM service. Every field has a default that suits Entra. */
 export const ScimServiceConfigSchema = z.strictObject({
   /**
    * The public base URL of the SCIM service (`https://<api>/scim/v2`), used in `meta.location` and `Location`.

@@ -1,19 +1,9 @@
 /* The service's constants: where it lives, its size limits, its metric names. The protocol's are in protocol/. */
 
-/**
- * Where the service lives below the API's base URL; Entra's "Tenant URL" is `<base>/scim/v2`.
- *
- * @example
- * `${SCIM_BASE_PATH}/*` // the ingest route pattern
- */
+/** Where the service lives below the API's base URL; Entra's "Tenant URL" is `<base>/scim/v2`. */
 export const SCIM_BASE_PATH = '/scim/v2';
 
-/**
- * Requests larger than this are refused with 413 before they are parsed.
- *
- * @example
- * if (request.rawBody.length > SCIM_MAX_BODY_BYTES) throw new ScimPayloadTooLargeError('…');
- */
+/** Requests larger than this are refused with 413 before they are parsed. */
 export const SCIM_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
@@ -22,12 +12,7 @@ export const SCIM_MAX_BODY_BYTES = 1024 * 1024;
  */
 export const SCIM_MAX_RESOURCE_BYTES = 300 * 1024;
 
-/**
- * Metric names the SCIM service emits (all `Count`).
- *
- * @example
- * metrics.addMetric(SCIM_METRICS.emailChangeUnsupported, 'Count', 1);
- */
+/** Metric names the SCIM service emits (all `Count`). */
 export const SCIM_METRICS = {
   request: 'ScimRequest',
   clientError: 'ScimClientError',

@@ -2,6 +2,14 @@ export { createBearerVerifier, parseBearerTokenSecret } from './auth';
 export { loadScimSettings, type ScimServiceConfigInput } from './config';
 export { readJsonBody, scimErrorResponse } from './http';
 export { type PlanInput, planCommands } from './mapping';
+export type {
+  CommandQueue,
+  ScimLogger,
+  ScimMetrics,
+  ScimUserRecord,
+  ScimUserStore,
+  UsersLookup,
+} from './ports';
 export { redactEmail } from './redact';
 export { createScimService, type ScimService } from './service';
 export { createDynamoDbScimUserStore } from './store';
