@@ -55,7 +55,8 @@ const ingestColdStart: Parser = (output) => {
   }
   const scimLine = all.find((l) => /SCIM Lambda: cold start/.test(l));
   const scimRatio = scimLine && new RegExp(`cold start ${NUM}x`).exec(scimLine);
-  if (scimRatio && scim !== undefined) {
+  if (scimLine && scimRatio && scim !== undefined) {
+    const goal = ratioGoal(scimLine);
     rows.push({
       bench: 'ingest-cold-start',
       figure: 'SCIM Lambda cold start (import + first request, median)',
@@ -63,7 +64,7 @@ const ingestColdStart: Parser = (output) => {
       unit: 'ms',
       ...(floor !== undefined ? { baseline: { figure: 'client-sqs bundle', value: floor } } : {}),
       ratio: num(scimRatio[1]!),
-      note: 'informational (no goal printed)',
+      ...(goal ? { goal } : { note: 'informational (no goal printed)' }),
     });
   }
   const bundle = all.find((l) => l.startsWith('bundle size:'));

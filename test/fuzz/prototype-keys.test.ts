@@ -1,5 +1,5 @@
-import type { JsonObject } from '@idp-sync/scim';
-import { applyPatch, normalizeResource, readPatchOperations, ScimError } from '@idp-sync/scim/protocol';
+import { ScimError } from '@idp-sync/scim/errors';
+import { applyPatch, type JsonObject, normalizeResource, readPatchOperations } from '@idp-sync/scim/protocol';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { guardPrototypes, PROTOTYPE_KEYS } from '../helpers/prototype-guard';

@@ -14,7 +14,12 @@ const observability = httpFunctionObservability(process.env, 'idp-sync-scim');
 
 // Validated once, at INIT: the queue, the bearer token (SCIM_BEARER_TOKEN or SCIM_BEARER_TOKEN_SECRET_ARN) and the
 // SCIM settings (STATE_TABLE_NAME, SCIM_*); a misconfigured function fails here with a message naming what to set.
-const app = createScimApp({ config: loadHttpFunctionConfig(process.env), ...observability });
+const app = createScimApp({
+  config: loadHttpFunctionConfig(process.env),
+  ...observability,
+  // The Users API client is a file of its own beside the bundle, loaded by the first Users API lookup only.
+  scim: { loadUsersApiLookup: () => import('./users-api-lookup.mjs') },
+});
 
 async function scim(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   return toApiGatewayResult(await app.handle(toHttpRequest(event)));

@@ -1,5 +1,12 @@
-import type { BuildOptions } from 'esbuild';
-import { ESM_REQUIRE_BANNER, INGEST_ENTRY, REPO_ROOT, SCIM_ENTRY } from '../../../infra/constructs/functions';
+import { join } from 'node:path';
+import { type BuildOptions, build } from 'esbuild';
+import {
+  ESM_REQUIRE_BANNER,
+  INGEST_ENTRY,
+  REPO_ROOT,
+  SCIM_ENTRY,
+  SCIM_USERS_API_LOOKUP,
+} from '../../../infra/constructs/functions';
 
 /** The repository root (esbuild resolves workspace packages from here), as the stack's bundling uses it. */
 /** The entry files the stack bundles for the webhook and the SCIM Lambdas (absolute paths). */
@@ -37,3 +44,29 @@ export const handler = async () => {
   return { statusCode: 202 };
 };
 `;
+
+/**
+ * Builds the SCIM Lambda the way the stack does: `index.mjs` without the Users API lookup, which goes to a file of its
+ * own beside it (`SCIM_USERS_API_LOOKUP`, imported by the handler on the first lookup). Resolves with both builds.
+ *
+ * @example
+ * const { main, lookup } = await buildScimLambda(outdir, { metafile: true });
+ */
+export async function buildScimLambda(outdir: string, options: BuildOptions = {}) {
+  const [main, lookup] = await Promise.all([
+    build({
+      ...LAMBDA_BUNDLE_OPTIONS,
+      ...options,
+      entryPoints: [SCIM_ENTRY],
+      external: [`./${SCIM_USERS_API_LOOKUP.file}`],
+      outfile: join(outdir, 'index.mjs'),
+    }),
+    build({
+      ...LAMBDA_BUNDLE_OPTIONS,
+      ...options,
+      entryPoints: [join(REPO_ROOT, SCIM_USERS_API_LOOKUP.entry)],
+      outfile: join(outdir, SCIM_USERS_API_LOOKUP.file),
+    }),
+  ]);
+  return { main, lookup };
+}

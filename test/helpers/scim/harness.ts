@@ -12,13 +12,14 @@ import {
   startLocalDynamoDb,
   startLocalSqs,
 } from '@idp-sync/local-stack';
-import type { ScimUserStore, UsersLookup } from '@idp-sync/scim';
 import {
   createBearerVerifier,
   createDynamoDbScimUserStore,
   createScimService,
   type ScimService,
   type ScimServiceConfigInput,
+  type ScimUserStore,
+  type UsersLookup,
 } from '@idp-sync/scim/service';
 import { createMemoryCommandQueue, createSqsCommandQueue, drainCommands, type MemoryCommandQueue } from './queue';
 import { createScimTestTable } from './table';

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { ProvisioningCommand } from '@idp-sync/contracts';
 import { toCommandMessage } from '@idp-sync/contracts/command';
-import type { CommandQueue } from '@idp-sync/scim';
+import type { CommandQueue } from '@idp-sync/scim/service';
 
 /** An in-memory CommandQueue that records what was sent and can be made to fail. */
 export interface MemoryCommandQueue extends CommandQueue {

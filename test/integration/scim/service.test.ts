@@ -1,6 +1,5 @@
 import { noopMetrics, silentLogger } from '@idp-sync/common';
-import type { ScimUserStore, UsersLookup } from '@idp-sync/scim';
-import { createBearerVerifier, createScimService } from '@idp-sync/scim/service';
+import { createBearerVerifier, createScimService, type ScimUserStore, type UsersLookup } from '@idp-sync/scim/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTRA_USER_ACTIVE_STRING_TRUE, ENTRA_USER_ACTIVE_STRING_TRUE_EXPECTED } from '../../fixtures/entra-scim';
 import {

@@ -1,6 +1,6 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Logger } from '@idp-sync/common';
-import { ScimConfigError } from '@idp-sync/scim/protocol';
+import { ScimConfigError } from '@idp-sync/scim/errors';
 import { createBearerVerifier, loadScimSettings, parseBearerTokenSecret } from '@idp-sync/scim/service';
 import { describe, expect, it } from 'vitest';
 

@@ -1,5 +1,4 @@
-import type { JsonObject } from '@idp-sync/scim';
-import { deriveEmail, matchesFilter, parseFilter } from '@idp-sync/scim/protocol';
+import { deriveEmail, type JsonObject, matchesFilter, parseFilter } from '@idp-sync/scim/protocol';
 import { describe, expect, it } from 'vitest';
 
 // Issue #14: Unicode case mapping turns U+212A KELVIN SIGN into an ASCII "k"; SCIM compares userNames and emails

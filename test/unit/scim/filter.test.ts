@@ -1,5 +1,5 @@
-import type { JsonObject } from '@idp-sync/scim';
-import { matchesFilter, parseAttrPath, parseFilter, ScimBadRequestError } from '@idp-sync/scim/protocol';
+import { ScimBadRequestError } from '@idp-sync/scim/errors';
+import { type JsonObject, matchesFilter, parseAttrPath, parseFilter } from '@idp-sync/scim/protocol';
 import { describe, expect, it } from 'vitest';
 
 const alice: JsonObject = {

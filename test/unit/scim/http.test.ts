@@ -1,4 +1,4 @@
-import { ScimBadRequestError } from '@idp-sync/scim/protocol';
+import { ScimBadRequestError } from '@idp-sync/scim/errors';
 import { readJsonBody, scimErrorResponse } from '@idp-sync/scim/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ScimBackend, type ScimTestService, scimRequest, startScimBackend } from '../../helpers/scim/harness';

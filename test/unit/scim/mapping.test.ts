@@ -1,5 +1,5 @@
-import type { JsonObject, ScimUserRecord } from '@idp-sync/scim';
-import { type PlanInput, planCommands } from '@idp-sync/scim/service';
+import type { JsonObject } from '@idp-sync/scim/protocol';
+import { type PlanInput, planCommands, type ScimUserRecord } from '@idp-sync/scim/service';
 import { describe, expect, it } from 'vitest';
 
 const SCIM_ID = '6f1c2b4e-0000-4000-8000-000000000001';

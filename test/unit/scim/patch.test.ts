@@ -1,5 +1,5 @@
-import type { JsonObject } from '@idp-sync/scim';
-import { applyPatch, normalizeResource, readPatchOperations, ScimBadRequestError } from '@idp-sync/scim/protocol';
+import { ScimBadRequestError } from '@idp-sync/scim/errors';
+import { applyPatch, type JsonObject, normalizeResource, readPatchOperations } from '@idp-sync/scim/protocol';
 import { describe, expect, it } from 'vitest';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

@@ -1,13 +1,14 @@
 import { parseSecretValue } from '@idp-sync/http';
-import type { JsonObject, ScimUserRecord } from '@idp-sync/scim';
+import { ScimBadRequestError } from '@idp-sync/scim/errors';
 import {
   applyPatch,
+  type JsonObject,
   normalizeResource,
   projectResource,
   readPatchOperations,
   renderUser,
-  ScimBadRequestError,
 } from '@idp-sync/scim/protocol';
+import type { ScimUserRecord } from '@idp-sync/scim/service';
 import { afterEach, describe, expect, it } from 'vitest';
 import { guardPrototypes } from '../../helpers/prototype-guard';
 

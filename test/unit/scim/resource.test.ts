@@ -1,13 +1,12 @@
 import { redactEmail } from '@idp-sync/common';
-import type { JsonObject } from '@idp-sync/scim';
+import { describeError, ScimBadRequestError } from '@idp-sync/scim/errors';
 import {
   deriveEmail,
   deriveName,
-  describeError,
+  type JsonObject,
   normalizeResource,
   parseAttributeList,
   projectResource,
-  ScimBadRequestError,
 } from '@idp-sync/scim/protocol';
 import { describe, expect, it } from 'vitest';
 import { ENTRA_USER_ACTIVE_STRING_TRUE, ENTRA_USER_ACTIVE_STRING_TRUE_EXPECTED } from '../../fixtures/entra-scim';

@@ -1,5 +1,5 @@
-import type { JsonObject, JsonValue } from '../types';
 import { SCIM_URN } from './constants';
+import type { JsonObject, JsonValue } from './json';
 import { type AttributeDefinition, ENTERPRISE_USER_ATTRIBUTES, USER_ATTRIBUTES } from './schema';
 
 /**

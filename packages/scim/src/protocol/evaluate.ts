@@ -1,6 +1,6 @@
 import { toAsciiLowerCase } from '@idp-sync/common';
-import type { JsonObject, JsonValue } from '../types';
 import type { AttrPath, CompareOperator, FilterExpr, FilterValue } from './filter';
+import type { JsonObject, JsonValue } from './json';
 import { findKey } from './json';
 import { toBoolean } from './resource';
 

@@ -1,5 +1,5 @@
+import { ScimBadRequestError, type ScimErrorType } from '../errors';
 import { SCIM_MAX_FILTER_DEPTH, SCIM_MAX_FILTER_LENGTH, SCIM_URN } from './constants';
-import { ScimBadRequestError, type ScimErrorType } from './errors';
 import { isReservedName } from './json';
 
 /**

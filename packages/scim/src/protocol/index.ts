@@ -1,7 +1,7 @@
 export { SCIM_URN } from './constants';
-export { describeError, ScimBadRequestError, ScimConfigError, ScimError } from './errors';
 export { matchesFilter } from './evaluate';
 export { parseAttrPath, parseFilter } from './filter';
+export type { JsonObject } from './json';
 export { applyPatch, readPatchOperations } from './patch';
 export {
   deriveEmail,

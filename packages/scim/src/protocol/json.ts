@@ -1,5 +1,9 @@
 import { PROTOTYPE_KEYS } from '@idp-sync/common';
-import type { JsonObject, JsonValue } from '../types';
+
+/** Any JSON value as `JSON.parse` returns it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+/** A JSON object. */
+export type JsonObject = { [key: string]: JsonValue };
 
 /**
  * Helpers for client-supplied JSON. Attribute names are case-insensitive in SCIM, and a body may carry keys such as

@@ -1,8 +1,8 @@
-import type { JsonObject, JsonValue } from '../types';
+import { ScimBadRequestError } from '../errors';
 import { SCIM_URN } from './constants';
-import { ScimBadRequestError } from './errors';
 import { matchesFilter } from './evaluate';
 import { type AttrPath, type FilterExpr, isQualifiedByKnownSchema, parseAttrPath, splitAttrReference } from './filter';
+import type { JsonObject, JsonValue } from './json';
 import { cloneJson, deleteProp, findKey, getProp, isJsonObject, ownValue, setProp, stableStringify } from './json';
 import { attributeDefinition, canonicalAttributeName, canonicalSubAttributeName, knownExtensionUrn } from './schema';
 

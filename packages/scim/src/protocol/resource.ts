@@ -1,8 +1,8 @@
 import { EmailSchema } from '@idp-sync/contracts';
-import type { JsonObject, JsonValue, ScimUserRecord } from '../types';
+import { ScimBadRequestError } from '../errors';
 import { SCIM_URN } from './constants';
-import { ScimBadRequestError } from './errors';
 import { splitAttrReference } from './filter';
+import type { JsonObject, JsonValue } from './json';
 import { findKey, getProp, isJsonObject, setProp } from './json';
 import { type AttributeDefinition, attributeDefinition, canonicalAttributeName, knownExtensionUrn } from './schema';
 
@@ -193,14 +193,27 @@ export function emailValues(resource: JsonObject): string[] {
     .filter((value): value is string => typeof value === 'string' && value.trim() !== '');
 }
 
+/** What a rendered User shows of a user the service keeps (a stored user record is one). */
+export interface UserSnapshot {
+  /** The SCIM `id`. */
+  readonly id: string;
+  readonly userName: string;
+  readonly active: boolean;
+  /** The other attributes, in their canonical names (no `id`, `meta` or `schemas`). */
+  readonly resource: JsonObject;
+  /** RFC 3339, for `meta.created` and `meta.lastModified`. */
+  readonly created: string;
+  readonly lastModified: string;
+}
+
 /**
- * A stored user as a SCIM User resource: `schemas` (core, plus every extension present), `id`, the attributes, and
- * `meta` with `resourceType`, `created`, `lastModified` and `location`.
+ * A user as a SCIM User resource: `schemas` (core, plus every extension present), `id`, the attributes, and `meta`
+ * with `resourceType`, `created`, `lastModified` and `location`.
  *
  * @example
  * renderUser(record, 'https://idp-sync.example.com/scim/v2');
  */
-export function renderUser(record: ScimUserRecord, baseLocation: string): JsonObject {
+export function renderUser(record: UserSnapshot, baseLocation: string): JsonObject {
   const schemas: JsonValue[] = [SCIM_URN.user];
   for (const key of Object.keys(record.resource)) {
     if (/^urn:/i.test(key) && !schemas.includes(key)) schemas.push(key);
@@ -221,6 +234,9 @@ export function renderUser(record: ScimUserRecord, baseLocation: string): JsonOb
 /**
  * Splits an `attributes=` / `excludedAttributes=` value into attribute references; a bracketed filter
  * (`emails[type eq "work"]`, as Microsoft's collection sends) names its attribute.
+ *
+ * @example
+ * parseAttributeList('userName,emails[type eq "work"]') // ['userName', 'emails']
  */
 export function parseAttributeList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;

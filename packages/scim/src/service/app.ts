@@ -1,6 +1,6 @@
 import { type CommandQueueOptions, commandSenderFor } from '@idp-sync/contracts';
 import { createHttpRuntime, createRouter, type HttpApp, type HttpRuntimeOptions } from '@idp-sync/http';
-import { ScimConfigError } from '../protocol/errors';
+import { ScimConfigError } from '../errors';
 import { createScimRoute, type ScimRouteOptions } from './route';
 
 export interface ScimAppOptions extends HttpRuntimeOptions, CommandQueueOptions {

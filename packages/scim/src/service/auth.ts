@@ -1,7 +1,7 @@
-import { constantTimeEqual, ownField } from '@idp-sync/common';
-import * as z from 'zod';
-import { ScimConfigError } from '../protocol/errors';
-import type { BearerVerifier } from '../types';
+import { constantTimeEqual, ownField, useEnglishZodMessages } from '@idp-sync/common';
+import * as z from 'zod/mini';
+import { ScimConfigError } from '../errors';
+import type { BearerVerifier } from './ports';
 
 /** The bearer tokens Entra may present: the current one and, during a rotation, the previous one. */
 export interface ScimBearerTokens {
@@ -11,9 +11,13 @@ export interface ScimBearerTokens {
 
 const MIN_TOKEN_LENGTH = 16;
 
+useEnglishZodMessages();
+
 const TokensSchema = z.object({
-  current: z.string().min(MIN_TOKEN_LENGTH, { message: `current must be at least ${MIN_TOKEN_LENGTH} characters` }),
-  previous: z.string().min(MIN_TOKEN_LENGTH).optional(),
+  current: z
+    .string()
+    .check(z.minLength(MIN_TOKEN_LENGTH, { message: `current must be at least ${MIN_TOKEN_LENGTH} characters` })),
+  previous: z.optional(z.string().check(z.minLength(MIN_TOKEN_LENGTH))),
 });
 
 /**

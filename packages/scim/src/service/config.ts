@@ -1,56 +1,64 @@
-import * as z from 'zod';
-import { ScimConfigError } from '../protocol/errors';
+import { useEnglishZodMessages } from '@idp-sync/common';
+import * as z from 'zod/mini';
+import { ScimConfigError } from '../errors';
 
-/**
- * Tuning of the SCIM service. Every field has a default that suits Entra.
- *
- * @example
- * ScimServiceConfigSchema.parse({ baseUrl: 'https://api.example.com/scim/v2', usersLookupTimeoutMs: 800 });
- */
-export const ScimServiceConfigSchema = z
-  .object({
-    /**
-     * The public base URL of the SCIM service (`https://<api>/scim/v2`), used in `meta.location` and `Location`.
-     * Without it locations are paths (`/scim/v2/Users/<id>`), as in Microsoft's own examples.
-     */
-    baseUrl: z
-      .url({ message: 'must be an absolute URL such as https://api.example.com/scim/v2' })
-      .transform((url) => url.replace(/\/+$/, ''))
-      .optional(),
-    /** How long a read may wait for the Users API fallback before answering from the store alone. */
-    usersLookupTimeoutMs: z.number().int().min(50).max(10_000).default(1000),
-    /** How long a write may wait for the queue before answering 503 (Entra retries). */
-    queueTimeoutMs: z.number().int().min(100).max(20_000).default(3000),
-    /** The most resources one list answer carries (advertised as `filter.maxResults`). */
-    maxResults: z.number().int().min(1).max(1000).default(200),
-    /**
-     * What a successful PATCH answers: `no-content` (204, which Microsoft's reference collection expects) or `resource`
-     * (200 with the user, as in Microsoft's protocol examples). Entra accepts both; a request with `attributes=` or
-     * `excludedAttributes=` always gets 200 with the resource (RFC 7644 §3.5.2).
-     */
-    patchResponse: z.enum(['no-content', 'resource']).default('no-content'),
-  })
-  .strict();
+// zod/mini, not classic zod: these schemas are built at INIT, and classic zod would add ~70 KiB to the SCIM bundle
+// (its issues read the same once English is configured).
+useEnglishZodMessages();
+
+/** Tuning of the SCIM service. Every field has a default that suits Entra. */
+export const ScimServiceConfigSchema = z.strictObject({
+  /**
+   * The public base URL of the SCIM service (`https://<api>/scim/v2`), used in `meta.location` and `Location`.
+   * Without it locations are paths (`/scim/v2/Users/<id>`), as in Microsoft's own examples.
+   */
+  baseUrl: z.optional(
+    z.pipe(
+      z.url({ message: 'must be an absolute URL such as https://api.example.com/scim/v2' }),
+      z.transform((url: string) => url.replace(/\/+$/, '')),
+    ),
+  ),
+  /** How long a read may wait for the Users API fallback before answering from the store alone. */
+  usersLookupTimeoutMs: z._default(wholeNumber(50, 10_000), 1000),
+  /** How long a write may wait for the queue before answering 503 (Entra retries). */
+  queueTimeoutMs: z._default(wholeNumber(100, 20_000), 3000),
+  /** The most resources one list answer carries (advertised as `filter.maxResults`). */
+  maxResults: z._default(wholeNumber(1, 1000), 200),
+  /**
+   * What a successful PATCH answers: `no-content` (204, which Microsoft's reference collection expects) or `resource`
+   * (200 with the user, as in Microsoft's protocol examples). Entra accepts both; a request with `attributes=` or
+   * `excludedAttributes=` always gets 200 with the resource (RFC 7644 §3.5.2).
+   */
+  patchResponse: z._default(z.enum(['no-content', 'resource']), 'no-content'),
+});
 
 export type ScimServiceConfig = z.output<typeof ScimServiceConfigSchema>;
 export type ScimServiceConfigInput = z.input<typeof ScimServiceConfigSchema>;
 
+/** A whole number within `[min, max]`. */
+function wholeNumber(min: number, max: number) {
+  return z.number().check(z.int(), z.gte(min), z.lte(max));
+}
+
 const optionalInt = (name: string) =>
-  z
-    .string()
-    .regex(/^\d+$/, { message: `${name} must be a whole number of milliseconds or items` })
-    .transform(Number)
-    .optional();
+  z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d+$/, { message: `${name} must be a whole number of milliseconds or items` })),
+      z.transform(Number),
+    ),
+  );
 
 const EnvSchema = z.object({
-  STATE_TABLE_NAME: z.string().min(3).default('idp-sync-state'),
-  SCIM_BEARER_TOKEN: z.string().min(16, { message: 'SCIM_BEARER_TOKEN must be at least 16 characters' }).optional(),
-  SCIM_BEARER_TOKEN_SECRET_ARN: z.string().min(1).optional(),
-  SCIM_BASE_URL: z.string().optional(),
+  STATE_TABLE_NAME: z._default(z.string().check(z.minLength(3)), 'idp-sync-state'),
+  SCIM_BEARER_TOKEN: z.optional(
+    z.string().check(z.minLength(16, { message: 'SCIM_BEARER_TOKEN must be at least 16 characters' })),
+  ),
+  SCIM_BEARER_TOKEN_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  SCIM_BASE_URL: z.optional(z.string()),
   SCIM_USERS_LOOKUP_TIMEOUT_MS: optionalInt('SCIM_USERS_LOOKUP_TIMEOUT_MS'),
   SCIM_QUEUE_TIMEOUT_MS: optionalInt('SCIM_QUEUE_TIMEOUT_MS'),
   SCIM_MAX_RESULTS: optionalInt('SCIM_MAX_RESULTS'),
-  SCIM_PATCH_RESPONSE: z.string().optional(),
+  SCIM_PATCH_RESPONSE: z.optional(z.string()),
 });
 
 export interface ScimSettings {
@@ -92,7 +100,7 @@ const ENV_NAMES: Record<string, string> = {
 };
 
 /** One problem per issue, `VARIABLE: what is wrong` (`names` maps a setting to the variable it is read from). */
-function describe(error: z.ZodError, names: Record<string, string> = {}): string[] {
+function describe(error: z.core.$ZodError, names: Record<string, string> = {}): string[] {
   return error.issues.map((issue) => {
     const key = String(issue.path[0] ?? '');
     return `${names[key] ?? key}: ${issue.message}`;

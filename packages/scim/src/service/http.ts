@@ -1,14 +1,15 @@
 import { MAX_JSON_DEPTH, parseUntrustedJson } from '@idp-sync/common';
 import type { HttpRequest, HttpResponse } from '@idp-sync/http';
-import { SCIM_CONTENT_TYPE, SCIM_MAX_BODY_BYTES, SCIM_URN } from '../protocol/constants';
 import {
   ScimBadRequestError,
   type ScimError,
   ScimPayloadTooLargeError,
   ScimUnsupportedMediaTypeError,
-} from '../protocol/errors';
+} from '../errors';
+import { SCIM_CONTENT_TYPE, SCIM_URN } from '../protocol/constants';
+import type { JsonObject, JsonValue } from '../protocol/json';
 import { findReservedKey } from '../protocol/json';
-import type { JsonObject, JsonValue } from '../types';
+import { SCIM_MAX_BODY_BYTES } from './constants';
 
 /**
  * A SCIM answer: JSON in `application/scim+json`, or no body for 204.

@@ -2,5 +2,11 @@ export { createBearerVerifier, parseBearerTokenSecret } from './auth';
 export { loadScimSettings, type ScimServiceConfigInput } from './config';
 export { readJsonBody, scimErrorResponse } from './http';
 export { type PlanInput, planCommands } from './mapping';
+export type {
+  CommandQueue,
+  ScimUserRecord,
+  ScimUserStore,
+  UsersLookup,
+} from './ports';
 export { createScimService, type ScimService } from './service';
 export { createDynamoDbScimUserStore } from './store';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { JsonObject } from '../protocol/json';
 import { getProp } from '../protocol/json';
 import { emailValues } from '../protocol/resource';
-import type { JsonObject } from '../types';
 
 /**
  * Key conventions of SCIM items in the shared state table (every kind of item: packages/contracts/README.md):
@@ -10,9 +10,6 @@ import type { JsonObject } from '../types';
  * - externalId and email pointers: `pk = scim-externalid#<externalId>` / `scim-email#<lower(email)>`,
  *   `sk = ref#<scimId>`. These two are not unique (SCIM does not make externalId unique, Microsoft's own test collection
  *   gives four users the same one, and two SCIM users may carry the same email), so each owner has its own sort key.
- *
- * @example
- * { pk: `${SCIM_KEYS.userNamePrefix}alice@contoso.com`, sk: SCIM_KEYS.uniqueRefSk }
  */
 export const SCIM_KEYS = {
   userPrefix: 'scim#',

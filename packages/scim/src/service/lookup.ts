@@ -1,4 +1,4 @@
-import type { UsersLookup } from '../types';
+import type { UsersLookup } from './ports';
 
 /** The part of the Users API client (`@idp-sync/users-client`) the lookup needs. */
 export interface UsersGetClient {

@@ -5,9 +5,10 @@ import {
   type ProvisioningCommand,
   ProvisioningCommandSchema,
 } from '@idp-sync/contracts';
+import type { JsonObject } from '../protocol/json';
 import { stableStringify } from '../protocol/json';
 import { deriveEmail, deriveName } from '../protocol/resource';
-import type { JsonObject, ScimUserRecord } from '../types';
+import type { ScimUserRecord } from './ports';
 
 /** The SCIM operation a command comes from; it names the command's `sourceEventType` (`scim.user.<kind>`). */
 export type ScimOperationKind = 'create' | 'patch' | 'put' | 'delete';

@@ -1,8 +1,8 @@
 import type { Logger, Metrics } from '@idp-sync/common';
-import { SCIM_METRICS } from '../protocol/constants';
-import { describeError, ScimStoreConflictError } from '../protocol/errors';
-import type { CommandQueue, ScimUserRecord, ScimUserStore } from '../types';
+import { describeError, ScimStoreConflictError } from '../errors';
 import type { ScimServiceConfig } from './config';
+import { SCIM_METRICS } from './constants';
+import type { CommandQueue, ScimUserRecord, ScimUserStore } from './ports';
 import { withTimeout } from './timeout';
 
 export interface ScimOutboxDependencies {

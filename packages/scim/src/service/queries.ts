@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { type Logger, type Metrics, redactEmail } from '@idp-sync/common';
+import type { Logger, Metrics } from '@idp-sync/common';
+import { redactEmail } from '@idp-sync/common';
 import { EmailSchema } from '@idp-sync/contracts';
-import { SCIM_METRICS } from '../protocol/constants';
-import { describeError } from '../protocol/errors';
+import { describeError } from '../errors';
 import { matchesFilter } from '../protocol/evaluate';
 import type { FilterExpr } from '../protocol/filter';
+import type { JsonObject } from '../protocol/json';
 import { renderUser } from '../protocol/resource';
-import type { JsonObject, ScimUserRecord, ScimUserStore, UsersLookup, UsersLookupResult } from '../types';
 import type { ScimServiceConfig } from './config';
+import { SCIM_METRICS } from './constants';
 import { pointerKeysOf } from './keys';
 import type { ScimOutbox } from './outbox';
+import type { ScimUserRecord, ScimUserStore, UsersLookup, UsersLookupResult } from './ports';
 import { withTimeout } from './timeout';
 
 export interface ScimQueryDependencies {

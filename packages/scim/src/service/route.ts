@@ -1,11 +1,10 @@
 import type { Logger, Metrics } from '@idp-sync/common';
 import type { HttpRoute } from '@idp-sync/http';
 import { INGEST_METRIC } from '@idp-sync/http';
-import { SCIM_BASE_PATH, SCIM_METRICS } from '../protocol/constants';
-import type { CommandQueue, ScimUserStore, UsersLookup } from '../types';
 import { createBearerVerifier } from './auth';
 import { loadScimSettings, type ScimServiceConfigInput } from './config';
-import { usersLookupFromClient } from './lookup';
+import { SCIM_BASE_PATH, SCIM_METRICS } from './constants';
+import type { CommandQueue, ScimUserStore, UsersLookup } from './ports';
 import type { ScimService } from './service';
 
 /** What the ingest runtime already has (secrets, sender) and the SCIM route reuses. */
@@ -19,16 +18,29 @@ export interface ScimRouteDependencies {
   readonly region: string;
 }
 
+/** Loads the module that builds the Users API lookup (`@idp-sync/scim/users-api`). */
+export type UsersApiLookupLoader = () => Promise<{ createUsersApiLookup(budgetMs: number): UsersLookup }>;
+
 /**
  * Optional overrides; by default everything comes from the environment, read once when the route is built. The Users
- * API fallback is on when `ARIZE_API_KEY` is set (the local stack sets it; in AWS, give the SCIM function Users API
- * credentials to enable it), off otherwise.
+ * API fallback is on when `ARIZE_API_KEY` is set and the route can load the lookup (`usersLookup`, or
+ * `loadUsersApiLookup`: the SCIM Lambda passes it; the local stack sets the key; in AWS, give the SCIM function Users
+ * API credentials to enable it), off otherwise.
  */
 export interface ScimRouteOptions {
   readonly store?: ScimUserStore;
   readonly usersLookup?: UsersLookup;
+  /**
+   * Loads the Users API lookup, on the first lookup only. A loader rather than an import in this module, so that a
+   * bundle of the route does not carry the Users API client: the SCIM Lambda loads it from a file of its own beside
+   * its bundle, which INIT neither evaluates nor parses.
+   *
+   * @example
+   * createScimRoute(deps, { loadUsersApiLookup: () => import('@idp-sync/scim/users-api') });
+   */
+  readonly loadUsersApiLookup?: UsersApiLookupLoader;
   readonly config?: ScimServiceConfigInput;
-  /** SCIM's own counters (`SCIM_METRICS`); without them (the Lambda) commands queued reach the HTTP function's metrics. */
+  /** SCIM's own counters (a Powertools `Metrics` fits); without it (the Lambda) commands queued reach the ingest metrics. */
   readonly metrics?: Metrics;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -65,7 +77,11 @@ export function createScimRoute(deps: ScimRouteDependencies, options: ScimRouteO
     return createScimService({
       store,
       queue: deps.sender,
-      usersLookup: options.usersLookup ?? (env.ARIZE_API_KEY?.trim() ? lazyUsersApiLookup(lookupBudgetMs) : undefined),
+      usersLookup:
+        options.usersLookup ??
+        (env.ARIZE_API_KEY?.trim() && options.loadUsersApiLookup
+          ? lazyUsersApiLookup(options.loadUsersApiLookup, lookupBudgetMs)
+          : undefined),
       verifyBearer,
       config: { ...scimEnv.config, ...options.config },
       logger: deps.logger,
@@ -90,13 +106,11 @@ export function createScimRoute(deps: ScimRouteDependencies, options: ScimRouteO
  * The Users API fallback when the function has Users API credentials (`ARIZE_API_KEY`, `ARIZE_BASE_URL`): the client
  * is loaded on the first lookup only, so functions that never need it do not pay for it at start-up.
  */
-function lazyUsersApiLookup(budgetMs: number): UsersLookup {
+function lazyUsersApiLookup(load: UsersApiLookupLoader, budgetMs: number): UsersLookup {
   let lookup: Promise<UsersLookup> | undefined;
   return {
     async findByEmail(email, options) {
-      lookup ??= import('@idp-sync/users-client').then(({ createUsersClient }) =>
-        usersLookupFromClient(createUsersClient(), budgetMs),
-      );
+      lookup ??= load().then(({ createUsersApiLookup }) => createUsersApiLookup(budgetMs));
       return (await lookup).findByEmail(email, options);
     },
   };

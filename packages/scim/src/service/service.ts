@@ -1,7 +1,6 @@
-import { type Logger, type Metrics, redactEmailsIn } from '@idp-sync/common';
+import type { Logger, Metrics } from '@idp-sync/common';
+import { redactEmailsIn } from '@idp-sync/common';
 import type { HttpRequest, HttpResponse } from '@idp-sync/http';
-import { SCIM_BASE_PATH, SCIM_METRICS } from '../protocol/constants';
-import { schemaDocuments, serviceProviderConfig, userResourceType } from '../protocol/discovery';
 import {
   describeError,
   ScimBadRequestError,
@@ -10,13 +9,16 @@ import {
   ScimNotFoundError,
   ScimUnauthorizedError,
   ScimUnavailableError,
-} from '../protocol/errors';
+} from '../errors';
+import { schemaDocuments, serviceProviderConfig, userResourceType } from '../protocol/discovery';
 import { type FilterExpr, parseFilter } from '../protocol/filter';
+import type { JsonObject, JsonValue } from '../protocol/json';
 import { getProp, isJsonObject } from '../protocol/json';
 import { parseAttributeList, projectResource, renderUser } from '../protocol/resource';
-import type { BearerVerifier, CommandQueue, JsonObject, JsonValue, ScimUserStore, UsersLookup } from '../types';
 import { type ScimServiceConfigInput, ScimServiceConfigSchema } from './config';
+import { SCIM_BASE_PATH, SCIM_METRICS } from './constants';
 import { listResponse, parseQuery, readJsonBody, scimErrorResponse, scimResponse } from './http';
+import type { BearerVerifier, CommandQueue, ScimUserStore, UsersLookup } from './ports';
 import { createScimUsers, type ScimRequestContext } from './users';
 
 export interface ScimServiceOptions {

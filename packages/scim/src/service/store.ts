@@ -10,9 +10,10 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ProvisioningCommand } from '@idp-sync/contracts';
-import { ScimStoreConflictError } from '../protocol/errors';
-import type { JsonObject, ScimUserRecord, ScimUserState, ScimUserStore } from '../types';
+import { ScimStoreConflictError } from '../errors';
+import type { JsonObject } from '../protocol/json';
 import { emailPk, externalIdPk, refSk, SCIM_KEYS, userNamePk, userPk } from './keys';
+import type { ScimUserRecord, ScimUserState, ScimUserStore } from './ports';
 
 export interface DynamoDbScimUserStoreOptions {
   /** A DynamoDB client (a document client is built on it). */

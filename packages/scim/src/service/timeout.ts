@@ -1,10 +1,4 @@
-/** Raised when an awaited dependency did not answer within its budget. */
-export class ScimTimeoutError extends Error {
-  constructor(what: string, ms: number) {
-    super(`${what} did not answer within ${ms} ms`);
-    this.name = 'ScimTimeoutError';
-  }
-}
+import { ScimTimeoutError } from '../errors';
 
 /**
  * Waits for `work` at most `ms` milliseconds; the signal passed to `work` is aborted when the budget runs out so that

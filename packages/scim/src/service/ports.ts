@@ -1,9 +1,10 @@
 import type { ProvisioningCommand } from '@idp-sync/contracts';
+import type { JsonObject } from '../protocol/json';
 
-/** Any JSON value as `JSON.parse` returns it. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
-/** A JSON object. */
-export type JsonObject = { [key: string]: JsonValue };
+/*
+ * The service's ports: what it needs from the world (the queue, the user store, the Users API lookup, a bearer check,
+ * a logger, metrics) and the stored form of a user. The protocol needs none of them.
+ */
 
 /**
  * Where SCIM writes go: the provisioning queue. Narrow on purpose, so the ingest sender, an SQS client wrapper or an

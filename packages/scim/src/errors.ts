@@ -1,5 +1,19 @@
 import { ConfigError, redactEmailsIn } from '@idp-sync/common';
 
+/*
+ * The errors of the SCIM package, for its protocol and its service alike. The root is `ScimError`, a SCIM error body
+ * (RFC 7644 §3.12: status, scimType, detail): everything the package raises on purpose is an answer, and the service
+ * answers any ScimError as it is. Both layers raise them: the protocol its 400s (a bad filter, path or value), the
+ * service the rest (401, 404, 405, 409, 413, 415, 503). Hence here, at the package root, and not in protocol/ where
+ * they were, beside the service's own errors.
+ *
+ * Three are not ScimErrors, on purpose, because none is an answer. `ScimConfigError` is thrown at INIT and never
+ * answered. `ScimStoreConflictError` and `ScimTimeoutError` are signals inside the service: a conflict is retried (then
+ * answered as a ScimUnavailableError), a slow queue or Users API is handled where it is awaited, and a stray timeout
+ * reaching the service is logged as a dependency failure and answered 503 — as a ScimError it would be answered as
+ * is, unlogged. A root above all of them would be caught by nobody.
+ */
+
 /**
  * The `scimType` values of RFC 7644 §3.12 that this service answers with.
  */
@@ -14,7 +28,8 @@ export type ScimErrorType =
   | 'invalidValue';
 
 /**
- * Base of every error the SCIM service turns into an HTTP answer with the SCIM error schema.
+ * A SCIM error body as an error: the service answers it with its status, `scimType` and `detail` in the SCIM error
+ * schema (`scimErrorResponse`). The root of the package's errors.
  *
  * @example
  * throw new ScimBadRequestError('invalidFilter', 'operator "xx" is not supported');
@@ -166,6 +181,19 @@ export class ScimStoreConflictError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ScimStoreConflictError';
+  }
+}
+
+/**
+ * An awaited dependency (the queue, the Users API) did not answer within its budget (`withTimeout`).
+ *
+ * @example
+ * throw new ScimTimeoutError('the provisioning queue', 3000);
+ */
+export class ScimTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} did not answer within ${ms} ms`);
+    this.name = 'ScimTimeoutError';
   }
 }
 
