@@ -70,8 +70,8 @@ export interface ScimSettings {
  * Reads the SCIM service's settings from the environment, once, at start-up: `STATE_TABLE_NAME` (default
  * `idp-sync-state`), `SCIM_BASE_URL`, `SCIM_USERS_LOOKUP_TIMEOUT_MS`, `SCIM_QUEUE_TIMEOUT_MS`, `SCIM_MAX_RESULTS`,
  * `SCIM_PATCH_RESPONSE` (`no-content` | `resource`). A misconfiguration throws a `ScimConfigError` that says what to
- * set. The bearer token is not read here: the ingest secret provider holds it (`SCIM_BEARER_TOKEN` or
- * `SCIM_BEARER_TOKEN_SECRET_ARN`, checked by `loadIngestConfig`).
+ * set. The bearer token is not read here: the HTTP function's secret provider holds it (`SCIM_BEARER_TOKEN` or
+ * `SCIM_BEARER_TOKEN_SECRET_ARN`, read by `loadHttpFunctionConfig` of `@idp-sync/http`; `createScimApp` requires one).
  *
  * @example
  * const { config, tableName } = loadScimSettings(process.env);
