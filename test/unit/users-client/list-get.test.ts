@@ -1,6 +1,6 @@
 import { InvalidResponseError, NotFoundError, type User, ValidationError } from '@idp-sync/users-client';
 import { describe, expect, it } from 'vitest';
-import { page, problem, type SeenRequest, useServerAndClient, wireUser } from './server';
+import { expectRejectedBeforeSending, page, problem, type SeenRequest, useServerAndClient, wireUser } from './server';
 
 const { server, client } = useServerAndClient();
 
@@ -98,12 +98,7 @@ describe('users.list', () => {
     [{ email: 'x'.repeat(256) }, 'email'],
     [{ cursor: '' }, 'cursor'],
   ])('rejects %j before sending anything', async (params, field) => {
-    const error = await client()
-      .users.list(params as never)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues[0]?.path).toBe(field);
-    expect(server().requests).toHaveLength(0);
+    await expectRejectedBeforeSending(client().users.list(params as never), field, server());
   });
 });
 

@@ -1,7 +1,13 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createUsersClient, type UsersClient, type UsersClientOptions, type UserWire } from '@idp-sync/users-client';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import {
+  createUsersClient,
+  type UsersClient,
+  type UsersClientOptions,
+  type UserWire,
+  ValidationError,
+} from '@idp-sync/users-client';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
 /** A request as the test server saw it. */
 export interface SeenRequest {
@@ -169,4 +175,12 @@ export function useServerAndClient(clientOptions: UsersClientOptions = {}): {
     return value;
   };
   return { server: () => ready(server, 'the test server'), client: () => ready(client, 'the client') };
+}
+
+/** Asserts that `call` failed validation with its first issue at `path`, and that nothing reached `server`. */
+export async function expectRejectedBeforeSending(call: Promise<unknown>, path: string, server: TestServer) {
+  const error = await call.catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ValidationError);
+  expect((error as ValidationError).issues[0]?.path).toBe(path);
+  expect(server.requests).toHaveLength(0);
 }
