@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OKTA_ENVELOPE_SESSION_START } from '../../../fixtures/okta';
 import { httpApiEvent, lambdaContext } from '../../../helpers/lambda';
-import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../../helpers/vendor-fixtures';
+import { fixtureCases, VENDOR_SAMPLES } from '../../../helpers/vendor-fixtures';
 import { TEST_SECRETS } from '../../../helpers/webhooks';
 
 const env = {
@@ -20,9 +20,7 @@ const apiEvent = (init: Parameters<typeof httpApiEvent>[0]) =>
   httpApiEvent({ userAgent: 'Okta-Integrations', ...init });
 const context = lambdaContext('idp-sync-ingest');
 
-const vendor = vendorSamples([VENDOR_SAMPLES.oktaEnvelopeSessionStart]);
 const oktaEnvelopes = fixtureCases(
-  vendor,
   { value: OKTA_ENVELOPE_SESSION_START as object, expected: undefined },
   { sample: VENDOR_SAMPLES.oktaEnvelopeSessionStart, expected: undefined },
 );
