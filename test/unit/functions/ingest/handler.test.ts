@@ -1,7 +1,6 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OKTA_ENVELOPE_SESSION_START } from '../../../fixtures/okta';
-import { httpApiEvent, lambdaContext } from '../../../helpers/lambda';
+import { httpApiEvent, lambdaContext, useHttpApiHandler } from '../../../helpers/lambda';
 import { fixtureCases, VENDOR_SAMPLES } from '../../../helpers/vendor-fixtures';
 import { TEST_SECRETS } from '../../../helpers/webhooks';
 
@@ -25,26 +24,7 @@ const oktaEnvelopes = fixtureCases(
   { sample: VENDOR_SAMPLES.oktaEnvelopeSessionStart, expected: undefined },
 );
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-let handler: Handler;
-const output: string[] = [];
-const saved = { ...process.env };
-
-beforeAll(async () => {
-  Object.assign(process.env, env);
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output.push(String(chunk));
-      return true;
-    });
-  }
-  ({ handler } = (await import('@idp-sync/ingest-function/handler')) as unknown as { handler: Handler });
-});
-
-afterAll(() => {
-  vi.restoreAllMocks();
-  process.env = saved;
-});
+const { handler, output } = useHttpApiHandler('@idp-sync/ingest-function/handler', env);
 
 describe('the ingest Lambda handler', () => {
   it('answers the Okta verification GET through API Gateway v2', async () => {
