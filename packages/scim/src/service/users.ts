@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger, Metrics } from '@idp-sync/common';
 import { redactEmail } from '@idp-sync/common';
 import {
   describeError,
@@ -14,24 +13,15 @@ import type { JsonObject, JsonValue } from '../protocol/json';
 import { getProp, isJsonObject, jsonEqual, setProp, stableStringify } from '../protocol/json';
 import { applyPatch, readPatchOperations } from '../protocol/patch';
 import { deriveEmail, normalizeResource, toBoolean } from '../protocol/resource';
-import type { ScimServiceConfig } from './config';
 import { SCIM_MAX_RESOURCE_BYTES, SCIM_METRICS } from './constants';
 import { externalIdOf, pointerKeysOf } from './keys';
 import { type Plan, planCommands, type ScimOperationKind } from './mapping';
 import { createScimOutbox } from './outbox';
-import type { CommandQueue, ScimUserRecord, ScimUserStore, UsersLookup } from './ports';
-import { createScimQueries } from './queries';
+import type { CommandQueue, ScimUserRecord } from './ports';
+import { createScimQueries, type ScimReadDependencies } from './queries';
 
-export interface ScimUsersDependencies {
-  readonly store: ScimUserStore;
+export interface ScimUsersDependencies extends ScimReadDependencies {
   readonly queue: CommandQueue;
-  readonly usersLookup?: UsersLookup | undefined;
-  readonly config: ScimServiceConfig;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-  readonly now: () => Date;
-  /** Where resources live, for `meta.location` (`https://…/scim/v2` or `/scim/v2`). */
-  readonly baseLocation: string;
 }
 
 /** What one SCIM request is about, for command timestamps and logs. */
