@@ -72,8 +72,17 @@ export class Alarms extends Construct {
     if (config.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
 
     const notify = new actions.SnsAction(this.topic);
-    const alarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps) => {
-      const created = new cloudwatch.Alarm(this, alarmId, alarmProps);
+    // Every alarm fires when its metric reaches the threshold in one period, and no data is no breach.
+    const alarm = (
+      alarmId: string,
+      alarmProps: Omit<cloudwatch.AlarmProps, 'comparisonOperator' | 'evaluationPeriods' | 'treatMissingData'>,
+    ) => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        ...alarmProps,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
       created.addAlarmAction(notify);
       created.addOkAction(notify);
       return created;
@@ -89,9 +98,6 @@ export class Alarms extends Construct {
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
       threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
     this.oldestMessageAge = alarm('OldestMessageAge', {
@@ -104,9 +110,6 @@ export class Alarms extends Construct {
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
       threshold: config.alarms.oldestMessageAgeSeconds,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
     this.workerErrors = alarm('WorkerErrors', {
@@ -116,9 +119,6 @@ export class Alarms extends Construct {
         'per-record failures are reported as partial batch failures and do not count here.',
       metric: props.worker.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
       threshold: config.alarms.workerErrorsThreshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
     this.ingest5xx = alarm('Ingest5xx', {
@@ -128,9 +128,6 @@ export class Alarms extends Construct {
         'Check the ingest logs (SQS or Secrets Manager unavailable, INIT failure).',
       metric: props.api.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
       threshold: config.alarms.ingest5xxThreshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
     this.staleDeleteSkipped = alarm('StaleDeleteSkipped', {
@@ -146,9 +143,6 @@ export class Alarms extends Construct {
         statistic: cloudwatch.Stats.SUM,
       }),
       threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 

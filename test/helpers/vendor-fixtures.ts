@@ -104,17 +104,20 @@ export interface FixtureCase<T, E> {
 /**
  * The cases one test runs on: the project's own fixture always, and the vendor's sample when it is present.
  *
+ * The sample is declared here (`vendorSamples([published.sample])`): a test file that only runs on cases names each
+ * sample once.
+ *
  * @example
- * for (const fixture of fixtureCases(vendor, { value: OKTA_DEACTIVATE_LOG_EVENT, expected: OWN },
+ * for (const fixture of fixtureCases({ value: OKTA_DEACTIVATE_LOG_EVENT, expected: OWN },
  *   { sample: VENDOR_SAMPLES.oktaDeactivateLogEvent, expected: VENDORS })) {
  *   it.skipIf(!fixture.present)(`maps a deactivate LogEvent (${fixture.from})`, () => { … fixture.load() … });
  * }
  */
 export function fixtureCases<T, E>(
-  vendor: VendorSamples,
   own: { value: T; expected: E },
   published: { sample: VendorSampleName; expected: E },
 ): FixtureCase<T, E>[] {
+  const vendor = vendorSamples([published.sample]);
   return [
     { from: "project's fixture", present: true, load: () => structuredClone(own.value), expected: own.expected },
     {

@@ -3,21 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { DEFAULT_HOST } from './defaults';
+import { type LocalEndpoint, type LocalEndpointOptions, localClientConfig } from './local-endpoint';
 
 /** A running DynamoDB stand-in (dynalite, in memory) on loopback. */
-export interface LocalDynamoDb {
-  /** The endpoint to give `new DynamoDBClient({ endpoint })`. */
-  readonly endpoint: string;
-  readonly region: string;
-  stop(): Promise<void>;
-}
+export type LocalDynamoDb = LocalEndpoint;
 
-export interface StartLocalDynamoDbOptions {
-  host?: string;
-  /** 0 picks a free port. */
-  port?: number;
-  region?: string;
-}
+export type StartLocalDynamoDbOptions = LocalEndpointOptions;
 
 /**
  * Starts dynalite (DynamoDB wire protocol, in memory) on 127.0.0.1. Tables become ACTIVE at once.
@@ -48,10 +39,5 @@ export async function startLocalDynamoDb(options: StartLocalDynamoDbOptions = {}
 
 /** A DynamoDB client for a local endpoint with static dummy credentials. */
 export function localDynamoDbClient(ddb: Pick<LocalDynamoDb, 'endpoint' | 'region'>): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint: ddb.endpoint,
-    region: ddb.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 2,
-  });
+  return new DynamoDBClient(localClientConfig(ddb));
 }

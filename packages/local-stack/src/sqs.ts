@@ -2,21 +2,12 @@ import type { AddressInfo } from 'node:net';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import { DEFAULT_DLQ_NAME, DEFAULT_HOST, DEFAULT_QUEUE_NAME } from './defaults';
+import { type LocalEndpoint, type LocalEndpointOptions, localClientConfig } from './local-endpoint';
 
 /** A running SQS stand-in (fauxqs) on loopback. */
-export interface LocalSqs {
-  /** The endpoint to give `new SQSClient({ endpoint })`. */
-  readonly endpoint: string;
-  readonly region: string;
-  stop(): Promise<void>;
-}
+export type LocalSqs = LocalEndpoint;
 
-export interface StartLocalSqsOptions {
-  /** Interface to bind. Only loopback is sensible; defaults to 127.0.0.1. */
-  host?: string;
-  /** 0 picks a free port. */
-  port?: number;
-  region?: string;
+export interface StartLocalSqsOptions extends LocalEndpointOptions {
   /**
    * The host named in queue URLs (`http://sqs.<region>.<queueUrlHost>:<port>/…`); defaults to `host`. Queue URLs are
    * identifiers only (clients always set `endpoint`), but some URL validators reject a numeric last label: `localhost`
@@ -51,17 +42,9 @@ export async function startLocalSqs(options: StartLocalSqsOptions = {}): Promise
   };
 }
 
-/**
- * An SQS client for a local endpoint: the endpoint is set explicitly (fauxqs queue URLs are not routable on their own)
- * and static dummy credentials are used so the default provider chain never looks for real ones.
- */
+/** An SQS client for a local endpoint (see `localClientConfig`). */
 export function localSqsClient(sqs: Pick<LocalSqs, 'endpoint' | 'region'>): SQSClient {
-  return new SQSClient({
-    endpoint: sqs.endpoint,
-    region: sqs.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 2,
-  });
+  return new SQSClient(localClientConfig(sqs));
 }
 
 export interface PipelineQueues {

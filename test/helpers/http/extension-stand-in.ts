@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 /**
  * What the stand-in answers to `/secretsmanager/get`: the stored secrets (the extension's GetSecretValue JSON), an
@@ -100,6 +101,38 @@ export async function startExtensionStandIn(): Promise<ExtensionStandIn> {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
+  };
+}
+
+/**
+ * One stand-in for the suite (or the describe block) it is called in: started in `beforeAll`, closed in `afterAll`,
+ * and back to serving nothing after each test (mode `serve`, no secrets, no requests seen). Returns an accessor, as
+ * the stand-in exists only once `beforeAll` ran.
+ *
+ * @example
+ * const ext = useExtensionStandIn();
+ * it('…', async () => {
+ *   ext().secrets.set(ARN, 'value');
+ * });
+ */
+export function useExtensionStandIn(): () => ExtensionStandIn {
+  let standIn: ExtensionStandIn | undefined;
+  beforeAll(async () => {
+    standIn = await startExtensionStandIn();
+  });
+  afterAll(async () => {
+    await standIn?.close();
+  });
+  afterEach(() => {
+    if (!standIn) return;
+    standIn.mode = { kind: 'serve' };
+    standIn.secrets.clear();
+    standIn.seen.length = 0;
+  });
+  return () => {
+    if (!standIn)
+      throw new Error('the extension stand-in starts in beforeAll: call the accessor inside a test or hook');
+    return standIn;
   };
 }
 

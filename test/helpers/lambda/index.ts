@@ -1,4 +1,5 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, vi } from 'vitest';
 
 /**
  * An API Gateway HTTP API (payload v2) event as the stack's API sends it to the ingest and SCIM functions.
@@ -68,4 +69,49 @@ export function lambdaContext(functionName: string): Context {
     fail: () => {},
     succeed: () => {},
   };
+}
+
+/** What the ingest and SCIM functions export as `handler`: API Gateway v2 in and out. */
+export type HttpApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * A function's handler as Lambda runs it, for one suite: before the suite, adds `env` to process.env, captures what
+ * the process writes to stdout and stderr into `output` (the function's structured logs) and imports `module` (its
+ * INIT); after the suite, restores the mocks and the environment. `handler` forwards to the imported one.
+ *
+ * @example
+ * const { handler, output } = useHttpApiHandler('@idp-sync/scim-function/handler', env);
+ * it('…', async () => {
+ *   const result = await handler(httpApiEvent({ method: 'GET', path: '/health' }), lambdaContext('idp-sync-scim'));
+ * });
+ */
+export function useHttpApiHandler(
+  module: string,
+  env: Record<string, string>,
+): { handler: HttpApiHandler; output: string[] } {
+  let loaded: HttpApiHandler | undefined;
+  const output: string[] = [];
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    Object.assign(process.env, env);
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        output.push(String(chunk));
+        return true;
+      });
+    }
+    ({ handler: loaded } = (await import(module)) as { handler: HttpApiHandler });
+  });
+  afterAll(() => {
+    vi.restoreAllMocks();
+    process.env = saved;
+  });
+  const handler: HttpApiHandler = (event, context) => {
+    if (!loaded) throw new Error(`${module} is imported in beforeAll: call the handler inside a test`);
+    return loaded(event, context);
+  };
+  return { handler, output };
 }

@@ -31,6 +31,7 @@ import { type BatchReport, createWorker, type Worker, type WorkerMetrics } from 
 import { createWorkerUsersClient, type WorkerConfig, type WorkerUsersClient } from '@idp-sync/worker/lambda';
 import { PersonStateRepository } from '@idp-sync/worker/state';
 import type { SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export const TABLE_NAME = 'idp-sync-state';
 
@@ -73,6 +74,35 @@ export async function startWorkerStack(emulatorOptions: UsersApiEmulatorOptions 
       dynamoClient.destroy();
       await Promise.all([emulator.stop(), sqs.stop(), ddb.stop()]);
     },
+  };
+}
+
+/**
+ * Starts the stack once for the test file (`beforeAll`), stops it after the file (`afterAll`) and, unless told
+ * otherwise, resets the emulator before each test. Returns an accessor: the stack exists only once `beforeAll` ran.
+ *
+ * @example
+ * const stack = useWorkerStack();
+ * it('…', async () => {
+ *   const p = await pipeline(stack());
+ * });
+ */
+export function useWorkerStack(options: { resetEmulatorBeforeEach?: boolean } = {}): () => WorkerStack {
+  let stack: WorkerStack | undefined;
+  beforeAll(async () => {
+    stack = await startWorkerStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  if (options.resetEmulatorBeforeEach ?? true) {
+    beforeEach(() => {
+      stack?.emulator.reset();
+    });
+  }
+  return () => {
+    if (!stack) throw new Error('the worker stack starts in beforeAll: call the accessor inside a test or hook');
+    return stack;
   };
 }
 

@@ -6,8 +6,8 @@ import {
   SecretsExtensionError,
 } from '@idp-sync/http/secrets';
 import { loadIngestConfig } from '@idp-sync/webhooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ExtensionStandIn, startExtensionStandIn, unusedPort } from '../../helpers/http/extension-stand-in';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { unusedPort, useExtensionStandIn } from '../../helpers/http/extension-stand-in';
 import { TEST_SECRETS } from '../../helpers/webhooks';
 
 // Secret ids are ARNs: ':' and '/' must survive the query string.
@@ -15,25 +15,13 @@ const HR_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:idp-sync/hr
 const OKTA_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:idp-sync/okta-auth-AbCdEf';
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/idp-sync-commands.fifo';
 
-let ext: ExtensionStandIn;
-
-beforeAll(async () => {
-  ext = await startExtensionStandIn();
-});
-
-afterAll(async () => {
-  await ext?.close();
-});
-
+const ext = useExtensionStandIn();
 afterEach(() => {
-  ext.mode = { kind: 'serve' };
-  ext.secrets.clear();
-  ext.seen.length = 0;
   vi.unstubAllEnvs();
 });
 
 /** The environment Lambda gives a function with the extension layer. */
-function lambdaEnv(port = ext.port, token = ext.token) {
+function lambdaEnv(port = ext().port, token = ext().token) {
   return { [PARAMETERS_SECRETS_EXTENSION_PORT_ENV]: String(port), AWS_SESSION_TOKEN: token };
 }
 
@@ -48,14 +36,14 @@ async function failure(promise: Promise<unknown>): Promise<SecretsExtensionError
 
 describe('parametersSecretsExtensionFetcher', () => {
   it('asks the extension for the ARN with the session token and returns SecretString', async () => {
-    ext.secrets.set(HR_ARN, TEST_SECRETS.hr);
+    ext().secrets.set(HR_ARN, TEST_SECRETS.hr);
     const fetchSecret = parametersSecretsExtensionFetcher({ env: lambdaEnv() });
     expect(await fetchSecret(HR_ARN)).toBe(TEST_SECRETS.hr);
-    expect(ext.seen).toEqual([{ path: '/secretsmanager/get', secretId: HR_ARN, token: ext.token }]);
+    expect(ext().seen).toEqual([{ path: '/secretsmanager/get', secretId: HR_ARN, token: ext().token }]);
   });
 
   it('fails with the status and the extension’s reason, never the token', async () => {
-    const wrongToken = parametersSecretsExtensionFetcher({ env: lambdaEnv(ext.port, 'not-the-session-token') });
+    const wrongToken = parametersSecretsExtensionFetcher({ env: lambdaEnv(ext().port, 'not-the-session-token') });
     const refused = await failure(wrongToken(HR_ARN));
     expect(refused.status).toBe(401);
     expect(refused.message).toMatch(/answered 401/);
@@ -66,33 +54,33 @@ describe('parametersSecretsExtensionFetcher', () => {
     expect(missing.status).toBe(400);
     expect(missing.message).toMatch(/ResourceNotFoundException/);
 
-    ext.mode = { kind: 'error', status: 500, body: 'internal error' };
+    ext().mode = { kind: 'error', status: 500, body: 'internal error' };
     expect((await failure(fetchSecret(HR_ARN))).status).toBe(500);
 
     // Even an answer that echoed the token would not put it in the message.
-    ext.mode = { kind: 'error', status: 400, body: `AccessDeniedException for token ${ext.token}` };
+    ext().mode = { kind: 'error', status: 400, body: `AccessDeniedException for token ${ext().token}` };
     const echoed = await failure(fetchSecret(HR_ARN));
     expect(echoed.message).toMatch(/AccessDeniedException/);
-    expect(echoed.message).not.toContain(ext.token);
+    expect(echoed.message).not.toContain(ext().token);
   });
 
   it('never quotes an answer that is not the expected JSON (it may be the secret)', async () => {
     const fetchSecret = parametersSecretsExtensionFetcher({ env: lambdaEnv() });
-    ext.mode = { kind: 'raw', body: 'whsec_notjson-the-secret-itself' };
+    ext().mode = { kind: 'raw', body: 'whsec_notjson-the-secret-itself' };
     const notJson = await failure(fetchSecret(HR_ARN));
     expect(notJson.message).toMatch(/not JSON/);
     expect(notJson.message).not.toContain('the-secret-itself');
     expect(notJson.cause).toBeUndefined();
 
-    ext.mode = { kind: 'serve' };
-    ext.secrets.set(HR_ARN, { binary: 'AAECAw==' });
+    ext().mode = { kind: 'serve' };
+    ext().secrets.set(HR_ARN, { binary: 'AAECAw==' });
     expect((await failure(fetchSecret(HR_ARN))).message).toMatch(/binary .*only string secrets/);
-    ext.mode = { kind: 'raw', body: '{"Name":"hr"}' };
+    ext().mode = { kind: 'raw', body: '{"Name":"hr"}' };
     expect((await failure(fetchSecret(HR_ARN))).message).toMatch(/no SecretString/);
   });
 
   it('gives up on a hung extension after its timeout', async () => {
-    ext.mode = { kind: 'hang' };
+    ext().mode = { kind: 'hang' };
     const fetchSecret = parametersSecretsExtensionFetcher({ env: lambdaEnv(), timeoutMs: 150 });
     expect((await failure(fetchSecret(HR_ARN))).message).toMatch(/did not answer within 150 ms/);
   });
@@ -110,23 +98,23 @@ describe('createSecretProvider through the extension', () => {
   const config = loadIngestConfig({ QUEUE_URL, OKTA_AUTH_SECRET_ARN: OKTA_ARN, SECRETS_CACHE_TTL_SECONDS: '300' });
 
   it('uses the extension by default and follows a rotation (current + previous, then current only)', async () => {
-    vi.stubEnv(PARAMETERS_SECRETS_EXTENSION_PORT_ENV, String(ext.port));
-    vi.stubEnv('AWS_SESSION_TOKEN', ext.token);
+    vi.stubEnv(PARAMETERS_SECRETS_EXTENSION_PORT_ENV, String(ext().port));
+    vi.stubEnv('AWS_SESSION_TOKEN', ext().token);
     let now = 0;
     const secrets = createSecretProvider(config, { now: () => now });
-    ext.secrets.set(OKTA_ARN, 'old-okta-secret');
+    ext().secrets.set(OKTA_ARN, 'old-okta-secret');
     expect(await secrets.get('okta')).toEqual({ current: 'old-okta-secret' });
 
-    ext.secrets.set(OKTA_ARN, '{"current":"new-okta-secret","previous":"old-okta-secret"}');
+    ext().secrets.set(OKTA_ARN, '{"current":"new-okta-secret","previous":"old-okta-secret"}');
     now = 299_000;
     expect(await secrets.get('okta')).toEqual({ current: 'old-okta-secret' });
     now = 300_000;
     expect(await secrets.get('okta')).toEqual({ current: 'new-okta-secret', previous: 'old-okta-secret' });
 
-    ext.secrets.set(OKTA_ARN, 'new-okta-secret');
+    ext().secrets.set(OKTA_ARN, 'new-okta-secret');
     now = 600_000;
     expect(await secrets.get('okta')).toEqual({ current: 'new-okta-secret' });
-    expect(ext.seen).toHaveLength(3);
+    expect(ext().seen).toHaveLength(3);
   });
 
   it('keeps serving the last value when the extension fails after a success', async () => {
@@ -137,11 +125,11 @@ describe('createSecretProvider through the extension', () => {
       fetchSecret: parametersSecretsExtensionFetcher({ env: lambdaEnv(), timeoutMs: 150 }),
       onStale: (_name, error) => stale.push(error),
     });
-    ext.secrets.set(OKTA_ARN, 'okta-secret');
+    ext().secrets.set(OKTA_ARN, 'okta-secret');
     expect(await secrets.get('okta')).toEqual({ current: 'okta-secret' });
 
     for (const mode of [{ kind: 'error', status: 500, body: 'boom' }, { kind: 'hang' }] as const) {
-      ext.mode = mode;
+      ext().mode = mode;
       now += 301_000;
       expect(await secrets.get('okta')).toEqual({ current: 'okta-secret' });
     }

@@ -16,11 +16,9 @@ import { standardWebhooksSecretProblem } from '@idp-sync/webhooks';
 import { verifyBambooSignature, verifyStandardWebhook, verifyWorkosSignature } from '@idp-sync/webhooks/sources';
 import { describe, expect, it } from 'vitest';
 import { STANDARD_WEBHOOKS_TEST_VECTOR, type StandardWebhooksVector } from '../../fixtures/standard-webhooks';
-import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
+import { fixtureCases, VENDOR_SAMPLES } from '../../helpers/vendor-fixtures';
 
-const vendor = vendorSamples([VENDOR_SAMPLES.standardWebhooksVector]);
 const vectors = fixtureCases(
-  vendor,
   { value: STANDARD_WEBHOOKS_TEST_VECTOR, expected: undefined },
   { sample: VENDOR_SAMPLES.standardWebhooksVector, expected: undefined },
 );

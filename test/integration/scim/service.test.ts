@@ -11,14 +11,12 @@ import {
   startScimBackend,
 } from '../../helpers/scim/harness';
 import { PATCH_OP } from '../../helpers/scim/microsoft-docs';
-import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
+import { fixtureCases, VENDOR_SAMPLES } from '../../helpers/vendor-fixtures';
 
 const USERS = '/scim/v2/Users';
 
-const vendor = vendorSamples([VENDOR_SAMPLES.entraActiveStringTrue]);
 /** Entra users with `"active": "True"` and a userName that is not an email. */
 const entraUsers = fixtureCases(
-  vendor,
   { value: ENTRA_USER_ACTIVE_STRING_TRUE as object, expected: ENTRA_USER_ACTIVE_STRING_TRUE_EXPECTED },
   {
     sample: VENDOR_SAMPLES.entraActiveStringTrue,

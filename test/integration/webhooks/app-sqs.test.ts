@@ -12,7 +12,7 @@ import {
 import { createIngestApp, type IngestApp } from '@idp-sync/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OKTA_DEACTIVATE_LOG_EVENT, OKTA_DEACTIVATE_LOG_EVENT_EXPECTED } from '../../fixtures/okta';
-import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
+import { fixtureCases, VENDOR_SAMPLES } from '../../helpers/vendor-fixtures';
 import {
   bambooRequest,
   bodyOf,
@@ -25,9 +25,7 @@ import {
   workosUserEvent,
 } from '../../helpers/webhooks';
 
-const vendor = vendorSamples([VENDOR_SAMPLES.oktaDeactivateLogEvent]);
 const oktaDeactivations = fixtureCases(
-  vendor,
   { value: OKTA_DEACTIVATE_LOG_EVENT as object, expected: OKTA_DEACTIVATE_LOG_EVENT_EXPECTED },
   {
     sample: VENDOR_SAMPLES.oktaDeactivateLogEvent,

@@ -1,7 +1,7 @@
 import { PARAMETERS_SECRETS_EXTENSION_PORT_ENV } from '@idp-sync/http/secrets';
 import { createIngestApp, loadIngestConfig } from '@idp-sync/webhooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ExtensionStandIn, startExtensionStandIn, unusedPort } from '../../helpers/http/extension-stand-in';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { unusedPort, useExtensionStandIn } from '../../helpers/http/extension-stand-in';
 import { bodyOf, hrRequest, NOW_MS, recordingSender, TEST_SECRETS } from '../../helpers/webhooks';
 
 // The webhook app with its HR secret in Secrets Manager, read through the Parameters and Secrets extension (a
@@ -11,24 +11,16 @@ import { bodyOf, hrRequest, NOW_MS, recordingSender, TEST_SECRETS } from '../../
 const HR_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:idp-sync/hr-webhook-AbCdEf';
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/idp-sync-commands.fifo';
 
-let ext: ExtensionStandIn;
-beforeAll(async () => {
-  ext = await startExtensionStandIn();
-});
-afterAll(async () => {
-  await ext?.close();
-});
+const ext = useExtensionStandIn();
 afterEach(() => {
-  ext.secrets.clear();
-  ext.seen.length = 0;
   vi.unstubAllEnvs();
 });
 
 describe('ingest app with an ARN-configured HR secret', () => {
   it('verifies a signed HR delivery with the secret the extension serves, fetching it once', async () => {
-    vi.stubEnv(PARAMETERS_SECRETS_EXTENSION_PORT_ENV, String(ext.port));
-    vi.stubEnv('AWS_SESSION_TOKEN', ext.token);
-    ext.secrets.set(HR_ARN, TEST_SECRETS.hr);
+    vi.stubEnv(PARAMETERS_SECRETS_EXTENSION_PORT_ENV, String(ext().port));
+    vi.stubEnv('AWS_SESSION_TOKEN', ext().token);
+    ext().secrets.set(HR_ARN, TEST_SECRETS.hr);
     const sender = recordingSender();
     const app = createIngestApp({
       config: loadIngestConfig({ QUEUE_URL, HR_WEBHOOK_SECRET_ARN: HR_ARN }),
@@ -54,12 +46,12 @@ describe('ingest app with an ARN-configured HR secret', () => {
     );
     expect(forged.statusCode).toBe(401);
     expect(sender.sent).toHaveLength(1);
-    expect(ext.seen).toEqual([{ path: '/secretsmanager/get', secretId: HR_ARN, token: ext.token }]);
+    expect(ext().seen).toEqual([{ path: '/secretsmanager/get', secretId: HR_ARN, token: ext().token }]);
   });
 
   it('answers 503 (retry later) when the extension is not there and nothing is cached', async () => {
     vi.stubEnv(PARAMETERS_SECRETS_EXTENSION_PORT_ENV, String(await unusedPort()));
-    vi.stubEnv('AWS_SESSION_TOKEN', ext.token);
+    vi.stubEnv('AWS_SESSION_TOKEN', ext().token);
     const sender = recordingSender();
     const app = createIngestApp({
       config: loadIngestConfig({ QUEUE_URL, HR_WEBHOOK_SECRET_ARN: HR_ARN }),

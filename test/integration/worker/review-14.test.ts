@@ -2,21 +2,13 @@
 import { deduplicationIdFor, type ProvisioningCommand } from '@idp-sync/contracts';
 import type { HttpRequest } from '@idp-sync/http';
 import { planCommands } from '@idp-sync/scim/service';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { hrRequest, testApp } from '../../helpers/webhooks';
-import { pipeline, startWorkerStack, type WorkerStack } from '../../helpers/worker/harness';
+import { pipeline, useWorkerStack } from '../../helpers/worker/harness';
 import { command } from '../../helpers/worker/records';
 
-let stack: WorkerStack;
-beforeAll(async () => {
-  stack = await startWorkerStack();
-});
-afterAll(async () => {
-  await stack.stop();
-});
-beforeEach(() => stack.emulator.reset());
-
+const stack = useWorkerStack();
 async function ingest(request: HttpRequest): Promise<ProvisioningCommand[]> {
   const { app, sender } = testApp();
   const response = await app.handle(request);
@@ -30,11 +22,11 @@ describe('review #14: a first command that names a wrong address links the id th
     const t = Date.now().toString(36);
     const victim = `victim.${t}@example.com`;
     const employeeId = `E-${t}`;
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     // Provisioned before stable ids existed (no link yet).
     await p.enqueue([command({ source: 'hr', action: 'create', email: victim, occurredAt: time(0) })]);
     await p.processNext();
-    expect(stack.emulator.state.findByEmail(victim)?.status).toBe('INVITED');
+    expect(stack().emulator.state.findByEmail(victim)?.status).toBe('INVITED');
 
     // One HR delivery naming the victim's employeeId with another address (a typo, or anyone holding the HR secret).
     const typo = await ingest(
@@ -56,7 +48,7 @@ describe('review #14: a first command that names a wrong address links the id th
     // Today: `applied`, `already-gone`, identity `followed` — the leave went to the decoy address.
     expect(left?.outcomes[0]).toMatchObject({ action: 'delete' });
     // The source said: the person at `victim` left. Their account must not stay.
-    expect(stack.emulator.state.findByEmail(victim)?.status).toBe('DELETED');
+    expect(stack().emulator.state.findByEmail(victim)?.status).toBe('DELETED');
     await p.close();
   });
 });
@@ -95,7 +87,7 @@ describe('review #14: an Entra retry of a rolled-back SCIM request', () => {
     // Before the merge SQS dropped the retry within 5 min (dedup id = hash(id)); now the ids differ by occurredAt.
     expect(deduplicationIdFor(first!)).toBe(deduplicationIdFor(retry!));
 
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     await p.enqueue([command({ source: 'scim', action: 'create', email, occurredAt: time(0) })]);
     await p.processNext();
     await p.enqueue([first!]);

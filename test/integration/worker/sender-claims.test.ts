@@ -1,41 +1,24 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { ProvisioningCommand } from '@idp-sync/contracts';
 import { createIdempotencyPersistence, IDEMPOTENCY_KEY_PREFIX, PersonStateRepository } from '@idp-sync/worker/state';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  callsOf,
-  pipeline,
-  recordingLogger,
-  startWorkerStack,
-  TABLE_NAME,
-  type WorkerStack,
-} from '../../helpers/worker/harness';
+import { describe, expect, it } from 'vitest';
+import { callsOf, pipeline, recordingLogger, TABLE_NAME, useWorkerStack } from '../../helpers/worker/harness';
 import { command, sqsEvent, sqsRecord } from '../../helpers/worker/records';
 
 // Issue #14: what a sender claims (its event time, its event id) is a claim. Against dynalite, fauxqs and the
 // Users API emulator, as the other worker tests.
 
-let stack: WorkerStack;
+const stack = useWorkerStack();
 let n = 0;
 const email = (tag: string) => `${tag}-${++n}@example.com`;
 /** The bound chosen for issue #14 (`MAX_OCCURRED_AT_SKEW_MS`): one minute past receipt. */
 const MAX_OCCURRED_AT_SKEW_MS = 60_000;
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
-beforeAll(async () => {
-  stack = await startWorkerStack();
-});
-afterAll(async () => {
-  await stack.stop();
-});
-beforeEach(() => {
-  stack.emulator.reset();
-});
-
 describe('an event from the future does not block deprovisioning', () => {
   it('a join dated 2099, queued before ingest capped times, is capped by the worker: the later leave applies', async () => {
     const logger = recordingLogger();
-    const p = await pipeline(stack, { logger });
+    const p = await pipeline(stack(), { logger });
     const who = email('future');
     const join = command({
       action: 'create',
@@ -46,26 +29,26 @@ describe('an event from the future does not block deprovisioning', () => {
     const joined = await p.worker.processBatchWithReport(sqsEvent([sqsRecord(join)]));
     expect(joined.outcomes[0]).toMatchObject({ kind: 'applied', action: 'create' });
     expect(joined.counts.OccurredAtCapped).toBe(1);
-    expect((await stack.state.get(who))?.watermarkMs).toBe(Date.parse(join.receivedAt) + MAX_OCCURRED_AT_SKEW_MS);
+    expect((await stack().state.get(who))?.watermarkMs).toBe(Date.parse(join.receivedAt) + MAX_OCCURRED_AT_SKEW_MS);
     expect(logger.entries.find((e) => e.level === 'warn')?.message).toMatch(/capped/);
 
     const leave = command({ action: 'delete', email: who, occurredAt: minutesAgo(5) });
     const left = await p.worker.processBatchWithReport(sqsEvent([sqsRecord(leave)]));
     expect(left.outcomes[0]).toMatchObject({ kind: 'applied', action: 'delete', detail: 'deleted' });
-    expect(stack.emulator.state.findByEmail(who)?.deletedAt).toBeDefined();
+    expect(stack().emulator.state.findByEmail(who)?.deletedAt).toBeDefined();
     await p.close();
   });
 
   it('a watermark already stored in the future (written before the cap) is suspect: newer commands go through', async () => {
     const logger = recordingLogger();
-    const p = await pipeline(stack, { logger });
+    const p = await pipeline(stack(), { logger });
     const who = email('poisoned');
-    stack.emulator.state.seed([{ name: 'Kate', email: who, status: 'ACTIVE' }]);
-    const userId = stack.emulator.state.findByEmail(who)?.id as string;
+    stack().emulator.state.seed([{ name: 'Kate', email: who, status: 'ACTIVE' }]);
+    const userId = stack().emulator.state.findByEmail(who)?.id as string;
     // What today's code left behind: an HR join dated 2099 applied ten minutes ago.
     const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
     const before = new PersonStateRepository({
-      client: stack.dynamoClient,
+      client: stack().dynamoClient,
       tableName: TABLE_NAME,
       now: () => tenMinutesAgo,
     });
@@ -85,9 +68,9 @@ describe('an event from the future does not block deprovisioning', () => {
     const leave = command({ action: 'delete', email: who, occurredAt: minutesAgo(5) });
     const report = await p.worker.processBatchWithReport(sqsEvent([sqsRecord(leave)]));
     expect(report.outcomes[0]).toMatchObject({ kind: 'applied', action: 'delete', detail: 'deleted' });
-    expect(stack.emulator.state.findByEmail(who)?.deletedAt).toBeDefined();
+    expect(stack().emulator.state.findByEmail(who)?.deletedAt).toBeDefined();
     // The suspect watermark was replaced by the leave's, and said so at WARN (no email).
-    const state = await stack.state.get(who);
+    const state = await stack().state.get(who);
     expect(state).toMatchObject({
       watermarkMs: Date.parse(leave.occurredAt),
       lastCommandId: leave.id,
@@ -103,7 +86,7 @@ describe('an event from the future does not block deprovisioning', () => {
 describe('a skipped event is visible to on-call', () => {
   it('a stale delete is a WARN with the command, source, times and the command that set the watermark, and counted', async () => {
     const logger = recordingLogger();
-    const p = await pipeline(stack, { logger });
+    const p = await pipeline(stack(), { logger });
     const who = email('stale');
     const create = command({ action: 'create', email: who, occurredAt: minutesAgo(3) });
     await p.worker.processBatch(sqsEvent([sqsRecord(create)]));
@@ -111,7 +94,7 @@ describe('a skipped event is visible to on-call', () => {
     const report = await p.worker.processBatchWithReport(sqsEvent([sqsRecord(leave)]));
     expect(report.outcomes[0]).toMatchObject({ kind: 'stale', action: 'delete' });
     expect(report.counts).toMatchObject({ StaleSkipped: 1, StaleDeleteSkipped: 1 });
-    expect(stack.emulator.state.findByEmail(who)?.status).toBe('INVITED');
+    expect(stack().emulator.state.findByEmail(who)?.status).toBe('INVITED');
 
     const line = logger.entries.find((e) => e.level === 'warn' && /stale delete/.test(e.message));
     expect(line?.extra).toMatchObject({
@@ -139,7 +122,7 @@ describe('a skipped event is visible to on-call', () => {
 
 describe('a reused event id with another body is never dropped silently', () => {
   it('SQS keeps both (dedup on id + content); the worker applies the first and dead-letters the second', async () => {
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     const ann = command({ id: 'hr:msg_reused', action: 'create', email: email('ann'), name: 'Ann' });
     const bob = { ...ann, email: email('bob'), name: 'Bob' };
     await p.enqueue([ann]);
@@ -160,7 +143,7 @@ describe('a reused event id with another body is never dropped silently', () => 
   });
 
   it('the worker tells a reused id from a redelivery by the whole content, not only person, action and time', async () => {
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     const who = email('name');
     const first = command({ action: 'create', email: who, name: 'Ann' });
     await p.worker.processBatch(sqsEvent([sqsRecord(first)]));
@@ -171,18 +154,18 @@ describe('a reused event id with another body is never dropped silently', () => 
     const redelivered = { ...first, receivedAt: new Date(Date.parse(first.receivedAt) + 30_000).toISOString() };
     const again = await p.worker.processBatchWithReport(sqsEvent([sqsRecord(redelivered)]));
     expect(again.outcomes[0]).toMatchObject({ kind: 'duplicate' });
-    expect(callsOf(stack.emulator)('users.create')).toBe(1);
+    expect(callsOf(stack().emulator)('users.create')).toBe(1);
     await p.close();
   });
 
   it('an idempotency record written by the worker before this change still makes a redelivery a duplicate', async () => {
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     const applied = command({ action: 'create', email: email('legacy'), name: 'Lee' });
     // What the previous worker stored: validation over [action, email, occurredAt], no fingerprint in the result.
     const previousWorker = makeIdempotent(
       async (_command: ProvisioningCommand) => ({ outcome: 'applied', action: 'create', detail: 'created' }),
       {
-        persistenceStore: createIdempotencyPersistence(stack.dynamoClient, TABLE_NAME),
+        persistenceStore: createIdempotencyPersistence(stack().dynamoClient, TABLE_NAME),
         config: new IdempotencyConfig({
           eventKeyJmesPath: 'id',
           payloadValidationJmesPath: '[action, email, occurredAt]',
@@ -195,12 +178,12 @@ describe('a reused event id with another body is never dropped silently', () => 
     await previousWorker(applied);
     const again = await p.worker.processBatchWithReport(sqsEvent([sqsRecord(applied)]));
     expect(again.outcomes[0]).toMatchObject({ kind: 'duplicate' });
-    expect(callsOf(stack.emulator)('users.create')).toBe(0);
+    expect(callsOf(stack().emulator)('users.create')).toBe(0);
     await p.close();
   });
 
   it('a capped event redelivered later (another receivedAt, so another cap) is still a duplicate', async () => {
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     const future = command({
       action: 'create',
       email: email('capped'),

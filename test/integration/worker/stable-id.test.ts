@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProvisioningCommand } from '@idp-sync/contracts';
 import type { HttpRequest } from '@idp-sync/http';
 import { IdentityLinkRepository } from '@idp-sync/worker/state';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   bambooRequest,
   hrRequest,
@@ -12,14 +12,7 @@ import {
   workosRequest,
   workosUserEvent,
 } from '../../helpers/webhooks';
-import {
-  type Pipeline,
-  pipeline,
-  recordingLogger,
-  startWorkerStack,
-  TABLE_NAME,
-  type WorkerStack,
-} from '../../helpers/worker/harness';
+import { type Pipeline, pipeline, recordingLogger, TABLE_NAME, useWorkerStack } from '../../helpers/worker/harness';
 import { command, sqsEvent, sqsRecord } from '../../helpers/worker/records';
 
 // Issue #14, "a directory email change leaves the old account alive": the Users API keys people by email and cannot
@@ -27,20 +20,10 @@ import { command, sqsEvent, sqsRecord } from '../../helpers/worker/records';
 // goes through the real ingest adapters (the commands they build) and the real worker against dynalite and the
 // Users API emulator.
 
-let stack: WorkerStack;
+const stack = useWorkerStack();
 let n = 0;
 const tag = () => `${++n}${Date.now().toString(36)}`;
 const time = (minute: number) => new Date(Date.UTC(2026, 10, 26, 8, minute, 0)).toISOString();
-
-beforeAll(async () => {
-  stack = await startWorkerStack();
-});
-afterAll(async () => {
-  await stack.stop();
-});
-beforeEach(() => {
-  stack.emulator.reset();
-});
 
 /** The commands one signed request turns into, through the real ingest app. */
 async function ingest(request: HttpRequest): Promise<ProvisioningCommand[]> {
@@ -161,23 +144,23 @@ describe.each(Object.keys(lives))('%s: an email change, then a leave under the n
   it('deletes the account that exists (the old address), records the change as unsupported, re-creates nothing', async () => {
     const life = lives[source]?.() as Life;
     const logger = recordingLogger();
-    const p = await pipeline(stack, { logger });
+    const p = await pipeline(stack(), { logger });
     for (const key of Object.keys(counts)) delete counts[key];
 
     await applyInOrder(p, await life.join());
-    const account = stack.emulator.state.findByEmail(life.old);
+    const account = stack().emulator.state.findByEmail(life.old);
     expect(account?.status).toBe('INVITED');
 
     const change = await applyInOrder(p, await life.changeEmail());
     expect(change).toEqual([expect.objectContaining({ kind: 'applied', action: 'update', unsupported: ['email'] })]);
-    expect((await stack.state.get(life.old))?.unsupported).toEqual(['email']);
+    expect((await stack().state.get(life.old))?.unsupported).toEqual(['email']);
 
     const leave = await applyInOrder(p, await life.leave());
     expect(leave).toEqual([expect.objectContaining({ kind: 'applied', action: 'delete', detail: 'deleted' })]);
-    expect(stack.emulator.state.findByEmail(life.old)).toMatchObject({ id: account?.id, status: 'DELETED' });
+    expect(stack().emulator.state.findByEmail(life.old)).toMatchObject({ id: account?.id, status: 'DELETED' });
     // Never a delete and re-create: nobody was ever made under the new address.
-    expect(stack.emulator.state.findByEmail(life.next)).toBeUndefined();
-    expect(stack.emulator.state.users()).toHaveLength(1);
+    expect(stack().emulator.state.findByEmail(life.next)).toBeUndefined();
+    expect(stack().emulator.state.users()).toHaveLength(1);
     expect(await p.deadLetters()).toEqual([]);
 
     // Visible to on-call without an address in the line: the metric and a warning naming the source and command.
@@ -194,16 +177,16 @@ describe.each(Object.keys(lives))('%s: an email change, then a leave under the n
   it('a later join under the new address: follows a live account, and is a return once the account was deleted', async () => {
     const life = lives[source]?.() as Life;
     if (!life.rejoin) return;
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     await applyInOrder(p, await life.join());
     await applyInOrder(p, await life.changeEmail());
-    const first = stack.emulator.state.findByEmail(life.old);
+    const first = stack().emulator.state.findByEmail(life.old);
     await applyInOrder(p, await life.leave());
 
     const back = await applyInOrder(p, await life.rejoin());
     expect(back).toEqual([expect.objectContaining({ kind: 'applied', action: 'create', identity: 'moved' })]);
-    expect(stack.emulator.state.findByEmail(life.next)?.status).toBe('INVITED');
-    expect(stack.emulator.state.findByEmail(life.old)).toMatchObject({ id: first?.id, status: 'DELETED' });
+    expect(stack().emulator.state.findByEmail(life.next)?.status).toBe('INVITED');
+    expect(stack().emulator.state.findByEmail(life.old)).toMatchObject({ id: first?.id, status: 'DELETED' });
 
     // The id now leads to the new account: the next leave, under either address, deletes it.
     const again = (await life.leave()).map((c) => ({
@@ -213,7 +196,7 @@ describe.each(Object.keys(lives))('%s: an email change, then a leave under the n
       email: life.old,
     }));
     await applyInOrder(p, again);
-    expect(stack.emulator.state.findByEmail(life.next)?.status).toBe('DELETED');
+    expect(stack().emulator.state.findByEmail(life.next)?.status).toBe('DELETED');
     expect(await p.deadLetters()).toEqual([]);
     await p.close();
   });
@@ -226,7 +209,7 @@ describe('Okta: what can interleave once a person’s commands are under two add
   it('a join still in flight under the old address when the leave under the new one lands: nobody keeps access', async () => {
     const t = tag();
     const [old, next, id] = [`late.${t}@example.com`, `late.new.${t}@example.com`, `00u${t}`];
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     const join = await okta(id, 1, 'user.lifecycle.create', old);
     const change = await okta(id, 2, 'user.account.update_profile', next);
     const leave = await okta(id, 3, 'user.lifecycle.deactivate', next);
@@ -236,12 +219,12 @@ describe('Okta: what can interleave once a person’s commands are under two add
     expect(early.map((o) => o.kind)).toEqual(['dead-lettered', 'applied']);
     // Then the join of the old group arrives: older than the leave recorded for this id, it is stale.
     expect(await applyInOrder(p, join)).toEqual([expect.objectContaining({ kind: 'stale' })]);
-    expect(stack.emulator.state.users()).toEqual([]);
+    expect(stack().emulator.state.users()).toEqual([]);
 
     // A replay of the dead-lettered update (as `idp-sync dlq replay` sends it back) changes nothing either.
     const replay = await p.worker.processBatchWithReport(sqsEvent(change.map((c) => sqsRecord(c))));
     expect(replay.outcomes).toEqual([expect.objectContaining({ kind: 'stale' })]);
-    expect(stack.emulator.state.users()).toEqual([]);
+    expect(stack().emulator.state.users()).toEqual([]);
     await p.close();
   });
 
@@ -249,37 +232,37 @@ describe('Okta: what can interleave once a person’s commands are under two add
     const t = tag();
     const [old, next, id] = [`race.${t}@example.com`, `race.new.${t}@example.com`, `00u${t}`];
     // The create is held 4 s by the emulator (a slow API): time enough for the leave, even on a loaded machine.
-    const p = await pipeline(stack, { config: { usersApiTimeoutMs: 15_000, usersApiRetryBudgetMs: 15_000 } });
+    const p = await pipeline(stack(), { config: { usersApiTimeoutMs: 15_000, usersApiRetryBudgetMs: 15_000 } });
     const [join] = await okta(id, 1, 'user.lifecycle.create', old);
     const [leave] = await okta(id, 3, 'user.lifecycle.deactivate', next);
-    stack.emulator.state.setFaults({ latencyMs: 4000, operations: ['users.create'] });
+    stack().emulator.state.setFaults({ latencyMs: 4000, operations: ['users.create'] });
 
     const joining = p.worker.processBatchWithReport(sqsEvent([sqsRecord(join as ProvisioningCommand)]));
     // The join claims the id before its create call; once it has (and the call is on the wire, held by the
     // emulator's latency), the leave runs in the other group.
-    const links = new IdentityLinkRepository({ client: stack.dynamoClient, tableName: TABLE_NAME });
+    const links = new IdentityLinkRepository({ client: stack().dynamoClient, tableName: TABLE_NAME });
     for (let i = 0; i < 100 && !(await links.get({ source: 'okta', sourceUserId: id })); i++) await sleep(20);
     await sleep(300);
     const left = await p.worker.processBatchWithReport(sqsEvent([sqsRecord(leave as ProvisioningCommand)]));
     expect(left.outcomes[0]).toMatchObject({ kind: 'applied', detail: 'already-gone', identity: 'followed' });
     const joined = await joining;
     expect(joined.outcomes[0]).toMatchObject({ kind: 'stale', detail: 'undone-by-newer-leave' });
-    expect(stack.emulator.state.findByEmail(old)?.status).toBe('DELETED');
-    stack.emulator.state.setFaults(undefined);
+    expect(stack().emulator.state.findByEmail(old)?.status).toBe('DELETED');
+    stack().emulator.state.setFaults(undefined);
     await p.close();
   }, 30_000);
 
   it('nobody else loses access: an id whose first command names another id’s address never takes that account', async () => {
     const t = tag();
     const [ada, careless] = [`owner.${t}@example.com`, `other.${t}@example.com`];
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     await applyInOrder(p, await okta(`00uA${t}`, 1, 'user.lifecycle.create', ada));
     // Another Okta user's first event names Ada's address (a directory mistake, or a hostile sender).
     const mistaken = await applyInOrder(p, await okta(`00uB${t}`, 2, 'user.account.update_profile', ada));
     expect(mistaken[0]).toMatchObject({ identity: 'refused' });
     // That user's later leave under their own address deletes nothing of Ada's.
     await applyInOrder(p, await okta(`00uB${t}`, 3, 'user.lifecycle.deactivate', careless));
-    expect(stack.emulator.state.findByEmail(ada)?.status).toBe('INVITED');
+    expect(stack().emulator.state.findByEmail(ada)?.status).toBe('INVITED');
     await p.close();
   });
 });
@@ -288,7 +271,7 @@ describe('people provisioned before stable ids existed', () => {
   it('WorkOS: an email change keyed on the previous address links the id there, so the leave finds the account', async () => {
     const t = tag();
     const [old, next] = [`before.${t}@example.com`, `before.new.${t}@example.com`];
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     // Provisioned by a command without an id (as every command before this release was).
     await applyInOrder(p, [command({ source: 'workos', action: 'create', email: old, occurredAt: time(0) })]);
     const event = (minute: number, init: Parameters<typeof workosUserEvent>[0]) => {
@@ -300,8 +283,8 @@ describe('people provisioned before stable ids existed', () => {
       await ingest(event(2, { event: 'dsync.user.updated', email: next, previous: { email: old } })),
     );
     await applyInOrder(p, await ingest(event(3, { event: 'dsync.user.updated', email: next, state: 'inactive' })));
-    expect(stack.emulator.state.findByEmail(old)?.status).toBe('DELETED');
-    expect(stack.emulator.state.findByEmail(next)).toBeUndefined();
+    expect(stack().emulator.state.findByEmail(old)?.status).toBe('DELETED');
+    expect(stack().emulator.state.findByEmail(next)).toBeUndefined();
     await p.close();
   });
 });

@@ -1,72 +1,62 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { ProvisioningCommand } from '@idp-sync/contracts';
 import { EMAIL_DELETED_REASON } from '@idp-sync/worker/applier';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { callsOf, pipeline, recordingLogger, startWorkerStack, type WorkerStack } from '../../helpers/worker/harness';
+import { describe, expect, it } from 'vitest';
+import { callsOf, pipeline, recordingLogger, useWorkerStack } from '../../helpers/worker/harness';
 import { command, sqsEvent, sqsRecord } from '../../helpers/worker/records';
 
-let stack: WorkerStack;
+const stack = useWorkerStack();
 let n = 0;
 const email = (tag: string) => `${tag}-${++n}@example.com`;
 const at = (second: number) => new Date(Date.UTC(2026, 5, 1, 9, 0, second)).toISOString();
 
-beforeAll(async () => {
-  stack = await startWorkerStack();
-});
-afterAll(async () => {
-  await stack.stop();
-});
-beforeEach(() => {
-  stack.emulator.reset();
-});
-
 describe('applying commands', () => {
   it('creates a new person with one call and caches the id; a warm update then costs one call', async () => {
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     const who = email('ada');
     await p.enqueue([command({ action: 'create', email: who, name: 'Ada', occurredAt: at(1) })]);
     const first = await p.processNext();
     expect(first?.response.batchItemFailures).toEqual([]);
     expect(first?.outcomes[0]).toMatchObject({ kind: 'applied', action: 'create', detail: 'created' });
-    const user = stack.emulator.state.findByEmail(who);
+    const user = stack().emulator.state.findByEmail(who);
     expect(user?.status).toBe('INVITED');
-    expect((await stack.state.get(who))?.userId).toBe(user?.id);
+    expect((await stack().state.get(who))?.userId).toBe(user?.id);
 
-    stack.emulator.resetCounters();
+    stack().emulator.resetCounters();
     await p.enqueue([command({ action: 'update', email: who, name: 'Ada Lovelace', occurredAt: at(2) })]);
     const second = await p.processNext();
     expect(second?.outcomes[0]).toMatchObject({ kind: 'applied', action: 'update' });
-    const calls = callsOf(stack.emulator);
+    const calls = callsOf(stack().emulator);
     expect([calls('users.update'), calls('users.list'), calls('users.get')]).toEqual([1, 0, 0]);
-    expect(stack.emulator.state.findByEmail(who)?.name).toBe('Ada Lovelace');
+    expect(stack().emulator.state.findByEmail(who)?.name).toBe('Ada Lovelace');
     await p.close();
   });
 
   it('treats a join of an existing active member as success (409 → lookup → id cached)', async () => {
     const who = email('member');
-    stack.emulator.state.seed([{ name: 'Member', email: who, status: 'ACTIVE' }]);
-    const p = await pipeline(stack);
+    stack().emulator.state.seed([{ name: 'Member', email: who, status: 'ACTIVE' }]);
+    const p = await pipeline(stack());
     await p.enqueue([command({ action: 'create', email: who, occurredAt: at(1) })]);
     const report = await p.processNext();
     expect(report?.outcomes[0]).toMatchObject({ kind: 'applied', detail: 'already-active' });
-    expect((await stack.state.get(who))?.userId).toBe(stack.emulator.state.findByEmail(who)?.id);
+    expect((await stack().state.get(who))?.userId).toBe(stack().emulator.state.findByEmail(who)?.id);
     expect(await p.deadLetters()).toEqual([]);
     await p.close();
   });
 
   it('applies a duplicate command id once, even from another message (idempotency record)', async () => {
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     const c = command({ action: 'create', email: email('dup') });
     await p.worker.processBatch(sqsEvent([sqsRecord(c)]));
     const again = await p.worker.processBatchWithReport(sqsEvent([sqsRecord(c)]));
     expect(again.outcomes[0]).toMatchObject({ kind: 'duplicate', commandId: c.id });
     expect(again.counts.DuplicatesSkipped).toBe(1);
-    expect(callsOf(stack.emulator)('users.create')).toBe(1);
+    expect(callsOf(stack().emulator)('users.create')).toBe(1);
     await p.close();
   });
 
   it('skips a command older than the last applied one for that person (watermark)', async () => {
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     const who = email('late');
     await p.worker.processBatch(
       sqsEvent([sqsRecord(command({ action: 'create', email: who, name: 'V1', occurredAt: at(1) }))]),
@@ -80,13 +70,13 @@ describe('applying commands', () => {
     );
     expect(late.outcomes[0]).toMatchObject({ kind: 'stale' });
     expect(late.counts.StaleSkipped).toBe(1);
-    expect(stack.emulator.state.findByEmail(who)?.name).toBe('V3');
-    expect((await stack.state.get(who))?.watermark).toBe(at(3));
+    expect(stack().emulator.state.findByEmail(who)?.name).toBe('V3');
+    expect((await stack().state.get(who))?.watermark).toBe(at(3));
     await p.close();
   });
 
   it('sends a create for a deleted email to the DLQ with the reason (409 is permanent)', async () => {
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     const who = email('rehire');
     const first = await p.worker.processBatchWithReport(
       sqsEvent([
@@ -118,7 +108,7 @@ describe('applying commands', () => {
   });
 
   it('sends an invalid record to the DLQ with what is wrong, and keeps going', async () => {
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     const good = command({ action: 'create', email: email('ok') });
     const report = await p.worker.processBatchWithReport(
       sqsEvent([sqsRecord('{"v":1,"action":"explode"}', { groupId: 'bad' }), sqsRecord(good)]),
@@ -133,10 +123,10 @@ describe('applying commands', () => {
   });
 
   it('records what the API cannot change instead of dropping it', async () => {
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     const who = email('uns');
     await p.worker.processBatch(sqsEvent([sqsRecord(command({ action: 'create', email: who, occurredAt: at(1) }))]));
-    stack.emulator.resetCounters();
+    stack().emulator.resetCounters();
     const report = await p.worker.processBatchWithReport(
       sqsEvent([
         sqsRecord(
@@ -153,19 +143,19 @@ describe('applying commands', () => {
     );
     expect(report.outcomes[0]).toMatchObject({ kind: 'noop', unsupported: ['email', 'role'] });
     expect(report.counts.UnsupportedAttributes).toBe(2);
-    expect(callsOf(stack.emulator)('users.update')).toBe(0);
-    expect((await stack.state.get(who))?.unsupported).toEqual(['email', 'role']);
+    expect(callsOf(stack().emulator)('users.update')).toBe(0);
+    expect((await stack().state.get(who))?.unsupported).toEqual(['email', 'role']);
     await p.close();
   });
 
   it('resends only to INVITED users: ACTIVE is a counted no-op, EXPIRED is re-invited', async () => {
     const [invited, active, expired] = [email('inv'), email('act'), email('exp')];
-    stack.emulator.state.seed([
+    stack().emulator.state.seed([
       { name: 'I', email: invited, status: 'INVITED' },
       { name: 'A', email: active, status: 'ACTIVE' },
       { name: 'E', email: expired, status: 'EXPIRED' },
     ]);
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     const report = await p.worker.processBatchWithReport(
       sqsEvent([invited, active, expired].map((e) => sqsRecord(command({ action: 'resend-invitation', email: e })))),
     );
@@ -176,15 +166,15 @@ describe('applying commands', () => {
       ['noop', 'already-active'],
       ['applied', 'reinvited'],
     ]);
-    expect(stack.emulator.state.findByEmail(invited)?.invitationsSent).toBeGreaterThan(0);
-    expect(stack.emulator.state.findByEmail(expired)?.status).toBe('INVITED');
+    expect(stack().emulator.state.findByEmail(invited)?.invitationsSent).toBeGreaterThan(0);
+    expect(stack().emulator.state.findByEmail(expired)?.status).toBe('INVITED');
     await p.close();
   });
 
   it('dead-letters a password reset the API refuses (unverified user) with the reason', async () => {
     const who = email('reset');
-    stack.emulator.state.seed([{ name: 'R', email: who, status: 'INVITED' }]);
-    const p = await pipeline(stack);
+    stack().emulator.state.seed([{ name: 'R', email: who, status: 'INVITED' }]);
+    const p = await pipeline(stack());
     const report = await p.worker.processBatchWithReport(
       sqsEvent([sqsRecord(command({ action: 'reset-password', email: who }))]),
     );
@@ -198,7 +188,7 @@ describe('applying commands', () => {
   });
 
   it('dead-letters an update for someone the API does not know', async () => {
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     const report = await p.worker.processBatchWithReport(
       sqsEvent([sqsRecord(command({ action: 'update', email: email('ghost'), name: 'G' }))]),
     );
@@ -207,7 +197,7 @@ describe('applying commands', () => {
   });
 
   it('treats a delete of someone already gone as success', async () => {
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     const report = await p.worker.processBatchWithReport(
       sqsEvent([sqsRecord(command({ action: 'delete', email: email('never') }))]),
     );
@@ -218,7 +208,7 @@ describe('applying commands', () => {
 
   it('never logs a full email address', async () => {
     const logger = recordingLogger();
-    const p = await pipeline(stack, { logger });
+    const p = await pipeline(stack(), { logger });
     const who = email('private.person');
     await p.worker.processBatch(
       sqsEvent([
@@ -239,7 +229,7 @@ describe('applying commands', () => {
 
 describe('ordering and failures within a batch', () => {
   it('runs a person’s commands in order and, after a transient failure, does not attempt their later ones', async () => {
-    const p = await pipeline(stack, { config: { usersApiRetryAttempts: 1 }, random: () => 0.5 });
+    const p = await pipeline(stack(), { config: { usersApiRetryAttempts: 1 }, random: () => 0.5 });
     const [a, b] = [email('a'), email('b')];
     // Warm both people first.
     await p.worker.processBatch(
@@ -249,7 +239,7 @@ describe('ordering and failures within a batch', () => {
       ]),
     );
     // Only updates fail, and only a has one: b's commands are unaffected.
-    stack.emulator.setFaults({ rates: { '503': 1 }, retryAfterSeconds: 0, operations: ['users.update'] });
+    stack().emulator.setFaults({ rates: { '503': 1 }, retryAfterSeconds: 0, operations: ['users.update'] });
     const batch: ProvisioningCommand[] = [
       command({ action: 'update', email: a, name: 'A2', occurredAt: at(2) }),
       command({ action: 'resend-invitation', email: b, occurredAt: at(2) }),
@@ -258,7 +248,7 @@ describe('ordering and failures within a batch', () => {
     ];
     const records = batch.map((c) => sqsRecord(c));
     const report = await p.worker.processBatchWithReport(sqsEvent(records));
-    stack.emulator.setFaults(undefined);
+    stack().emulator.setFaults(undefined);
 
     const byCommand = new Map(report.outcomes.map((o) => [o.commandId, o]));
     expect(byCommand.get(batch[0]?.id)).toMatchObject({
@@ -273,21 +263,21 @@ describe('ordering and failures within a batch', () => {
     const ofA = records.filter((r) => r.attributes.MessageGroupId === a).map((r) => r.messageId);
     expect(failed).toEqual(ofA.sort());
     // a was not deleted: its delete was never attempted.
-    expect(stack.emulator.state.findByEmail(a)?.status).toBe('INVITED');
+    expect(stack().emulator.state.findByEmail(a)?.status).toBe('INVITED');
     expect(await p.deadLetters()).toEqual([]);
     await p.close();
   });
 
   it('hides a transiently failed message for the backoff (ChangeMessageVisibility)', async () => {
-    const p = await pipeline(stack, { config: { usersApiRetryAttempts: 1 }, random: () => 0.5 });
-    stack.emulator.setFaults({ rates: { '503': 1 }, retryAfterSeconds: 0, operations: ['users.create'] });
+    const p = await pipeline(stack(), { config: { usersApiRetryAttempts: 1 }, random: () => 0.5 });
+    stack().emulator.setFaults({ rates: { '503': 1 }, retryAfterSeconds: 0, operations: ['users.create'] });
     await p.enqueue([command({ email: email('later') })]);
     const report = await p.processNext();
-    stack.emulator.setFaults(undefined);
+    stack().emulator.setFaults(undefined);
     expect(report?.outcomes[0]).toMatchObject({ kind: 'retry', visibilityTimeoutSeconds: 30 });
     expect(report?.counts.RetriesScheduled).toBe(1);
     expect(await p.receive()).toEqual([]); // still hidden
-    const attrs = await stack.sqsClient.send(
+    const attrs = await stack().sqsClient.send(
       new GetQueueAttributesCommand({
         QueueUrl: p.queues.queueUrl,
         AttributeNames: ['ApproximateNumberOfMessagesNotVisible'],
@@ -298,11 +288,11 @@ describe('ordering and failures within a batch', () => {
   });
 
   it('returns every record as a failure (never throws) when the whole batch fails transiently', async () => {
-    const p = await pipeline(stack, { config: { usersApiRetryAttempts: 1 } });
-    stack.emulator.setFaults({ rates: { '500': 1 }, operations: ['users.create'] });
+    const p = await pipeline(stack(), { config: { usersApiRetryAttempts: 1 } });
+    stack().emulator.setFaults({ rates: { '500': 1 }, operations: ['users.create'] });
     const records = [sqsRecord(command({ email: email('x') })), sqsRecord(command({ email: email('y') }))];
     const response = await p.worker.processBatch(sqsEvent(records));
-    stack.emulator.setFaults(undefined);
+    stack().emulator.setFaults(undefined);
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
       records.map((r) => r.messageId).sort(),
     );
@@ -310,13 +300,13 @@ describe('ordering and failures within a batch', () => {
   });
 
   it('dead-letters a transient failure on the last allowed receive, with the receive count', async () => {
-    const p = await pipeline(stack, { config: { usersApiRetryAttempts: 1, maxReceiveCount: 3 } });
-    stack.emulator.setFaults({ rates: { '503': 1 }, operations: ['users.create'] });
+    const p = await pipeline(stack(), { config: { usersApiRetryAttempts: 1, maxReceiveCount: 3 } });
+    stack().emulator.setFaults({ rates: { '503': 1 }, operations: ['users.create'] });
     const c = command({ email: email('tired') });
     const report = await p.worker.processBatchWithReport(
       sqsEvent([sqsRecord(c, { receiveCount: 3, firstReceivedAt: Date.parse('2026-06-01T00:00:00Z') })]),
     );
-    stack.emulator.setFaults(undefined);
+    stack().emulator.setFaults(undefined);
     expect(report.outcomes[0]).toMatchObject({ kind: 'dead-lettered', errorClass: 'ServerError', httpStatus: 503 });
     const dead = await p.deadLetters();
     expect(dead[0]?.attributes).toMatchObject({

@@ -1,22 +1,21 @@
-import { replayMessages } from '@idp-sync/cli';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type ReplayOptions, replayMessages } from '@idp-sync/cli';
 import { describe, expect, it } from 'vitest';
 import { FakeFifo } from './fake-fifo';
 
 const DLQ = 'https://sqs.eu-west-1.amazonaws.com/1/dlq.fifo';
 const WORK = 'https://sqs.eu-west-1.amazonaws.com/1/work.fifo';
 
+/** Replays from DLQ to WORK without long polling: every message, unless `options.select` says otherwise. */
+const replay = (client: SQSClient, options: Partial<ReplayOptions> = {}) =>
+  replayMessages(client, { dlqUrl: DLQ, queueUrl: WORK, select: () => true, waitTimeSeconds: 0, ...options });
+
 describe('replayMessages (several messages of a person in one receive, as real SQS may return)', () => {
   it("sends a person's messages in their order", async () => {
     const fake = new FakeFifo(DLQ, WORK);
     for (let i = 1; i <= 12; i++) fake.put(DLQ, `a${i}`, 'alice');
     fake.put(DLQ, 'b1', 'bob');
-    const result = await replayMessages(fake.client, {
-      dlqUrl: DLQ,
-      queueUrl: WORK,
-      select: () => true,
-      waitTimeSeconds: 0,
-      concurrency: 3,
-    });
+    const result = await replay(fake.client, { concurrency: 3 });
     expect(result).toMatchObject({ moved: 13, skipped: 0, failed: 0, leftInDlqAfterSend: 0 });
     expect(fake.bodies(WORK).filter((b) => b.startsWith('a'))).toEqual(
       Array.from({ length: 12 }, (_, i) => `a${i + 1}`),
@@ -31,13 +30,7 @@ describe('replayMessages (several messages of a person in one receive, as real S
     fake.put(DLQ, 'a3', 'alice');
     fake.put(DLQ, 'b1', 'bob');
     fake.failSendWhenBodyIncludes = 'poison';
-    const result = await replayMessages(fake.client, {
-      dlqUrl: DLQ,
-      queueUrl: WORK,
-      select: () => true,
-      waitTimeSeconds: 0,
-      concurrency: 1,
-    });
+    const result = await replay(fake.client, { concurrency: 1 });
     expect(result.moved).toBe(2);
     expect(result.failed).toBe(1);
     expect(result.skipped).toBe(1);
@@ -52,13 +45,7 @@ describe('replayMessages (several messages of a person in one receive, as real S
     fake.put(DLQ, 'a1-create', 'alice');
     fake.put(DLQ, 'a2-update', 'alice');
     fake.put(DLQ, 'b1-create', 'bob');
-    const result = await replayMessages(fake.client, {
-      dlqUrl: DLQ,
-      queueUrl: WORK,
-      select: (entry) => entry.body.includes('update'),
-      waitTimeSeconds: 0,
-      concurrency: 1,
-    });
+    const result = await replay(fake.client, { select: (entry) => entry.body.includes('update'), concurrency: 1 });
     expect(result).toMatchObject({ moved: 0, failed: 0, skipped: 3, heldBack: 1 });
     expect(fake.bodies(DLQ)).toEqual(['a1-create', 'a2-update', 'b1-create']);
   });
@@ -68,13 +55,7 @@ describe('replayMessages (several messages of a person in one receive, as real S
     const stuck = fake.put(DLQ, 'c1', 'carol');
     fake.put(DLQ, 'd1', 'dan');
     fake.failDeleteIds.add(stuck);
-    const result = await replayMessages(fake.client, {
-      dlqUrl: DLQ,
-      queueUrl: WORK,
-      select: () => true,
-      waitTimeSeconds: 0,
-      concurrency: 1,
-    });
+    const result = await replay(fake.client, { concurrency: 1 });
     expect(result.moved).toBe(2);
     expect(result.leftInDlqAfterSend).toBe(1);
     expect(fake.bodies(DLQ)).toEqual(['c1']);
@@ -90,7 +71,7 @@ describe('replayMessages (several messages of a person in one receive, as real S
       replayCount: { DataType: 'Number', StringValue: '2' },
       traceparent: { DataType: 'String', StringValue: '00-abc-def-01' },
     };
-    await replayMessages(fake.client, { dlqUrl: DLQ, queueUrl: WORK, select: () => true, waitTimeSeconds: 0 });
+    await replay(fake.client);
     const sent = fake.queues.get(WORK)![0]!;
     expect(sent.dedup).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.keys(sent.attributes).sort()).toEqual(['replayCount', 'replayedAt', 'replayedFrom', 'traceparent']);
@@ -113,12 +94,7 @@ describe('replayMessages with large bodies', () => {
       }
       return send(command as never);
     };
-    const result = await replayMessages(client, {
-      dlqUrl: DLQ,
-      queueUrl: WORK,
-      select: () => true,
-      waitTimeSeconds: 0,
-    });
+    const result = await replay(client);
     expect(result.moved).toBe(5);
     expect(sizes.length).toBeGreaterThan(1);
     for (const size of sizes) expect(size).toBeLessThanOrEqual(256 * 1024);

@@ -1,8 +1,8 @@
 import type { SecretValues } from '@idp-sync/http';
 import { parseSecretValue } from '@idp-sync/http';
 import { parametersSecretsExtensionFetcher } from '@idp-sync/http/secrets';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ExtensionStandIn, startExtensionStandIn } from '../../helpers/http/extension-stand-in';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useExtensionStandIn } from '../../helpers/http/extension-stand-in';
 import { guardPrototypes, pollutePrototype } from '../../helpers/prototype-guard';
 
 // The secret value parser and the Parameters and Secrets extension fetcher read only the fields a secret owns: a
@@ -33,18 +33,12 @@ describe('parseSecretValue', () => {
 });
 
 describe('the Parameters and Secrets extension answer with a polluted Object.prototype.SecretString', () => {
-  let extension: ExtensionStandIn;
-  beforeAll(async () => {
-    extension = await startExtensionStandIn();
-  });
-  afterAll(async () => {
-    await extension.close();
-  });
+  const extension = useExtensionStandIn();
 
   it('is not a secret unless the answer owns SecretString', async () => {
-    extension.mode = { kind: 'raw', body: '{"Name":"idp-sync/okta"}' };
+    extension().mode = { kind: 'raw', body: '{"Name":"idp-sync/okta"}' };
     const fetchSecret = parametersSecretsExtensionFetcher({
-      env: { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port), AWS_SESSION_TOKEN: extension.token },
+      env: { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension().port), AWS_SESSION_TOKEN: extension().token },
       host: '127.0.0.1',
     });
     pollutePrototype('SecretString', ATTACKER);

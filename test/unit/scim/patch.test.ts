@@ -1,8 +1,7 @@
 import { ScimBadRequestError } from '@idp-sync/scim/errors';
 import { applyPatch, type JsonObject, normalizeResource, readPatchOperations } from '@idp-sync/scim/protocol';
 import { describe, expect, it } from 'vitest';
-
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+import { ENTERPRISE, replaceMultipleCompliant } from '../../helpers/scim/microsoft-docs';
 
 const user = (): JsonObject => ({
   userName: 'Test_User_00aa00aa@testuser.com',
@@ -89,21 +88,8 @@ describe('PATCH, Entra default form (capitalised ops, string booleans)', () => {
 
 describe('PATCH, Entra compliant form (aadOptscim062020)', () => {
   it('applies a path-less replace whose keys are dotted and URN attribute paths', () => {
-    const out = patch(user(), {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
-      Operations: [
-        { op: 'replace', path: 'emails[type eq "work"].value', value: 'TestMhvaes@test.microsoft.com' },
-        {
-          op: 'replace',
-          value: {
-            displayName: 'Bjfe',
-            'name.givenName': 'Kkom',
-            'name.familyName': 'Unua',
-            [`${ENTERPRISE}:employeeNumber`]: 'Aklq',
-          },
-        },
-      ],
-    });
+    // Microsoft's documented request (what microsoft-sequence.test.ts sends end to end).
+    const out = patch(user(), replaceMultipleCompliant);
     expect(out.displayName).toBe('Bjfe');
     expect(out.name).toEqual({ formatted: 'givenName familyName', familyName: 'Unua', givenName: 'Kkom' });
     expect(out[ENTERPRISE]).toEqual({ employeeNumber: 'Aklq' });

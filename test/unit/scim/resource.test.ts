@@ -10,14 +10,12 @@ import {
 } from '@idp-sync/scim/protocol';
 import { describe, expect, it } from 'vitest';
 import { ENTRA_USER_ACTIVE_STRING_TRUE, ENTRA_USER_ACTIVE_STRING_TRUE_EXPECTED } from '../../fixtures/entra-scim';
-import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
+import { fixtureCases, VENDOR_SAMPLES } from '../../helpers/vendor-fixtures';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-const vendor = vendorSamples([VENDOR_SAMPLES.entraActiveStringTrue]);
 /** Entra users with `"active": "True"` and a userName that is not an email. */
 const entraUsers = fixtureCases(
-  vendor,
   { value: ENTRA_USER_ACTIVE_STRING_TRUE as JsonObject, expected: ENTRA_USER_ACTIVE_STRING_TRUE_EXPECTED },
   {
     sample: VENDOR_SAMPLES.entraActiveStringTrue,

@@ -1,24 +1,8 @@
-import {
-  InvalidResponseError,
-  NotFoundError,
-  type User,
-  type UsersClient,
-  ValidationError,
-} from '@idp-sync/users-client';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { clientFor, page, problem, type SeenRequest, startTestServer, type TestServer, wireUser } from './server';
+import { InvalidResponseError, NotFoundError, type User, ValidationError } from '@idp-sync/users-client';
+import { describe, expect, it } from 'vitest';
+import { expectRejectedBeforeSending, page, problem, type SeenRequest, useServerAndClient, wireUser } from './server';
 
-let server: TestServer;
-let client: UsersClient;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-  client = clientFor(server);
-});
-afterEach(() => client.close());
+const { server, client } = useServerAndClient();
 
 /** Serves `pages` by cursor: page i answers cursor `c<i>` (page 0: no cursor). */
 function paged(pages: ReturnType<typeof wireUser>[][]) {
@@ -32,9 +16,9 @@ function paged(pages: ReturnType<typeof wireUser>[][]) {
 describe('users.list', () => {
   it('sends the filters (status repeated) and maps the page to camelCase', async () => {
     const a = wireUser();
-    server.handle(() => page([a], 'next-1'));
-    const result = await client.users.list({ email: 'ex', status: ['ACTIVE', 'INVITED'], limit: 50, cursor: 'abc' });
-    const req = server.requests[0]!;
+    server().handle(() => page([a], 'next-1'));
+    const result = await client().users.list({ email: 'ex', status: ['ACTIVE', 'INVITED'], limit: 50, cursor: 'abc' });
+    const req = server().requests[0]!;
     expect(req.method).toBe('GET');
     expect(req.path).toBe('/v2/users');
     expect(req.query.getAll('status')).toEqual(['ACTIVE', 'INVITED']);
@@ -47,21 +31,21 @@ describe('users.list', () => {
   });
 
   it('sends no query at all when no filter is given, and upper-cases a lower-case status', async () => {
-    server.handle(() => page([]));
-    await client.users.list();
-    expect([...server.requests[0]!.query.keys()]).toEqual([]);
-    await client.users.list({ status: 'invited' as never });
-    expect(server.requests[1]!.query.getAll('status')).toEqual(['INVITED']);
+    server().handle(() => page([]));
+    await client().users.list();
+    expect([...server().requests[0]!.query.keys()]).toEqual([]);
+    await client().users.list({ status: 'invited' as never });
+    expect(server().requests[1]!.query.getAll('status')).toEqual(['INVITED']);
   });
 
   it('accepts lower-case enums on read (status, role type and name)', async () => {
-    server.handle(() =>
+    server().handle(() =>
       page([
         wireUser({ status: 'invited' as never, role: { type: 'predefined', name: 'annotator' } as never }),
         wireUser({ status: 'Expired' as never, role: { type: 'custom', id: 'Um9sZTox', name: 'Auditors' } as never }),
       ]),
     );
-    const { users } = await client.users.list();
+    const { users } = await client().users.list();
     expect(users[0]).toMatchObject({ status: 'INVITED', role: { type: 'PREDEFINED', name: 'ANNOTATOR' } });
     expect(users[1]).toMatchObject({ status: 'EXPIRED', role: { type: 'CUSTOM', id: 'Um9sZTox', name: 'Auditors' } });
     // Back on the wire, CUSTOM keeps its read-only name (unlike a create request).
@@ -70,11 +54,11 @@ describe('users.list', () => {
 
   it('accepts unknown response fields and converts back to the wire shape with toJSON/toDict', async () => {
     const a = wireUser({ extra_field: 'from a newer server' });
-    server.handle(() => ({
+    server().handle(() => ({
       status: 200,
       body: { users: [a], pagination: { has_more: false, next_cursor: null }, total: 1 },
     }));
-    const list = await client.users.list();
+    const list = await client().users.list();
     const { extra_field: _dropped, ...wire } = a as typeof a & { extra_field: string };
     expect(JSON.parse(JSON.stringify(list))).toEqual({ users: [wire], pagination: { has_more: false } });
     expect(list.users[0]!.toDict()).toEqual(wire);
@@ -82,8 +66,10 @@ describe('users.list', () => {
   });
 
   it('names the broken field when a response violates the schema', async () => {
-    server.handle(() => page([wireUser(), { ...wireUser(), created_at: 42 } as never]));
-    const error = await client.users.list().catch((e: unknown) => e);
+    server().handle(() => page([wireUser(), { ...wireUser(), created_at: 42 } as never]));
+    const error = await client()
+      .users.list()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect((error as InvalidResponseError).field).toBe('users[1].created_at');
     expect((error as Error).message).toContain('users[1].created_at');
@@ -91,14 +77,16 @@ describe('users.list', () => {
 
   it('reports a missing required field and an unknown enum value by path', async () => {
     const { is_developer: _x, ...noFlag } = wireUser();
-    server.handle(() => page([noFlag as never, wireUser({ status: 'SUSPENDED' as never })]));
-    const error = (await client.users.list().catch((e: unknown) => e)) as InvalidResponseError;
+    server().handle(() => page([noFlag as never, wireUser({ status: 'SUSPENDED' as never })]));
+    const error = (await client()
+      .users.list()
+      .catch((e: unknown) => e)) as InvalidResponseError;
     expect(error.issues.map((i) => i.path)).toEqual(['users[0].is_developer', 'users[1].status']);
   });
 
   it('rejects a body that is not JSON', async () => {
-    server.handle(() => ({ status: 200, raw: '<html>proxy</html>' }));
-    await expect(client.users.list()).rejects.toMatchObject({ name: 'InvalidResponseError', field: '(body)' });
+    server().handle(() => ({ status: 200, raw: '<html>proxy</html>' }));
+    await expect(client().users.list()).rejects.toMatchObject({ name: 'InvalidResponseError', field: '(body)' });
   });
 
   it.each([
@@ -110,62 +98,61 @@ describe('users.list', () => {
     [{ email: 'x'.repeat(256) }, 'email'],
     [{ cursor: '' }, 'cursor'],
   ])('rejects %j before sending anything', async (params, field) => {
-    const error = await client.users.list(params as never).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues[0]?.path).toBe(field);
-    expect(server.requests).toHaveLength(0);
+    await expectRejectedBeforeSending(client().users.list(params as never), field, server());
   });
 });
 
 describe('users.iterate', () => {
   it('walks every page (3+) with the cursor, page size 100 by default', async () => {
     const pages = [[wireUser(), wireUser()], [wireUser()], [wireUser(), wireUser()], [wireUser()]];
-    server.handle(paged(pages));
+    server().handle(paged(pages));
     const seen: string[] = [];
-    for await (const user of client.users.iterate({ status: 'ACTIVE' })) seen.push(user.id);
+    for await (const user of client().users.iterate({ status: 'ACTIVE' })) seen.push(user.id);
     expect(seen).toEqual(pages.flat().map((u) => u.id));
-    expect(server.requests.map((r) => r.query.get('cursor'))).toEqual([null, 'c1', 'c2', 'c3']);
-    expect(server.requests.every((r) => r.query.get('limit') === '100' && r.query.get('status') === 'ACTIVE')).toBe(
+    expect(server().requests.map((r) => r.query.get('cursor'))).toEqual([null, 'c1', 'c2', 'c3']);
+    expect(server().requests.every((r) => r.query.get('limit') === '100' && r.query.get('status') === 'ACTIVE')).toBe(
       true,
     );
   });
 
   it('stops early when the caller breaks out', async () => {
-    server.handle(paged([[wireUser()], [wireUser()], [wireUser()]]));
-    for await (const _ of client.users.iterate({ limit: 1 })) break;
-    expect(server.requests).toHaveLength(1);
+    server().handle(paged([[wireUser()], [wireUser()], [wireUser()]]));
+    for await (const _ of client().users.iterate({ limit: 1 })) break;
+    expect(server().requests).toHaveLength(1);
   });
 
   it('fails with InvalidResponseError when has_more has no cursor or the cursor loops', async () => {
-    server.handle(() => ({ status: 200, body: { users: [], pagination: { has_more: true } } }));
+    server().handle(() => ({ status: 200, body: { users: [], pagination: { has_more: true } } }));
     const drain = async () => {
-      for await (const _ of client.users.iterate()) {
+      for await (const _ of client().users.iterate()) {
         /* consume */
       }
     };
     await expect(drain()).rejects.toMatchObject({ name: 'InvalidResponseError', field: 'pagination.next_cursor' });
-    server.handle(() => page([wireUser()], 'same'));
+    server().handle(() => page([wireUser()], 'same'));
     await expect(drain()).rejects.toThrow(/repeats/);
   });
 
   it('checks its input when called, before any request', () => {
-    expect(() => client.users.iterate({ limit: 1000 })).toThrow(ValidationError);
-    expect(server.requests).toHaveLength(0);
+    expect(() => client().users.iterate({ limit: 1000 })).toThrow(ValidationError);
+    expect(server().requests).toHaveLength(0);
   });
 });
 
 describe('users.get', () => {
   it('gets by id, percent-encoding the base64 id', async () => {
     const u = wireUser({ id: 'VXNl/cjo+MQ==' });
-    server.handle(() => ({ status: 200, body: u }));
-    const user = await client.users.get({ user: 'VXNl/cjo+MQ==' });
-    expect(server.requests[0]!.path).toBe('/v2/users/VXNl%2Fcjo%2BMQ%3D%3D');
+    server().handle(() => ({ status: 200, body: u }));
+    const user = await client().users.get({ user: 'VXNl/cjo+MQ==' });
+    expect(server().requests[0]!.path).toBe('/v2/users/VXNl%2Fcjo%2BMQ%3D%3D');
     expect(user?.id).toBe('VXNl/cjo+MQ==');
   });
 
   it('throws NotFoundError for an unknown id', async () => {
-    server.handle(() => problem(404, 'Not Found', 'user not found'));
-    const error = await client.users.get({ user: 'VXNlcjo5OTk=' }).catch((e: unknown) => e);
+    server().handle(() => problem(404, 'Not Found', 'user not found'));
+    const error = await client()
+      .users.get({ user: 'VXNlcjo5OTk=' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ status: 404, title: 'Not Found', detail: 'user not found', method: 'GET' });
   });
@@ -177,46 +164,46 @@ describe('users.get', () => {
       [wireUser({ email: 'ada@example.co' })],
       [wireUser({ email: 'lada@example.com' }), target],
     ];
-    server.handle(paged(pages));
-    const user = await client.users.get({ user: '  ADA@Example.COM ' });
+    server().handle(paged(pages));
+    const user = await client().users.get({ user: '  ADA@Example.COM ' });
     expect(user?.id).toBe(target.id);
-    expect(server.requests).toHaveLength(3);
-    expect(server.requests[0]!.query.get('email')).toBe('ADA@Example.COM');
+    expect(server().requests).toHaveLength(3);
+    expect(server().requests[0]!.query.get('email')).toBe('ADA@Example.COM');
   });
 
   it('returns null when no page holds the exact email', async () => {
-    server.handle(paged([[wireUser({ email: 'xada@example.com' })], [wireUser({ email: 'ada@example.comx' })]]));
-    expect(await client.users.get({ user: 'ada@example.com' })).toBeNull();
-    expect(server.requests).toHaveLength(2);
+    server().handle(paged([[wireUser({ email: 'xada@example.com' })], [wireUser({ email: 'ada@example.comx' })]]));
+    expect(await client().users.get({ user: 'ada@example.com' })).toBeNull();
+    expect(server().requests).toHaveLength(2);
   });
 
   it('folds only ASCII letters: a user whose address starts with the Kelvin sign is not kate (issue #14)', async () => {
     // Unicode lower-casing maps U+212A KELVIN SIGN to "k": compared that way, the wrong person would be resolved.
-    server.handle(paged([[wireUser({ email: '\u212Aate@example.com' })]]));
-    expect(await client.users.get({ user: 'kate@example.com' })).toBeNull();
+    server().handle(paged([[wireUser({ email: '\u212Aate@example.com' })]]));
+    expect(await client().users.get({ user: 'kate@example.com' })).toBeNull();
   });
 
   it('prefers the live record when an email has an expired invite and a newer pending one', async () => {
     const expired = wireUser({ email: 'bo@example.com', status: 'EXPIRED' });
     const invited = wireUser({ email: 'bo@example.com', status: 'INVITED' });
-    server.handle(paged([[expired], [invited]]));
-    const user: User | null = await client.users.get({ user: 'bo@example.com' });
+    server().handle(paged([[expired], [invited]]));
+    const user: User | null = await client().users.get({ user: 'bo@example.com' });
     expect(user?.id).toBe(invited.id);
   });
 
   it('rejects an empty user before sending', async () => {
-    await expect(client.users.get({ user: '  ' })).rejects.toBeInstanceOf(ValidationError);
-    await expect(client.users.get(undefined as never)).rejects.toBeInstanceOf(ValidationError);
-    await expect(client.users.get({ user: `${'a'.repeat(250)}@example.com` })).rejects.toMatchObject({
+    await expect(client().users.get({ user: '  ' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(client().users.get(undefined as never)).rejects.toBeInstanceOf(ValidationError);
+    await expect(client().users.get({ user: `${'a'.repeat(250)}@example.com` })).rejects.toMatchObject({
       name: 'ValidationError',
       issues: [{ path: 'user', message: 'an email must be at most 255 characters' }],
     });
-    expect(server.requests).toHaveLength(0);
+    expect(server().requests).toHaveLength(0);
   });
 
   it('treats an unexpected success status as an invalid response', async () => {
-    server.handle(() => ({ status: 204 }));
-    await expect(client.users.get({ user: 'VXNlcjox' })).rejects.toMatchObject({
+    server().handle(() => ({ status: 204 }));
+    await expect(client().users.get({ user: 'VXNlcjox' })).rejects.toMatchObject({
       name: 'InvalidResponseError',
       field: '(status)',
     });

@@ -1,6 +1,13 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createUsersClient, type UsersClient, type UsersClientOptions, type UserWire } from '@idp-sync/users-client';
+import {
+  createUsersClient,
+  type UsersClient,
+  type UsersClientOptions,
+  type UserWire,
+  ValidationError,
+} from '@idp-sync/users-client';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
 /** A request as the test server saw it. */
 export interface SeenRequest {
@@ -132,4 +139,48 @@ export function clientFor(server: TestServer, options: UsersClientOptions = {}):
     ...options,
     retry: options.retry === false ? false : { baseDelayMs: 1, maxDelayMs: 50, ...options.retry },
   });
+}
+
+/**
+ * One test server for the file and a fresh client on it for each test: starts the server in `beforeAll` and closes it
+ * in `afterAll`; before each test forgets the requests seen and makes a client with `clientOptions` (see `clientFor`),
+ * closed after the test. Returns accessors, as both exist only once the hooks ran.
+ *
+ * @example
+ * const { server, client } = useServerAndClient({ retry: false });
+ * it('…', async () => {
+ *   server().handle(() => page([]));
+ *   await client().users.list();
+ * });
+ */
+export function useServerAndClient(clientOptions: UsersClientOptions = {}): {
+  server: () => TestServer;
+  client: () => UsersClient;
+} {
+  let server: TestServer | undefined;
+  let client: UsersClient | undefined;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+  beforeEach(() => {
+    if (!server) throw new Error('the test server did not start');
+    server.requests.length = 0;
+    client = clientFor(server, clientOptions);
+  });
+  afterEach(() => client?.close());
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined)
+      throw new Error(`${what} exists only inside a test (useServerAndClient makes it in a hook)`);
+    return value;
+  };
+  return { server: () => ready(server, 'the test server'), client: () => ready(client, 'the client') };
+}
+
+/** Asserts that `call` failed validation with its first issue at `path`, and that nothing reached `server`. */
+export async function expectRejectedBeforeSending(call: Promise<unknown>, path: string, server: TestServer) {
+  const error = await call.catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ValidationError);
+  expect((error as ValidationError).issues[0]?.path).toBe(path);
+  expect(server.requests).toHaveLength(0);
 }

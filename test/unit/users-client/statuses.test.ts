@@ -12,20 +12,10 @@ import {
   type UsersClient,
 } from '@idp-sync/users-client';
 import { MockAgent } from 'undici';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { clientFor, problem, startTestServer, type TestServer, wireUser } from './server';
+import { describe, expect, it } from 'vitest';
+import { clientFor, problem, useServerAndClient, wireUser } from './server';
 
-let server: TestServer;
-let client: UsersClient;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-  client = clientFor(server, { retry: false });
-});
-afterEach(() => client.close());
+const { server, client } = useServerAndClient({ retry: false });
 
 const CLASSES: Record<number, new (...args: never[]) => UsersApiError> = {
   400: BadRequestError,
@@ -55,12 +45,12 @@ const CALLS: Array<[string, number[], (c: UsersClient) => Promise<unknown>]> = [
 
 describe.each(CALLS)('users.%s documented statuses', (_name, statuses, call) => {
   it.each(statuses)('%i → typed error with status and problem detail', async (status) => {
-    server.handle(() => problem(status, 'Problem', `detail for ${status}`, { 'retry-after': '3' }));
-    const error = await call(client).catch((e: unknown) => e);
+    server().handle(() => problem(status, 'Problem', `detail for ${status}`, { 'retry-after': '3' }));
+    const error = await call(client()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CLASSES[status]);
     expect(error).toMatchObject({ status, title: 'Problem', detail: `detail for ${status}` });
     if (status === 429) expect((error as RateLimitedError).retryAfterMs).toBe(3000);
-    expect(server.requests).toHaveLength(1);
+    expect(server().requests).toHaveLength(1);
   });
 });
 
@@ -73,7 +63,7 @@ describe('injected dispatcher (undici MockAgent)', () => {
       .get('https://users.test')
       .intercept({ path: `/v2/users/${u.id}`, method: 'GET', headers: { authorization: 'Bearer k' } })
       .reply(200, u, { headers: { 'content-type': 'application/json' } });
-    const mocked = clientFor(server, { apiKey: 'k', baseUrl: 'https://users.test', dispatcher: agent });
+    const mocked = clientFor(server(), { apiKey: 'k', baseUrl: 'https://users.test', dispatcher: agent });
     const user = await mocked.users.get({ user: u.id });
     expect(user?.id).toBe(u.id);
     await mocked.close();
@@ -82,7 +72,7 @@ describe('injected dispatcher (undici MockAgent)', () => {
       .get('https://users.test')
       .intercept({ path: `/v2/users/${u.id}`, method: 'DELETE' })
       .reply(204, '');
-    const again = clientFor(server, { apiKey: 'k', baseUrl: 'https://users.test', dispatcher: agent });
+    const again = clientFor(server(), { apiKey: 'k', baseUrl: 'https://users.test', dispatcher: agent });
     await again.users.delete({ userId: u.id });
     await again.close();
     await agent.close();

@@ -5,7 +5,7 @@ import {
   OKTA_ENVELOPE_SESSION_START,
   OKTA_ENVELOPE_SESSION_START_EXPECTED,
 } from '../../fixtures/okta';
-import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
+import { fixtureCases, VENDOR_SAMPLES } from '../../helpers/vendor-fixtures';
 import {
   bodyOf,
   ingestRequest,
@@ -18,14 +18,11 @@ import {
 
 const OKTA = '/webhooks/okta';
 
-const vendor = vendorSamples([VENDOR_SAMPLES.oktaEnvelopeSessionStart, VENDOR_SAMPLES.oktaDeactivateLogEvent]);
 const sessionStartEnvelopes = fixtureCases(
-  vendor,
   { value: OKTA_ENVELOPE_SESSION_START as object, expected: OKTA_ENVELOPE_SESSION_START_EXPECTED },
   { sample: VENDOR_SAMPLES.oktaEnvelopeSessionStart, expected: OKTA_ENVELOPE_SESSION_START_EXPECTED },
 );
 const deactivateLogEvents = fixtureCases(
-  vendor,
   { value: OKTA_DEACTIVATE_LOG_EVENT as object, expected: OKTA_DEACTIVATE_LOG_EVENT_EXPECTED },
   {
     sample: VENDOR_SAMPLES.oktaDeactivateLogEvent,

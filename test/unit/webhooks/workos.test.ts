@@ -5,7 +5,7 @@ import {
   WORKOS_USER_CREATED_OLDER_SHAPE,
   WORKOS_USER_UPDATED_INACTIVE,
 } from '../../fixtures/workos';
-import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../helpers/vendor-fixtures';
+import { fixtureCases, VENDOR_SAMPLES } from '../../helpers/vendor-fixtures';
 import {
   bodyOf,
   ingestRequest,
@@ -16,10 +16,8 @@ import {
   workosUserEvent,
 } from '../../helpers/webhooks';
 
-const vendor = vendorSamples([VENDOR_SAMPLES.workosOlderUserCreated]);
 /** The older event shape (no email anywhere), and what the adapter makes of it once an email is added. */
 const olderShapes = fixtureCases(
-  vendor,
   {
     value: WORKOS_USER_CREATED_OLDER_SHAPE as { data: Record<string, unknown> },
     expected: {

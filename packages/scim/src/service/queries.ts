@@ -14,14 +14,19 @@ import type { ScimOutbox } from './outbox';
 import type { ScimUserRecord, ScimUserStore, UsersLookup, UsersLookupResult } from './ports';
 import { withTimeout } from './timeout';
 
-export interface ScimQueryDependencies {
+/** What reading users needs, and what the user operations (`ScimUsersDependencies`) build on. */
+export interface ScimReadDependencies {
   readonly store: ScimUserStore;
   readonly usersLookup?: UsersLookup | undefined;
   readonly config: ScimServiceConfig;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly now: () => Date;
+  /** Where resources live, for `meta.location` (`https://…/scim/v2` or `/scim/v2`). */
   readonly baseLocation: string;
+}
+
+export interface ScimQueryDependencies extends ScimReadDependencies {
   readonly outbox: ScimOutbox;
 }
 

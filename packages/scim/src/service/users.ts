@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger, Metrics } from '@idp-sync/common';
 import { redactEmail } from '@idp-sync/common';
 import {
   describeError,
@@ -14,24 +13,15 @@ import type { JsonObject, JsonValue } from '../protocol/json';
 import { getProp, isJsonObject, jsonEqual, setProp, stableStringify } from '../protocol/json';
 import { applyPatch, readPatchOperations } from '../protocol/patch';
 import { deriveEmail, normalizeResource, toBoolean } from '../protocol/resource';
-import type { ScimServiceConfig } from './config';
 import { SCIM_MAX_RESOURCE_BYTES, SCIM_METRICS } from './constants';
 import { externalIdOf, pointerKeysOf } from './keys';
 import { type Plan, planCommands, type ScimOperationKind } from './mapping';
 import { createScimOutbox } from './outbox';
-import type { CommandQueue, ScimUserRecord, ScimUserStore, UsersLookup } from './ports';
-import { createScimQueries } from './queries';
+import type { CommandQueue, ScimUserRecord } from './ports';
+import { createScimQueries, type ScimReadDependencies } from './queries';
 
-export interface ScimUsersDependencies {
-  readonly store: ScimUserStore;
+export interface ScimUsersDependencies extends ScimReadDependencies {
   readonly queue: CommandQueue;
-  readonly usersLookup?: UsersLookup | undefined;
-  readonly config: ScimServiceConfig;
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-  readonly now: () => Date;
-  /** Where resources live, for `meta.location` (`https://…/scim/v2` or `/scim/v2`). */
-  readonly baseLocation: string;
 }
 
 /** What one SCIM request is about, for command timestamps and logs. */
@@ -211,23 +201,17 @@ export function createScimUsers(deps: ScimUsersDependencies) {
    * commands added to its outbox. Says which pointers were added (to undo) and which are no longer the user's.
    */
   async function storeUpdate(record: ScimUserRecord, change: UserWrite, plan: Plan, changed: boolean) {
-    const { resource, userName, active } = change;
-    const pointerKeys = pointerKeysOf(resource, plan.personEmail);
+    const written = writtenFields(change, plan);
+    const { pointerKeys } = written;
     const addedPointers = pointerKeys.filter((key) => !record.pointerKeys.includes(key));
     const removedPointers = record.pointerKeys.filter((key) => !pointerKeys.includes(key));
     await store.putPointers(record.id, addedPointers);
     const next: ScimUserRecord = {
       ...record,
-      userName,
-      externalId: externalIdOf(resource),
-      resource,
-      active,
-      personEmail: plan.personEmail,
-      provisioned: plan.provisioned,
+      ...written,
       lastModified: changed ? nowIso() : record.lastModified,
       version: record.version + 1,
       outbox: [...record.outbox, ...plan.commands],
-      pointerKeys,
     };
     await store.put(next, record.version);
     return { next, addedPointers, removedPointers };
@@ -471,21 +455,28 @@ function newUserRecord(
   previous: ScimUserRecord | null,
   timestamp: string,
 ): ScimUserRecord {
-  const { resource, userName, active } = user;
   return {
     id,
-    userName,
-    externalId: externalIdOf(resource),
-    resource,
-    active,
-    personEmail: plan.personEmail,
-    provisioned: plan.provisioned,
+    ...writtenFields(user, plan),
     state: plan.commands.length > 0 ? 'pending-create' : 'live',
     created: previous?.created ?? timestamp,
     lastModified: timestamp,
     version: (previous?.version ?? 0) + 1,
     outbox: plan.commands,
     origin: 'scim',
+  };
+}
+
+/** The fields of a user's record that a write (a create or an update) sets from the attributes and their plan. */
+function writtenFields(user: UserWrite, plan: Plan) {
+  const { resource, userName, active } = user;
+  return {
+    userName,
+    externalId: externalIdOf(resource),
+    resource,
+    active,
+    personEmail: plan.personEmail,
+    provisioned: plan.provisioned,
     pointerKeys: pointerKeysOf(resource, plan.personEmail),
   };
 }

@@ -1,9 +1,9 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { pipeline, startWorkerStack, TABLE_NAME, type WorkerStack } from '../../../helpers/worker/harness';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { pipeline, TABLE_NAME, useWorkerStack } from '../../../helpers/worker/harness';
 import { command, sqsEvent, sqsRecord } from '../../../helpers/worker/records';
 
-let stack: WorkerStack;
+const stack = useWorkerStack({ resetEmulatorBeforeEach: false });
 const context = {
   functionName: 'idp-sync-worker',
   functionVersion: '$LATEST',
@@ -19,11 +19,7 @@ const context = {
   succeed: () => undefined,
 } as Context;
 
-beforeAll(async () => {
-  stack = await startWorkerStack();
-});
-afterAll(async () => {
-  await stack.stop();
+afterAll(() => {
   vi.unstubAllEnvs();
 });
 
@@ -36,19 +32,19 @@ describe('functions/worker handler', () => {
   });
 
   it('applies a batch through Powertools logging and metrics: structured, correlated, emails redacted', async () => {
-    const p = await pipeline(stack);
+    const p = await pipeline(stack());
     vi.resetModules();
     for (const [k, v] of Object.entries({
       QUEUE_URL: p.queues.queueUrl,
       DLQ_URL: p.queues.dlqUrl,
       STATE_TABLE_NAME: TABLE_NAME,
-      SQS_ENDPOINT: stack.sqs.endpoint,
-      DYNAMODB_ENDPOINT: stack.ddb.endpoint,
-      AWS_REGION: stack.sqs.region,
+      SQS_ENDPOINT: stack().sqs.endpoint,
+      DYNAMODB_ENDPOINT: stack().ddb.endpoint,
+      AWS_REGION: stack().sqs.region,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      ARIZE_BASE_URL: stack.emulator.url,
-      ARIZE_API_KEY: stack.emulator.apiKey,
+      ARIZE_BASE_URL: stack().emulator.url,
+      ARIZE_API_KEY: stack().emulator.apiKey,
       USERS_API_RPS: '100',
       POWERTOOLS_METRICS_NAMESPACE: 'IdpSyncTest',
     })) {
@@ -71,7 +67,7 @@ describe('functions/worker handler', () => {
       spy.mockRestore();
     }
     expect(response.batchItemFailures).toEqual([]);
-    expect(stack.emulator.state.findByEmail('grace.hopper@example.com')?.status).toBe('INVITED');
+    expect(stack().emulator.state.findByEmail('grace.hopper@example.com')?.status).toBe('INVITED');
     expect((await p.deadLetters())[0]?.attributes.errorClass).toBe('UserNotFound');
 
     const output = written.join('');

@@ -1,8 +1,7 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OKTA_ENVELOPE_SESSION_START } from '../../../fixtures/okta';
-import { httpApiEvent, lambdaContext } from '../../../helpers/lambda';
-import { fixtureCases, VENDOR_SAMPLES, vendorSamples } from '../../../helpers/vendor-fixtures';
+import { httpApiEvent, lambdaContext, useHttpApiHandler } from '../../../helpers/lambda';
+import { fixtureCases, VENDOR_SAMPLES } from '../../../helpers/vendor-fixtures';
 import { TEST_SECRETS } from '../../../helpers/webhooks';
 
 const env = {
@@ -20,33 +19,12 @@ const apiEvent = (init: Parameters<typeof httpApiEvent>[0]) =>
   httpApiEvent({ userAgent: 'Okta-Integrations', ...init });
 const context = lambdaContext('idp-sync-ingest');
 
-const vendor = vendorSamples([VENDOR_SAMPLES.oktaEnvelopeSessionStart]);
 const oktaEnvelopes = fixtureCases(
-  vendor,
   { value: OKTA_ENVELOPE_SESSION_START as object, expected: undefined },
   { sample: VENDOR_SAMPLES.oktaEnvelopeSessionStart, expected: undefined },
 );
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-let handler: Handler;
-const output: string[] = [];
-const saved = { ...process.env };
-
-beforeAll(async () => {
-  Object.assign(process.env, env);
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output.push(String(chunk));
-      return true;
-    });
-  }
-  ({ handler } = (await import('@idp-sync/ingest-function/handler')) as unknown as { handler: Handler });
-});
-
-afterAll(() => {
-  vi.restoreAllMocks();
-  process.env = saved;
-});
+const { handler, output } = useHttpApiHandler('@idp-sync/ingest-function/handler', env);
 
 describe('the ingest Lambda handler', () => {
   it('answers the Okta verification GET through API Gateway v2', async () => {

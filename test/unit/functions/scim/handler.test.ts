@@ -1,6 +1,6 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { httpApiEvent, lambdaContext } from '../../../helpers/lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
+import { httpApiEvent, lambdaContext, useHttpApiHandler } from '../../../helpers/lambda';
 
 /** functions/scim's Lambda handler: API Gateway v2 in and out, only /scim/v2/*, configuration checked at INIT. */
 
@@ -25,27 +25,8 @@ function apiEvent(method: string, path: string, headers: Record<string, string> 
 
 const context = lambdaContext('idp-sync-scim');
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 const HANDLER = '@idp-sync/scim-function/handler';
-let handler: Handler;
-const output: string[] = [];
-const saved = { ...process.env };
-
-beforeAll(async () => {
-  Object.assign(process.env, env);
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output.push(String(chunk));
-      return true;
-    });
-  }
-  ({ handler } = (await import(HANDLER)) as unknown as { handler: Handler });
-});
-
-afterAll(() => {
-  vi.restoreAllMocks();
-  process.env = saved;
-});
+const { handler, output } = useHttpApiHandler(HANDLER, env);
 
 describe('the SCIM Lambda handler', () => {
   it('serves the SCIM discovery endpoints to the bearer token', async () => {

@@ -78,15 +78,16 @@ export function registerReplayCommand(dlq: Command, ctx: CommandContext): void {
       const { queues, config } = await openQueues(ctx, opts, true);
       const waitTimeSeconds = config.IDP_SYNC_RECEIVE_WAIT_SECONDS;
       const everything = isEmptyFilter(filter) && opts.max === undefined;
+      const run: ReplayRun = { ctx, queues, filter, opts, waitTimeSeconds, everything };
 
       if (opts.dryRun) {
-        await dryRun(ctx, queues, filter, opts, waitTimeSeconds, everything);
+        await dryRun(run);
         return;
       }
       // What the confirmation announced: the progress bar's total.
       let selected: number | undefined;
       if (!opts.yes) {
-        const answer = await askConfirmation(ctx, queues, filter, opts, waitTimeSeconds, everything);
+        const answer = await askConfirmation(run);
         if (answer === 'nothing') return;
         if (answer === 'declined') {
           // Saying no is a decision, not an error.
@@ -100,22 +101,32 @@ export function registerReplayCommand(dlq: Command, ctx: CommandContext): void {
         const done = await tryMoveTask(ctx, queues, opts.rate);
         if (done) return;
       }
-      await receiveSendDelete(ctx, queues, filter, opts, waitTimeSeconds, selected);
+      await receiveSendDelete(run, selected);
     });
 }
 
-async function dryRun(
-  ctx: CommandContext,
-  queues: ResolvedQueues,
-  filter: DlqFilter,
-  opts: ReplayOptions,
-  waitTimeSeconds: number,
-  everything: boolean,
-): Promise<void> {
-  const { io } = ctx;
+/** What one `replay` works on, once its options are read and its queues opened. */
+interface ReplayRun {
+  readonly ctx: CommandContext;
+  readonly queues: ResolvedQueues;
+  readonly filter: DlqFilter;
+  readonly opts: ReplayOptions;
+  readonly waitTimeSeconds: number;
+  /** No filter and no --max: the whole DLQ. */
+  readonly everything: boolean;
+}
+
+/** Reads the DLQ (saying where from) and plans which of its messages the filters and --max select. */
+async function readSelection({ ctx, queues, filter, opts, waitTimeSeconds }: ReplayRun) {
   announceRead(ctx, queues.where);
-  const scan = await scanDlq(queues.client, queues.dlqUrl, { waitTimeSeconds, signal: io.signal });
-  const plan = planReplay(scan.entries, (e) => matchesFilter(filter, e), opts.max);
+  const scan = await scanDlq(queues.client, queues.dlqUrl, { waitTimeSeconds, signal: ctx.io.signal });
+  return { scan, plan: planReplay(scan.entries, (e) => matchesFilter(filter, e), opts.max) };
+}
+
+async function dryRun(run: ReplayRun): Promise<void> {
+  const { ctx, opts, everything } = run;
+  const { io } = ctx;
+  const { scan, plan } = await readSelection(run);
   const rows = plan.selected.map((e) => toRow(e, { showEmails: !!opts.showEmails }));
   if (opts.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (rows.length > 0) io.stdout.write(renderTable(rows));
@@ -131,14 +142,8 @@ async function dryRun(
   }
 }
 
-async function askConfirmation(
-  ctx: CommandContext,
-  queues: ResolvedQueues,
-  filter: DlqFilter,
-  opts: ReplayOptions,
-  waitTimeSeconds: number,
-  everything: boolean,
-): Promise<number | 'nothing' | 'declined'> {
+async function askConfirmation(run: ReplayRun): Promise<number | 'nothing' | 'declined'> {
+  const { ctx, queues, opts, everything } = run;
   const { io } = ctx;
   let question: string;
   let selected: number;
@@ -151,9 +156,7 @@ async function askConfirmation(
     selected = depth.total;
     question = `Replay all ${depth.total} message(s) of the DLQ of ${queues.where} back to the work queue? [y/N] `;
   } else {
-    announceRead(ctx, queues.where);
-    const scan = await scanDlq(queues.client, queues.dlqUrl, { waitTimeSeconds, signal: io.signal });
-    const plan = planReplay(scan.entries, (e) => matchesFilter(filter, e), opts.max);
+    const { scan, plan } = await readSelection(run);
     const more = scan.unreachable > 0 && (opts.max === undefined || plan.selected.length < opts.max);
     if (plan.selected.length === 0 && !more) {
       writeLine(io.stderr, 'No message matches the filters: nothing to replay.');
@@ -216,11 +219,7 @@ async function tryMoveTask(ctx: CommandContext, queues: ResolvedQueues, rate: nu
 }
 
 async function receiveSendDelete(
-  ctx: CommandContext,
-  queues: ResolvedQueues,
-  filter: DlqFilter,
-  opts: ReplayOptions,
-  waitTimeSeconds: number,
+  { ctx, queues, filter, opts, waitTimeSeconds }: ReplayRun,
   selected: number | undefined,
 ): Promise<void> {
   const { io } = ctx;
