@@ -86,6 +86,7 @@ describe('replayMessages (several messages of a person in one receive, as real S
     fake.put(DLQ, 'e1', 'erin');
     const m = fake.queues.get(DLQ)![0]!;
     m.attributes = {
+      ...m.attributes,
       errorClass: { DataType: 'String', StringValue: 'ServerError' },
       replayCount: { DataType: 'Number', StringValue: '2' },
       traceparent: { DataType: 'String', StringValue: '00-abc-def-01' },
