@@ -267,14 +267,17 @@ describe('replayMessages with a long poll (the default IDP_SYNC_RECEIVE_WAIT_SEC
   it('does not move a command a second time when it fails again and comes back during the run', async () => {
     const { q, aliceCreate, aliceUpdate, bob, carol } = await seeded();
     // A worker that fails everything again: each replayed command goes back to the DLQ, as the worker writes it.
+    const failAgain = async () => {
+      for (const m of await drainQueue(h.client, q.queueUrl)) {
+        await putDlqMessages(h.client, q.dlqUrl, [
+          { command: JSON.parse(m.Body!), errorClass: 'ConflictError', httpStatus: 409, permanent: true },
+        ]);
+      }
+    };
     let running = true;
     const worker = (async () => {
       while (running) {
-        for (const m of await drainQueue(h.client, q.queueUrl)) {
-          await putDlqMessages(h.client, q.dlqUrl, [
-            { command: JSON.parse(m.Body!), errorClass: 'ConflictError', httpStatus: 409, permanent: true },
-          ]);
-        }
+        await failAgain();
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
@@ -292,6 +295,8 @@ describe('replayMessages with a long poll (the default IDP_SYNC_RECEIVE_WAIT_SEC
       running = false;
       await worker;
     }
+    // What the replay moved after the worker's last pass fails too (the replay may finish before the worker runs).
+    await failAgain();
     // Each of the four commands moved once; those that came back stayed in the DLQ.
     expect(result.moved).toBe(4);
     expect(result.failed).toBe(0);
