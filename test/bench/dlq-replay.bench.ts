@@ -2,9 +2,12 @@
  * Replay throughput of `idp-sync dlq replay` (receive → send → delete), beside StartMessageMoveTask's documented
  * ceiling of 500 messages/s (MaxNumberOfMessagesPerSecond, SQS API reference).
  *
- * Fills a local FIFO DLQ (fauxqs) with 10,000 messages across 500 people (20 each, in order), replays them all,
- * checks that nothing was lost or reordered, and prints messages/s. Run: npx tsx test/bench/dlq-replay.bench.ts
- * Optional: BENCH_MESSAGES, BENCH_GROUPS, BENCH_CONCURRENCY (comma-separated list of loop counts to compare),
+ * Fills a local FIFO DLQ (fauxqs) with 10,000 messages across 500 people (20 each, in order), as the worker writes
+ * them (each in a group of its own, the person's group and order in `origin`), replays them all (read everything,
+ * then send → delete in rounds), checks that nothing was lost or reordered, and prints messages/s.
+ * Run: npx tsx test/bench/dlq-replay.bench.ts
+ * Optional: BENCH_MESSAGES, BENCH_GROUPS, BENCH_CONCURRENCY (comma-separated list of send concurrencies to compare),
+ * BENCH_LEGACY=1 to write them in the person's group as workers before issue #16 did (the replay re-groups them first),
  * BENCH_SQS=inprocess to run fauxqs in this process (by default it runs in a child process, as SQS is not in the
  * CLI's process: sharing one event loop would charge fauxqs's CPU to the replay).
  */
@@ -13,10 +16,12 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DEFAULT_REPLAY_CONCURRENCY, MOVE_TASK_MAX_RATE, replayMessages } from '@idp-sync/cli';
+import { formatDlqOrigin } from '@idp-sync/contracts';
 import { createPipelineQueues, localSqsClient, startLocalSqs } from '@idp-sync/local-stack';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 500);
+const LEGACY = process.env.BENCH_LEGACY === '1';
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? String(DEFAULT_REPLAY_CONCURRENCY)).split(',').map(Number);
 
 if (process.argv.includes('--serve-sqs')) {
@@ -58,7 +63,7 @@ async function bench(): Promise<void> {
   const client = localSqsClient(sqs);
   try {
     console.log(
-      `dlq replay bench: ${MESSAGES} messages across ${GROUPS} FIFO groups, fauxqs ${process.env.BENCH_SQS === 'inprocess' ? 'in this process' : 'in a child process'} on ${sqs.endpoint}`,
+      `dlq replay bench: ${MESSAGES} messages across ${GROUPS} people${LEGACY ? ' (in person groups: re-grouped first)' : ''}, fauxqs ${process.env.BENCH_SQS === 'inprocess' ? 'in this process' : 'in a child process'} on ${sqs.endpoint}`,
     );
     console.log(`node ${process.version}; StartMessageMoveTask documented ceiling: ${MOVE_TASK_MAX_RATE} msg/s`);
     for (const concurrency of CONCURRENCY) {
@@ -74,12 +79,26 @@ async function bench(): Promise<void> {
           entries.push({
             Id: `m${k - i}`,
             MessageBody: JSON.stringify({ v: 1, id: `bench:${k}`, email: group, seq: Math.floor(k / GROUPS) }),
-            MessageGroupId: group,
+            MessageGroupId: LEGACY ? group : `dlq:d${k}`,
             MessageDeduplicationId: `d${k}`,
             MessageAttributes: {
               errorClass: { DataType: 'String', StringValue: 'ServerError' },
               httpStatus: { DataType: 'Number', StringValue: '503' },
               failedAt: { DataType: 'String', StringValue: new Date().toISOString() },
+              ...(LEGACY
+                ? {}
+                : {
+                    origin: {
+                      DataType: 'String',
+                      // Work-queue sequence numbers: 20 digits, increasing in send order.
+                      StringValue: formatDlqOrigin({
+                        queue: 'work',
+                        group,
+                        seq: String(18_849_496_460_467_696_128n + BigInt(k)),
+                        messageId: `bench-${k}`,
+                      }),
+                    },
+                  }),
             },
           });
         }

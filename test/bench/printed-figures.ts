@@ -168,7 +168,7 @@ const dlqReplay: Parser = (output) => {
     if (!m) continue;
     rows.push({
       bench: 'dlq-replay',
-      figure: `DLQ replay (receive → send → delete, ${m[1]} loops)`,
+      figure: `DLQ replay (read all, then send → delete, ${m[1]} sends in flight)`,
       value: num(m[6]!),
       unit: 'msg/s',
       baseline: { figure: 'StartMessageMoveTask ceiling', value: num(m[8]!) },

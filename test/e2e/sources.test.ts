@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { messageGroupIdFor, parseDlqOrigin } from '@idp-sync/contracts';
 import {
   bambooHeaders,
   type LocalStack,
@@ -372,7 +373,10 @@ describe('failures', () => {
         VisibilityTimeout: 0,
       }),
     );
-    const message = out.Messages?.find((m) => m.Attributes?.MessageGroupId === who);
+    // Each DLQ message has a group of its own; its `origin` attribute names the person's.
+    const message = out.Messages?.find(
+      (m) => parseDlqOrigin(m.MessageAttributes?.origin?.StringValue)?.group === messageGroupIdFor(who),
+    );
     expect(message?.MessageAttributes).toMatchObject({
       errorClass: { StringValue: 'EmailDeleted' },
       httpStatus: { StringValue: '409' },

@@ -8,7 +8,9 @@ export { type DlqDetail, type DlqRow, renderDetail, renderTable, toDetail, toRow
 export { toDlqEntry, WORKER_ATTRIBUTE_NAMES } from './dlq/message';
 export { MOVE_TASK_MAX_RATE, type MoveTaskOutcome, MoveTaskRunningError, runMoveTask } from './dlq/move-task';
 export { nextStep } from './dlq/next-step';
-export { planReplay, type ReplayPlan } from './dlq/plan';
+export { orderByPerson, orderOnePerson, type PersonMessages } from './dlq/order';
+export { isPermanentFailure, PERMANENT_FAILURE_CLASSES } from './dlq/permanent';
+export { type PlanOptions, planReplay, type ReplayPlan } from './dlq/plan';
 export {
   createSqsClient,
   type QueueFlags,
@@ -17,7 +19,7 @@ export {
   STACK_OUTPUT_DLQ_URL,
   STACK_OUTPUT_QUEUE_URL,
 } from './dlq/queues';
-export { READ_VISIBILITY_SECONDS, type ScanResult, scanDlq } from './dlq/reader';
+export { READ_VISIBILITY_SECONDS, type ReadResult, readDlq, type ScanResult, scanDlq } from './dlq/reader';
 export {
   DEFAULT_REPLAY_CONCURRENCY,
   REPLAY_VISIBILITY_SECONDS,

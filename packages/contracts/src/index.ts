@@ -19,7 +19,15 @@ export {
   SourceUserIdSchema,
   TimestampSchema,
 } from './command/schema';
-export { DLQ_ATTRIBUTES, type DlqAttribute } from './dlq';
+export {
+  DLQ_ATTRIBUTES,
+  type DlqAttribute,
+  type DlqOrigin,
+  dlqMessageGroupId,
+  formatDlqOrigin,
+  parseDlqOrigin,
+  regroupDeduplicationId,
+} from './dlq';
 export { QueueSendError } from './queue/errors';
 export {
   type CommandQueueOptions,

@@ -10,7 +10,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { CliIo } from '@idp-sync/cli';
-import { messageGroupIdFor, type ProvisioningCommand } from '@idp-sync/contracts';
+import { dlqMessageGroupId, formatDlqOrigin, messageGroupIdFor, type ProvisioningCommand } from '@idp-sync/contracts';
 
 /**
  * Test helpers that put messages into a DLQ exactly as the worker does (the contract: "The DLQ message" in
@@ -18,6 +18,16 @@ import { messageGroupIdFor, type ProvisioningCommand } from '@idp-sync/contracts
  */
 
 let counter = 0;
+/**
+ * Work-queue sequence numbers as AWS gives them: 20 digits, beyond Number's exact range, so only a big-integer
+ * comparison orders them (…9999 → …10000 would sort wrong as strings of different length, and as Numbers they collide).
+ */
+let sequence = 18_849_496_460_467_696_128n;
+/** The next work-queue SequenceNumber (increasing, as SQS gives them to one group). */
+export function nextSequence(): string {
+  sequence += 65_536n;
+  return String(sequence);
+}
 
 /** A valid provisioning command; every call gets a fresh id. */
 export function makeCommand(overrides: Partial<ProvisioningCommand> = {}): ProvisioningCommand {
@@ -43,8 +53,12 @@ export interface DlqMessageSpec {
   rawBody?: string;
   /** The group id when `rawBody` is used (defaults to the command's email). */
   groupId?: string;
-  /** SQS moved the message by redrive: no attributes at all. */
+  /** SQS moved the message by redrive: no attributes at all, in the person's group. */
   redrive?: boolean;
+  /** Written by a worker before per-message groups: in the person's group, `originalMessageId`, no `origin`. */
+  legacy?: boolean;
+  /** The work queue's SequenceNumber of the message (default: the next one). */
+  sequenceNumber?: string;
   errorClass?: string;
   httpStatus?: number;
   errorMessage?: string;
@@ -64,26 +78,40 @@ export function dlqMessage(spec: DlqMessageSpec): Omit<SendMessageBatchRequestEn
   const originalMessageId = randomUUID();
   const receiveCount = spec.receiveCount ?? 1;
   const dedup = createHash('sha256').update(`${originalMessageId}:${receiveCount}`).digest('hex');
+  const sequenceNumber = spec.sequenceNumber ?? nextSequence();
   if (spec.redrive) {
     return { MessageBody: body, MessageGroupId: groupId, MessageDeduplicationId: dedup };
   }
   const s = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
   const n = (value: number): MessageAttributeValue => ({ DataType: 'Number', StringValue: String(value) });
   const attributes: Record<string, MessageAttributeValue> = {
-    errorClass: s(spec.errorClass ?? 'ConflictError'),
-    errorMessage: s(spec.errorMessage ?? 'a user with this email already exists'),
+    errorClass: s(spec.errorClass ?? 'ServerError'),
+    errorMessage: s(spec.errorMessage ?? 'the Users API answered 503 on every receive'),
     receiveCount: n(receiveCount),
     firstSeenAt: s(spec.firstSeenAt ?? '2026-11-26T10:00:02.000Z'),
     failedAt: s(spec.failedAt ?? '2026-11-26T10:00:05.000Z'),
-    originalMessageId: s(originalMessageId),
+    ...(spec.legacy
+      ? { originalMessageId: s(originalMessageId) }
+      : {
+          origin: s(
+            formatDlqOrigin({ queue: 'work', group: groupId, seq: sequenceNumber, messageId: originalMessageId }),
+          ),
+        }),
     // As the worker writes it (packages/worker/src/batch/dlq.ts): retryable = not permanent.
-    retryable: s(String(!(spec.permanent ?? true))),
+    retryable: s(String(!(spec.permanent ?? false))),
     ...spec.extraAttributes,
   };
   if (spec.httpStatus !== undefined) attributes.httpStatus = n(spec.httpStatus);
-  else if (spec.errorClass === undefined) attributes.httpStatus = n(409);
+  else if (spec.errorClass === undefined) attributes.httpStatus = n(503);
   if (command && spec.rawBody === undefined) attributes.commandId = s(command.id);
-  return { MessageBody: body, MessageGroupId: groupId, MessageDeduplicationId: dedup, MessageAttributes: attributes };
+  // As the worker writes it (packages/worker/src/batch/dlq.ts): a DLQ group of its own; before, the person's.
+  const messageGroupId = spec.legacy ? groupId : dlqMessageGroupId(dedup);
+  return {
+    MessageBody: body,
+    MessageGroupId: messageGroupId,
+    MessageDeduplicationId: dedup,
+    MessageAttributes: attributes,
+  };
 }
 
 /** Puts DLQ messages in the given order (batches of 10, one after the other, so per-group order holds). */

@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { ProvisioningCommand } from '@idp-sync/contracts';
+import { type ProvisioningCommand, parseDlqOrigin } from '@idp-sync/contracts';
 import { EMAIL_DELETED_REASON } from '@idp-sync/worker/applier';
 import { describe, expect, it } from 'vitest';
 import { callsOf, pipeline, recordingLogger, useWorkerStack } from '../../helpers/worker/harness';
@@ -93,7 +93,9 @@ describe('applying commands', () => {
     const dead = await p.deadLetters();
     expect(dead).toHaveLength(1);
     expect(JSON.parse(dead[0]?.body ?? '{}')).toEqual(rehire);
-    expect(dead[0]?.groupId).toBe(who);
+    // In a DLQ group of its own; `origin` names the person's group.
+    expect(dead[0]?.groupId).toMatch(/^dlq:[0-9a-f]{64}$/);
+    expect(parseDlqOrigin(dead[0]?.attributes.origin)).toMatchObject({ queue: 'work', group: who });
     expect(dead[0]?.attributes).toMatchObject({
       errorClass: 'EmailDeleted',
       httpStatus: '409',

@@ -7,6 +7,7 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { formatDlqOrigin } from '@idp-sync/contracts';
 
 interface Stored {
   id: string;
@@ -18,6 +19,8 @@ interface Stored {
   invisibleUntil: number;
   /** When the message was sent (its SentTimestamp, as SQS reports it). */
   sentAt: number;
+  /** Its SequenceNumber in this queue. */
+  sequence: number;
 }
 
 /**
@@ -37,10 +40,35 @@ export class FakeFifo {
     for (const url of urls) this.queues.set(url, []);
   }
 
-  put(url: string, body: string, group: string): string {
+  /**
+   * Puts a message as the worker writes it into the DLQ: in a group of its own, the person's group and its work
+   * queue order in `origin`. `legacy`: in the person's group, without `origin` (SQS redrive, an older worker).
+   */
+  put(url: string, body: string, group: string, options: { legacy?: boolean } = {}): string {
     const id = `msg-${++this.seq}`;
+    const attributes: Record<string, MessageAttributeValue> = options.legacy
+      ? {}
+      : {
+          origin: {
+            DataType: 'String',
+            StringValue: formatDlqOrigin({
+              queue: 'work',
+              group,
+              seq: String(1_000_000_000_000_000_000n + BigInt(this.seq)),
+              messageId: `work-${id}`,
+            }),
+          },
+        };
     // Put before the code under test runs: sent a moment ago, as a message already waiting in the DLQ would be.
-    this.queues.get(url)!.push({ id, body, group, attributes: {}, invisibleUntil: 0, sentAt: Date.now() - 1000 });
+    this.queues.get(url)!.push({
+      id,
+      body,
+      group: options.legacy ? group : `dlq:${id}`,
+      attributes,
+      invisibleUntil: 0,
+      sentAt: Date.now() - 1000,
+      sequence: ++this.seq,
+    });
     return id;
   }
 
@@ -69,7 +97,11 @@ export class FakeFifo {
           MessageId: m.id,
           ReceiptHandle: m.handle,
           Body: m.body,
-          Attributes: { MessageGroupId: m.group, SentTimestamp: String(m.sentAt) },
+          Attributes: {
+            MessageGroupId: m.group,
+            SentTimestamp: String(m.sentAt),
+            SequenceNumber: String(m.sequence).padStart(20, '0'),
+          },
           MessageAttributes: m.attributes,
         });
       }
@@ -92,6 +124,7 @@ export class FakeFifo {
           dedup: e.MessageDeduplicationId,
           invisibleUntil: 0,
           sentAt: now,
+          sequence: ++this.seq,
         });
         Successful.push({ Id: e.Id, MessageId: 'x', MD5OfMessageBody: 'x' });
       }
@@ -125,5 +158,13 @@ export class FakeFifo {
 
   bodies(url: string): string[] {
     return this.queues.get(url)!.map((m) => m.body);
+  }
+
+  /** The bodies of one person's messages in a queue, in queue order (by `origin` group, or the message's own). */
+  bodiesOf(url: string, group: string): string[] {
+    return this.queues
+      .get(url)!
+      .filter((m) => m.group === group || m.attributes.origin?.StringValue?.includes(`"group":"${group}"`))
+      .map((m) => m.body);
   }
 }

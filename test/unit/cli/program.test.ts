@@ -147,7 +147,7 @@ describe('describeError', () => {
   it('a replay stopped by an error reports the counts and that re-running continues', () => {
     const error = new ReplayAbortedError(
       Object.assign(new Error('x'), { name: 'QueueDoesNotExist' }),
-      { moved: 3, skipped: 1, failed: 0, heldBack: 0, returned: 0 },
+      { moved: 3, skipped: 1, failed: 0, heldBack: 0, permanent: 0 },
       2,
     );
     const report = describeError(error, { where: 'stack x' });

@@ -30,11 +30,12 @@ describe('planReplay', () => {
   const e = (id: string, group: string) =>
     toDlqEntry({ MessageId: id, ReceiptHandle: id, Body: '{}', Attributes: { MessageGroupId: group } });
 
-  it('keeps receive order, skips a person after a skipped message, and honours max', () => {
+  it('goes person by person, skips a person after a skipped message, and honours max', () => {
     const entries = [e('a1', 'a'), e('b1', 'b'), e('a2', 'a'), e('c1', 'c'), e('d1', 'd')];
-    const plan = planReplay(entries, (x) => x.messageId !== 'a1', 2);
+    const plan = planReplay(entries, (x) => x.messageId !== 'a1', { max: 2 });
     expect(plan.selected.map((x) => x.messageId)).toEqual(['b1', 'c1']);
-    expect(plan.skipped.map((x) => x.messageId)).toEqual(['a1', 'a2']);
+    expect(plan.skipped.map((x) => x.messageId)).toEqual(['a1', 'a2', 'd1']);
+    expect(plan.heldBack.map((x) => x.messageId)).toEqual(['a2']);
     expect(plan.beyondMax.map((x) => x.messageId)).toEqual(['d1']);
   });
 });

@@ -67,6 +67,7 @@ describe('replayMessages (several messages of a person in one receive, as real S
     fake.put(DLQ, 'e1', 'erin');
     const m = fake.queues.get(DLQ)![0]!;
     m.attributes = {
+      ...m.attributes,
       errorClass: { DataType: 'String', StringValue: 'ServerError' },
       replayCount: { DataType: 'Number', StringValue: '2' },
       traceparent: { DataType: 'String', StringValue: '00-abc-def-01' },
@@ -98,5 +99,26 @@ describe('replayMessages with large bodies', () => {
     expect(result.moved).toBe(5);
     expect(sizes.length).toBeGreaterThan(1);
     for (const size of sizes) expect(size).toBeLessThanOrEqual(256 * 1024);
+  });
+});
+
+describe('replayMessages with messages still in a person group (SQS redrive, an older worker)', () => {
+  it('re-groups several of one person handed out in one receive (as real SQS may) and replays them in order', async () => {
+    const fake = new FakeFifo(DLQ, WORK);
+    for (let i = 1; i <= 4; i++) fake.put(DLQ, `a${i}`, 'alice', { legacy: true });
+    fake.put(DLQ, 'b1', 'bob', { legacy: true });
+    fake.put(DLQ, 'b2', 'bob', { legacy: true });
+    fake.put(DLQ, 'c1', 'carol');
+    const result = await replayMessages(fake.client, {
+      dlqUrl: DLQ,
+      queueUrl: WORK,
+      select: () => true,
+      waitTimeSeconds: 0,
+    });
+    expect(result).toMatchObject({ moved: 7, failed: 0, regrouped: 6, leftInDlqAfterSend: 0 });
+    expect(fake.bodiesOf(WORK, 'alice')).toEqual(['a1', 'a2', 'a3', 'a4']);
+    expect(fake.bodiesOf(WORK, 'bob')).toEqual(['b1', 'b2']);
+    expect(fake.bodiesOf(WORK, 'carol')).toEqual(['c1']);
+    expect(fake.bodies(DLQ)).toEqual([]);
   });
 });

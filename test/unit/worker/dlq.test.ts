@@ -1,4 +1,4 @@
-import { DLQ_ATTRIBUTES } from '@idp-sync/contracts';
+import { DLQ_ATTRIBUTES, parseDlqOrigin } from '@idp-sync/contracts';
 import { deadLetterAttributes, deadLetterDeduplicationId, parseRecord, queueUrlFromArn } from '@idp-sync/worker/batch';
 import { describe, expect, it } from 'vitest';
 import { command, sqsRecord } from '../../helpers/worker/records';
@@ -20,7 +20,41 @@ describe('DLQ message', () => {
     expect(attrs.firstSeenAt?.StringValue).toBe(new Date(1_700_000_000_000).toISOString());
     expect(attrs.failedAt?.StringValue).toBe('2026-01-02T03:04:05.000Z');
     expect(attrs.commandId?.StringValue).toBe(c.id);
-    expect(attrs.originalMessageId?.StringValue).toBe(record.messageId);
+    expect(attrs.originalMessageId).toBeUndefined();
+    expect(parseDlqOrigin(attrs.origin?.StringValue)).toEqual({
+      queue: 'work',
+      group: c.email,
+      seq: record.record.attributes.SequenceNumber,
+      messageId: record.messageId,
+    });
+  });
+
+  it('stays within the ten attributes SQS allows with every optional one present', () => {
+    const raw = sqsRecord(command({ action: 'update', name: 'N', email: `${'x'.repeat(200)}@example.com` }));
+    raw.messageAttributes.replayCount = {
+      dataType: 'Number',
+      stringValue: '3',
+      stringListValues: [],
+      binaryListValues: [],
+    };
+    const failure = { retryable: false, errorClass: 'UserNotFound', httpStatus: 404, message: 'no such user' };
+    const attrs = deadLetterAttributes(parseRecord(raw, new Date()), failure, new Date());
+    expect(Object.keys(attrs)).toHaveLength(10);
+    // A very long email's group is its hash; the origin names it, never the address.
+    const origin = parseDlqOrigin(attrs.origin?.StringValue);
+    expect(origin?.group).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(attrs.origin?.StringValue).not.toContain('xxxx');
+  });
+
+  it('leaves a sequence number out of the origin when the queue gave none or a malformed one', () => {
+    const raw = sqsRecord(command());
+    raw.attributes.SequenceNumber = '12; drop';
+    const attrs = deadLetterAttributes(
+      parseRecord(raw, new Date()),
+      { retryable: true, errorClass: 'ServerError', message: 'x' },
+      new Date(),
+    );
+    expect(parseDlqOrigin(attrs.origin?.StringValue)?.seq).toBeUndefined();
   });
 
   it('carries the replay count of a replayed message over, so it adds up across replays', () => {

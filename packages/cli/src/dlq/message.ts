@@ -1,11 +1,20 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { MAX_JSON_DEPTH, ownField, parseUntrustedJson } from '@idp-sync/common';
-import { DLQ_ATTRIBUTES, EmailSchema, type ProvisioningCommand, ProvisioningCommandSchema } from '@idp-sync/contracts';
+import {
+  DLQ_ATTRIBUTES,
+  type DlqOrigin,
+  EmailSchema,
+  messageGroupIdFor,
+  type ProvisioningCommand,
+  ProvisioningCommandSchema,
+  parseDlqOrigin,
+} from '@idp-sync/contracts';
 import { type DlqEntry, REDRIVE_REASON } from './types';
 
 /**
  * The message attributes the worker writes when it dead-letters a command (the DLQ contract: `DLQ_ATTRIBUTES` of
- * `@idp-sync/contracts`). They describe the failure, so a replay does not send them back to the work queue.
+ * `@idp-sync/contracts`; `origin` also on a message the CLI re-grouped). They describe the failure and where the
+ * message stood, so a replay does not send them back to the work queue.
  */
 export const WORKER_ATTRIBUTE_NAMES = DLQ_ATTRIBUTES;
 
@@ -30,17 +39,25 @@ export function toDlqEntry(message: Message): DlqEntry {
   const fromWorker = errorClass !== undefined || errorMessage !== undefined;
   const reason = fromWorker ? [errorClass, errorMessage].filter(Boolean).join(': ') : REDRIVE_REASON;
 
+  const origin = parseDlqOrigin(stringAttr(attrs, 'origin'));
   const recordedFailedAt = stringAttr(attrs, 'failedAt');
   const sent = Number(system.SentTimestamp);
-  const failedAt = recordedFailedAt ?? (Number.isFinite(sent) && sent > 0 ? new Date(sent).toISOString() : undefined);
+  const sentAt = Number.isFinite(sent) && sent > 0 ? new Date(sent).toISOString() : undefined;
+  // A re-grouped copy was sent when it was re-grouped: when the message reached the DLQ is in its origin.
+  const failedAt = recordedFailedAt ?? origin?.sentAt ?? sentAt;
 
-  const groupId = system.MessageGroupId;
+  const messageGroupId = system.MessageGroupId;
+  const groupId = personGroupOf(command, origin, messageGroupId);
   const email = command?.email ?? normaliseEmail(loose.email) ?? (groupId?.includes('@') ? groupId : undefined);
+  const sequence = origin ? origin.seq : sequenceAttr(system.SequenceNumber);
 
   return {
     messageId: message.MessageId ?? '',
     receiptHandle: message.ReceiptHandle ?? '',
     groupId,
+    messageGroupId,
+    origin,
+    order: { queue: origin?.queue ?? 'dlq', sequence: sequence === undefined ? undefined : BigInt(sequence) },
     body,
     command,
     invalidBody,
@@ -58,12 +75,34 @@ export function toDlqEntry(message: Message): DlqEntry {
     failedAtRecorded: recordedFailedAt !== undefined,
     // The worker writes `retryable` (a transient failure that ran out of receives); `permanent` is its negation.
     permanent: negate(booleanAttr(attrs, 'retryable')),
-    originalMessageId: stringAttr(attrs, 'originalMessageId'),
+    originalMessageId:
+      stringAttr(attrs, 'originalMessageId') ??
+      (origin?.queue === 'work' ? origin.messageId : origin?.originalMessageId),
     replayCount: numberAttr(attrs, 'replayCount') ?? 0,
     fromWorker,
     messageAttributes: attrs,
     systemAttributes: system,
   };
+}
+
+/**
+ * The person's message group, which a replay sends the message back under. For a valid command it is always the one
+ * its email gives (an `origin` that says otherwise is not believed); for a body that is no command, the `origin`'s,
+ * else the message's own group unless that is a DLQ group of its own (`dlq:…`).
+ */
+function personGroupOf(
+  command: ProvisioningCommand | undefined,
+  origin: DlqOrigin | undefined,
+  messageGroupId: string | undefined,
+): string | undefined {
+  if (command) return messageGroupIdFor(command.email);
+  if (origin) return origin.group;
+  return messageGroupId?.startsWith('dlq:') ? undefined : messageGroupId;
+}
+
+/** SQS sequence numbers are 128-bit decimal strings; anything else is ignored. */
+function sequenceAttr(value: string | undefined): string | undefined {
+  return value !== undefined && /^\d{1,39}$/.test(value) ? value : undefined;
 }
 
 interface LooseFields {

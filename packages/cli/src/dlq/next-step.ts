@@ -4,7 +4,8 @@ import type { DlqEntry } from './types';
  * The one-line "what to do" for a dead-lettered message, from the `errorClass` the worker wrote (the classes of its
  * `CommandRejectedError`s, its own error names, and the Users API client's error names). It matches the runbook's
  * reason table in packages/cli/README.md. `person` is what to put after `--email` (the address, or a placeholder
- * when emails are redacted).
+ * when emails are redacted). The classes it says not to replay are the replay's permanent failures (permanent.ts):
+ * a replay leaves them in the DLQ unless `--include-permanent`.
  *
  * @example
  * nextStep(entry, '<their email>') // 'the Users API has no such user: …'
@@ -39,10 +40,10 @@ export function nextStep(entry: DlqEntry, person: string): string {
     case 'BadRequestError':
     case 'UnprocessableEntityError':
     case 'ConflictError':
-      return 'the Users API refused the request as is: check the person there; usually do not replay (replay this one with --id once fixed)';
+      return 'the Users API refused the request as is: check the person there; usually do not replay (a permanent failure: replay this one with --id … --include-permanent once fixed)';
     default:
       if (entry.permanent === true) {
-        return 'a permanent failure: read the reason; replay only once its cause is fixed';
+        return 'a permanent failure: read the reason; replay only once its cause is fixed (with --include-permanent)';
       }
       return `a transient failure that ran out of retries: once the cause is fixed, replay the person's messages together (${together}, or --status 5xx --status 404)`;
   }

@@ -1,20 +1,21 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   DeleteMessageBatchCommand,
-  type Message,
   type MessageAttributeValue,
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { REPLAY_ATTRIBUTE_NAMES, toDlqEntry, WORKER_ATTRIBUTE_NAMES } from './message';
-import { abortableSleep, ReplayPacer } from './replay-pacer';
-import { receiveBatch } from './sqs';
+import { sendBatches } from './batches';
+import { REPLAY_ATTRIBUTE_NAMES, WORKER_ATTRIBUTE_NAMES } from './message';
+import { planReplay, type ReplayPlan } from './plan';
+import { readDlq } from './reader';
+import { ReplayPacer } from './replay-pacer';
 import type { DlqEntry } from './types';
 import { VisibilityHold } from './visibility';
 
 /** How long a replay hides each DLQ message it received (seconds); held messages are refreshed while it runs. */
 export const REPLAY_VISIBILITY_SECONDS = 30;
-/** Receive → send → delete loops running at once. FIFO group locking keeps each person on one loop at a time. */
+/** SendMessageBatch calls in flight at once within a round (each round holds one message per person). */
 export const DEFAULT_REPLAY_CONCURRENCY = 8;
 /** SQS caps a message at 10 message attributes; a replay adds its own three. */
 const MAX_ATTRIBUTES = 10;
@@ -25,36 +26,38 @@ export interface ReplayOptions {
   queueUrl: string;
   /** Which messages to replay (the `list` filters). */
   select: (entry: DlqEntry) => boolean;
+  /** Replay permanent failures too (`--include-permanent`); by default they stay in the DLQ. */
+  includePermanent?: boolean;
   /** Replay at most this many messages. */
   max?: number;
   /** At most this many messages per second (average). */
   ratePerSecond?: number;
+  /** SendMessageBatch calls (of up to ten messages, each of another person) in flight at once. */
   concurrency?: number;
   visibilityTimeoutSeconds?: number;
   /** Long-poll wait of each receive (see IDP_SYNC_RECEIVE_WAIT_SECONDS). */
   waitTimeSeconds: number;
   /** Abort to stop after the messages in flight: they are sent and deleted, the rest is released. */
   signal?: AbortSignal;
+  /** Called once the DLQ was read and the replay knows what it will move (before it moves anything). */
+  onPlan?: (plan: ReplayPlan) => void;
   onProgress?: (progress: ReplayProgress) => void;
 }
 
 export interface ReplayProgress {
   /** Sent back to the work queue. */
   moved: number;
-  /** Read but not replayed: not selected, or queued behind a message of the same person that is not replayed. */
+  /** Read but not replayed: not selected, permanent, beyond --max, or held back (failures are `failed`). */
   skipped: number;
   /** Could not be sent; still in the DLQ. */
   failed: number;
   /**
-   * Selected, but held back behind an earlier message of the same person that is not replayed (not selected, or
-   * failed), so as not to overtake it; still in the DLQ. Also counted in `skipped`.
+   * Selected, but held back behind an earlier message of the same person that is not replayed (not selected, a
+   * permanent failure, or failed), so as not to overtake it; still in the DLQ. Also counted in `skipped`.
    */
   heldBack: number;
-  /**
-   * Commands this run moved that failed again and came back to the DLQ during the run: not moved a second time (a
-   * permanent failure would otherwise go round and round); still in the DLQ. Also counted in `skipped`.
-   */
-  returned: number;
+  /** Selected by the filters but permanent failures, left without `includePermanent`. Also counted in `skipped`. */
+  permanent: number;
 }
 
 export interface ReplayFailure {
@@ -75,18 +78,25 @@ export interface ReplayResult extends ReplayProgress {
   leftInDlqAfterSend: number;
   /** Held messages whose release failed: they become visible again by themselves within the visibility timeout. */
   notReleased: number;
+  /** Messages moved by SQS redrive (or an older worker) re-grouped while reading (see `readDlq`). */
+  regrouped: number;
   elapsedMs: number;
 }
 
 /**
- * Moves selected messages from the DLQ back to the work queue: receive → send (same body, same MessageGroupId, a
- * fresh MessageDeduplicationId, `replayedFrom`/`replayCount`/`replayedAt` attributes) → delete, deleting a message
- * only after its send succeeded. A crash between send and delete leaves a duplicate (absorbed by idempotency on the
- * command id), never a loss.
+ * Moves selected messages from the DLQ back to the work queue: read the whole DLQ (each message sits in a group of
+ * its own, so all of it can be read; messages still in a person's group are re-grouped), plan (`planReplay`: each
+ * person's messages in their original order, permanent failures left unless asked for), then send → delete: the same
+ * body, the person's MessageGroupId (from `origin`), a fresh MessageDeduplicationId, `replayedFrom`/`replayCount`/
+ * `replayedAt` attributes; a message is deleted from the DLQ only after its send succeeded. A crash between send and
+ * delete leaves a duplicate (absorbed by idempotency on the command id), never a loss.
  *
- * Order: a FIFO queue hands out a person's next message only after the previous one is deleted, and a person's
- * messages are sent in the order they were received, so a person's commands keep their order. A message that is not
- * replayed (not selected, or failed) holds back the person's later messages, which are skipped, not reordered.
+ * Order: messages go in rounds, round k holding the k-th message of each person, and a round starts only once the
+ * one before it was sent; the work queue (FIFO, same group) keeps them in that order. A message that fails to send
+ * holds back the person's later messages, which stay, not reordered.
+ *
+ * Once per run: the replay moves what it read at the start; what comes back to the DLQ while it runs (a command
+ * that fails again) stays there for the next `dlq list`.
  *
  * @example
  * const result = await replayMessages(client, { dlqUrl, queueUrl, select: () => true, waitTimeSeconds: 1 });
@@ -97,49 +107,20 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
   const visibility = options.visibilityTimeoutSeconds ?? REPLAY_VISIBILITY_SECONDS;
   const hold = new VisibilityHold(client, options.dlqUrl, visibility);
   const pacer = options.ratePerSecond ? new ReplayPacer(options.ratePerSecond) : undefined;
-  // Below 10/s, receive fewer at a time so the rate is smooth rather than a burst of 10 every few seconds.
-  const maxMessages = options.ratePerSecond ? Math.min(10, Math.max(1, Math.floor(options.ratePerSecond))) : 10;
+  // Below 10/s, send fewer at a time so the rate is smooth rather than a burst of 10 every few seconds.
+  const perCall = options.ratePerSecond ? Math.min(10, Math.max(1, Math.floor(options.ratePerSecond))) : 10;
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULT_REPLAY_CONCURRENCY);
 
-  const counts: ReplayProgress = { moved: 0, skipped: 0, failed: 0, heldBack: 0, returned: 0 };
-  /**
-   * What this run moved, by command id (or body, for a body that is no command): the same command back in the DLQ
-   * failed again and is not moved twice. Not by SentTimestamp: that is the SQS server's clock, and a message put in
-   * the same millisecond the run started, or a laptop clock behind AWS's, would make waiting messages look new.
-   */
-  const movedKeys = new Set<string>();
-  const replayKey = (entry: DlqEntry): string =>
-    entry.commandId ?? `body:${createHash('sha256').update(entry.body).digest('hex')}`;
-  const cameBack = (entry: DlqEntry): boolean => movedKeys.has(replayKey(entry));
+  const counts: ReplayProgress = { moved: 0, skipped: 0, failed: 0, heldBack: 0, permanent: 0 };
   const failures: ReplayFailure[] = [];
-  let claimed = 0;
-  /** Loops processing a batch (not those waiting on a receive): only a batch being processed can delete. */
-  let processing = 0;
-  let deletes = 0;
-  let maxReached = false;
-  let fatal: unknown;
-  let releaseFailures = 0;
-  /** Sent but not (yet) deleted: seen again, such a message is only deleted, never sent twice by this run. */
+  /** Sent but not (yet) deleted. */
   const sentNotDeleted = new Set<string>();
-  const skippedIds = new Set<string>();
-  /** Groups with a message this run does not replay: their later messages must not overtake it. */
+  /** People with a message this run does not replay (its send failed): their later messages must not overtake it. */
   const blockedGroups = new Set<string>();
-
-  const stopped = () => signal?.aborted === true || maxReached || fatal !== undefined;
+  let maxReached = false;
+  let regrouped = 0;
+  let releaseFailures = 0;
   const report = () => options.onProgress?.({ ...counts });
-
-  const skip = (entry: DlqEntry) => {
-    counts.skipped++;
-    skippedIds.add(entry.messageId);
-    hold.add(entry.messageId, entry.receiptHandle);
-    if (entry.groupId) blockedGroups.add(entry.groupId);
-  };
-  const fail = (entry: DlqEntry, error: string) => {
-    counts.failed++;
-    failures.push({ messageId: entry.messageId, commandId: entry.commandId, error });
-    skippedIds.add(entry.messageId);
-    hold.add(entry.messageId, entry.receiptHandle);
-    if (entry.groupId) blockedGroups.add(entry.groupId);
-  };
 
   async function deleteEntries(entries: DlqEntry[]): Promise<void> {
     if (entries.length === 0) return;
@@ -154,18 +135,15 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
       const entry = byId.get(ok.Id ?? '');
       if (!entry) continue;
       sentNotDeleted.delete(entry.messageId);
-      deletes++;
+      hold.forget(entry.messageId);
     }
-    // Sent but still in the DLQ: keep it hidden for the rest of the run rather than reading it again and again; it is
-    // released at the end, and a later replay sends it again (a duplicate the worker's idempotency absorbs).
-    for (const failed of out.Failed ?? []) {
-      const entry = byId.get(failed.Id ?? '');
-      if (entry) hold.add(entry.messageId, entry.receiptHandle);
-    }
+    // Sent but still in the DLQ: it stays held for the rest of the run and is released at the end; a later replay
+    // sends it again (a duplicate the worker's idempotency absorbs).
   }
 
-  async function sendRound(round: DlqEntry[]): Promise<DlqEntry[]> {
-    const byId = new Map(round.map((e, i) => [`s${i}`, e]));
+  /** Sends one batch (one message per person) and deletes what was sent. */
+  async function sendAndDelete(part: DlqEntry[]): Promise<void> {
+    const byId = new Map(part.map((e, i) => [`s${i}`, e]));
     const now = new Date();
     const out = await client.send(
       new SendMessageBatchCommand({
@@ -181,128 +159,105 @@ export async function replayMessages(client: SQSClient, options: ReplayOptions):
     );
     for (const f of out.Failed ?? []) {
       const entry = byId.get(f.Id ?? '');
-      if (entry) fail(entry, `${f.Code ?? 'SendFailed'}: ${f.Message ?? 'the queue refused the message'}`);
+      if (!entry) continue;
+      counts.failed++;
+      failures.push({
+        messageId: entry.messageId,
+        commandId: entry.commandId,
+        error: `${f.Code ?? 'SendFailed'}: ${f.Message ?? 'the queue refused the message'}`,
+      });
+      blockedGroups.add(entry.groupId!);
     }
     const sent: DlqEntry[] = [];
     for (const ok of out.Successful ?? []) {
       const entry = byId.get(ok.Id ?? '');
       if (!entry) continue;
       sentNotDeleted.add(entry.messageId);
-      movedKeys.add(replayKey(entry));
       counts.moved++;
       sent.push(entry);
     }
-    return sent;
-  }
-
-  async function processBatch(batch: Message[]): Promise<void> {
-    const selected: DlqEntry[] = [];
-    const toRelease: DlqEntry[] = [];
-    const deleteOnly: DlqEntry[] = [];
-    for (const message of batch) {
-      if (!message.MessageId || !message.ReceiptHandle) continue;
-      const entry = toDlqEntry(message);
-      if (sentNotDeleted.has(entry.messageId)) deleteOnly.push(entry);
-      else if (skippedIds.has(entry.messageId)) hold.add(entry.messageId, entry.receiptHandle);
-      else if (stopped()) toRelease.push(entry);
-      else if (entry.groupId && blockedGroups.has(entry.groupId)) {
-        if (options.select(entry)) counts.heldBack++;
-        skip(entry);
-      } else if (cameBack(entry)) {
-        counts.returned++;
-        skip(entry);
-      } else if (!options.select(entry)) skip(entry);
-      else if (options.max !== undefined && claimed >= options.max) {
-        maxReached = true;
-        toRelease.push(entry);
-      } else if (!entry.groupId) fail(entry, 'the message has no MessageGroupId (is the DLQ a FIFO queue?)');
-      else {
-        claimed++;
-        selected.push(entry);
-      }
-    }
-    // Selected but not sent yet: released at the end if the batch stops early (Ctrl-C, an error).
-    const unsent = new Set(selected);
-    try {
-      await deleteEntries(deleteOnly);
-      for (const rawRound of toRounds(selected)) {
-        const round: DlqEntry[] = [];
-        for (const entry of rawRound) {
-          // An earlier message of this person failed in this batch: this one must not overtake it.
-          if (blockedGroups.has(entry.groupId!)) {
-            unsent.delete(entry);
-            claimed--;
-            counts.heldBack++;
-            skip(entry);
-          } else round.push(entry);
-        }
-        if (round.length === 0) continue;
-        if (pacer) await pacer.take(round.length, signal);
-        if (signal?.aborted) break;
-        // A round holds one message per person, so splitting it by size cannot reorder anyone.
-        for (const part of splitBySize(round)) {
-          const sent = await sendRound(part);
-          for (const entry of part) unsent.delete(entry);
-          report();
-          await deleteEntries(sent);
-        }
-      }
-    } finally {
-      claimed -= unsent.size;
-      releaseFailures += await hold.release([...toRelease, ...unsent]);
-      report();
-    }
-  }
-
-  async function loop(): Promise<void> {
-    while (!stopped()) {
-      const deletesBefore = deletes;
-      let batch: Message[];
-      try {
-        await hold.refresh();
-        batch = await receiveBatch(client, options.dlqUrl, {
-          visibilityTimeoutSeconds: visibility,
-          waitTimeSeconds: options.waitTimeSeconds,
-          maxMessages,
-        });
-      } catch (error) {
-        fatal ??= error;
-        return;
-      }
-      if (batch.length === 0) {
-        // Done when no loop is processing a batch and no delete during this receive can have unlocked a person's
-        // next message; otherwise look again. Loops merely waiting on a receive do not count: with a long poll one
-        // of them always is, and counting them kept every replay running until interrupted.
-        if (processing === 0 && deletes === deletesBefore) return;
-        if (options.waitTimeSeconds === 0) await abortableSleep(20, signal);
-        continue;
-      }
-      processing++;
-      try {
-        await processBatch(batch);
-      } catch (error) {
-        fatal ??= error;
-      } finally {
-        processing--;
-      }
-    }
+    report();
+    await deleteEntries(sent);
   }
 
   let notReleased = 0;
+  let interrupted = false;
   try {
-    const loops = Math.max(1, options.concurrency ?? DEFAULT_REPLAY_CONCURRENCY);
-    await Promise.all(Array.from({ length: loops }, () => loop()));
+    let read: Awaited<ReturnType<typeof readDlq>>;
+    try {
+      read = await readDlq(client, options.dlqUrl, hold, {
+        waitTimeSeconds: options.waitTimeSeconds,
+        visibilityTimeoutSeconds: visibility,
+        signal,
+      });
+    } catch (error) {
+      throw new ReplayAbortedError(error, { ...counts }, 0);
+    }
+    regrouped = read.regrouped;
+    // Without a group a message cannot go back to a FIFO work queue: it stays (and holds back nobody else).
+    const groupless = read.entries.filter((e) => e.groupId === undefined && options.select(e));
+    for (const entry of groupless) {
+      counts.failed++;
+      failures.push({
+        messageId: entry.messageId,
+        commandId: entry.commandId,
+        error: 'the message names no person and has no MessageGroupId (is the DLQ a FIFO queue?)',
+      });
+    }
+    const plan = planReplay(
+      read.entries.filter((e) => e.groupId !== undefined),
+      options.select,
+      { max: options.max, includePermanent: options.includePermanent },
+    );
+    options.onPlan?.(plan);
+    maxReached = plan.beyondMax.length > 0;
+    counts.skipped = plan.skipped.length;
+    counts.heldBack = plan.heldBack.length;
+    counts.permanent = plan.permanent.length;
+    report();
+    // What stays is visible again at once, for the next `dlq list`.
+    releaseFailures += await hold.release(plan.skipped);
+
+    for (const round of toRounds(plan.selected)) {
+      if (signal?.aborted) break;
+      const ready: DlqEntry[] = [];
+      for (const entry of round) {
+        if (blockedGroups.has(entry.groupId!)) {
+          counts.heldBack++;
+          counts.skipped++;
+        } else ready.push(entry);
+      }
+      // One message per person in a round: splitting it and sending the parts in parallel cannot reorder anyone.
+      const parts = sendBatches(ready, (e) => e.body).flatMap((p) => chunk(p, perCall));
+      let next = 0;
+      let fatal: unknown;
+      const worker = async () => {
+        while (next < parts.length && !signal?.aborted && fatal === undefined) {
+          const part = parts[next++]!;
+          if (pacer) await pacer.take(part.length, signal);
+          if (signal?.aborted) return;
+          try {
+            await sendAndDelete(part);
+          } catch (error) {
+            fatal ??= error;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, parts.length) }, () => worker()));
+      if (fatal !== undefined) throw new ReplayAbortedError(fatal, { ...counts }, sentNotDeleted.size);
+    }
+    interrupted = signal?.aborted === true;
   } finally {
     notReleased = releaseFailures + (await hold.releaseAll());
   }
-  if (fatal !== undefined) throw new ReplayAbortedError(fatal, { ...counts }, sentNotDeleted.size);
   return {
     ...counts,
-    interrupted: signal?.aborted === true,
+    interrupted,
     maxReached,
     failures,
     leftInDlqAfterSend: sentNotDeleted.size,
     notReleased,
+    regrouped,
     elapsedMs: Date.now() - started,
   };
 }
@@ -322,31 +277,8 @@ export class ReplayAbortedError extends Error {
   }
 }
 
-/** SendMessageBatch refuses a batch whose messages add up to more than 256 KiB. */
-const MAX_BATCH_BYTES = 256 * 1024;
-
-/** Splits entries into batches under the size limit (a message alone over it still goes alone, as SQS decides). */
-function splitBySize(entries: DlqEntry[]): DlqEntry[][] {
-  const parts: DlqEntry[][] = [];
-  let current: DlqEntry[] = [];
-  let bytes = 0;
-  for (const e of entries) {
-    // The body plus a generous allowance for the attributes (names, types, values) a replay sends.
-    const size = Buffer.byteLength(e.body) + 1024;
-    if (current.length > 0 && bytes + size > MAX_BATCH_BYTES) {
-      parts.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(e);
-    bytes += size;
-  }
-  if (current.length > 0) parts.push(current);
-  return parts;
-}
-
-/** Splits a batch into rounds: round k holds the k-th message of each group, so a group's messages go in order. */
-function toRounds(entries: DlqEntry[]): DlqEntry[][] {
+/** Splits entries into rounds: round k holds the k-th message of each person, so a person's messages go in order. */
+function toRounds(entries: readonly DlqEntry[]): DlqEntry[][] {
   const rounds: DlqEntry[][] = [];
   const perGroup = new Map<string, number>();
   for (const e of entries) {
@@ -357,6 +289,12 @@ function toRounds(entries: DlqEntry[]): DlqEntry[][] {
     rounds[k] = round;
   }
   return rounds;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
-import type { ProvisioningCommand } from '@idp-sync/contracts';
+import type { DlqOrigin, ProvisioningCommand } from '@idp-sync/contracts';
 
 /** The reason shown for a message SQS moved by itself (redrive policy), without the worker writing why. */
 export const REDRIVE_REASON = 'moved by SQS redrive (no reason recorded)';
@@ -13,8 +13,23 @@ export interface DlqEntry {
   readonly messageId: string;
   /** Valid only while this read holds the message; a later read gets another. */
   readonly receiptHandle: string;
-  /** The FIFO group: the person's email, or `sha256:<hex>` for very long emails. */
+  /**
+   * The person's FIFO group (the email, or `sha256:<hex>` for very long emails): the group a replay sends the message
+   * back under. For a valid command, always the one its email gives.
+   */
   readonly groupId: string | undefined;
+  /**
+   * The DLQ message's own group: `dlq:<hex>` (a group of its own, as the worker and a re-grouping write it), or the
+   * person's (a message SQS redrive moved, or written by a worker before per-message groups; not yet re-grouped).
+   */
+  readonly messageGroupId: string | undefined;
+  /** The validated `origin` attribute: the person's group and where the message stood in its order. */
+  readonly origin: DlqOrigin | undefined;
+  /**
+   * Where the message stands in its person's order: the SequenceNumber in the work queue (`work`, written by the
+   * worker) or in the DLQ (`dlq`: re-grouped, or not yet), as a big integer.
+   */
+  readonly order: { readonly queue: 'work' | 'dlq'; readonly sequence: bigint | undefined };
   /** The body exactly as it sits in the DLQ. */
   readonly body: string;
   /** The body as a valid provisioning command, when it is one. */
@@ -34,7 +49,10 @@ export interface DlqEntry {
   /** The worker's receive count of the original message. */
   readonly receiveCount: number | undefined;
   readonly firstSeenAt: string | undefined;
-  /** The worker's `failedAt`; for a message SQS moved itself, when the DLQ message was sent (see `failedAtRecorded`). */
+  /**
+   * The worker's `failedAt`; for a message SQS moved itself, when it reached the DLQ (see `failedAtRecorded`; for a
+   * re-grouped one, the `sentAt` of its origin).
+   */
   readonly failedAt: string | undefined;
   /** False when `failedAt` is only the DLQ message's SentTimestamp (no reason recorded). */
   readonly failedAtRecorded: boolean;

@@ -35,6 +35,11 @@ export class VisibilityHold {
     this.held.set(messageId, { receiptHandle, deadline: this.now() + this.timeoutSeconds * 1000 });
   }
 
+  /** Stops tracking a message (it was deleted): it is neither refreshed nor released. */
+  forget(messageId: string): void {
+    this.held.delete(messageId);
+  }
+
   /**
    * Extends the messages whose timeout is more than half gone. A message whose handle is no longer valid (it became
    * visible and someone else, or this process, received it again) is forgotten; it will be read again.

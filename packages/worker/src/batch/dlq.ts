@@ -5,14 +5,16 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { DlqAttribute } from '@idp-sync/contracts';
+import { type DlqAttribute, dlqMessageGroupId, formatDlqOrigin } from '@idp-sync/contracts';
 import type { FailureInfo } from './classify';
 import type { WorkerRecord } from './records';
 
 /**
  * The DLQ message attributes for a record (typed by the contract's `DLQ_ATTRIBUTES`): why it failed (class, HTTP
  * status, message, whether it was transient), how often it was received, when it was first seen and when it failed,
- * and which command and message it was.
+ * which command it was, and `origin`: the person's group, the record's SequenceNumber in the work queue and its
+ * message id (the DLQ message sits in a group of its own; `origin` lets a replay restore the person's group and order).
+ * At most ten, as SQS allows: seven always, `httpStatus`, `commandId` and `replayCount` when there is one.
  *
  * @example
  * deadLetterAttributes(record, failure, new Date()).errorClass // { DataType: 'String', StringValue: 'EmailDeleted' }
@@ -34,10 +36,28 @@ export function deadLetterAttributes(
     firstSeenAt: text(record.firstSeenAt.toISOString()),
     failedAt: text(failedAt.toISOString()),
     ...(record.command === undefined ? {} : { commandId: text(record.command.id) }),
-    originalMessageId: text(record.messageId),
+    origin: text(
+      formatDlqOrigin({
+        queue: 'work',
+        group: originalGroupOf(record),
+        ...(sequenceOf(record) === undefined ? {} : { seq: sequenceOf(record) }),
+        messageId: record.messageId,
+      }),
+    ),
     // Carried over from a replayed message (`idp-sync dlq replay` sets it), so the count adds up across replays.
     ...(replayCount === undefined ? {} : { replayCount: number(replayCount) }),
   };
+}
+
+/** The record's message group in the work queue: the person's. */
+function originalGroupOf(record: WorkerRecord): string {
+  return record.record.attributes?.MessageGroupId ?? record.groupId;
+}
+
+/** The record's SequenceNumber in the FIFO work queue (decimal digits; absent on a standard queue). */
+function sequenceOf(record: WorkerRecord): string | undefined {
+  const value = record.record.attributes?.SequenceNumber;
+  return typeof value === 'string' && /^\d{1,39}$/.test(value) ? value : undefined;
 }
 
 function replayCountOf(record: WorkerRecord): number | undefined {
@@ -57,8 +77,10 @@ export function deadLetterDeduplicationId(messageId: string, receiveCount: numbe
 }
 
 /**
- * Sends a failed record to the FIFO DLQ: the original body unchanged (so replay re-sends it as it was), in the same
- * message group, with {@link deadLetterAttributes}. The worker acknowledges the record only after this succeeded.
+ * Sends a failed record to the FIFO DLQ: the original body unchanged (so replay re-sends it as it was), in a message
+ * group of its own (`dlq:<deduplication id>`: no DLQ message waits behind another, so `idp-sync dlq list` sees them
+ * all at once), with {@link deadLetterAttributes} (whose `origin` names the person's group and order). The worker
+ * acknowledges the record only after this succeeded.
  *
  * @example
  * await new DeadLetterSender(sqs, dlqUrl).send(record, failure, new Date());
@@ -79,16 +101,15 @@ export class DeadLetterSender {
         QueueUrl: this.#dlqUrl,
         MessageBody: record.record.body,
         MessageAttributes: deadLetterAttributes(record, failure, failedAt),
-        ...(fifo
-          ? {
-              MessageGroupId: record.record.attributes?.MessageGroupId ?? record.groupId,
-              MessageDeduplicationId: deadLetterDeduplicationId(record.messageId, record.receiveCount),
-            }
-          : {}),
+        ...(fifo ? fifoFields(deadLetterDeduplicationId(record.messageId, record.receiveCount)) : {}),
       }),
     );
     return out.MessageId;
   }
+}
+
+function fifoFields(deduplicationId: string) {
+  return { MessageGroupId: dlqMessageGroupId(deduplicationId), MessageDeduplicationId: deduplicationId };
 }
 
 /**

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../context';
 import { matchesFilter, parseFilter, type RawFilterOptions } from '../../dlq/filters';
 import { renderTable, toRow } from '../../dlq/format';
+import { orderByPerson } from '../../dlq/order';
 import { scanDlq } from '../../dlq/reader';
 import { writeLine } from '../../io';
 import { addFilterOptions, addQueueOptions, type CommonDlqOptions, filterOptionsOf } from './options';
-import { announceRead, openQueues, unreachableNote } from './shared';
+import { announceRead, openQueues, regroupNote, unreachableNote } from './shared';
 
 type ListOptions = CommonDlqOptions & RawFilterOptions;
 
@@ -39,7 +40,9 @@ export function registerListCommand(dlq: Command, ctx: CommandContext): void {
         waitTimeSeconds: config.IDP_SYNC_RECEIVE_WAIT_SECONDS,
         signal: ctx.io.signal,
       });
-      const rows = scan.entries
+      // Each person's messages together, in their original order.
+      const rows = orderByPerson(scan.entries)
+        .flatMap((person) => person.entries)
         .filter((e) => matchesFilter(filter, e))
         .map((e) => toRow(e, { showEmails: !!opts.showEmails }));
       if (opts.json) ctx.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -49,6 +52,8 @@ export function registerListCommand(dlq: Command, ctx: CommandContext): void {
           ? 'The DLQ is empty.'
           : `${rows.length} of ${scan.entries.length} message(s) read match the filters.`;
       writeLine(ctx.io.stderr, summary);
+      const regrouped = regroupNote(scan.regrouped);
+      if (regrouped) writeLine(ctx.io.stderr, regrouped);
       const note = unreachableNote(scan.unreachable);
       if (note) writeLine(ctx.io.stderr, note);
       if (scan.notReleased > 0) {

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../context';
-import { type DlqFilter, isEmptyFilter, matchesFilter, parseFilter, type RawFilterOptions } from '../../dlq/filters';
+import { type DlqFilter, matchesFilter, parseFilter, type RawFilterOptions } from '../../dlq/filters';
 import { renderTable, toRow } from '../../dlq/format';
-import { MOVE_TASK_MAX_RATE, runMoveTask } from '../../dlq/move-task';
-import { planReplay } from '../../dlq/plan';
+import { isPermanentFailure } from '../../dlq/permanent';
+import { planReplay, type ReplayPlan } from '../../dlq/plan';
 import type { ResolvedQueues } from '../../dlq/queues';
 import { scanDlq } from '../../dlq/reader';
 import { type ReplayResult, replayMessages } from '../../dlq/replay';
-import { queueArn, queueDepth } from '../../dlq/sqs';
+import { queueDepth } from '../../dlq/sqs';
+import type { DlqEntry } from '../../dlq/types';
 import { ReplayIncompleteError, UsageError } from '../../errors';
 import { writeLine } from '../../io';
 import { ReplayProgressDisplay } from '../../progress';
@@ -20,7 +21,7 @@ import {
   parseRate,
   positiveInteger,
 } from './options';
-import { announceRead, openQueues, unreachableNote } from './shared';
+import { announceRead, openQueues, regroupNote, unreachableNote } from './shared';
 
 type ReplayOptions = CommonDlqOptions &
   RawFilterOptions & {
@@ -28,6 +29,7 @@ type ReplayOptions = CommonDlqOptions &
     max?: number;
     rate?: number;
     yes?: boolean;
+    includePermanent?: boolean;
     moveTask: boolean;
   };
 
@@ -51,7 +53,11 @@ export function registerReplayCommand(dlq: Command, ctx: CommandContext): void {
     .option('--max <n>', 'move at most n messages', positiveInteger)
     .option('--rate <n/s>', 'move at most n messages per second, e.g. 20/s', parseRate)
     .option('-y, --yes', 'do not ask for confirmation (needed when stdin is not a terminal)')
-    .option('--no-move-task', 'never use StartMessageMoveTask, even to replay everything')
+    .option(
+      '--include-permanent',
+      'also replay permanent failures (EmailDeleted, ResetPasswordRejected, …), which otherwise stay in the DLQ',
+    )
+    .option('--no-move-task', 'no effect (a replay never uses StartMessageMoveTask); kept so scripts keep working')
     .option('--json', 'with --dry-run: print the messages that would move as JSON')
     .option('--show-emails', 'show full email addresses (redacted by default)')
     .addHelpText(
@@ -60,7 +66,7 @@ export function registerReplayCommand(dlq: Command, ctx: CommandContext): void {
         '',
         'Safe to interrupt (Ctrl-C stops after the messages in flight): a message is deleted from the DLQ only after',
         'it was sent, so a crash can leave a duplicate (absorbed by idempotency on the command id), never a loss.',
-        'Without filters and --max, StartMessageMoveTask is used where the endpoint supports it (max 500 msg/s).',
+        "Each person's messages go back in their order, in their group. Permanent failures stay unless --include-permanent.",
         'Examples:',
         '  idp-sync dlq replay --status 5xx --dry-run',
         '  idp-sync dlq replay --status 5xx --rate 20/s',
@@ -77,17 +83,15 @@ export function registerReplayCommand(dlq: Command, ctx: CommandContext): void {
       }
       const { queues, config } = await openQueues(ctx, opts, true);
       const waitTimeSeconds = config.IDP_SYNC_RECEIVE_WAIT_SECONDS;
-      const everything = isEmptyFilter(filter) && opts.max === undefined;
-      const run: ReplayRun = { ctx, queues, filter, opts, waitTimeSeconds, everything };
 
       if (opts.dryRun) {
-        await dryRun(run);
+        await dryRun(ctx, queues, filter, opts, waitTimeSeconds);
         return;
       }
       // What the confirmation announced: the progress bar's total.
       let selected: number | undefined;
       if (!opts.yes) {
-        const answer = await askConfirmation(run);
+        const answer = await askConfirmation(ctx, queues, filter, opts, waitTimeSeconds);
         if (answer === 'nothing') return;
         if (answer === 'declined') {
           // Saying no is a decision, not an error.
@@ -96,174 +100,158 @@ export function registerReplayCommand(dlq: Command, ctx: CommandContext): void {
         }
         selected = answer;
       }
-
-      if (everything && opts.moveTask) {
-        const done = await tryMoveTask(ctx, queues, opts.rate);
-        if (done) return;
-      }
-      await receiveSendDelete(run, selected);
+      await receiveSendDelete(ctx, queues, filter, opts, waitTimeSeconds, selected);
     });
 }
 
-/** What one `replay` works on, once its options are read and its queues opened. */
-interface ReplayRun {
-  readonly ctx: CommandContext;
-  readonly queues: ResolvedQueues;
-  readonly filter: DlqFilter;
-  readonly opts: ReplayOptions;
-  readonly waitTimeSeconds: number;
-  /** No filter and no --max: the whole DLQ. */
-  readonly everything: boolean;
+/** The plan of a read: the same rules as the replay (`planReplay`), so a dry run counts what a replay moves. */
+function planOf(entries: readonly DlqEntry[], filter: DlqFilter, opts: ReplayOptions): ReplayPlan {
+  return planReplay(
+    entries.filter((e) => e.groupId !== undefined),
+    (e) => matchesFilter(filter, e),
+    { max: opts.max, includePermanent: !!opts.includePermanent },
+  );
 }
 
-/** Reads the DLQ (saying where from) and plans which of its messages the filters and --max select. */
-async function readSelection({ ctx, queues, filter, opts, waitTimeSeconds }: ReplayRun) {
-  announceRead(ctx, queues.where);
-  const scan = await scanDlq(queues.client, queues.dlqUrl, { waitTimeSeconds, signal: ctx.io.signal });
-  return { scan, plan: planReplay(scan.entries, (e) => matchesFilter(filter, e), opts.max) };
+/**
+ * "2 of them are permanent failures (EmailDeleted 1, ResetPasswordRejected 1) and stay in the DLQ; …", or nothing.
+ * Classes counted in a Map: a class is a message attribute, data, and never keys a plain object.
+ */
+export function permanentNote(plan: ReplayPlan): string | undefined {
+  if (plan.permanent.length === 0) return undefined;
+  const byClass = new Map<string, number>();
+  for (const e of plan.permanent) byClass.set(e.errorClass ?? '?', (byClass.get(e.errorClass ?? '?') ?? 0) + 1);
+  const classes = [...byClass].map(([name, n]) => `${name} ${n}`).join(', ');
+  return (
+    `${plan.permanent.length} of the messages matching the filters are permanent failures (${classes}): they stay in ` +
+    'the DLQ (a replay fails them again), with any later message of the same person; pass --include-permanent to ' +
+    'replay them too.'
+  );
 }
 
-async function dryRun(run: ReplayRun): Promise<void> {
-  const { ctx, opts, everything } = run;
+async function dryRun(
+  ctx: CommandContext,
+  queues: ResolvedQueues,
+  filter: DlqFilter,
+  opts: ReplayOptions,
+  waitTimeSeconds: number,
+): Promise<void> {
   const { io } = ctx;
-  const { scan, plan } = await readSelection(run);
+  announceRead(ctx, queues.where);
+  const scan = await scanDlq(queues.client, queues.dlqUrl, { waitTimeSeconds, signal: io.signal });
+  const plan = planOf(scan.entries, filter, opts);
   const rows = plan.selected.map((e) => toRow(e, { showEmails: !!opts.showEmails }));
   if (opts.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (rows.length > 0) io.stdout.write(renderTable(rows));
+  const extra = [
+    plan.permanent.length > 0 ? `${plan.permanent.length} are permanent failures` : '',
+    plan.heldBack.length > 0
+      ? `${plan.heldBack.length} are held back behind a message of the same person that stays`
+      : '',
+    plan.beyondMax.length > 0 ? `${plan.beyondMax.length} are beyond --max` : '',
+  ].filter(Boolean);
   writeLine(
     io.stderr,
     `Dry run, nothing was changed: ${plan.selected.length} message(s) would move to the work queue, ` +
-      `${plan.skipped.length} would stay${plan.beyondMax.length > 0 ? `, ${plan.beyondMax.length} are beyond --max` : ''}.`,
+      `${plan.skipped.length} would stay${extra.length > 0 ? ` (of which ${extra.join(', ')})` : ''}.`,
   );
+  const permanent = permanentNote(plan);
+  if (permanent) writeLine(io.stderr, permanent);
+  const regrouped = regroupNote(scan.regrouped);
+  if (regrouped) writeLine(io.stderr, regrouped);
   const behind = unreachableNote(scan.unreachable);
-  if (behind) writeLine(io.stderr, `${behind} A replay considers them, with the same filters, as they come up.`);
-  if (everything && opts.moveTask) {
-    writeLine(io.stderr, 'Replaying everything uses StartMessageMoveTask where the endpoint supports it.');
-  }
+  if (behind) writeLine(io.stderr, behind);
 }
 
-async function askConfirmation(run: ReplayRun): Promise<number | 'nothing' | 'declined'> {
-  const { ctx, queues, opts, everything } = run;
+async function askConfirmation(
+  ctx: CommandContext,
+  queues: ResolvedQueues,
+  filter: DlqFilter,
+  opts: ReplayOptions,
+  waitTimeSeconds: number,
+): Promise<number | 'nothing' | 'declined'> {
   const { io } = ctx;
-  let question: string;
-  let selected: number;
-  if (everything) {
-    const depth = await queueDepth(queues.client, queues.dlqUrl);
-    if (depth.total === 0) {
-      writeLine(io.stderr, 'The DLQ is empty: nothing to replay.');
-      return 'nothing';
-    }
-    selected = depth.total;
-    question = `Replay all ${depth.total} message(s) of the DLQ of ${queues.where} back to the work queue? [y/N] `;
-  } else {
-    const { scan, plan } = await readSelection(run);
-    const more = scan.unreachable > 0 && (opts.max === undefined || plan.selected.length < opts.max);
-    if (plan.selected.length === 0 && !more) {
-      writeLine(io.stderr, 'No message matches the filters: nothing to replay.');
-      return 'nothing';
-    }
-    selected = plan.selected.length;
-    question =
-      `Replay ${plan.selected.length} message(s)${more ? ` (and any matching ones among ~${scan.unreachable} queued behind them)` : ''} ` +
-      `from the DLQ of ${queues.where} back to the work queue? [y/N] `;
+  announceRead(ctx, queues.where);
+  const scan = await scanDlq(queues.client, queues.dlqUrl, { waitTimeSeconds, signal: io.signal });
+  if (scan.entries.length === 0) {
+    writeLine(io.stderr, 'The DLQ is empty: nothing to replay.');
+    return 'nothing';
   }
-  return (await confirm(io, question)) ? selected : 'declined';
-}
-
-/** Returns false when the endpoint lacks StartMessageMoveTask (the caller falls back). */
-async function tryMoveTask(ctx: CommandContext, queues: ResolvedQueues, rate: number | undefined): Promise<boolean> {
-  const { io } = ctx;
-  const [dlqArn, targetArn] = await Promise.all([
-    queueArn(queues.client, queues.dlqUrl),
-    queueArn(queues.client, queues.queueUrl!),
-  ]);
-  if (rate !== undefined && rate > MOVE_TASK_MAX_RATE) {
-    writeLine(io.stderr, `StartMessageMoveTask moves at most ${MOVE_TASK_MAX_RATE} msg/s; using that rate.`);
+  const plan = planOf(scan.entries, filter, opts);
+  const regrouped = regroupNote(scan.regrouped);
+  if (regrouped) writeLine(io.stderr, regrouped);
+  const permanent = permanentNote(plan);
+  if (permanent) writeLine(io.stderr, permanent);
+  if (plan.selected.length === 0) {
+    writeLine(io.stderr, 'No message matches the filters: nothing to replay.');
+    return 'nothing';
   }
-  const depth = await queueDepth(queues.client, queues.dlqUrl);
-  const progress = new ReplayProgressDisplay(io.stderr, depth.total);
-  const outcome = await runMoveTask(queues.client, {
-    dlqArn,
-    queueArn: targetArn,
-    ratePerSecond: rate === undefined ? undefined : Math.max(1, Math.min(MOVE_TASK_MAX_RATE, Math.floor(rate))),
-    signal: io.signal,
-    onProgress: ({ moved }) => progress.update({ moved, failed: 0, heldBack: 0 }),
-  }).finally(() => progress.stop());
-  if (outcome.kind === 'unsupported') {
-    writeLine(
-      io.stderr,
-      `This SQS endpoint does not support StartMessageMoveTask (${outcome.detail}); ` +
-        'falling back to receive → send → delete.',
-    );
-    return false;
-  }
-  writeLine(io.stderr, `Message move task ${outcome.status}: ${outcome.moved} message(s) moved.`);
-  if (outcome.cancelled) {
-    const left = await queueDepth(queues.client, queues.dlqUrl).catch(() => undefined);
-    if (left?.total === 0) {
-      writeLine(io.stderr, 'Nothing is left in the DLQ.');
-      return true;
-    }
-    throw new ReplayIncompleteError(
-      `interrupted: the move task was cancelled after ${outcome.moved} message(s)`,
-      'the rest is still in the DLQ; run the same command again to continue',
-    );
-  }
-  if (outcome.status !== 'COMPLETED') {
-    throw new ReplayIncompleteError(
-      `the message move task ended ${outcome.status}${outcome.failureReason ? `: ${outcome.failureReason}` : ''}`,
-      'fix the cause, then run again (or pass --no-move-task to replay message by message)',
-    );
-  }
-  return true;
+  const permanentPart =
+    plan.permanent.length > 0 ? ` (${plan.permanent.length} permanent failure(s) among the matches stay)` : '';
+  const includedPart = opts.includePermanent
+    ? ` (including ${plan.selected.filter(isPermanentFailure).length} permanent failure(s): --include-permanent)`
+    : '';
+  const question =
+    `Replay ${plan.selected.length} of the ${scan.entries.length} message(s)${permanentPart}${includedPart} ` +
+    `from the DLQ of ${queues.where} back to the work queue? [y/N] `;
+  return (await confirm(io, question)) ? plan.selected.length : 'declined';
 }
 
 async function receiveSendDelete(
-  { ctx, queues, filter, opts, waitTimeSeconds }: ReplayRun,
+  ctx: CommandContext,
+  queues: ResolvedQueues,
+  filter: DlqFilter,
+  opts: ReplayOptions,
+  waitTimeSeconds: number,
   selected: number | undefined,
 ): Promise<void> {
   const { io } = ctx;
-  // Without a confirmation (--yes) the selection was not counted: the DLQ's depth is the upper bound.
-  const total = selected ?? (await queueDepth(queues.client, queues.dlqUrl)).total;
-  const progress = new ReplayProgressDisplay(io.stderr, Math.min(total, opts.max ?? Number.POSITIVE_INFINITY));
+  // The bar appears once the replay has read the DLQ and knows what it moves (the confirmation's count, unless the
+  // DLQ changed since).
+  let progress: ReplayProgressDisplay | undefined;
+  let plan: ReplayPlan | undefined;
   let result: ReplayResult;
   try {
     result = await replayMessages(queues.client, {
       dlqUrl: queues.dlqUrl,
       queueUrl: queues.queueUrl!,
       select: (e) => matchesFilter(filter, e),
+      includePermanent: !!opts.includePermanent,
       max: opts.max,
       ratePerSecond: opts.rate,
       waitTimeSeconds,
       signal: io.signal,
-      onProgress: (p) => progress.update(p),
+      onPlan: (p) => {
+        plan = p;
+        progress = new ReplayProgressDisplay(io.stderr, p.selected.length || selected || 0);
+      },
+      onProgress: (p) =>
+        progress?.update({ moved: p.moved, failed: p.failed, heldBack: p.heldBack - (plan?.heldBack.length ?? 0) }),
     });
   } finally {
-    progress.stop();
+    progress?.stop();
   }
+  const regrouped = regroupNote(result.regrouped);
+  if (regrouped) writeLine(io.stderr, regrouped);
   const seconds = result.elapsedMs / 1000;
   const perSecond = seconds > 0 ? (result.moved / seconds).toFixed(1) : String(result.moved);
-  const notSelected = result.skipped - result.heldBack - result.returned;
+  const notSelected = result.skipped - result.heldBack - result.permanent - (plan?.beyondMax.length ?? 0);
   writeLine(
     io.stderr,
     `Replay ${result.interrupted ? 'interrupted' : 'finished'}: ${result.moved} moved, ${result.failed} failed, ` +
-      `${notSelected} not selected in ${seconds.toFixed(1)} s (${perSecond} msg/s).`,
+      `${notSelected} not selected${result.permanent > 0 ? `, ${result.permanent} permanent failure(s) left` : ''} ` +
+      `in ${seconds.toFixed(1)} s (${perSecond} msg/s).`,
   );
+  if (plan && plan.permanent.length > 0) writeLine(io.stderr, permanentNote(plan)!);
   if (result.heldBack > 0) {
     writeLine(
       io.stderr,
       `${result.heldBack} selected message(s) were held back behind an earlier message of the same person that was ` +
-        "not replayed (so as not to overtake it); replay the person's messages together, e.g. with --email.",
+        "not replayed (so as not to overtake it); replay the person's messages together, e.g. with --email (and " +
+        '--include-permanent if the one ahead is a permanent failure you mean to replay).',
     );
   }
   if (result.maxReached) writeLine(io.stderr, `Stopped at --max ${opts.max}.`);
-  if (result.returned > 0) {
-    writeLine(
-      io.stderr,
-      `${result.returned} command(s) this replay moved failed again and came back to the DLQ; they were not moved ` +
-        'a second time: `idp-sync dlq list` shows why they failed.',
-    );
-  }
   for (const f of result.failures.slice(0, 20)) {
     writeLine(io.stderr, `  failed: ${f.commandId ?? `(message ${f.messageId})`}: ${f.error}`);
   }

@@ -38,11 +38,23 @@ export function announceRead(ctx: CommandContext, where: string): void {
   );
 }
 
-/** Explains the messages a read could not reach (FIFO: behind an earlier message of the same person). */
+/**
+ * Explains messages a read could not reach: in flight elsewhere (a replay running), or behind a message in the same
+ * group that could not be re-grouped.
+ */
 export function unreachableNote(unreachable: number): string | undefined {
   if (unreachable <= 0) return undefined;
   return (
-    `About ${unreachable} more message(s) wait behind these in the same person's group: a FIFO queue hands them out ` +
-    'only after the ones ahead leave the DLQ (replay them, then list again).'
+    `About ${unreachable} more message(s) could not be read: in flight elsewhere (a replay running?), or waiting ` +
+    'behind a message of the same person that could not be re-grouped; list again in a moment.'
+  );
+}
+
+/** Says that a read re-grouped messages SQS redrive (or an older worker) left in a person's group. */
+export function regroupNote(regrouped: number): string | undefined {
+  if (regrouped <= 0) return undefined;
+  return (
+    `${regrouped} message(s) moved by SQS redrive (or by an older worker) were re-grouped so they can be listed: ` +
+    "each now sits in a DLQ group of its own, its person's group and order kept in its origin attribute."
   );
 }
