@@ -42,8 +42,11 @@ export interface GuardState {
   rearmedAt: string | undefined;
 }
 
-/** The most held deletes one command reads (each is at most ~260 KB; they sit in one partition). */
-export const MAX_HELD_READ = 100_000;
+/**
+ * The most held deletes one command reads (they sit in one partition; a body is usually under 2 KB, at most 256 KB).
+ * Beyond it, decide on the first ones (filters narrow them), then run the command again.
+ */
+export const MAX_HELD_READ = 20_000;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 

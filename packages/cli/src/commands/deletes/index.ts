@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import type { CommandContext } from '../../context';
 import { openTable, type TableFlags, tableError } from '../../deletes/resolve';
-import type { HeldDelete } from '../../deletes/store';
+import { type HeldDelete, MAX_HELD_READ } from '../../deletes/store';
 import { matchesFilter, parseFilter, type RawFilterOptions } from '../../dlq/filters';
 import { type QueueFlags, resolveQueues } from '../../dlq/queues';
 import type { DlqEntry } from '../../dlq/types';
@@ -179,6 +179,12 @@ async function list(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType
   writeLine(ctx.io.stderr, `Deletion guard of ${opened.where}: ${state}; people managed: ${guard.managed}.`);
   const waiting = all.filter((h) => h.status === 'held').length;
   writeLine(ctx.io.stderr, `${waiting} delete(s) held${opts.all ? `, ${all.length} recorded in all` : ''}.`);
+  if (all.length >= MAX_HELD_READ) {
+    writeLine(
+      ctx.io.stderr,
+      `Only the first ${MAX_HELD_READ} recorded deletes were read: decide on these (filters narrow them), then run it again.`,
+    );
+  }
 }
 
 /** The held deletes a decision applies to: status `held` (and, for approve, `approved` ones to resume), filtered. */
