@@ -143,6 +143,19 @@ export const InfraConfigSchema = z
         maxReceiveCount: int(1, 1000, 5),
       })
       .prefault({}),
+    /**
+     * The worker's deletion guard (issue #16; DELETION_GUARD_*): at most max(floor, percent % of the people managed)
+     * deletes per rolling window pass; the rest are held until a person approves them (`idp-sync deletes`). On unless
+     * switched off here on purpose. The defaults and why: packages/worker/README.md.
+     */
+    deletionGuard: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        windowMinutes: int(5, 7 * 24 * 60, 60),
+        floor: int(1, 1_000_000, 5),
+        percent: z.number().min(0).max(100).default(0.5),
+      })
+      .prefault({}),
     ingest: z
       .strictObject({
         /** API Gateway gives up after 30 s; Okta after 3 s. */

@@ -20,6 +20,7 @@ export const OUTPUTS = {
   dlqUrl: 'DlqUrl',
   alarmTopicArn: 'AlarmTopicArn',
   dashboardName: 'DashboardName',
+  stateTableName: 'StateTableName',
 } as const;
 
 /**
@@ -118,6 +119,10 @@ export class IdpSyncStack extends Stack {
     new CfnOutput(this, OUTPUTS.dashboardName, {
       value: this.dashboard.dashboard.dashboardName,
       description: 'CloudWatch dashboard of the pipeline',
+    });
+    new CfnOutput(this, OUTPUTS.stateTableName, {
+      value: this.state.table.tableName,
+      description: 'State table: `idp-sync deletes` reads the deletion guard and its held deletes there',
     });
   }
 }

@@ -26,7 +26,7 @@ export interface AlarmsProps {
 /**
  * The pipeline's alarms, all notifying one SNS topic (and the alarm e-mail when configured):
  * a command reached the DLQ, commands wait too long, the worker fails, the ingest API answers 5xx, a leave was skipped
- * as stale (the person may keep access).
+ * as stale (the person may keep access), the deletion guard held a delete.
  * The topic is encrypted with its own KMS key, which CloudWatch may use (an AWS-managed SNS key would refuse it).
  *
  * @example
@@ -41,6 +41,7 @@ export class Alarms extends Construct {
   readonly workerErrors: cloudwatch.Alarm;
   readonly ingest5xx: cloudwatch.Alarm;
   readonly staleDeleteSkipped: cloudwatch.Alarm;
+  readonly deletesHeld: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
@@ -144,10 +145,33 @@ export class Alarms extends Construct {
       }),
       threshold: 1,
     });
+
+    this.deletesHeld = alarm('DeletesHeld', {
+      alarmName: `${prefix}-deletes-held`,
+      alarmDescription:
+        'The deletion guard held deletes: more people left within its window than its limit allows (a wrong HR ' +
+        'rule, an unassigned group, a scoping change?). Every further delete is held until a person re-arms it. ' +
+        'Runbook: README.md, "The deletion guard tripped" (idp-sync deletes list|approve|discard|rearm).',
+      metric: new cloudwatch.Metric({
+        namespace: config.metricsNamespace,
+        metricName: PIPELINE_METRICS.deletesHeld,
+        dimensionsMap: { service: props.workerService },
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 1,
+    });
   }
 
   /** Every alarm, for the dashboard's status widget. */
   get all(): cloudwatch.Alarm[] {
-    return [this.dlqNotEmpty, this.oldestMessageAge, this.workerErrors, this.ingest5xx, this.staleDeleteSkipped];
+    return [
+      this.dlqNotEmpty,
+      this.oldestMessageAge,
+      this.workerErrors,
+      this.ingest5xx,
+      this.staleDeleteSkipped,
+      this.deletesHeld,
+    ];
   }
 }

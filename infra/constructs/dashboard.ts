@@ -21,6 +21,7 @@ export const PIPELINE_METRICS = {
   usersApiRateLimited: 'UsersApiRateLimited',
   endToEndDelay: 'EndToEndDelay',
   staleDeleteSkipped: 'StaleDeleteSkipped',
+  deletesHeld: 'DeletesHeld',
 } as const;
 
 export interface DashboardProps {

@@ -411,6 +411,10 @@ export class Functions extends Construct {
         ARIZE_API_KEY_SECRET_ARN: props.secrets.usersApiKey.secretArn,
         DEFAULT_ROLE: config.defaultRole,
         DEFAULT_INVITE_MODE: config.defaultInviteMode,
+        DELETION_GUARD: config.deletionGuard.enabled ? 'on' : 'off',
+        DELETION_GUARD_WINDOW_MINUTES: String(config.deletionGuard.windowMinutes),
+        DELETION_GUARD_FLOOR: String(config.deletionGuard.floor),
+        DELETION_GUARD_PERCENT: String(config.deletionGuard.percent),
       },
     });
 
@@ -439,6 +443,7 @@ export class Functions extends Construct {
     );
     this.workerRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
+        // Also the deletion guard's items (guard, held deletes): the same table and actions, no new permission.
         sid: 'PersonStateAndIdempotency',
         actions: [...WORKER_TABLE_ACTIONS],
         resources: [props.table.tableArn],

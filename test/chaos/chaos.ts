@@ -174,6 +174,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     receiveWaitSeconds: 1,
     logLevel: 'ERROR',
     handlerEnv: {
+      // The deletion guard stays on, with a limit the model's leaves never reach: the model expects every leave
+      // applied (misfires that trip the guard are not modelled yet, issue #16).
+      DELETION_GUARD_FLOOR: '1000000',
       // A hanging request must end quickly, and a transient failure come back soon.
       USERS_API_TIMEOUT_MS: '500',
       USERS_API_RETRY_ATTEMPTS: '3',

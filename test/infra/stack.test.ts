@@ -372,6 +372,8 @@ describe('functions', () => {
     });
     expect(worker.dlqUrl).toMatch(/idp-sync-commands-dlq\.fifo$/);
     expect(worker.arizeApiKeySecretArn).toMatch(/:secret:idp-sync\/users-api-key-/);
+    // Issue #16: the deletion guard is on in AWS, with the defaults the worker README explains.
+    expect(worker.deletionGuard).toEqual({ enabled: true, windowMinutes: 60, floor: 5, percent: 0.5 });
   });
 
   it('bundles as minified ESM with a source map, the createRequire banner and the AWS SDK inside', () => {
@@ -986,7 +988,7 @@ describe('throttles and reserved concurrency (issue #14: one throttle for everyt
 });
 
 describe('alarms and dashboard', () => {
-  it('five alarms, each notifying the encrypted, TLS-only alarm topic on ALARM and OK', () => {
+  it('six alarms (issue #16 added the held-delete alarm), each notifying the encrypted, TLS-only alarm topic on ALARM and OK', () => {
     const [topicId, topic] = only('AWS::SNS::Topic');
     expect(topic.Properties.KmsMasterKeyId).toBeDefined();
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -997,7 +999,7 @@ describe('alarms and dashboard', () => {
       },
     });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
@@ -1050,6 +1052,39 @@ describe('alarms and dashboard', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
     expect(stale.Properties.AlarmDescription).toContain('packages/cli/README.md');
+  });
+
+  it('alarm on a held delete (issue #16): the worker’s DeletesHeld, one is enough; the runbook is named', () => {
+    const [, worker] = functionNamed('idp-sync-worker');
+    const service = worker.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME;
+    const [, held] = only('AWS::CloudWatch::Alarm', { AlarmName: 'idp-sync-deletes-held' });
+    expect(held.Properties).toMatchObject({
+      Namespace: config.metricsNamespace,
+      MetricName: WORKER_METRICS.deletesHeld,
+      Dimensions: [{ Name: 'service', Value: service }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(held.Properties.AlarmDescription).toContain('The deletion guard tripped');
+    expect(held.Properties.AlarmActions).toBeDefined();
+  });
+
+  it('outputs the state table for `idp-sync deletes --stack`, and the worker may use it (no other table)', () => {
+    expect(template.toJSON().Outputs?.StateTableName).toBeDefined();
+    const [, worker] = functionNamed('idp-sync-worker');
+    const roleId = worker.Properties.Role['Fn::GetAtt'][0];
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(roleId),
+    );
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const table = statements.find((st) => st.Sid === 'PersonStateAndIdempotency');
+    expect(table.Action).toEqual(
+      expect.arrayContaining(['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+    );
+    expect(table.Action).not.toContain('dynamodb:Scan');
+    expect(JSON.stringify(table.Resource)).not.toContain('*');
   });
 
   it('the dashboard draws requests by source, commands queued, applied by action, DLQ depth and end-to-end delay', () => {

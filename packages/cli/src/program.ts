@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerDeletesCommands } from './commands/deletes';
 import { registerDemoCommand } from './commands/demo';
 import { registerDlqCommands } from './commands/dlq';
 import { registerStartCommand } from './commands/start';
@@ -13,7 +14,12 @@ export type CommandRegistrar = (program: Command, ctx: CommandContext) => void;
 /**
  * The top-level commands. `start` and `demo` (the local stack) register here the same way as `dlq`.
  */
-export const COMMANDS: readonly CommandRegistrar[] = [registerDlqCommands, registerStartCommand, registerDemoCommand];
+export const COMMANDS: readonly CommandRegistrar[] = [
+  registerDlqCommands,
+  registerDeletesCommands,
+  registerStartCommand,
+  registerDemoCommand,
+];
 
 export interface BuildProgramOptions {
   /** Extra commands, registered after {@link COMMANDS}. */

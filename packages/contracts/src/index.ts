@@ -20,6 +20,13 @@ export {
   TimestampSchema,
 } from './command/schema';
 export {
+  approvedDeleteDeduplicationId,
+  DELETION_APPROVED_ATTRIBUTE,
+  HELD_DELETE_STATUSES,
+  type HeldDeleteStatus,
+  MAX_HELD_BODY_BYTES,
+} from './deletion-guard';
+export {
   DLQ_ATTRIBUTES,
   type DlqAttribute,
   type DlqOrigin,
@@ -36,4 +43,12 @@ export {
   commandSenderFor,
   createSqsCommandSender,
 } from './queue/sender';
-export { createStateTable, DEFAULT_STATE_TABLE_NAME, STATE_TABLE_KEY, STATE_TABLE_TTL_ATTRIBUTE } from './state-table';
+export {
+  createStateTable,
+  DEFAULT_STATE_TABLE_NAME,
+  DELETION_GUARD_KEY,
+  HELD_DELETE_PK,
+  heldDeleteSortKey,
+  STATE_TABLE_KEY,
+  STATE_TABLE_TTL_ATTRIBUTE,
+} from './state-table';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -16,6 +17,35 @@ export const STATE_TABLE_KEY = { pk: 'pk', sk: 'sk' } as const;
 
 /** The TTL attribute (epoch seconds). Idempotency records set it; DynamoDB deletes expired items in the background. */
 export const STATE_TABLE_TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * The deletion guard's items in the state table, shared by the worker (which counts deletes, holds them and honours
+ * approvals) and the CLI (which lists, approves, discards and re-arms). Both sides hold to these names: renaming one
+ * strands the items already written.
+ *
+ * - the guard: `pk = deletion-guard`, `sk = guard` — rolling-window delete counts (`buckets`), `version` (optimistic
+ *   concurrency), `tripped`, `managed` (people this pipeline manages), who re-armed it last;
+ * - a held delete: `pk = held-delete`, `sk = cmd#<sha256 of the command id>` — the original message body, its FIFO
+ *   group and sequence number, the person, source, times, and what became of it (`status`).
+ *
+ * @example
+ * ({ pk: DELETION_GUARD_KEY.pk, sk: DELETION_GUARD_KEY.sk })
+ */
+export const DELETION_GUARD_KEY = { pk: 'deletion-guard', sk: 'guard' } as const;
+
+/** The partition of every held delete (one partition: on-call lists them all, there are few). */
+export const HELD_DELETE_PK = 'held-delete';
+
+/**
+ * The sort key of a command's held delete: deterministic, so holding the same command twice writes one item and the
+ * worker finds an approval by the command id alone.
+ *
+ * @example
+ * heldDeleteSortKey('okta:1f2e') // 'cmd#<64 hex>'
+ */
+export function heldDeleteSortKey(commandId: string): string {
+  return `cmd#${createHash('sha256').update(commandId, 'utf8').digest('hex')}`;
+}
 
 /** The table name used when `STATE_TABLE_NAME` is not set (local stack and tests). */
 export const DEFAULT_STATE_TABLE_NAME = 'idp-sync-state';

@@ -102,3 +102,18 @@ export class StateStoreError extends WorkerError {
     this.operation = operation;
   }
 }
+
+/**
+ * A delete the deletion guard did not let through: `held` (stored for a person to approve or discard) or `discarded`
+ * (a person decided it must not run). Not a failure: the worker acknowledges the record without applying it. Thrown
+ * through the idempotent call so that no idempotency record is kept (an approved re-send must run).
+ *
+ * @example
+ * throw new DeleteHeldError('held');
+ */
+export class DeleteHeldError extends WorkerError {
+  override readonly name = 'DeleteHeld';
+  constructor(readonly verdict: 'held' | 'discarded') {
+    super(verdict === 'held' ? 'delete held by the deletion guard' : 'delete discarded by a person');
+  }
+}

@@ -45,6 +45,14 @@ export const WORKER_METRICS = {
   identityLinksMoved: 'IdentityLinksMoved',
   /** Commands whose address another id of the same source holds: applied without a link. */
   identityLinksRefused: 'IdentityLinksRefused',
+  /** Deletes the deletion guard held (not applied; stored for a person). Alarmed: one is enough. */
+  deletesHeld: 'DeletesHeld',
+  /** 1 in the batch that tripped the deletion guard. */
+  deletionGuardTripped: 'DeletionGuardTripped',
+  /** Deletes a person approved that passed the guard. */
+  approvedDeletesPassed: 'ApprovedDeletesPassed',
+  /** Re-sent deletes a person had discarded: acknowledged, not applied. */
+  discardedDeletesDropped: 'DiscardedDeletesDropped',
 } as const;
 
 /**

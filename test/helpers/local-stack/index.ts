@@ -25,7 +25,13 @@ export function startTestStack(options: LocalStackOptions = {}): Promise<LocalSt
     workerTimeoutSeconds: 5,
     visibilityTimeoutSeconds: 2,
     ...options,
-    handlerEnv: { VISIBILITY_BASE_SECONDS: '1', VISIBILITY_MAX_SECONDS: '2', ...options.handlerEnv },
+    handlerEnv: {
+      VISIBILITY_BASE_SECONDS: '1',
+      VISIBILITY_MAX_SECONDS: '2',
+      // The deletion guard stays on (as in AWS) with a limit these tests, which share one stack, never reach.
+      DELETION_GUARD_FLOOR: '100000',
+      ...options.handlerEnv,
+    },
   });
 }
 

@@ -179,6 +179,9 @@ export async function pipeline(stack: WorkerStack, options: PipelineOptions = {}
     visibilityBaseSeconds: 30,
     visibilityMaxSeconds: 900,
     processingTimeoutMs: 25_000,
+    // On, as in AWS, so every test runs deletes through the guard; a limit no test reaches (the tests of a file share
+    // one table, so one guard). test/integration/worker/deletion-guard.test.ts sets its own limits.
+    deletionGuard: { enabled: true, windowMinutes: 60, floor: 100_000, percent: 0 },
     ...options.config,
   };
   const users = createWorkerUsersClient(config, { apiKey: stack.emulator.apiKey });

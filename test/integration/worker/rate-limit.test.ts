@@ -30,6 +30,7 @@ function config(overrides: Partial<WorkerConfig>): WorkerConfig {
     visibilityBaseSeconds: 30,
     visibilityMaxSeconds: 900,
     processingTimeoutMs: 25_000,
+    deletionGuard: { enabled: false, windowMinutes: 60, floor: 5, percent: 0.5 },
     ...overrides,
   };
 }

@@ -8,12 +8,12 @@ import {
   roles,
   type UsersClient,
 } from '@idp-sync/users-client';
-import { BulkDeleteItemError, CommandRejectedError } from '../errors';
+import { BulkDeleteItemError, CommandRejectedError, DeleteHeldError } from '../errors';
 import type { PersonStateStore } from '../state/batch-view';
 import { watermarkMs } from '../state/person-state';
 import type { AppliedChange, PersonState, PersonStatus, RecordAppliedResult } from '../state/types';
 import { type EffectiveWatermark, effectiveWatermark } from '../state/watermark';
-import type { ApplyContext, ApplyResult } from './types';
+import type { ApplyContext, ApplyResult, DeleteGuardPort } from './types';
 
 /** The Users API operations the applier uses (a `UsersClient['users']` fits). */
 export type ApplierUsersApi = Pick<
@@ -31,6 +31,8 @@ export interface ApplierOptions {
   defaultInviteMode: InviteMode;
   /** The clock that tells a watermark from the future (see `effectiveWatermark`); default `Date.now`. */
   now?: () => Date;
+  /** The deletion guard every delete of a person passes first (none: deletes are not limited). */
+  guard?: DeleteGuardPort;
 }
 
 /**
@@ -76,8 +78,10 @@ export class Applier {
   readonly #defaultRole: PredefinedRole;
   readonly #defaultInviteMode: InviteMode;
   readonly #now: () => Date;
+  readonly #guard: DeleteGuardPort | undefined;
 
   constructor(options: ApplierOptions) {
+    this.#guard = options.guard;
     this.#users = options.users;
     this.#state = options.state;
     this.#defaultRole = options.defaultRole;
@@ -176,6 +180,8 @@ export class Applier {
       await this.#undoJoin(user.id);
       return withOptional({ outcome: 'stale', action: 'create', detail: 'undone-by-newer-leave' }, command.unsupported);
     }
+    // One more person this pipeline manages: the deletion guard's limit grows with them.
+    if (recorded === 'written' && (state === undefined || state.status === 'DELETED')) await this.#guard?.personAdded();
     return withOptional(
       { outcome: 'applied', action: 'create', detail, status: user.status },
       command.unsupported,
@@ -264,14 +270,14 @@ export class Applier {
     let target = await this.#resolve(command.email, state);
     let status: 'DELETED' | 'NOT_FOUND' = 'NOT_FOUND';
     if (target !== null) {
-      status = await this.#deleteOne(target.userId, context);
+      status = await this.#deleteOne(target.userId, context, command.id);
       // A cached id of a pending invite may have been replaced by a newer invite (an expired invite re-sent by an
       // admin gets a new id), so "not found" for such an id is checked against the email once.
       if (status === 'NOT_FOUND' && target.cached && target.status !== 'ACTIVE') {
         const fresh = await this.#users.get({ user: command.email });
         if (fresh !== null && fresh.id !== target.userId) {
           target = { userId: fresh.id, status: fresh.status, cached: false };
-          status = await this.#deleteOne(fresh.id, {});
+          status = await this.#deleteOne(fresh.id, {}, command.id);
         }
       }
     }
@@ -294,12 +300,22 @@ export class Applier {
     );
   }
 
-  /** Deletes one id, in the batch's bulk delete when there is a ticket. 404 (already gone) is `NOT_FOUND`. */
-  async #deleteOne(userId: string, context: ApplyContext): Promise<'DELETED' | 'NOT_FOUND'> {
+  /**
+   * Deletes one id, in the batch's bulk delete when there is a ticket. 404 (already gone) is `NOT_FOUND`. With a
+   * command id (a person's leave) the deletion guard decides first: a held delete throws {@link DeleteHeldError}.
+   * Without one (undoing the account a join made during a newer leave) it is not counted.
+   */
+  async #deleteOne(userId: string, context: ApplyContext, commandId?: string): Promise<'DELETED' | 'NOT_FOUND'> {
     const ticket = context.bulkDelete;
     if (ticket !== undefined) {
       context.bulkDelete = undefined;
-      return itemStatus(await ticket.submit(userId));
+      return itemStatus(await ticket.submit(userId, commandId));
+    }
+    if (commandId !== undefined && this.#guard !== undefined) {
+      const verdict = (await this.#guard.admit([commandId])).get(commandId);
+      if (verdict !== 'pass' && verdict !== 'approved') {
+        throw new DeleteHeldError(verdict === 'discarded' ? 'discarded' : 'held');
+      }
     }
     try {
       await this.#users.delete({ userId });

@@ -1,7 +1,8 @@
 import type { BulkDeleteItemResult, UsersClient } from '@idp-sync/users-client';
-import type { BulkDeleteTicket } from './types';
+import { DeleteHeldError } from '../errors';
+import type { BulkDeleteTicket, DeleteGuardPort } from './types';
 
-type Deferred = { resolve(item: BulkDeleteItemResult): void; reject(error: unknown): void };
+type Deferred = { resolve(item: BulkDeleteItemResult): void; reject(error: unknown): void; commandId?: string };
 
 /**
  * Collects the deletes of one batch into one `users.bulkDelete` call. It is created for the number of places
@@ -23,14 +24,20 @@ export class BulkDeleteCoalescer {
   #open: number;
   #issued = 0;
   readonly #pending = new Map<string, Deferred[]>();
+  readonly #guard: DeleteGuardPort | undefined;
   /** How many `users.bulkDelete` calls were made (0 or 1 per batch). */
   calls = 0;
 
-  constructor(users: Pick<UsersClient['users'], 'bulkDelete'>, places: number, options: { concurrency?: number } = {}) {
+  constructor(
+    users: Pick<UsersClient['users'], 'bulkDelete'>,
+    places: number,
+    options: { concurrency?: number; guard?: DeleteGuardPort } = {},
+  ) {
     this.#users = users;
     this.#places = places;
     this.#open = places;
     this.#concurrency = options.concurrency ?? 10;
+    this.#guard = options.guard;
   }
 
   /** The next place. Asking for more places than announced is a programming error. */
@@ -39,12 +46,12 @@ export class BulkDeleteCoalescer {
     this.#issued++;
     let settled = false;
     return {
-      submit: (userId) => {
+      submit: (userId, commandId) => {
         if (settled) return Promise.reject(new Error('BulkDeleteCoalescer: ticket already used'));
         settled = true;
         const promise = new Promise<BulkDeleteItemResult>((resolve, reject) => {
           const waiting = this.#pending.get(userId) ?? [];
-          waiting.push({ resolve, reject });
+          waiting.push({ resolve, reject, ...(commandId === undefined ? {} : { commandId }) });
           this.#pending.set(userId, waiting);
         });
         this.#settleOne();
@@ -67,6 +74,8 @@ export class BulkDeleteCoalescer {
     if (this.#pending.size === 0) return;
     const pending = new Map(this.#pending);
     this.#pending.clear();
+    if (this.#guard !== undefined && !(await this.#admit(pending))) return;
+    if (pending.size === 0) return;
     const userIds = [...pending.keys()];
     this.calls++;
     try {
@@ -83,5 +92,35 @@ export class BulkDeleteCoalescer {
     } catch (error) {
       for (const waiting of pending.values()) for (const w of waiting) w.reject(error);
     }
+  }
+
+  /**
+   * Passes the bulk delete's commands through the deletion guard in one call: held ones are rejected with
+   * {@link DeleteHeldError} and taken out of `pending`. False when the guard failed (every waiter rejected).
+   */
+  async #admit(pending: Map<string, Deferred[]>): Promise<boolean> {
+    const guard = this.#guard as DeleteGuardPort;
+    const ids = [...pending.values()].flatMap((ws) =>
+      ws.flatMap((w) => (w.commandId === undefined ? [] : [w.commandId])),
+    );
+    if (ids.length === 0) return true;
+    let verdicts: ReadonlyMap<string, string>;
+    try {
+      verdicts = await guard.admit(ids);
+    } catch (error) {
+      for (const waiting of pending.values()) for (const w of waiting) w.reject(error);
+      return false;
+    }
+    for (const [userId, waiting] of [...pending]) {
+      const passing = waiting.filter((w) => {
+        const verdict = w.commandId === undefined ? 'pass' : verdicts.get(w.commandId);
+        if (verdict === 'pass' || verdict === 'approved') return true;
+        w.reject(new DeleteHeldError(verdict === 'discarded' ? 'discarded' : 'held'));
+        return false;
+      });
+      if (passing.length === 0) pending.delete(userId);
+      else pending.set(userId, passing);
+    }
+    return true;
   }
 }

@@ -1,5 +1,6 @@
 import type { CommandAction } from '@idp-sync/contracts';
 import type { BulkDeleteItemResult } from '@idp-sync/users-client';
+import type { DeleteVerdict } from '../state/deletion-guard';
 import type { PersonStatus } from '../state/types';
 
 /**
@@ -32,8 +33,12 @@ export interface ApplyResult {
 
 /** A place in a coalesced bulk delete, handed to the applier for the first delete of a person in a batch. */
 export interface BulkDeleteTicket {
-  /** Queues the id for the batch's one `users.bulkDelete` and resolves with its own item result. */
-  submit(userId: string): Promise<BulkDeleteItemResult>;
+  /**
+   * Queues the id for the batch's one `users.bulkDelete` and resolves with its own item result. With a command id,
+   * the delete first passes the deletion guard, together with the rest of the bulk delete (a held one rejects with
+   * `DeleteHeldError`).
+   */
+  submit(userId: string, commandId?: string): Promise<BulkDeleteItemResult>;
   /** Gives up the place without deleting (duplicate, stale, nothing to delete). Idempotent; no-op after submit. */
   release(): void;
 }
@@ -44,4 +49,15 @@ export interface ApplyContext {
   bulkDelete?: BulkDeleteTicket;
   /** Set by the applier when it actually runs (a duplicate returns the stored result without running it). */
   executed?: boolean;
+}
+
+/**
+ * The deletion guard as the applier and the bulk delete see it (per batch): whether each delete may run, and the
+ * count of people managed.
+ */
+export interface DeleteGuardPort {
+  /** A verdict per command id; one call covers every delete of a bulk delete. */
+  admit(commandIds: readonly string[]): Promise<ReadonlyMap<string, DeleteVerdict>>;
+  /** A person was created who was unknown or deleted before (best effort: never throws). */
+  personAdded(): Promise<void>;
 }

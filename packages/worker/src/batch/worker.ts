@@ -10,15 +10,17 @@ import { Applier } from '../applier/applier';
 import { BulkDeleteCoalescer } from '../applier/bulk-delete';
 import { IdentityResolver } from '../applier/identity';
 import type { ApplyContext, ApplyResult, BulkDeleteTicket } from '../applier/types';
-import { RecordRetryLater } from '../errors';
+import { DeleteHeldError, RecordRetryLater } from '../errors';
 import type { WorkerConfig } from '../lambda/config';
 import { MetricsTally, noopWorkerMetrics, WORKER_METRICS, type WorkerMetrics } from '../metrics';
 import { BatchStateView } from '../state/batch-view';
+import { DeletionGuardRepository } from '../state/deletion-guard';
 import { createIdempotencyPersistence, IDEMPOTENCY_KEY_PREFIX } from '../state/idempotency';
 import { IdentityLinkRepository } from '../state/identity-links';
 import { PersonStateRepository } from '../state/person-state';
 import { visibilityTimeoutFor } from './backoff';
 import { COMMAND_ID_REUSED_REASON, classifyFailure, type FailureInfo } from './classify';
+import { DeletionGate } from './deletion-gate';
 import { changeVisibility, DeadLetterSender, queueUrlFromArn } from './dlq';
 import { groupRecords, parseRecord, type WorkerRecord } from './records';
 import type { UsersApiRateLimiter } from './users-api-rate-limiter';
@@ -53,7 +55,16 @@ export type RecordOutcome =
       reason: string;
       visibilityTimeoutSeconds?: number;
     }
-  | { messageId: string; kind: 'blocked'; commandId?: string; blockedBy: string };
+  | { messageId: string; kind: 'blocked'; commandId?: string; blockedBy: string }
+  | {
+      messageId: string;
+      /** A delete the deletion guard did not let through (acknowledged, not applied; see `idp-sync deletes`). */
+      kind: 'held';
+      commandId: string;
+      action: 'delete';
+      /** `held`: stored for a person; `discarded`: a person had decided it must not run. */
+      verdict: 'held' | 'discarded';
+    };
 
 /** The response plus what happened, for the local poller, tests and benchmarks. */
 export interface BatchReport {
@@ -107,6 +118,8 @@ interface BatchInProgress {
   /** What became of each record so far. */
   outcomes: Map<string, RecordOutcome>;
   tally: MetricsTally;
+  /** The batch's deletion guard (absent when `DELETION_GUARD=off`). */
+  gate: DeletionGate | undefined;
   /** Runs one record (with its place in the bulk delete, for a person's first delete) and records its outcome. */
   run(record: WorkerRecord, ticket?: BulkDeleteTicket): Promise<RecordOutcome>;
 }
@@ -168,6 +181,15 @@ export function createWorker(options: CreateWorkerOptions): Worker {
   const links = new IdentityLinkRepository({ client: options.dynamoClient, tableName: config.stateTableName, now });
   const persistenceStore = createIdempotencyPersistence(options.dynamoClient, config.stateTableName);
   const dlq = new DeadLetterSender(options.sqsClient, config.dlqUrl);
+  const guard = config.deletionGuard.enabled
+    ? new DeletionGuardRepository({
+        client: options.dynamoClient,
+        tableName: config.stateTableName,
+        config: config.deletionGuard,
+        now,
+        random,
+      })
+    : undefined;
 
   /**
    * One batch, in named steps: parse the records, prepare the idempotent apply (prefetching everyone's state), run
@@ -181,15 +203,20 @@ export function createWorker(options: CreateWorkerOptions): Worker {
     const records = (event.Records ?? []).map((r) => parseRecord(r, now()));
     tally.count(WORKER_METRICS.batchSize, records.length);
 
-    const apply = await prepareIdempotentApply(records, context ?? syntheticLambdaContext(batchStart));
+    const gate = guard === undefined ? undefined : new DeletionGate({ repository: guard, records, tally, logger });
+    const apply = await prepareIdempotentApply(records, context ?? syntheticLambdaContext(batchStart), gate);
     const outcomes = new Map<string, RecordOutcome>();
     const batch: BatchInProgress = {
       byMessageId: new Map(records.map((r) => [r.messageId, r])),
       groups: groupRecords(records),
       outcomes,
       tally,
+      gate,
       run: async (record, ticket) => {
         const outcome = await attempt(record, apply, ticket, tally);
+        if (gate !== undefined && (outcome.kind === 'applied' || outcome.kind === 'noop' || outcome.kind === 'stale')) {
+          await gate.settleApproved(record, outcome.kind);
+        }
         outcomes.set(record.messageId, outcome);
         return outcome;
       },
@@ -233,7 +260,11 @@ export function createWorker(options: CreateWorkerOptions): Worker {
    * The batch's apply: resolve the command's stable id, then apply it, made idempotent on the command id by
    * Powertools. Everyone's state and stable-id links are read first, one round trip each.
    */
-  async function prepareIdempotentApply(records: WorkerRecord[], lambdaContext: Context): Promise<IdempotentApply> {
+  async function prepareIdempotentApply(
+    records: WorkerRecord[],
+    lambdaContext: Context,
+    gate: DeletionGate | undefined,
+  ): Promise<IdempotentApply> {
     const idempotencyConfig = idempotencyConfigFor(lambdaContext);
     // Everyone's state in one round trip instead of one read per command; kept current as the batch writes.
     const view = new BatchStateView(state);
@@ -245,6 +276,7 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       defaultRole: config.defaultRole,
       defaultInviteMode: config.defaultInviteMode,
       now,
+      ...(gate === undefined ? {} : { guard: gate }),
     });
     return makeIdempotent(resolveAndApply(identities, applier), {
       persistenceStore,
@@ -296,6 +328,7 @@ export function createWorker(options: CreateWorkerOptions): Worker {
     // The deletes inside bulkDelete wait for rate-limit slots within their timeout, so not too many at once.
     const coalescer = new BulkDeleteCoalescer(options.usersClient.users, firstDeletes.length, {
       concurrency: Math.max(1, Math.min(config.concurrency, Math.ceil(config.usersApiRps))),
+      ...(batch.gate === undefined ? {} : { guard: batch.gate }),
     });
     await Promise.all(
       firstDeletes.map(async (record) => {
@@ -414,6 +447,16 @@ export function createWorker(options: CreateWorkerOptions): Worker {
 
   /** A failed apply: permanent → DLQ; transient → retry later, or DLQ on the last allowed receive. */
   async function settleFailure(record: WorkerRecord, error: unknown, tally: MetricsTally): Promise<RecordOutcome> {
+    if (error instanceof DeleteHeldError && record.command !== undefined) {
+      // Not a failure: the delete is stored for a person (or was discarded by one). The gate logged and counted it.
+      return {
+        messageId: record.messageId,
+        kind: 'held',
+        commandId: record.command.id,
+        action: 'delete',
+        verdict: error.verdict,
+      };
+    }
     const failure = classifyFailure(error);
     if (!failure.retryable) return deadLetter(record, failure, tally);
     if (record.receiveCount >= config.maxReceiveCount) {

@@ -1,6 +1,7 @@
 import { DEFAULT_STATE_TABLE_NAME, INVITE_MODES, PREDEFINED_ROLES } from '@idp-sync/contracts';
 import * as z from 'zod';
 import { WorkerConfigError } from '../errors';
+import { DEFAULT_DELETION_GUARD, type DeletionGuardConfig } from '../state/deletion-guard';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 /**
@@ -41,6 +42,25 @@ const WorkerEnvSchema = z.object({
   VISIBILITY_BASE_SECONDS: z.preprocess(blankToUndefined, int(1, 43_200, 30)),
   VISIBILITY_MAX_SECONDS: z.preprocess(blankToUndefined, int(1, 43_200, 900)),
   PROCESSING_TIMEOUT_MS: z.preprocess(blankToUndefined, int(1_000, 900_000, 25_000)),
+  DELETION_GUARD: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
+    z
+      .enum(['on', 'off'], { message: 'must be on or off (on unless you mean to apply every delete unchecked)' })
+      .default('on'),
+  ),
+  DELETION_GUARD_WINDOW_MINUTES: z.preprocess(
+    blankToUndefined,
+    int(5, 7 * 24 * 60, DEFAULT_DELETION_GUARD.windowMinutes),
+  ),
+  DELETION_GUARD_FLOOR: z.preprocess(blankToUndefined, int(1, 1_000_000, DEFAULT_DELETION_GUARD.floor)),
+  DELETION_GUARD_PERCENT: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ message: 'must be a percentage from 0 to 100, e.g. 0.5' })
+      .min(0, { message: 'must be a percentage from 0 to 100, e.g. 0.5' })
+      .max(100, { message: 'must be a percentage from 0 to 100, e.g. 0.5' })
+      .default(DEFAULT_DELETION_GUARD.percent),
+  ),
 });
 
 /** The worker's configuration (camelCase, defaults applied). */
@@ -75,6 +95,8 @@ export interface WorkerConfig {
   visibilityMaxSeconds: number;
   /** Without a Lambda context (local poller): how long a batch may take before its in-progress records expire. */
   processingTimeoutMs: number;
+  /** The deletion guard (on by default): how many deletes per rolling window pass before the rest are held. */
+  deletionGuard: DeletionGuardConfig;
 }
 
 /**
@@ -121,5 +143,11 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     visibilityBaseSeconds: e.VISIBILITY_BASE_SECONDS,
     visibilityMaxSeconds: e.VISIBILITY_MAX_SECONDS,
     processingTimeoutMs: e.PROCESSING_TIMEOUT_MS,
+    deletionGuard: {
+      enabled: e.DELETION_GUARD === 'on',
+      windowMinutes: e.DELETION_GUARD_WINDOW_MINUTES,
+      floor: e.DELETION_GUARD_FLOOR,
+      percent: e.DELETION_GUARD_PERCENT,
+    },
   };
 }

@@ -1,4 +1,13 @@
 export { BatchStateView } from './batch-view';
+export {
+  type Admission,
+  DEFAULT_DELETION_GUARD,
+  type DeleteVerdict,
+  type DeletionGuardConfig,
+  DeletionGuardRepository,
+  deletionLimit,
+  type HoldSubject,
+} from './deletion-guard';
 export { createIdempotencyPersistence, IDEMPOTENCY_KEY_PREFIX } from './idempotency';
 export { IdentityLinkRepository, identityLinkKey } from './identity-links';
 export { PersonStateRepository, personKey, watermarkMs } from './person-state';

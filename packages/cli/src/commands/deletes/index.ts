@@ -1,0 +1,333 @@
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { redactEmail } from '@idp-sync/common';
+import { approvedDeleteDeduplicationId, DELETION_APPROVED_ATTRIBUTE } from '@idp-sync/contracts';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config';
+import type { CommandContext } from '../../context';
+import { openTable, type TableFlags, tableError } from '../../deletes/resolve';
+import { type HeldDelete, MAX_HELD_READ } from '../../deletes/store';
+import { matchesFilter, parseFilter, type RawFilterOptions } from '../../dlq/filters';
+import { type QueueFlags, resolveQueues } from '../../dlq/queues';
+import type { DlqEntry } from '../../dlq/types';
+import { CliError, UsageError } from '../../errors';
+import { writeLine } from '../../io';
+import { confirm } from '../../prompt';
+import { addFilterOptions, filterOptionsOf } from '../dlq/options';
+
+type Flags = TableFlags &
+  QueueFlags &
+  RawFilterOptions & {
+    json?: boolean;
+    showEmails?: boolean;
+    all?: boolean;
+    dryRun?: boolean;
+    yes?: boolean;
+    by?: string;
+  };
+
+/**
+ * Registers `idp-sync deletes <list|approve|discard|rearm>`: what on-call needs when the deletion guard tripped.
+ *
+ * @example
+ * registerDeletesCommands(program, ctx);
+ */
+export function registerDeletesCommands(program: Command, ctx: CommandContext): void {
+  const deletes = program
+    .command('deletes')
+    .description(
+      'The deletion guard: list held deletes, approve or discard them, re-arm the guard (runbook: README.md, "The deletion guard tripped").',
+    );
+
+  common(deletes.command('list').description('Show the guard and the deletes it holds (person redacted).'))
+    .option('--all', 'also list deletes already approved, applied, superseded or discarded')
+    .option('--json', 'print a JSON array (for scripts)')
+    .option('--show-emails', 'show full email addresses (redacted by default)')
+    .action((opts: Flags) => run(ctx, opts, list));
+
+  decide(deletes.command('approve'))
+    .description(
+      'Approve held deletes: record who approved them, then re-queue each original command in its person’s order. Try --dry-run first.',
+    )
+    .option('--queue-url <url>', 'the work queue URL (with --dlq-url, as for dlq replay)')
+    .option('--dlq-url <url>', 'the dead-letter queue URL')
+    .option('--endpoint-url <url>', 'SQS endpoint (default: SQS_ENDPOINT, or the local stack)')
+    .action((opts: Flags) => run(ctx, opts, approve));
+
+  decide(deletes.command('discard'))
+    .description('Discard held deletes: they are never applied; who and when are recorded. Try --dry-run first.')
+    .action((opts: Flags) => run(ctx, opts, discard));
+
+  common(deletes.command('rearm'))
+    .description(
+      'Re-arm the tripped guard: deletes are counted afresh from now. Deletes still held stay held until approved or discarded.',
+    )
+    .option('--by <name>', 'who re-arms it (default: $USER)')
+    .action((opts: Flags) => run(ctx, opts, rearm));
+}
+
+/** Where the table (and, for approve, the work queue) come from. */
+function common(cmd: Command): Command {
+  return cmd
+    .option('--stack <name>', "read the state table (and queues) from a deployed stack's outputs")
+    .option('--table <name>', 'the state table name (AWS, or with --dynamodb-endpoint)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION / your AWS profile)')
+    .option(
+      '--dynamodb-endpoint <url>',
+      'DynamoDB endpoint (default: DYNAMODB_ENDPOINT, or http://127.0.0.1:8000 for the local stack)',
+    );
+}
+
+/** approve and discard: the dlq filters, a dry run, a confirmation. */
+function decide(cmd: Command): Command {
+  addFilterOptions(common(cmd));
+  return cmd
+    .option('--dry-run', 'print what would be done; change nothing')
+    .option('-y, --yes', 'do not ask for confirmation (needed when stdin is not a terminal)')
+    .option('--by <name>', 'who decides, recorded with the decision (default: $USER)');
+}
+
+async function run(
+  ctx: CommandContext,
+  opts: Flags,
+  action: (ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType<typeof openTable>>) => Promise<void>,
+): Promise<void> {
+  const opened = await openTable(ctx, opts);
+  try {
+    await action(ctx, opts, opened);
+  } catch (error) {
+    throw tableError(error, opened.where);
+  } finally {
+    opened.client.destroy();
+  }
+}
+
+function who(ctx: CommandContext, by: string | undefined): string {
+  const name = (by ?? ctx.io.env.USER ?? ctx.io.env.USERNAME ?? '').trim();
+  if (!name) throw new UsageError('no name to record the decision under', 'pass --by <your name>');
+  if (name.length > 128 || hasControlCharacter(name)) {
+    throw new UsageError('--by must be a name of at most 128 printable characters', 'pass --by <your name>');
+  }
+  return name;
+}
+
+/** True when `text` holds a C0 control character or DEL (a name recorded and printed must not move the terminal). */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/** A held delete in the shape the dlq filters read (its hold time stands for failed-at). */
+function asEntry(h: HeldDelete): DlqEntry {
+  return {
+    messageId: h.commandId,
+    receiptHandle: '',
+    groupId: h.groupId,
+    messageGroupId: h.groupId,
+    origin: undefined,
+    order: { queue: 'work', sequence: sequenceOf(h.sequenceNumber) },
+    body: h.body,
+    command: undefined,
+    invalidBody: undefined,
+    commandId: h.commandId,
+    source: h.source,
+    action: 'delete',
+    email: h.email,
+    reason: `DeleteHeld: ${h.reason}`,
+    errorClass: 'DeleteHeld',
+    errorMessage: h.reason,
+    httpStatus: undefined,
+    receiveCount: undefined,
+    firstSeenAt: undefined,
+    failedAt: h.heldAt,
+    failedAtRecorded: true,
+    permanent: undefined,
+    originalMessageId: undefined,
+    replayCount: 0,
+    fromWorker: true,
+    messageAttributes: {},
+    systemAttributes: {},
+  };
+}
+
+/** The work queue's SequenceNumber the worker stored, as a big integer (a stored value is data: digits only). */
+function sequenceOf(value: string | undefined): bigint | undefined {
+  return value !== undefined && /^\d{1,40}$/.test(value) ? BigInt(value) : undefined;
+}
+
+function row(h: HeldDelete, showEmails: boolean) {
+  return {
+    commandId: h.commandId,
+    source: h.source,
+    event: h.sourceEventType ?? '',
+    person: showEmails ? h.email : redactEmail(h.email),
+    occurredAt: h.occurredAt,
+    heldAt: h.heldAt,
+    status: h.status,
+    ...(h.approvedBy ? { approvedBy: h.approvedBy, approvedAt: h.approvedAt } : {}),
+    ...(h.discardedBy ? { discardedBy: h.discardedBy, discardedAt: h.discardedAt } : {}),
+  };
+}
+
+function table(rows: ReadonlyArray<Record<string, unknown>>): string {
+  const columns = ['commandId', 'source', 'event', 'person', 'occurredAt', 'heldAt', 'status'];
+  const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '').slice(0, 60)));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]?.length ?? 0)));
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return `${[line(columns), ...cells.map(line)].join('\n')}\n`;
+}
+
+async function list(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType<typeof openTable>>) {
+  const guard = await opened.store.guard();
+  const all = await opened.store.listHeld();
+  const shown = opts.all ? all : all.filter((h) => h.status === 'held');
+  const rows = shown.map((h) => row(h, !!opts.showEmails));
+  if (opts.json) ctx.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  else if (rows.length > 0) ctx.io.stdout.write(table(rows));
+  const state = guard.tripped
+    ? `TRIPPED at ${guard.trippedAt ?? '?'} (${guard.trippedCount ?? '?'} deletes in the window, limit ${guard.trippedLimit ?? '?'}): every delete is held until re-armed`
+    : `armed${guard.rearmedAt ? ` (re-armed by ${guard.rearmedBy} at ${guard.rearmedAt})` : ''}`;
+  writeLine(ctx.io.stderr, `Deletion guard of ${opened.where}: ${state}; people managed: ${guard.managed}.`);
+  const waiting = all.filter((h) => h.status === 'held').length;
+  writeLine(ctx.io.stderr, `${waiting} delete(s) held${opts.all ? `, ${all.length} recorded in all` : ''}.`);
+  if (all.length >= MAX_HELD_READ) {
+    writeLine(
+      ctx.io.stderr,
+      `Only the first ${MAX_HELD_READ} recorded deletes were read: decide on these (filters narrow them), then run it again.`,
+    );
+  }
+}
+
+/** The held deletes a decision applies to: status `held` (and, for approve, `approved` ones to resume), filtered. */
+function select(all: HeldDelete[], opts: Flags, statuses: string[]): HeldDelete[] {
+  const filter = parseFilter(filterOptionsOf(opts));
+  return all.filter((h) => statuses.includes(h.status) && matchesFilter(filter, asEntry(h)));
+}
+
+async function confirmed(ctx: CommandContext, opts: Flags, question: string): Promise<boolean> {
+  if (opts.yes) return true;
+  if (!ctx.io.stdin.isTTY) {
+    throw new UsageError(
+      'this asks for confirmation, and stdin is not a terminal',
+      'pass --yes to confirm (and try --dry-run first to see what it would do)',
+    );
+  }
+  return await confirm(ctx.io, question);
+}
+
+async function approve(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType<typeof openTable>>) {
+  const by = who(ctx, opts.by);
+  const selected = select(await opened.store.listHeld(), opts, ['held', 'approved']);
+  if (selected.length === 0) {
+    writeLine(ctx.io.stderr, 'No held delete matches: nothing to approve.');
+    return;
+  }
+  if (opts.dryRun) {
+    ctx.io.stdout.write(table(selected.map((h) => row(h, !!opts.showEmails))));
+    writeLine(ctx.io.stderr, `Dry run: would approve ${selected.length} delete(s) and re-queue them; nothing changed.`);
+    return;
+  }
+  // Refused before anything is resolved or recorded when no one can confirm.
+  if (!opts.yes && !ctx.io.stdin.isTTY) await confirmed(ctx, opts, '');
+  // Resolved before anything is recorded: an approval whose command cannot be sent would wait for nothing.
+  const queues = await resolveQueues(opts, loadConfig(ctx.io.env), {
+    needQueue: true,
+    cloudFormation: ctx.cloudFormation,
+  });
+  try {
+    if (!(await confirmed(ctx, opts, `Approve and apply ${selected.length} held delete(s) as ${by}? [y/N] `))) {
+      writeLine(ctx.io.stderr, 'Nothing approved.');
+      return;
+    }
+    let sent = 0;
+    let skipped = 0;
+    for (const h of selected) {
+      const at = new Date();
+      // Recorded first: the worker lets the delete through only when the state table says it was approved.
+      if (!(await opened.store.approve(h.commandId, by, at))) {
+        skipped++;
+        writeLine(ctx.io.stderr, `${h.commandId}: no longer held (someone decided meanwhile); skipped.`);
+        continue;
+      }
+      await queues.client.send(
+        new SendMessageCommand({
+          QueueUrl: queues.queueUrl,
+          MessageBody: h.body,
+          MessageGroupId: h.groupId,
+          MessageDeduplicationId: approvedDeleteDeduplicationId(h.commandId),
+          MessageAttributes: { [DELETION_APPROVED_ATTRIBUTE]: { DataType: 'String', StringValue: by } },
+        }),
+      );
+      sent++;
+      writeLine(ctx.io.stdout, `approved ${h.commandId} (${redactOr(h, opts)}) by ${by} at ${at.toISOString()}`);
+    }
+    writeLine(
+      ctx.io.stderr,
+      `Approved and re-queued ${sent} delete(s)${skipped > 0 ? `, ${skipped} skipped` : ''}. The worker applies them unless the person has a newer event (then the delete is skipped as stale). The guard stays tripped until \`idp-sync deletes rearm\`.`,
+    );
+  } catch (error) {
+    throw new CliError(
+      `approval stopped: ${(error as Error).message}`,
+      'run the same command again: approved deletes not yet sent are sent again (SQS and the worker drop duplicates)',
+      { cause: error },
+    );
+  } finally {
+    queues.client.destroy();
+  }
+}
+
+function redactOr(h: HeldDelete, opts: Flags): string {
+  return opts.showEmails ? h.email : redactEmail(h.email);
+}
+
+async function discard(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType<typeof openTable>>) {
+  const by = who(ctx, opts.by);
+  const selected = select(await opened.store.listHeld(), opts, ['held']);
+  if (selected.length === 0) {
+    writeLine(ctx.io.stderr, 'No held delete matches: nothing to discard.');
+    return;
+  }
+  if (opts.dryRun) {
+    ctx.io.stdout.write(table(selected.map((h) => row(h, !!opts.showEmails))));
+    writeLine(ctx.io.stderr, `Dry run: would discard ${selected.length} delete(s); nothing changed.`);
+    return;
+  }
+  if (
+    !(await confirmed(ctx, opts, `Discard ${selected.length} held delete(s) as ${by}? They will never run. [y/N] `))
+  ) {
+    writeLine(ctx.io.stderr, 'Nothing discarded.');
+    return;
+  }
+  let done = 0;
+  for (const h of selected) {
+    const at = new Date();
+    if (!(await opened.store.discard(h.commandId, by, at))) {
+      writeLine(ctx.io.stderr, `${h.commandId}: no longer held (someone decided meanwhile); skipped.`);
+      continue;
+    }
+    done++;
+    writeLine(ctx.io.stdout, `discarded ${h.commandId} (${redactOr(h, opts)}) by ${by} at ${at.toISOString()}`);
+  }
+  writeLine(ctx.io.stderr, `Discarded ${done} delete(s). If the people did leave, delete them from the source again.`);
+}
+
+async function rearm(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType<typeof openTable>>) {
+  const by = who(ctx, opts.by);
+  const before = await opened.store.guard();
+  const at = new Date();
+  await opened.store.rearm(by, at);
+  const held = (await opened.store.listHeld()).filter((h) => h.status === 'held').length;
+  writeLine(
+    ctx.io.stdout,
+    `Deletion guard of ${opened.where} re-armed by ${by} at ${at.toISOString()}${before.tripped ? '' : ' (it was not tripped)'}.`,
+  );
+  if (held > 0) {
+    writeLine(ctx.io.stderr, `${held} delete(s) are still held: approve or discard them (idp-sync deletes list).`);
+  }
+}
