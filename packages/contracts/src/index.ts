@@ -49,6 +49,7 @@ export {
   DELETION_GUARD_KEY,
   HELD_DELETE_PK,
   heldDeleteSortKey,
+  isConditionalCheckFailure,
   STATE_TABLE_KEY,
   STATE_TABLE_TTL_ATTRIBUTE,
 } from './state-table';

@@ -103,3 +103,19 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string): Promi
   }
   throw new Error(`table ${tableName} did not become ACTIVE`);
 }
+
+/**
+ * True when a write to the state table lost its condition (`ConditionalCheckFailedException`): another writer got
+ * there first, or the item is not in the state the write expects. Checked by name, so an error from any copy of the
+ * DynamoDB client (or its document client) is recognised.
+ *
+ * @example
+ * try { await doc.send(update); } catch (error) { if (isConditionalCheckFailure(error)) return 'superseded'; throw error; }
+ */
+export function isConditionalCheckFailure(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'ConditionalCheckFailedException'
+  );
+}

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   DELETION_GUARD_KEY,
@@ -6,6 +6,7 @@ import {
   HELD_DELETE_STATUSES,
   type HeldDeleteStatus,
   heldDeleteSortKey,
+  isConditionalCheckFailure,
   STATE_TABLE_KEY,
 } from '@idp-sync/contracts';
 
@@ -95,13 +96,6 @@ export function heldOrder(a: HeldDelete, b: HeldDelete): number {
     return sa < sb ? -1 : 1;
   }
   return a.commandId < b.commandId ? -1 : a.commandId > b.commandId ? 1 : 0;
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as { name?: string })?.name === 'ConditionalCheckFailedException'
-  );
 }
 
 /**
@@ -206,7 +200,7 @@ export class GuardStore {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionalCheckFailure(error)) return false;
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   DEFAULT_STATE_TABLE_NAME,
@@ -7,6 +7,7 @@ import {
   HELD_DELETE_STATUSES,
   type HeldDeleteStatus,
   heldDeleteSortKey,
+  isConditionalCheckFailure,
   STATE_TABLE_KEY,
 } from '@idp-sync/contracts';
 import { StateStoreError } from '../errors';
@@ -87,13 +88,6 @@ interface GuardItem {
 }
 
 const CONFLICT_ATTEMPTS = 8;
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as { name?: string })?.name === 'ConditionalCheckFailedException'
-  );
-}
 
 /**
  * The deletion guard's items in the state table. Deletes are counted on one guard item across every worker instance
@@ -219,7 +213,7 @@ export class DeletionGuardRepository {
         );
         writes++;
       } catch (error) {
-        if (isConditionFailure(error)) return undefined;
+        if (isConditionalCheckFailure(error)) return undefined;
         throw new StateStoreError('admitDeletes', error);
       }
     }
@@ -268,7 +262,7 @@ export class DeletionGuardRepository {
         }),
       );
     } catch (error) {
-      if (isConditionFailure(error)) return; // already held (a redelivery): one item per command
+      if (isConditionalCheckFailure(error)) return; // already held (a redelivery): one item per command
       throw new StateStoreError('holdDelete', error);
     }
   }
@@ -360,7 +354,7 @@ export class DeletionGuardRepository {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionalCheckFailure(error)) return false;
       throw new StateStoreError('markApprovalUsed', error);
     }
   }

@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CommandSource } from '@idp-sync/contracts';
-import { DEFAULT_STATE_TABLE_NAME, STATE_TABLE_KEY } from '@idp-sync/contracts';
+import { DEFAULT_STATE_TABLE_NAME, isConditionalCheckFailure, STATE_TABLE_KEY } from '@idp-sync/contracts';
 import { StateStoreError } from '../errors';
 
 const LINK_PREFIX = 'link#';
@@ -158,7 +158,7 @@ export class IdentityLinkRepository {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionalCheckFailure(error)) return false;
       throw new StateStoreError('reserveAddress', error);
     }
   }
@@ -180,7 +180,7 @@ export class IdentityLinkRepository {
       );
       return link;
     } catch (error) {
-      if (!isConditionFailure(error)) throw new StateStoreError('claimLink', error);
+      if (!isConditionalCheckFailure(error)) throw new StateStoreError('claimLink', error);
     }
     const existing = await this.get(ref);
     if (existing === undefined)
@@ -211,17 +211,10 @@ export class IdentityLinkRepository {
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionalCheckFailure(error)) return false;
       throw new StateStoreError('moveLink', error);
     }
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error as { name?: string }).name === 'ConditionalCheckFailedException'
-  );
 }
 
 function toLink(ref: SourceUserRef, item: Record<string, unknown>): IdentityLink {

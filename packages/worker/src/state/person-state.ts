@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_STATE_TABLE_NAME, STATE_TABLE_KEY } from '@idp-sync/contracts';
+import { DEFAULT_STATE_TABLE_NAME, isConditionalCheckFailure, STATE_TABLE_KEY } from '@idp-sync/contracts';
 import { StateStoreError } from '../errors';
 import {
   type AppliedChange,
@@ -141,11 +141,7 @@ export class PersonStateRepository {
       );
       return { result: 'written', ...(out.Attributes ? { state: toPersonState(change.email, out.Attributes) } : {}) };
     } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as { name?: string }).name === 'ConditionalCheckFailedException'
-      )
-        return { result: 'superseded' };
+      if (isConditionalCheckFailure(error)) return { result: 'superseded' };
       throw new StateStoreError('recordApplied', error);
     }
   }
