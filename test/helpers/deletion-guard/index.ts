@@ -42,17 +42,3 @@ export function guardTable(client: DynamoDBClient, tableName: string) {
     },
   };
 }
-
-/** Counts the DynamoDB operations a client sends, by command name (`UpdateItemCommand`, …). */
-export function countOperations(client: DynamoDBClient): Map<string, number> {
-  const counts = new Map<string, number>();
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String((context as { commandName?: string }).commandName);
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: `countOperations-${Math.random()}` },
-  );
-  return counts;
-}

@@ -7,7 +7,8 @@ import { createWorker } from '@idp-sync/worker/batch';
 import { createWorkerUsersClient, type WorkerConfig } from '@idp-sync/worker/lambda';
 import type { DeletionGuardConfig } from '@idp-sync/worker/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countOperations, guardTable } from '../../helpers/deletion-guard';
+import { guardTable } from '../../helpers/deletion-guard';
+import { countDynamoCalls } from '../../helpers/worker/dynamo-calls';
 import {
   type Pipeline,
   pipeline,
@@ -272,7 +273,7 @@ describe('the limit and its cost', () => {
       const people = Array.from({ length: size }, () => email('cost'));
       await join(p, people);
       const client = localDynamoDbClient(stack.ddb);
-      const ops = countOperations(client);
+      const ddb = countDynamoCalls(client);
       const users = createWorkerUsersClient(p.config, { apiKey: stack.emulator.apiKey });
       const worker = createWorker({
         config: { ...p.config, stateTableName: tableName },
@@ -287,11 +288,7 @@ describe('the limit and its cost', () => {
       await users.close();
       client.destroy();
       await p.close();
-      const writes = ['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand'];
-      return {
-        writes: writes.reduce((sum, name) => sum + (ops.get(name) ?? 0), 0),
-        reads: (ops.get('BatchGetItemCommand') ?? 0) + (ops.get('GetItemCommand') ?? 0),
-      };
+      return { writes: ddb.writes(), reads: ddb.reads() };
     };
     const bulkOff = await extraWrites(false, 10);
     const bulkOn = await extraWrites(true, 10);
