@@ -1,5 +1,4 @@
 import { DEFAULT_SQS_ENDPOINT } from '@idp-sync/local-stack/defaults';
-import { MoveTaskRunningError } from './dlq/move-task';
 import { isQueueMissing } from './dlq/queues';
 import { ReplayAbortedError } from './dlq/replay';
 import { CliError, EXIT_ERROR } from './errors';
@@ -40,13 +39,6 @@ export function describeError(error: unknown, context: ErrorContext = {}): Error
     return {
       message: `replay stopped: ${inner.message} (so far: ${moved} moved, ${skipped} skipped, ${failed} failed)`,
       hint: `${inner.hint} Then run the same command again: it continues with what is left.${tail}`,
-      exitCode: EXIT_ERROR,
-    };
-  }
-  if (error instanceof MoveTaskRunningError) {
-    return {
-      message: error.message,
-      hint: 'wait for it to finish (aws sqs list-message-move-tasks --source-arn <DLQ ARN>) or cancel it, then run again',
       exitCode: EXIT_ERROR,
     };
   }

@@ -6,7 +6,6 @@ export { describeError, type ErrorContext, type ErrorReport } from './describe-e
 export { type DlqFilter, isEmptyFilter, matchesFilter, parseFilter, type RawFilterOptions } from './dlq/filters';
 export { type DlqDetail, type DlqRow, renderDetail, renderTable, toDetail, toRow } from './dlq/format';
 export { toDlqEntry, WORKER_ATTRIBUTE_NAMES } from './dlq/message';
-export { MOVE_TASK_MAX_RATE, type MoveTaskOutcome, MoveTaskRunningError, runMoveTask } from './dlq/move-task';
 export { nextStep } from './dlq/next-step';
 export { orderByPerson, orderOnePerson, type PersonMessages } from './dlq/order';
 export { isPermanentFailure, PERMANENT_FAILURE_CLASSES } from './dlq/permanent';

@@ -96,7 +96,7 @@ function parseInstant(flag: string, value: string, now: Date): Date {
 }
 
 /**
- * True when no flag narrows the selection (a replay of everything may then use StartMessageMoveTask).
+ * True when no flag narrows the selection.
  *
  * @example
  * isEmptyFilter(parseFilter({})) // true

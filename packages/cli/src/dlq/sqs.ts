@@ -49,16 +49,3 @@ export async function queueDepth(client: SQSClient, queueUrl: string): Promise<Q
   const inFlight = Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
   return { visible, inFlight, total: visible + inFlight };
 }
-
-/**
- * The ARN of a queue (StartMessageMoveTask addresses queues by ARN).
- *
- * @example
- * const arn = await queueArn(client, dlqUrl);
- */
-export async function queueArn(client: SQSClient, queueUrl: string): Promise<string> {
-  const out = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
-  const arn = out.Attributes?.QueueArn;
-  if (!arn) throw new Error(`the SQS endpoint returned no QueueArn for ${queueUrl}`);
-  return arn;
-}
