@@ -1,9 +1,9 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_STATE_TABLE_NAME } from '@idp-sync/contracts';
 import { DEFAULT_DYNAMODB_ENDPOINT } from '@idp-sync/local-stack/defaults';
 import * as z from 'zod';
 import type { CommandContext } from '../context';
+import { pickOutput, stackOutputs } from '../dlq/queues';
 import { CliError, QueueResolutionError, UsageError } from '../errors';
 import { createDynamoDbClient, GuardStore } from './store';
 
@@ -82,24 +82,8 @@ export async function openTable(ctx: CommandContext, flags: TableFlags): Promise
 }
 
 async function stackTable(ctx: CommandContext, stack: string, region: string | undefined): Promise<string> {
-  const cfn = ctx.cloudFormation?.(region) ?? new CloudFormationClient({ region });
-  let outputs: Array<{ OutputKey?: string; OutputValue?: string }>;
-  try {
-    const out = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
-    outputs = out.Stacks?.[0]?.Outputs ?? [];
-  } catch (error) {
-    if (error instanceof Error && /does not exist/i.test(error.message)) {
-      throw new QueueResolutionError(
-        `stack "${stack}" was not found${region ? ` in ${region}` : ''}`,
-        'check --stack and the region (--region or AWS_REGION / AWS_PROFILE)',
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-  const exact = outputs.find((o) => o.OutputKey === STACK_OUTPUT_STATE_TABLE)?.OutputValue;
-  const like = outputs.filter((o) => o.OutputKey && /statetablename/i.test(o.OutputKey) && o.OutputValue);
-  const table = exact ?? (like.length === 1 ? like[0]?.OutputValue : undefined);
+  const outputs = await stackOutputs(stack, region, { cloudFormation: ctx.cloudFormation });
+  const table = pickOutput(outputs, STACK_OUTPUT_STATE_TABLE, (key) => /statetablename/i.test(key));
   if (!table) {
     throw new QueueResolutionError(
       `stack "${stack}" has no output ${STACK_OUTPUT_STATE_TABLE}`,

@@ -180,7 +180,17 @@ export function isQueueMissing(error: unknown): boolean {
   );
 }
 
-async function stackOutputs(stack: string, region: string | undefined, options: ResolveOptions): Promise<Output[]> {
+/**
+ * The outputs of a deployed stack (`--stack`), or a message that says to check the name and region.
+ *
+ * @example
+ * const outputs = await stackOutputs('idp-sync', 'eu-west-1', { cloudFormation: ctx.cloudFormation });
+ */
+export async function stackOutputs(
+  stack: string,
+  region: string | undefined,
+  options: Pick<ResolveOptions, 'cloudFormation'>,
+): Promise<Output[]> {
   const cfn = options.cloudFormation?.(region) ?? new CloudFormationClient({ region });
   try {
     const out = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
@@ -197,8 +207,13 @@ async function stackOutputs(stack: string, region: string | undefined, options: 
   }
 }
 
-/** The exact output key, else the only key that looks like it (CDK appends a hash to outputs inside constructs). */
-function pickOutput(outputs: Output[], key: string, looksLike: (key: string) => boolean): string | undefined {
+/**
+ * The exact output key, else the only key that looks like it (CDK appends a hash to outputs inside constructs).
+ *
+ * @example
+ * pickOutput(outputs, 'DlqUrl', (key) => /dlqurl/i.test(key))
+ */
+export function pickOutput(outputs: Output[], key: string, looksLike: (key: string) => boolean): string | undefined {
   const exact = outputs.find((o) => o.OutputKey === key)?.OutputValue;
   if (exact) return exact;
   const candidates = outputs.filter((o) => o.OutputKey && looksLike(o.OutputKey) && o.OutputValue);
