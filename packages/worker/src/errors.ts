@@ -104,6 +104,14 @@ export class StateStoreError extends WorkerError {
 }
 
 /**
+ * Why a delete whose command id the deletion guard already holds with other content is dead-lettered
+ * (`CommandIdReused`): the guard's decisions are about one command, so the new one is neither applied nor dropped.
+ */
+export const COMMAND_ID_HELD_WITH_OTHER_CONTENT =
+  'a delete with this command id is already held by the deletion guard with other content (the sender reused an ' +
+  'event id): it is not applied; fix the sender, and send a leave of this person with a new event id';
+
+/**
  * A delete the deletion guard did not let through: `held` (stored for a person to approve or discard) or `discarded`
  * (a person decided it must not run). Not a failure: the worker acknowledges the record without applying it. Thrown
  * through the idempotent call so that no idempotency record is kept (an approved re-send must run).

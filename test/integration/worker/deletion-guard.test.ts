@@ -211,6 +211,34 @@ describe('a person decides', () => {
     await p.close();
   });
 
+  it('a delete reusing a held command id for another person is dead-lettered CommandIdReused: never passed, never dropped', async () => {
+    const { p, table } = await freshPipeline({ floor: 1 });
+    const [a, b, c] = [email('reuse'), email('reuse'), email('reuse')];
+    await join(p, [a, b, c]);
+    const leaveB = command({ action: 'delete', email: b });
+    await p.enqueue([command({ action: 'delete', email: a })]);
+    await drain(p);
+    await p.enqueue([leaveB]);
+    await drain(p);
+    await table.setStatus(leaveB.id, 'approved');
+
+    // The approved id, sent again naming someone else (a sender reusing event ids, or one guessing approved ids).
+    const impostor = command({ action: 'delete', email: c, id: leaveB.id, occurredAt: leaveB.occurredAt });
+    await resend(p, impostor, true);
+    const [report] = await drain(p);
+    expect(report?.outcomes[0]).toMatchObject({ kind: 'dead-lettered', errorClass: 'CommandIdReused' });
+    expect(report?.counts.ApprovedDeletesPassed).toBeUndefined();
+    expect(stack.emulator.state.findByEmail(c)?.deletedAt).toBeUndefined();
+    expect(await table.heldOf(leaveB.id)).toMatchObject({ status: 'approved' }); // the real approval is untouched
+
+    // The approved command itself still passes, once.
+    await resend(p, leaveB, true);
+    const [approved] = await drain(p);
+    expect(approved?.outcomes[0]).toMatchObject({ kind: 'applied', action: 'delete' });
+    expect(stack.emulator.state.findByEmail(b)?.deletedAt).toBeDefined();
+    await p.close();
+  });
+
   it('a discarded delete sent again is acknowledged and not applied', async () => {
     const { p, table } = await freshPipeline({ floor: 1 });
     const [a, b] = [email('discard'), email('discard')];

@@ -8,7 +8,12 @@ import {
   roles,
   type UsersClient,
 } from '@idp-sync/users-client';
-import { BulkDeleteItemError, CommandRejectedError, DeleteHeldError } from '../errors';
+import {
+  BulkDeleteItemError,
+  COMMAND_ID_HELD_WITH_OTHER_CONTENT,
+  CommandRejectedError,
+  DeleteHeldError,
+} from '../errors';
 import type { PersonStateStore } from '../state/batch-view';
 import { watermarkMs } from '../state/person-state';
 import type { AppliedChange, PersonState, PersonStatus, RecordAppliedResult } from '../state/types';
@@ -313,6 +318,7 @@ export class Applier {
     }
     if (commandId !== undefined && this.#guard !== undefined) {
       const verdict = (await this.#guard.admit([commandId])).get(commandId);
+      if (verdict === 'reused') throw new CommandRejectedError('CommandIdReused', COMMAND_ID_HELD_WITH_OTHER_CONTENT);
       if (verdict !== 'pass' && verdict !== 'approved') {
         throw new DeleteHeldError(verdict === 'discarded' ? 'discarded' : 'held');
       }

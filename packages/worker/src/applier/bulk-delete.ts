@@ -1,5 +1,5 @@
 import type { BulkDeleteItemResult, UsersClient } from '@idp-sync/users-client';
-import { DeleteHeldError } from '../errors';
+import { COMMAND_ID_HELD_WITH_OTHER_CONTENT, CommandRejectedError, DeleteHeldError } from '../errors';
 import type { BulkDeleteTicket, DeleteGuardPort } from './types';
 
 type Deferred = { resolve(item: BulkDeleteItemResult): void; reject(error: unknown): void; commandId?: string };
@@ -115,6 +115,10 @@ export class BulkDeleteCoalescer {
       const passing = waiting.filter((w) => {
         const verdict = w.commandId === undefined ? 'pass' : verdicts.get(w.commandId);
         if (verdict === 'pass' || verdict === 'approved') return true;
+        if (verdict === 'reused') {
+          w.reject(new CommandRejectedError('CommandIdReused', COMMAND_ID_HELD_WITH_OTHER_CONTENT));
+          return false;
+        }
         w.reject(new DeleteHeldError(verdict === 'discarded' ? 'discarded' : 'held'));
         return false;
       });

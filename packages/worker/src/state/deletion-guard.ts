@@ -61,9 +61,10 @@ export interface HoldSubject {
 
 /**
  * What the guard decided for one delete: `pass` (counted, apply it), `approved` (a person approved it: apply it,
- * uncounted), `held` (not applied; stored for a person) or `discarded` (a person decided it must not run).
+ * uncounted), `held` (not applied; stored for a person), `discarded` (a person decided it must not run) or `reused`
+ * (a held delete has this command id with other content: a decision about one command never covers another).
  */
-export type DeleteVerdict = 'pass' | 'approved' | 'held' | 'discarded';
+export type DeleteVerdict = 'pass' | 'approved' | 'held' | 'discarded' | 'reused';
 
 /** The outcome of one admission: a verdict per command id and the figures the log line and metrics name. */
 export interface Admission {
@@ -146,8 +147,12 @@ export class DeletionGuardRepository {
     const verdicts = new Map<string, DeleteVerdict>();
     const fresh: HoldSubject[] = [];
     for (const subject of subjects) {
-      const status = held.get(subject.commandId);
-      if (status === undefined) fresh.push(subject);
+      const stored = held.get(subject.commandId);
+      const status = stored?.status;
+      if (stored === undefined) fresh.push(subject);
+      // An approval (or a hold, or a discard) is of the command as it was held, byte for byte: the same id with other
+      // content (a careless or hostile sender reusing event ids) must neither pass uncounted nor vanish as "held".
+      else if (stored.body !== subject.body) verdicts.set(subject.commandId, 'reused');
       else if (status === 'discarded') verdicts.set(subject.commandId, 'discarded');
       else if (status === 'held') verdicts.set(subject.commandId, 'held');
       else verdicts.set(subject.commandId, 'approved');
@@ -268,7 +273,9 @@ export class DeletionGuardRepository {
   }
 
   /** The guard item and the held-delete items of these commands, in one BatchGetItem (strongly consistent). */
-  async #read(commandIds: readonly string[]): Promise<{ guard: GuardItem; held: Map<string, HeldDeleteStatus> }> {
+  async #read(
+    commandIds: readonly string[],
+  ): Promise<{ guard: GuardItem; held: Map<string, { status: HeldDeleteStatus; body: unknown }> }> {
     const guardKey = { [STATE_TABLE_KEY.pk]: DELETION_GUARD_KEY.pk, [STATE_TABLE_KEY.sk]: DELETION_GUARD_KEY.sk };
     let keys: Record<string, unknown>[] = [
       guardKey,
@@ -292,7 +299,7 @@ export class DeletionGuardRepository {
       if (keys.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
     }
     let guard: GuardItem = { version: 0, buckets: {}, tripped: false, managed: 0 };
-    const held = new Map<string, HeldDeleteStatus>();
+    const held = new Map<string, { status: HeldDeleteStatus; body: unknown }>();
     for (const item of items) {
       if (item[STATE_TABLE_KEY.pk] === DELETION_GUARD_KEY.pk) {
         guard = {
@@ -306,7 +313,7 @@ export class DeletionGuardRepository {
         const status = HELD_DELETE_STATUSES.includes(item.status as HeldDeleteStatus)
           ? (item.status as HeldDeleteStatus)
           : 'held';
-        held.set(item.commandId, status);
+        held.set(item.commandId, { status, body: item.body });
       }
     }
     return { guard, held };
