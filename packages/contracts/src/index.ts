@@ -35,6 +35,18 @@ export {
   parseDlqOrigin,
   regroupDeduplicationId,
 } from './dlq';
+export {
+  deleteKind,
+  EXPLICIT_TERMINATIONS,
+  formatGracePeriod,
+  MAX_GRACE_PERIOD_MS,
+  PENDING_DELETE_PK,
+  PENDING_DELETE_STATUSES,
+  type PendingDeleteStatus,
+  parseGracePeriod,
+  pendingDeleteSortKey,
+  releasedDeleteDeduplicationId,
+} from './grace-period';
 export { QueueSendError } from './queue/errors';
 export {
   type CommandQueueOptions,

@@ -125,3 +125,28 @@ export class DeleteHeldError extends WorkerError {
     super(verdict === 'held' ? 'delete held by the deletion guard' : 'delete discarded by a person');
   }
 }
+
+/**
+ * A deactivation that waits out its source's grace period instead of being applied now: `scheduled` (this command
+ * scheduled it, due at `dueAt`), `waiting` (the person already has one scheduled: this one changes nothing) or
+ * `cancelled` (a released delete whose person came back before it arrived). Not a failure: the record is
+ * acknowledged and nothing reaches the Users API.
+ *
+ * @example
+ * throw new DeleteDeferredError('scheduled', '2026-12-07T10:00:00.000Z');
+ */
+export class DeleteDeferredError extends WorkerError {
+  override readonly name = 'DeleteDeferred';
+  constructor(
+    readonly state: 'scheduled' | 'waiting' | 'cancelled',
+    readonly dueAt?: string,
+    /** Something worth a warning that did not stop the deferral (e.g. `is_developer` could not be switched off). */
+    readonly note?: string,
+  ) {
+    super(
+      state === 'cancelled'
+        ? 'delete cancelled: the person came back within the grace period'
+        : `delete scheduled after the grace period${dueAt === undefined ? '' : ` (due ${dueAt})`}`,
+    );
+  }
+}

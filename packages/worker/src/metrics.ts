@@ -53,6 +53,10 @@ export const WORKER_METRICS = {
   approvedDeletesPassed: 'ApprovedDeletesPassed',
   /** Re-sent deletes a person had discarded: acknowledged, not applied. */
   discardedDeletesDropped: 'DiscardedDeletesDropped',
+  /** Deactivations that started a grace period (by `source`): the delete waits, the person keeps access meanwhile. */
+  deletesScheduled: 'DeletesScheduled',
+  /** Scheduled deletes cancelled because the person came back within the grace period. */
+  scheduledDeletesCancelled: 'ScheduledDeletesCancelled',
 } as const;
 
 /**

@@ -28,6 +28,7 @@ import {
 } from '@idp-sync/users-api-emulator';
 import { sqsMessageToRecord } from '@idp-sync/worker';
 import { type BatchReport, createWorker, type Worker, type WorkerMetrics } from '@idp-sync/worker/batch';
+import { NO_GRACE_PERIODS } from '@idp-sync/worker/grace';
 import { createWorkerUsersClient, type WorkerConfig, type WorkerUsersClient } from '@idp-sync/worker/lambda';
 import { PersonStateRepository } from '@idp-sync/worker/state';
 import type { SQSRecord } from 'aws-lambda';
@@ -182,6 +183,7 @@ export async function pipeline(stack: WorkerStack, options: PipelineOptions = {}
     // On, as in AWS, so every test runs deletes through the guard; a limit no test reaches (the tests of a file share
     // one table, so one guard). test/integration/worker/deletion-guard.test.ts sets its own limits.
     deletionGuard: { enabled: true, windowMinutes: 60, floor: 100_000, percent: 0 },
+    gracePeriods: NO_GRACE_PERIODS,
     ...options.config,
   };
   const users = createWorkerUsersClient(config, { apiKey: stack.emulator.apiKey });

@@ -1,4 +1,5 @@
 import { startUsersApiEmulator, type UsersApiEmulator } from '@idp-sync/users-api-emulator';
+import { NO_GRACE_PERIODS } from '@idp-sync/worker/grace';
 import { createWorkerUsersClient, type WorkerConfig } from '@idp-sync/worker/lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -31,6 +32,7 @@ function config(overrides: Partial<WorkerConfig>): WorkerConfig {
     visibilityMaxSeconds: 900,
     processingTimeoutMs: 25_000,
     deletionGuard: { enabled: false, windowMinutes: 60, floor: 5, percent: 0.5 },
+    gracePeriods: NO_GRACE_PERIODS,
     ...overrides,
   };
 }

@@ -77,7 +77,9 @@ export const SourceUserIdSchema = z
  * (for example `email`): the worker records them instead of dropping them silently. `sourceUserId` is the person's
  * stable id in the source (Okta user id, WorkOS directory user id, HR or BambooHR employee id), when it has one: the
  * worker follows it to the email the person was provisioned with, so an email change in the source does not lose
- * the account (optional, added within `v: 1`; a worker must understand it before ingest sends it). `occurredAt` is the sender's
+ * the account (optional, added within `v: 1`; a worker must understand it before ingest sends it). `active: true` on an
+ * update says the source reactivated the person (WorkOS `state: active`, BambooHR `Active`): like a join, it cancels a
+ * delete waiting out a grace period (optional, added within `v: 1` with the grace periods). `occurredAt` is the sender's
  * claim, capped at `receivedAt` + one minute (`boundOccurredAt`, on every parse; the claim is kept in
  * `claimedOccurredAt`).
  *
@@ -106,6 +108,8 @@ export const ProvisioningCommandSchema = z
     /** What the sender claimed as `occurredAt` when it lay too far beyond `receivedAt` and was capped. */
     claimedOccurredAt: z.optional(TimestampSchema),
     sourceUserId: z.optional(SourceUserIdSchema),
+    /** The source says the person is active (an update that reactivates): it cancels a scheduled delete. */
+    active: z.optional(z.literal(true)),
   })
   .check(z.overwrite(boundOccurredAt));
 

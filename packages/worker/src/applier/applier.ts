@@ -1,3 +1,4 @@
+import { redactEmailsIn } from '@idp-sync/common';
 import type { InviteMode, PredefinedRole, ProvisioningCommand } from '@idp-sync/contracts';
 import {
   BadRequestError,
@@ -12,13 +13,14 @@ import {
   BulkDeleteItemError,
   COMMAND_ID_HELD_WITH_OTHER_CONTENT,
   CommandRejectedError,
+  DeleteDeferredError,
   DeleteHeldError,
 } from '../errors';
 import type { PersonStateStore } from '../state/batch-view';
 import { watermarkMs } from '../state/person-state';
 import type { AppliedChange, PersonState, PersonStatus, RecordAppliedResult } from '../state/types';
 import { type EffectiveWatermark, effectiveWatermark } from '../state/watermark';
-import type { ApplyContext, ApplyResult, DeleteGuardPort } from './types';
+import type { ApplyContext, ApplyResult, DeleteGracePort, DeleteGuardPort, GraceDecision } from './types';
 
 /** The Users API operations the applier uses (a `UsersClient['users']` fits). */
 export type ApplierUsersApi = Pick<
@@ -38,7 +40,11 @@ export interface ApplierOptions {
   now?: () => Date;
   /** The deletion guard every delete of a person passes first (none: deletes are not limited). */
   guard?: DeleteGuardPort;
+  /** The grace periods a deactivation waits out (none: every delete is applied when read). */
+  grace?: DeleteGracePort;
 }
+
+const IMMEDIATE: GraceDecision = { kind: 'immediate' };
 
 /**
  * The reason on the DLQ message when a deleted person is created again.
@@ -84,9 +90,11 @@ export class Applier {
   readonly #defaultInviteMode: InviteMode;
   readonly #now: () => Date;
   readonly #guard: DeleteGuardPort | undefined;
+  readonly #grace: DeleteGracePort | undefined;
 
   constructor(options: ApplierOptions) {
     this.#guard = options.guard;
+    this.#grace = options.grace;
     this.#users = options.users;
     this.#state = options.state;
     this.#defaultRole = options.defaultRole;
@@ -99,8 +107,17 @@ export class Applier {
     context.executed = true;
     try {
       const stored = await this.#state.get(command.email);
+      const grace =
+        command.action === 'delete' && this.#grace !== undefined
+          ? await this.#grace.decide(command, stored)
+          : IMMEDIATE;
+      if (grace.kind === 'reused')
+        throw new CommandRejectedError('CommandIdReused', COMMAND_ID_HELD_WITH_OTHER_CONTENT);
+      if (grace.kind === 'cancelled') throw new DeleteDeferredError('cancelled');
       const watermark = effectiveWatermark(stored, this.#now().getTime());
-      if (watermark !== undefined && watermarkMs(command.occurredAt) < watermark.ms) {
+      // A released delete is older than whatever updated the person while it waited; only a join or a reactivation
+      // cancels it (it would have: the release is not cancelled), so the watermark does not stop it.
+      if (grace.kind !== 'release' && watermark !== undefined && watermarkMs(command.occurredAt) < watermark.ms) {
         return {
           outcome: 'stale',
           action: command.action,
@@ -110,7 +127,9 @@ export class Applier {
           ...(watermark.suspectMs === undefined ? {} : { notes: [suspectNote(watermark)] }),
         };
       }
-      const result = await this.#applyFresh(command, stored, context);
+      if (grace.kind === 'waiting') throw new DeleteDeferredError('waiting', new Date(grace.dueAtMs).toISOString());
+      if (grace.kind === 'schedule') return await this.#schedule(command, stored, grace.dueAtMs);
+      const result = await this.#applyFresh(command, stored, context, grace);
       if (watermark?.suspectMs !== undefined) result.notes = [...(result.notes ?? []), suspectNote(watermark)];
       return result;
     } finally {
@@ -119,11 +138,67 @@ export class Applier {
     }
   }
 
+  /**
+   * A deactivation that starts a grace period: the watermark moves to it (an older join arriving late cannot cancel
+   * it) and the person's state says a delete waits, then the delete is scheduled for the sweeper. With
+   * `GRACE_REVOKE_DEVELOPER=on`, API use is switched off at once. Ends in {@link DeleteDeferredError}: the record is
+   * acknowledged without an idempotency record, so the release (the same command) can run later.
+   */
+  async #schedule(
+    command: ProvisioningCommand,
+    stored: PersonState | undefined,
+    dueAtMs: number,
+  ): Promise<ApplyResult> {
+    const grace = this.#grace as DeleteGracePort;
+    const recorded = await this.#recordApplied(stored, {
+      email: command.email,
+      commandId: command.id,
+      occurredAt: command.occurredAt,
+      pendingDelete: true,
+      unsupported: command.unsupported,
+    });
+    if (recorded === 'superseded') {
+      return { outcome: 'stale', action: 'delete', detail: 'older-than-watermark' };
+    }
+    if ((await grace.schedule(command, dueAtMs)) === 'exists') throw new DeleteDeferredError('waiting');
+    let note: string | undefined;
+    if (grace.revokeDeveloper) {
+      try {
+        await this.#revokeDeveloper(command, stored);
+      } catch (error) {
+        // Best effort: the delete is scheduled either way; without it API use stays on for the window, as by default.
+        note = `is_developer could not be switched off while the delete waits: ${redactEmailsIn(String((error as Error)?.message))}`;
+      }
+    }
+    throw new DeleteDeferredError('scheduled', new Date(dueAtMs).toISOString(), note);
+  }
+
+  /** Switches `is_developer` off while the delete waits, and notes it so that a return switches it back on. */
+  async #revokeDeveloper(command: ProvisioningCommand, stored: PersonState | undefined): Promise<void> {
+    const target = await this.#resolve(command.email, stored);
+    if (target === null) return;
+    const user = await this.#users.get({ user: target.userId });
+    if (user === null || !user.isDeveloper) return;
+    await this.#users.update({ userId: user.id, isDeveloper: false });
+    await (this.#grace as DeleteGracePort).markDeveloperRevoked(command);
+  }
+
+  /**
+   * A join or reactivation of a person whose delete waits: cancels it (before the API call, so a retry finds nothing
+   * to cancel rather than a delete left behind). Returns whether `is_developer` must be switched back on.
+   */
+  async #cancelScheduledDelete(command: ProvisioningCommand, stored: PersonState | undefined): Promise<boolean> {
+    if (stored?.pendingDelete !== true || this.#grace === undefined) return false;
+    const cancelled = await this.#grace.cancel(command);
+    return cancelled?.revokedDeveloper === true && command.isDeveloper === undefined;
+  }
+
   /** The action itself, for a command that is not stale. */
   async #applyFresh(
     command: ProvisioningCommand,
     state: PersonState | undefined,
     context: ApplyContext,
+    grace: GraceDecision,
   ): Promise<ApplyResult> {
     switch (command.action) {
       case 'create':
@@ -131,7 +206,7 @@ export class Applier {
       case 'update':
         return await this.#update(command, state);
       case 'delete':
-        return await this.#delete(command, state, context);
+        return await this.#deleteAfterGrace(command, state, context, grace);
       case 'resend-invitation':
         return await this.#resend(command, state);
       case 'reset-password':
@@ -154,6 +229,7 @@ export class Applier {
 
   async #create(command: ProvisioningCommand, state: PersonState | undefined): Promise<ApplyResult> {
     const notes: string[] = [];
+    const restoreDeveloper = await this.#cancelScheduledDelete(command, state);
     let user: { id: string; status: PersonStatus };
     let detail: string;
     try {
@@ -173,6 +249,10 @@ export class Applier {
       user = await this.#resolveConflict(command, state, error);
       detail = 'already-active';
     }
+    if (restoreDeveloper) {
+      await this.#users.update({ userId: user.id, isDeveloper: true });
+      notes.push('is_developer switched back on: it was switched off while the delete waited');
+    }
     const recorded = await this.#recordApplied(state, {
       email: command.email,
       commandId: command.id,
@@ -180,6 +260,7 @@ export class Applier {
       userId: user.id,
       status: user.status,
       unsupported: command.unsupported,
+      ...(state?.pendingDelete === true ? { pendingDelete: false } : {}),
     });
     if (recorded === 'superseded' && (await this.#leftMeanwhile(command))) {
       await this.#undoJoin(user.id);
@@ -241,9 +322,16 @@ export class Applier {
     const unsupported = [...(command.unsupported ?? [])];
     if (command.role !== undefined) unsupported.push('role');
     if (command.inviteMode !== undefined) unsupported.push('inviteMode');
+    // An update that says the person is active (WorkOS `state: active`, BambooHR `Active`) is a reactivation.
+    const restoreDeveloper = command.active === true && (await this.#cancelScheduledDelete(command, state));
+    const cleared = command.active === true && state?.pendingDelete === true ? { pendingDelete: false } : {};
     const fields = {
       ...(command.name === undefined ? {} : { name: command.name }),
-      ...(command.isDeveloper === undefined ? {} : { isDeveloper: command.isDeveloper }),
+      ...(command.isDeveloper === undefined
+        ? restoreDeveloper
+          ? { isDeveloper: true }
+          : {}
+        : { isDeveloper: command.isDeveloper }),
     };
 
     if (Object.keys(fields).length === 0) {
@@ -252,6 +340,7 @@ export class Applier {
         commandId: command.id,
         occurredAt: command.occurredAt,
         unsupported,
+        ...cleared,
       });
       return withOptional({ outcome: 'noop', action: 'update', detail: 'nothing-updatable' }, unsupported);
     }
@@ -264,6 +353,7 @@ export class Applier {
       userId: updated.id,
       status: updated.status,
       unsupported,
+      ...cleared,
     });
     return withOptional(
       { outcome: 'applied', action: 'update', detail: 'updated', status: updated.status },
@@ -271,7 +361,36 @@ export class Applier {
     );
   }
 
-  async #delete(command: ProvisioningCommand, state: PersonState | undefined, context: ApplyContext) {
+  /**
+   * A delete applied now: an immediate one, or the release of one whose grace period ended. A release the deletion
+   * guard holds becomes the guard's (`idp-sync deletes`); once a delete ran, what waited for the person is settled.
+   */
+  async #deleteAfterGrace(
+    command: ProvisioningCommand,
+    state: PersonState | undefined,
+    context: ApplyContext,
+    grace: GraceDecision,
+  ): Promise<ApplyResult> {
+    const release = grace.kind === 'release';
+    let result: ApplyResult;
+    try {
+      // Recorded at the person's watermark when that is newer: updates applied while it waited stay ordered before it.
+      const recordAt =
+        release && state?.watermarkMs !== undefined && state.watermarkMs > watermarkMs(command.occurredAt)
+          ? new Date(state.watermarkMs).toISOString()
+          : command.occurredAt;
+      result = await this.#delete(command, state, context, recordAt);
+    } catch (error) {
+      if (release && error instanceof DeleteHeldError && error.verdict === 'held') {
+        await this.#grace?.settleHeld(command);
+      }
+      throw error;
+    }
+    if (release || state?.pendingDelete === true) await this.#grace?.settleApplied(command.email);
+    return result;
+  }
+
+  async #delete(command: ProvisioningCommand, state: PersonState | undefined, context: ApplyContext, recordAt: string) {
     let target = await this.#resolve(command.email, state);
     let status: 'DELETED' | 'NOT_FOUND' = 'NOT_FOUND';
     if (target !== null) {
@@ -289,10 +408,11 @@ export class Applier {
     await this.#recordApplied(state, {
       email: command.email,
       commandId: command.id,
-      occurredAt: command.occurredAt,
+      occurredAt: recordAt,
       ...(target === null ? {} : { userId: target.userId }),
       status: 'DELETED',
       unsupported: command.unsupported,
+      ...(state?.pendingDelete === true ? { pendingDelete: false } : {}),
     });
     return withOptional(
       {

@@ -1,7 +1,7 @@
-import type { CommandAction } from '@idp-sync/contracts';
+import type { CommandAction, ProvisioningCommand } from '@idp-sync/contracts';
 import type { BulkDeleteItemResult } from '@idp-sync/users-client';
 import type { DeleteVerdict } from '../state/deletion-guard';
-import type { PersonStatus } from '../state/types';
+import type { PersonState, PersonStatus } from '../state/types';
 
 /**
  * What applying one command came to. Stored as the idempotency record's result, so it holds no email address.
@@ -60,4 +60,39 @@ export interface DeleteGuardPort {
   admit(commandIds: readonly string[]): Promise<ReadonlyMap<string, DeleteVerdict>>;
   /** A person was created who was unknown or deleted before (best effort: never throws). */
   personAdded(): Promise<void>;
+}
+
+/**
+ * What the grace periods decide for one delete:
+ * - `immediate`: apply it now (no grace period for its source, an explicit termination, or nothing waits);
+ * - `schedule`: a deactivation that starts a grace period, due at `dueAtMs`;
+ * - `waiting`: the person already has a delete waiting (this one changes nothing);
+ * - `release`: the delete whose grace period ended, re-queued by the sweeper (or its held copy, approved): apply it
+ *   whatever updates came in between — only a join or reactivation cancels it, and none did;
+ * - `cancelled`: a released delete whose person came back before it arrived;
+ * - `reused`: a waiting delete has this command id with other content.
+ */
+export type GraceDecision =
+  | { kind: 'immediate' }
+  | { kind: 'schedule'; dueAtMs: number }
+  | { kind: 'waiting'; dueAtMs: number }
+  | { kind: 'release' }
+  | { kind: 'cancelled' }
+  | { kind: 'reused' };
+
+/** The grace periods as the applier sees them (per batch). */
+export interface DeleteGracePort {
+  /** Whether `is_developer` is switched off while a delete waits. */
+  readonly revokeDeveloper: boolean;
+  /** Decides for a delete; reads the person's scheduled delete only when the state says one waits or one may start. */
+  decide(command: ProvisioningCommand, state: PersonState | undefined): Promise<GraceDecision>;
+  /** Schedules the delete (`exists` when one already waits). */
+  schedule(command: ProvisioningCommand, dueAtMs: number): Promise<'scheduled' | 'exists'>;
+  markDeveloperRevoked(command: ProvisioningCommand): Promise<void>;
+  /** The person came back: cancels what waits; says whether `is_developer` was switched off meanwhile. */
+  cancel(command: ProvisioningCommand): Promise<{ revokedDeveloper: boolean } | undefined>;
+  /** A delete of the person ran: what waited is settled as applied. */
+  settleApplied(email: string): Promise<void>;
+  /** The deletion guard held the released delete. */
+  settleHeld(command: ProvisioningCommand): Promise<void>;
 }

@@ -1,9 +1,9 @@
 import { type Logger, redactEmailsIn } from '@idp-sync/common';
-import { DELETION_APPROVED_ATTRIBUTE, messageGroupIdFor } from '@idp-sync/contracts';
+import { DELETION_APPROVED_ATTRIBUTE } from '@idp-sync/contracts';
 import type { DeleteGuardPort } from '../applier/types';
 import { type MetricsTally, WORKER_METRICS } from '../metrics';
 import type { DeleteVerdict, DeletionGuardRepository, HoldSubject } from '../state/deletion-guard';
-import type { WorkerRecord } from './records';
+import { deleteSubjectsOf, type WorkerRecord } from './records';
 
 /**
  * The deletion guard for one batch: builds what a held delete keeps from the batch's records, remembers each
@@ -16,7 +16,7 @@ import type { WorkerRecord } from './records';
  */
 export class DeletionGate implements DeleteGuardPort {
   readonly #repository: DeletionGuardRepository;
-  readonly #subjects = new Map<string, HoldSubject>();
+  readonly #subjects: ReadonlyMap<string, HoldSubject>;
   readonly #verdicts = new Map<string, DeleteVerdict>();
   readonly #tally: MetricsTally;
   readonly #logger: Logger;
@@ -30,22 +30,7 @@ export class DeletionGate implements DeleteGuardPort {
     this.#repository = options.repository;
     this.#tally = options.tally;
     this.#logger = options.logger;
-    for (const record of options.records) {
-      const command = record.command;
-      if (command?.action !== 'delete' || this.#subjects.has(command.id)) continue;
-      const attributes = record.record.attributes ?? {};
-      this.#subjects.set(command.id, {
-        commandId: command.id,
-        body: record.record.body,
-        groupId: attributes.MessageGroupId ?? messageGroupIdFor(command.email),
-        ...(attributes.SequenceNumber === undefined ? {} : { sequenceNumber: attributes.SequenceNumber }),
-        email: command.email,
-        source: command.source,
-        sourceEventType: command.sourceEventType,
-        occurredAt: command.occurredAt,
-        receivedAt: command.receivedAt,
-      });
-    }
+    this.#subjects = deleteSubjectsOf(options.records);
   }
 
   async admit(commandIds: readonly string[]): Promise<ReadonlyMap<string, DeleteVerdict>> {

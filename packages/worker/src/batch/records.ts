@@ -1,7 +1,8 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { MAX_JSON_DEPTH, ownField, parseUntrustedJson } from '@idp-sync/common';
-import { type ProvisioningCommand, ProvisioningCommandSchema } from '@idp-sync/contracts';
+import { messageGroupIdFor, type ProvisioningCommand, ProvisioningCommandSchema } from '@idp-sync/contracts';
 import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { HoldSubject } from '../state/deletion-guard';
 
 /** One SQS record with what the worker needs to know about it. */
 export interface WorkerRecord {
@@ -116,4 +117,32 @@ export function sqsMessageToRecord(message: Message, source: { queueArn: string;
     eventSourceARN: source.queueArn,
     awsRegion: source.region,
   };
+}
+
+/**
+ * The deletes of a batch by command id, with what a held or scheduled delete keeps: the message body exactly as it
+ * arrived, its FIFO group and sequence number (the first record of a command id wins).
+ *
+ * @example
+ * const subjects = deleteSubjectsOf(records); // Map<commandId, HoldSubject>
+ */
+export function deleteSubjectsOf(records: readonly WorkerRecord[]): Map<string, HoldSubject> {
+  const subjects = new Map<string, HoldSubject>();
+  for (const record of records) {
+    const command = record.command;
+    if (command?.action !== 'delete' || subjects.has(command.id)) continue;
+    const attributes = record.record.attributes ?? {};
+    subjects.set(command.id, {
+      commandId: command.id,
+      body: record.record.body,
+      groupId: attributes.MessageGroupId ?? messageGroupIdFor(command.email),
+      ...(attributes.SequenceNumber === undefined ? {} : { sequenceNumber: attributes.SequenceNumber }),
+      email: command.email,
+      source: command.source,
+      sourceEventType: command.sourceEventType,
+      occurredAt: command.occurredAt,
+      receivedAt: command.receivedAt,
+    });
+  }
+  return subjects;
 }

@@ -10,7 +10,8 @@ import { Applier } from '../applier/applier';
 import { BulkDeleteCoalescer } from '../applier/bulk-delete';
 import { IdentityResolver } from '../applier/identity';
 import type { ApplyContext, ApplyResult, BulkDeleteTicket } from '../applier/types';
-import { DeleteHeldError, RecordRetryLater } from '../errors';
+import { DeleteDeferredError, DeleteHeldError, RecordRetryLater } from '../errors';
+import { PendingDeleteRepository } from '../grace/pending-deletes';
 import type { WorkerConfig } from '../lambda/config';
 import { MetricsTally, noopWorkerMetrics, WORKER_METRICS, type WorkerMetrics } from '../metrics';
 import { BatchStateView } from '../state/batch-view';
@@ -22,7 +23,8 @@ import { visibilityTimeoutFor } from './backoff';
 import { COMMAND_ID_REUSED_REASON, classifyFailure, type FailureInfo } from './classify';
 import { DeletionGate } from './deletion-gate';
 import { changeVisibility, DeadLetterSender, queueUrlFromArn } from './dlq';
-import { groupRecords, parseRecord, type WorkerRecord } from './records';
+import { GraceGate } from './grace-gate';
+import { deleteSubjectsOf, groupRecords, parseRecord, type WorkerRecord } from './records';
 import type { UsersApiRateLimiter } from './users-api-rate-limiter';
 
 /** What became of one record. `retry` and `blocked` are the batch item failures; the rest are acknowledged. */
@@ -64,6 +66,18 @@ export type RecordOutcome =
       action: 'delete';
       /** `held`: stored for a person; `discarded`: a person had decided it must not run. */
       verdict: 'held' | 'discarded';
+    }
+  | {
+      messageId: string;
+      /**
+       * A deactivation waiting out its source's grace period (acknowledged, not applied): `scheduled` by this
+       * record, `waiting` behind one scheduled before, or `cancelled` (a released delete whose person came back).
+       */
+      kind: 'deferred';
+      commandId: string;
+      action: 'delete';
+      state: 'scheduled' | 'waiting' | 'cancelled';
+      dueAt?: string;
     };
 
 /** The response plus what happened, for the local poller, tests and benchmarks. */
@@ -190,6 +204,11 @@ export function createWorker(options: CreateWorkerOptions): Worker {
         random,
       })
     : undefined;
+  const pendingDeletes = new PendingDeleteRepository({
+    client: options.dynamoClient,
+    tableName: config.stateTableName,
+    now,
+  });
 
   /**
    * One batch, in named steps: parse the records, prepare the idempotent apply (prefetching everyone's state), run
@@ -204,7 +223,16 @@ export function createWorker(options: CreateWorkerOptions): Worker {
     tally.count(WORKER_METRICS.batchSize, records.length);
 
     const gate = guard === undefined ? undefined : new DeletionGate({ repository: guard, records, tally, logger });
-    const apply = await prepareIdempotentApply(records, context ?? syntheticLambdaContext(batchStart), gate);
+    // Always present, also with no grace period configured: a delete scheduled before one was removed is still released.
+    const grace = new GraceGate({
+      repository: pendingDeletes,
+      config: config.gracePeriods,
+      subjects: deleteSubjectsOf(records),
+      tally,
+      logger,
+      now,
+    });
+    const apply = await prepareIdempotentApply(records, context ?? syntheticLambdaContext(batchStart), gate, grace);
     const outcomes = new Map<string, RecordOutcome>();
     const batch: BatchInProgress = {
       byMessageId: new Map(records.map((r) => [r.messageId, r])),
@@ -264,6 +292,7 @@ export function createWorker(options: CreateWorkerOptions): Worker {
     records: WorkerRecord[],
     lambdaContext: Context,
     gate: DeletionGate | undefined,
+    grace: GraceGate,
   ): Promise<IdempotentApply> {
     const idempotencyConfig = idempotencyConfigFor(lambdaContext);
     // Everyone's state in one round trip instead of one read per command; kept current as the batch writes.
@@ -277,6 +306,7 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       defaultInviteMode: config.defaultInviteMode,
       now,
       ...(gate === undefined ? {} : { guard: gate }),
+      grace,
     });
     return makeIdempotent(resolveAndApply(identities, applier), {
       persistenceStore,
@@ -455,6 +485,26 @@ export function createWorker(options: CreateWorkerOptions): Worker {
         commandId: record.command.id,
         action: 'delete',
         verdict: error.verdict,
+      };
+    }
+    if (error instanceof DeleteDeferredError && record.command !== undefined) {
+      // Not a failure either: the delete waits out a grace period (the gate logged and counted a new schedule).
+      if (error.note !== undefined) logger.warn(error.note, logFields(record));
+      if (error.state !== 'scheduled') {
+        logger.info(
+          error.state === 'cancelled'
+            ? 'released delete dropped: the person came back within the grace period'
+            : 'deactivation acknowledged: a delete of this person already waits out its grace period',
+          { ...logFields(record), ...(error.dueAt === undefined ? {} : { dueAt: error.dueAt }) },
+        );
+      }
+      return {
+        messageId: record.messageId,
+        kind: 'deferred',
+        commandId: record.command.id,
+        action: 'delete',
+        state: error.state,
+        ...(error.dueAt === undefined ? {} : { dueAt: error.dueAt }),
       };
     }
     const failure = classifyFailure(error);

@@ -1,6 +1,7 @@
 import { DEFAULT_STATE_TABLE_NAME, INVITE_MODES, PREDEFINED_ROLES } from '@idp-sync/contracts';
 import * as z from 'zod';
 import { WorkerConfigError } from '../errors';
+import { type GracePeriodConfig, readGracePeriods } from '../grace/config';
 import { DEFAULT_DELETION_GUARD, type DeletionGuardConfig } from '../state/deletion-guard';
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
@@ -97,6 +98,8 @@ export interface WorkerConfig {
   processingTimeoutMs: number;
   /** The deletion guard (on by default): how many deletes per rolling window pass before the rest are held. */
   deletionGuard: DeletionGuardConfig;
+  /** Grace periods per source (off by default): a deactivation's delete waits, a return within it cancels it. */
+  gracePeriods: GracePeriodConfig;
 }
 
 /**
@@ -118,6 +121,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
   if (parsed.success && parsed.data.VISIBILITY_MAX_SECONDS < parsed.data.VISIBILITY_BASE_SECONDS) {
     issues.push('VISIBILITY_MAX_SECONDS: must be at least VISIBILITY_BASE_SECONDS');
   }
+  const gracePeriods = readGracePeriods(env, issues);
   if (!parsed.success || issues.length > 0) throw new WorkerConfigError(issues);
   const e = parsed.data;
   return {
@@ -149,5 +153,6 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
       floor: e.DELETION_GUARD_FLOOR,
       percent: e.DELETION_GUARD_PERCENT,
     },
+    gracePeriods,
   };
 }

@@ -188,6 +188,14 @@ function appliedChangeUpdate(
     names['#st'] = 'status';
     values[':st'] = change.status;
   }
+  if (change.pendingDelete === true) {
+    set.push('#pd = :pd');
+    names['#pd'] = 'pendingDelete';
+    values[':pd'] = true;
+  } else if (change.pendingDelete === false) {
+    remove.push('#pd');
+    names['#pd'] = 'pendingDelete';
+  }
   if (change.unsupported !== undefined && change.unsupported.length > 0) {
     set.push('#uns = :uns', '#unsCmd = :last');
     names['#uns'] = 'unsupported';
@@ -219,6 +227,7 @@ function toPersonState(email: string, item: Record<string, unknown>): PersonStat
     lastCommandId: typeof item.lastCommandId === 'string' ? item.lastCommandId : undefined,
     unsupported: Array.isArray(item.unsupported) ? item.unsupported.filter((v) => typeof v === 'string') : undefined,
     unsupportedCommandId: typeof item.unsupportedCommandId === 'string' ? item.unsupportedCommandId : undefined,
+    ...(item.pendingDelete === true ? { pendingDelete: true } : {}),
     updatedAt: typeof item.updatedAt === 'string' ? item.updatedAt : '',
   };
 }

@@ -19,6 +19,8 @@ export interface PersonState {
   /** Attributes the last command asked for that the Users API cannot change, recorded instead of dropped. */
   unsupported?: string[];
   unsupportedCommandId?: string;
+  /** A delete of this person waits out a grace period (`pending-delete` item): a join or reactivation cancels it. */
+  pendingDelete?: boolean;
   updatedAt: string;
 }
 
@@ -32,6 +34,8 @@ export interface AppliedChange {
   userId?: string | null;
   status?: PersonStatus;
   unsupported?: string[];
+  /** `true` when this command scheduled a delete of the person; `false` once it is cancelled or applied. */
+  pendingDelete?: boolean;
   /**
    * A suspect watermark (`effectiveWatermark(...).suspectMs`) this write may replace although it is newer: the write
    * goes through when the item still holds exactly that watermark.
