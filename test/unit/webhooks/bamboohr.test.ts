@@ -107,6 +107,34 @@ describe('BambooHR events', () => {
     ]);
   });
 
+  it('a status changed back to Active is a reactivation (active: true), also with no name to update', async () => {
+    const { app, sender } = testApp();
+    await app.handle(
+      bambooRequest(
+        fieldBased(
+          { changedFields: ['Status'] },
+          { Status: 'Active', 'First Name': undefined, 'Last Name': undefined },
+        ),
+      ),
+    );
+    await app.handle(bambooRequest(fieldBased({ changedFields: ['First Name'] }, { Status: 'Active' })));
+    expect(sender.sent.map((c) => [c.action, c.active])).toEqual([
+      ['update', true],
+      ['update', true],
+    ]);
+    // Active, unchanged, and nothing else to update: ignored as before.
+    const quiet = await app.handle(
+      bambooRequest(
+        fieldBased(
+          { changedFields: ['Department'] },
+          { Status: 'Active', 'First Name': undefined, 'Last Name': undefined },
+        ),
+      ),
+    );
+    expect(bodyOf(quiet).ignoredEvents).toEqual([{ eventType: 'Updated', reason: 'nothing-to-update' }]);
+    expect(sender.sent).toHaveLength(2);
+  });
+
   it('acknowledges entries that carry no email (as BambooHR sends Created/Deleted and event-based webhooks)', async () => {
     const { app, sender, metrics } = testApp();
     const bare = {

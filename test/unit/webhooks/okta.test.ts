@@ -172,6 +172,18 @@ describe('Okta event delivery', () => {
     });
     await app.handle(oktaRequest([oktaUserEvent({ eventType: 'user.lifecycle.suspend' })]));
     expect(sender.sent.map((c) => c.action)).toEqual(['delete']);
+    // …and the way back is a join (it cancels the delete while a grace period holds it).
+    await app.handle(oktaRequest([oktaUserEvent({ eventType: 'user.lifecycle.unsuspend' })]));
+    expect(sender.sent.map((c) => c.action)).toEqual(['delete', 'create']);
+  });
+
+  it('ignores unsuspend as it ignores suspend by default', async () => {
+    const { app, sender } = testApp();
+    const response = await app.handle(oktaRequest([oktaUserEvent({ eventType: 'user.lifecycle.unsuspend' })]));
+    expect(bodyOf(response).ignoredEvents).toEqual([
+      { eventType: 'user.lifecycle.unsuspend', reason: 'suspend-ignored-by-config' },
+    ]);
+    expect(sender.sent).toEqual([]);
   });
 
   it('maps app and group membership when enabled, filtered by the configured ids', async () => {

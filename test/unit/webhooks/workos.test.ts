@@ -97,6 +97,8 @@ describe('WorkOS Directory Sync events', () => {
       ['workos:event_3', 'delete', 'lela.block@example.com'],
       ['workos:event_4', 'delete', 'lela.block@example.com'],
     ]);
+    // An update that says the person is active carries it (a reactivation cancels a delete waiting out a grace period).
+    expect(sender.sent.map((c) => c.active)).toEqual([undefined, true, undefined, undefined]);
     expect(sender.sent[0]).toEqual({
       v: 1,
       id: 'workos:event_1',

@@ -231,7 +231,12 @@ export function createBambooAdapter(options: BambooAdapterOptions): SourceAdapte
             ? undefined
             : (joinName(findField(employee.fields, 'firstName')?.[0], findField(employee.fields, 'lastName')?.[0]) ??
               cleanName(findField(employee.fields, 'preferredName')?.[0]));
-        if (action === 'update' && name === undefined) {
+        // Back to Active: a reactivation (it cancels a delete waiting out a grace period). Said only when the status
+        // is among the changed fields, so that routine updates with no name stay ignored as before.
+        const active = action === 'update' && typeof status === 'string' && status.trim().toLowerCase() === 'active';
+        const reactivated =
+          active && employee.changedFields.some((f) => f.trim().toLowerCase() === options.statusField.toLowerCase());
+        if (action === 'update' && name === undefined && !reactivated) {
           ignored.push({ eventType: employee.eventType, reason: 'nothing-to-update' });
           continue;
         }
@@ -259,6 +264,7 @@ export function createBambooAdapter(options: BambooAdapterOptions): SourceAdapte
               email,
               ...(name !== undefined ? { name } : {}),
               ...(action === 'create' ? { role: options.defaultRole, inviteMode: options.defaultInviteMode } : {}),
+              ...(active ? { active: true as const } : {}),
               // The employee id: the worker follows it to the provisioned email when Work Email changes.
               ...sourceUserIdOf(employee.employeeId),
             },

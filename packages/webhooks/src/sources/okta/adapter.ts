@@ -42,6 +42,7 @@ export const OKTA_EVENT_ACTIONS: Readonly<Record<string, { action: CommandAction
   'user.lifecycle.deactivate': { action: 'delete', note: 'always' },
   'user.lifecycle.delete.initiated': { action: 'delete', note: 'always' },
   'user.lifecycle.suspend': { action: 'delete', note: 'only with OKTA_SUSPEND_ACTION=delete (ignored by default)' },
+  'user.lifecycle.unsuspend': { action: 'create', note: 'only with OKTA_SUSPEND_ACTION=delete (ignored by default)' },
   'user.account.update_profile': { action: 'update', note: 'name from the target displayName' },
   'application.user_membership.add': { action: 'create', note: 'only with OKTA_MEMBERSHIP_EVENTS=app|both' },
   'application.user_membership.remove': { action: 'delete', note: 'only with OKTA_MEMBERSHIP_EVENTS=app|both' },
@@ -60,6 +61,9 @@ function mappingFor(eventType: string, options: OktaAdapterOptions): Mapping {
       return { action: 'delete' };
     case 'user.lifecycle.suspend':
       return options.suspendAction === 'delete' ? { action: 'delete' } : { ignore: 'suspend-ignored-by-config' };
+    case 'user.lifecycle.unsuspend':
+      // The way back from a suspension that was a leave: a join (it cancels the delete if a grace period holds it).
+      return options.suspendAction === 'delete' ? { action: 'create' } : { ignore: 'suspend-ignored-by-config' };
     case 'user.account.update_profile':
       return { action: 'update' };
     case 'application.user_membership.add':

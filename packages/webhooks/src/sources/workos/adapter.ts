@@ -194,6 +194,8 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
               ...(action === 'create' ? { role: options.defaultRole, inviteMode: options.defaultInviteMode } : {}),
               // The Users API keys people by email and cannot change it: say so rather than drop it.
               ...(emailChanged ? { unsupported: ['email'] } : {}),
+              // The directory says the person is active: a reactivation cancels a delete waiting out a grace period.
+              ...(action === 'update' && user.state === 'active' ? { active: true as const } : {}),
               ...sourceUserIdOf(user.id),
             },
             { email: resolved.path, name: formatPath([...at, 'first_name']), occurredAt: 'created_at', id: 'id' },
