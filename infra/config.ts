@@ -55,6 +55,26 @@ const reservation = (fallback: number) =>
       }),
     )
     .default(fallback);
+/**
+ * A grace period: an ISO 8601 duration of days, hours, minutes and seconds, at most P90D — the same rule as
+ * `parseGracePeriod` of `@idp-sync/contracts`, which the worker applies (kept equal by test/infra/config.test.ts; the
+ * CDK app does not import the domain packages).
+ */
+const GRACE_PERIOD_PATTERN = /^P(?:(\d{1,3})D)?(?:T(?:(\d{1,4})H)?(?:(\d{1,6})M)?(?:(\d{1,8})S)?)?$/;
+const gracePeriod = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine(
+    (v) => {
+      const m = GRACE_PERIOD_PATTERN.exec(v);
+      if (m === null || v === 'P' || v.endsWith('T')) return false;
+      const [, d, h, min, sec] = m;
+      return Number(d ?? 0) * 86_400 + Number(h ?? 0) * 3_600 + Number(min ?? 0) * 60 + Number(sec ?? 0) <= 90 * 86_400;
+    },
+    { error: 'must be an ISO 8601 duration of at most P90D, such as PT24H or P7D (days, hours, minutes, seconds)' },
+  )
+  .optional();
 /** One route's API Gateway throttle: steady requests per second and burst, within the account-level defaults. */
 const throttle = (rateLimit: number, burstLimit: number) =>
   z.strictObject({ rateLimit: int(1, 10_000, rateLimit), burstLimit: int(1, 5_000, burstLimit) }).prefault({});
@@ -154,6 +174,22 @@ export const InfraConfigSchema = z
         windowMinutes: int(5, 7 * 24 * 60, 60),
         floor: int(1, 1_000_000, 5),
         percent: z.number().min(0).max(100).default(0.5),
+      })
+      .prefault({}),
+    /**
+     * Grace periods for deactivations (issue #16; GRACE_PERIOD_<SOURCE>, off by default): a deactivation's delete
+     * waits this long and a return within it cancels it; the person keeps access meanwhile. ISO 8601 durations of
+     * days to seconds (`PT24H`, `P7D`), at most P90D. `revokeDeveloper` switches `is_developer` off while it waits.
+     * The grace sweeper is deployed either way, so deletes scheduled before a period was removed still go through.
+     */
+    gracePeriods: z
+      .strictObject({
+        okta: gracePeriod,
+        scim: gracePeriod,
+        hr: gracePeriod,
+        workos: gracePeriod,
+        bamboohr: gracePeriod,
+        revokeDeveloper: bool(false),
       })
       .prefault({}),
     ingest: z

@@ -82,6 +82,8 @@ export class IdpSyncStack extends Stack {
       deadLetterQueue: this.queues.deadLetterQueue,
       worker: this.functions.worker,
       workerService: this.functions.workerService,
+      graceSweeper: this.functions.graceSweeper,
+      graceSweeperService: this.functions.graceSweeperService,
       api: this.httpApi.api,
       removalPolicy,
     });
@@ -122,7 +124,8 @@ export class IdpSyncStack extends Stack {
     });
     new CfnOutput(this, OUTPUTS.stateTableName, {
       value: this.state.table.tableName,
-      description: 'State table: `idp-sync deletes` reads the deletion guard and its held deletes there',
+      description:
+        'State table: `idp-sync deletes` reads the deletion guard, its held deletes and the scheduled ones there',
     });
   }
 }

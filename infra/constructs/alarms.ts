@@ -19,6 +19,9 @@ export interface AlarmsProps {
   readonly worker: lambda.IFunction;
   /** The worker's `POWERTOOLS_SERVICE_NAME`: the `service` dimension of its custom metrics. */
   readonly workerService: string;
+  /** The grace sweeper and its service name (its `ScheduledDeleteSendFailures` metric). */
+  readonly graceSweeper: lambda.IFunction;
+  readonly graceSweeperService: string;
   readonly api: apigwv2.IHttpApi;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -26,7 +29,7 @@ export interface AlarmsProps {
 /**
  * The pipeline's alarms, all notifying one SNS topic (and the alarm e-mail when configured):
  * a command reached the DLQ, commands wait too long, the worker fails, the ingest API answers 5xx, a leave was skipped
- * as stale (the person may keep access), the deletion guard held a delete.
+ * as stale (the person may keep access), the deletion guard held a delete, the grace sweeper fails.
  * The topic is encrypted with its own KMS key, which CloudWatch may use (an AWS-managed SNS key would refuse it).
  *
  * @example
@@ -42,6 +45,7 @@ export class Alarms extends Construct {
   readonly ingest5xx: cloudwatch.Alarm;
   readonly staleDeleteSkipped: cloudwatch.Alarm;
   readonly deletesHeld: cloudwatch.Alarm;
+  readonly graceSweeperFailing: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
@@ -161,6 +165,30 @@ export class Alarms extends Construct {
       }),
       threshold: 1,
     });
+
+    this.graceSweeperFailing = alarm('GraceSweeperFailing', {
+      alarmName: `${prefix}-grace-sweeper-failing`,
+      alarmDescription:
+        'The grace sweeper failed or could not re-queue a delete whose grace period ended: those people keep access ' +
+        'until it runs again. Check its log group; `idp-sync deletes scheduled` lists what waits. ' +
+        'Runbook: README.md, "Grace periods".',
+      metric: new cloudwatch.MathExpression({
+        expression: 'errors + FILL(sendFailures, 0)',
+        usingMetrics: {
+          errors: props.graceSweeper.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+          sendFailures: new cloudwatch.Metric({
+            namespace: config.metricsNamespace,
+            metricName: PIPELINE_METRICS.scheduledDeleteSendFailures,
+            dimensionsMap: { service: props.graceSweeperService },
+            period: Duration.minutes(5),
+            statistic: cloudwatch.Stats.SUM,
+          }),
+        },
+        label: 'grace sweeper failures',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+    });
   }
 
   /** Every alarm, for the dashboard's status widget. */
@@ -172,6 +200,7 @@ export class Alarms extends Construct {
       this.ingest5xx,
       this.staleDeleteSkipped,
       this.deletesHeld,
+      this.graceSweeperFailing,
     ];
   }
 }

@@ -22,6 +22,10 @@ export const PIPELINE_METRICS = {
   endToEndDelay: 'EndToEndDelay',
   staleDeleteSkipped: 'StaleDeleteSkipped',
   deletesHeld: 'DeletesHeld',
+  deletesScheduled: 'DeletesScheduled',
+  scheduledDeletesCancelled: 'ScheduledDeletesCancelled',
+  scheduledDeletesReleased: 'ScheduledDeletesReleased',
+  scheduledDeleteSendFailures: 'ScheduledDeleteSendFailures',
 } as const;
 
 export interface DashboardProps {

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -18,6 +20,16 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const INGEST_ENTRY = path.join(REPO_ROOT, 'functions', 'ingest', 'src', 'handler.ts');
 export const SCIM_ENTRY = path.join(REPO_ROOT, 'functions', 'scim', 'src', 'handler.ts');
 export const WORKER_ENTRY = path.join(REPO_ROOT, 'functions', 'worker', 'src', 'handler.ts');
+export const GRACE_SWEEPER_ENTRY = path.join(REPO_ROOT, 'functions', 'grace-sweeper', 'src', 'handler.ts');
+
+/**
+ * How often the grace sweeper runs: a delete whose grace period ended goes back to the queue within this time (plus
+ * the queue's own seconds), which is what gives "grace end to delete within 2 minutes".
+ */
+export const GRACE_SWEEP_PERIOD = Duration.minutes(1);
+
+/** The partition key of the scheduled deletes (`PENDING_DELETE_PK` of `@idp-sync/contracts`, kept equal by a test). */
+export const PENDING_DELETE_PARTITION = 'pending-delete';
 
 /**
  * How long an HTTP function reuses a secret: its own cache (`SECRETS_CACHE_TTL_SECONDS`) and the Parameters and
@@ -226,6 +238,17 @@ function reservedConcurrency(setting: number | 'off'): { reservedConcurrentExecu
   return setting === 'off' ? {} : { reservedConcurrentExecutions: setting };
 }
 
+/** The worker's `GRACE_PERIOD_<SOURCE>` and `GRACE_REVOKE_DEVELOPER` from the `gracePeriods` setting. */
+function gracePeriodEnvironment(config: InfraConfig): Record<string, string> {
+  const { revokeDeveloper, ...periods } = config.gracePeriods;
+  const environment: Record<string, string> = {};
+  for (const [source, period] of Object.entries(periods)) {
+    if (period !== undefined) environment[`GRACE_PERIOD_${source.toUpperCase()}`] = period;
+  }
+  if (revokeDeveloper) environment.GRACE_REVOKE_DEVELOPER = 'on';
+  return environment;
+}
+
 /** Per-instance rate so that `maxConcurrency` instances together stay within the configured Users API budget. */
 export function perInstanceRps(config: InfraConfig): number {
   return Math.floor((config.usersApi.requestsPerSecond / config.worker.maxConcurrency) * 1000) / 1000;
@@ -255,6 +278,11 @@ export class Functions extends Construct {
   readonly ingestService: string;
   readonly scimService: string;
   readonly workerService: string;
+  /** Re-queues deletes whose grace period ended (deployed whether or not a grace period is set). */
+  readonly graceSweeper: nodejs.NodejsFunction;
+  readonly graceSweeperRole: iam.Role;
+  readonly graceSweeperService: string;
+  readonly graceSweepSchedule: events.Rule;
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
@@ -415,6 +443,7 @@ export class Functions extends Construct {
         DELETION_GUARD_WINDOW_MINUTES: String(config.deletionGuard.windowMinutes),
         DELETION_GUARD_FLOOR: String(config.deletionGuard.floor),
         DELETION_GUARD_PERCENT: String(config.deletionGuard.percent),
+        ...gracePeriodEnvironment(config),
       },
     });
 
@@ -450,13 +479,61 @@ export class Functions extends Construct {
       }),
     );
 
+    // --- grace sweeper -------------------------------------------------------------------------------------------
+    const sweeperName = `${prefix}-grace-sweeper`;
+    this.graceSweeperService = sweeperName;
+    const sweeperLogs = logGroup(this, 'GraceSweeperLogs', sweeperName, config, props.removalPolicy);
+    this.graceSweeperRole = executionRole(
+      this,
+      'GraceSweeperRole',
+      sweeperLogs,
+      'idp-sync grace sweeper: re-queue deletes whose grace period ended',
+    );
+    this.graceSweeper = new nodejs.NodejsFunction(this, 'GraceSweeper', {
+      functionName: sweeperName,
+      description: 'idp-sync grace sweeper: re-queues deletes whose grace period ended, in order per person',
+      entry: GRACE_SWEEPER_ENTRY,
+      ...FUNCTION_BASE,
+      memorySize: 256,
+      timeout: Duration.seconds(55),
+      role: this.graceSweeperRole,
+      logGroup: sweeperLogs,
+      bundling: bundling(),
+      environment: {
+        ...commonEnvironment(config, sweeperName),
+        QUEUE_URL: props.queue.queueUrl,
+        STATE_TABLE_NAME: props.table.tableName,
+      },
+    });
+    this.graceSweepSchedule = new events.Rule(this, 'GraceSweepSchedule', {
+      description: 'idp-sync: release deletes whose grace period ended',
+      schedule: events.Schedule.rate(GRACE_SWEEP_PERIOD),
+      targets: [new targets.LambdaFunction(this.graceSweeper, { retryAttempts: 0 })],
+    });
+    this.graceSweeperRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'RequeueDueDeletes',
+        actions: ['sqs:SendMessage'],
+        resources: [props.queue.queueArn],
+      }),
+    );
+    this.graceSweeperRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        // Only the scheduled deletes' partition: not a person's state, not the guard, not an idempotency record.
+        sid: 'ScheduledDeletesOnly',
+        actions: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [PENDING_DELETE_PARTITION] } },
+      }),
+    );
+
     // Deploy order: the worker is updated before ingest (CloudFormation updates a resource after those it depends
     // on). The worker validates commands strictly, so an older worker sends a field it does not know (such as
     // `sourceUserId` when it was added) to the DLQ as InvalidCommand: a newer ingest must never feed an older worker.
     this.ingest.node.addDependency(this.worker);
 
     NagSuppressions.addResourceSuppressions(
-      [this.ingest, this.worker, ...(this.scim ? [this.scim] : [])],
+      [this.ingest, this.worker, this.graceSweeper, ...(this.scim ? [this.scim] : [])],
       [
         {
           id: 'AwsSolutions-L1',

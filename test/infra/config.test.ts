@@ -1,13 +1,15 @@
 import {
   INVITE_MODES as DOMAIN_INVITE_MODES,
   PREDEFINED_ROLES,
+  parseGracePeriod,
   STATE_TABLE_KEY,
   STATE_TABLE_TTL_ATTRIBUTE,
 } from '@idp-sync/contracts';
 import { INGEST_METRIC, SECRET_ENV } from '@idp-sync/http';
 import { HEALTH_PATH, loadIngestConfig, WEBHOOK_PATHS } from '@idp-sync/webhooks';
-import { loadWorkerConfig } from '@idp-sync/worker';
+import { loadGraceSweeperConfig, loadWorkerConfig } from '@idp-sync/worker';
 import { WORKER_METRICS } from '@idp-sync/worker/batch';
+import { GRACE_SWEEPER_METRICS } from '@idp-sync/worker/grace';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app';
@@ -210,7 +212,11 @@ describe('the stack agrees with the code it deploys', () => {
   });
 
   it('metric names on the dashboard', () => {
-    const emitted = new Set<string>([...Object.values(INGEST_METRIC), ...Object.values(WORKER_METRICS)]);
+    const emitted = new Set<string>([
+      ...Object.values(INGEST_METRIC),
+      ...Object.values(WORKER_METRICS),
+      ...Object.values(GRACE_SWEEPER_METRICS),
+    ]);
     for (const name of Object.values(PIPELINE_METRICS)) expect(emitted.has(name), name).toBe(true);
   });
 });
@@ -237,6 +243,7 @@ describe('a non-default configuration', () => {
           worker: { maxConcurrency: 4, timeoutSeconds: 120, maxReceiveCount: 3, batchConcurrency: 2 },
           api: { routes: { okta: { rateLimit: 80, burstLimit: 160 } } },
           ingest: { reservedConcurrency: 'off' },
+          gracePeriods: { okta: 'PT24H', scim: 'p3d', revokeDeveloper: true },
         },
       },
     });
@@ -333,6 +340,48 @@ describe('a non-default configuration', () => {
       concurrency: 2,
       defaultInviteMode: 'NONE',
       arizeBaseUrl: 'https://api.eu-west-1a.arize.com',
+      gracePeriods: { periods: { okta: 86_400_000, scim: 259_200_000 }, revokeDeveloper: true },
     });
+    // The sweeper reads the same queue and table.
+    const sweeper = loadGraceSweeperConfig(resolvedEnvironment(template.toJSON(), 'idp-staging-grace-sweeper'));
+    expect(sweeper.queueUrl).toBe(workerEnv.QUEUE_URL);
+    expect(sweeper.stateTableName).toBe(workerEnv.STATE_TABLE_NAME);
+  });
+});
+
+describe('grace periods: the CDK setting accepts exactly what the worker accepts', () => {
+  it.each([
+    'PT24H',
+    'P1D',
+    'P7D',
+    'PT90M',
+    'P1DT12H',
+    'PT0S',
+    'P90D',
+    'pt1h',
+    '24h',
+    'P',
+    'PT',
+    'P1M',
+    'P1W',
+    'P91D',
+    'P1.5D',
+  ])('%s', (value) => {
+    const worker = 'ms' in parseGracePeriod(value);
+    let infra = true;
+    try {
+      loadInfraConfig({ 'idp-sync.gracePeriods.okta': value });
+    } catch {
+      infra = false;
+    }
+    expect(infra).toBe(worker);
+  });
+
+  it('names the setting and what to write', () => {
+    expect(problemsOf({ 'idp-sync.gracePeriods.scim': '24 hours' })).toEqual([
+      expect.stringMatching(
+        /^idp-sync\.gracePeriods\.scim: must be an ISO 8601 duration of at most P90D, such as PT24H/,
+      ),
+    ]);
   });
 });

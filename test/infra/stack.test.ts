@@ -2,12 +2,18 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createStateTable } from '@idp-sync/contracts';
+import { createStateTable, PENDING_DELETE_PK } from '@idp-sync/contracts';
 import {
   PARAMETERS_SECRETS_EXTENSION_DEFAULT_PORT,
   PARAMETERS_SECRETS_EXTENSION_TIMEOUT_MS,
 } from '@idp-sync/http/secrets';
-import { localDynamoDbClient, startLocalDynamoDb } from '@idp-sync/local-stack';
+import {
+  createPipelineQueues,
+  localDynamoDbClient,
+  localSqsClient,
+  startLocalDynamoDb,
+  startLocalSqs,
+} from '@idp-sync/local-stack';
 import { loadScimSettings } from '@idp-sync/scim/service';
 import { startUsersApiEmulator } from '@idp-sync/users-api-emulator';
 import { loadIngestConfig } from '@idp-sync/webhooks';
@@ -19,7 +25,12 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app';
 import type { InfraConfig } from '../../infra/config';
-import { SCIM_USERS_API_LOOKUP, SECRETS_CACHE_TTL, SECRETS_MANAGER_TIMEOUT } from '../../infra/constructs/functions';
+import {
+  PENDING_DELETE_PARTITION,
+  SCIM_USERS_API_LOOKUP,
+  SECRETS_CACHE_TTL,
+  SECRETS_MANAGER_TIMEOUT,
+} from '../../infra/constructs/functions';
 import { ROUTES } from '../../infra/constructs/http-api';
 import type { IdpSyncStack } from '../../infra/stack';
 import { CLIENT_SQS_FLOOR_SOURCE, LAMBDA_BUNDLE_OPTIONS, REPO_ROOT } from '../helpers/bundle';
@@ -988,7 +999,7 @@ describe('throttles and reserved concurrency (issue #14: one throttle for everyt
 });
 
 describe('alarms and dashboard', () => {
-  it('six alarms (issue #16 added the held-delete alarm), each notifying the encrypted, TLS-only alarm topic on ALARM and OK', () => {
+  it('seven alarms (issue #16 added the held-delete and the grace-sweeper alarms), each notifying the encrypted, TLS-only alarm topic on ALARM and OK', () => {
     const [topicId, topic] = only('AWS::SNS::Topic');
     expect(topic.Properties.KmsMasterKeyId).toBeDefined();
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -999,7 +1010,7 @@ describe('alarms and dashboard', () => {
       },
     });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(7);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
@@ -1101,4 +1112,132 @@ describe('alarms and dashboard', () => {
       expect(body, needle).toContain(needle);
     }
   });
+});
+
+describe('the grace sweeper (issue #16): a scheduled Lambda that re-queues deletes whose grace period ended', () => {
+  it('runs every minute from an EventBridge rule, with no retries of a failed sweep (the next one comes in a minute)', () => {
+    const [fnId, fn] = functionNamed('idp-sync-grace-sweeper');
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 55 });
+    const [, rule] = only('AWS::Events::Rule');
+    expect(rule.Properties.ScheduleExpression).toBe('rate(1 minute)');
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } }),
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+    });
+  });
+
+  it('may send to the work queue and query/update only the scheduled deletes’ partition of the table — nothing else', () => {
+    const [, fn] = functionNamed('idp-sync-grace-sweeper');
+    const [queueId] = only('AWS::SQS::Queue', { QueueName: 'idp-sync-commands.fifo' });
+    const [tableId] = only('AWS::DynamoDB::GlobalTable');
+    const [logsId] = only('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/idp-sync-grace-sweeper' });
+    const statements = statementsOf(roleOf(fn)) as Array<Record<string, unknown>>;
+    expect(statements.map(({ Action, Resource, Condition }) => ({ Action, Resource, Condition }))).toEqual([
+      {
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logsId, 'Arn'] },
+        Condition: undefined,
+      },
+      { Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] }, Condition: undefined },
+      {
+        Action: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['pending-delete'] } },
+      },
+    ]);
+    // The partition the policy names is the one the worker writes.
+    expect(PENDING_DELETE_PARTITION).toBe(PENDING_DELETE_PK);
+  });
+
+  it('an alarm when it fails or cannot re-queue a due delete', () => {
+    const [, alarm] = only('AWS::CloudWatch::Alarm', { AlarmName: 'idp-sync-grace-sweeper-failing' });
+    expect(alarm.Properties.Threshold).toBe(1);
+    expect(JSON.stringify(alarm.Properties.Metrics)).toContain('ScheduledDeleteSendFailures');
+    expect(JSON.stringify(alarm.Properties.Metrics)).toContain('Errors');
+    expect(alarm.Properties.AlarmDescription).toMatch(/Grace periods/);
+  });
+
+  it('the worker gets no grace period unless one is configured', () => {
+    const environment = functionNamed('idp-sync-worker')[1].Properties.Environment.Variables;
+    expect(Object.keys(environment).filter((k) => k.startsWith('GRACE_'))).toEqual([]);
+  });
+
+  it('its bundle loads with the stack’s environment and re-queues a due delete (dynalite and fauxqs)', async () => {
+    const bundle = bundleOf('idp-sync-grace-sweeper');
+    const stackEnv = resolvedEnvironment(template.toJSON(), 'idp-sync-grace-sweeper');
+    const [ddb, sqs] = await Promise.all([startLocalDynamoDb(), startLocalSqs()]);
+    try {
+      const tableName = 'idp-sync-state';
+      await createStateTable(localDynamoDbClient(ddb), tableName);
+      const queues = await createPipelineQueues(localSqsClient(sqs), {
+        queueName: 'sweep-test.fifo',
+        dlqName: 'sweep-test-dlq.fifo',
+        maxReceiveCount: 5,
+        visibilityTimeoutSeconds: 30,
+      });
+      const { PutCommand, DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+      const { pendingDeleteSortKey } = await import('@idp-sync/contracts');
+      const body = JSON.stringify({ id: 'okta:due-1', action: 'delete', email: 'due@example.com' });
+      await DynamoDBDocumentClient.from(localDynamoDbClient(ddb)).send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            pk: PENDING_DELETE_PK,
+            sk: pendingDeleteSortKey('due@example.com'),
+            email: 'due@example.com',
+            commandId: 'okta:due-1',
+            fingerprint: 'f',
+            body,
+            groupId: 'due@example.com',
+            source: 'okta',
+            sourceEventType: 'user.lifecycle.deactivate',
+            occurredAt: '2026-12-01T00:00:00.000Z',
+            scheduledAtMs: Date.now() - 2 * 86_400_000,
+            dueAtMs: Date.now() - 60_000,
+            status: 'pending',
+            release: 0,
+          },
+        }),
+      );
+      const script = `
+        const { handler } = await import(${JSON.stringify(bundle)});
+        const context = { functionName: 'idp-sync-grace-sweeper', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 50000,
+          invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:idp-sync-grace-sweeper', functionVersion: '1',
+          memoryLimitInMB: '256', logGroupName: 'g', logStreamName: 's', callbackWaitsForEmptyEventLoop: true };
+        const result = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events' }, context);
+        process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');
+        process.exit(0);`;
+      const run = await runNode(script, {
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        ...stackEnv,
+        AWS_REGION: ddb.region,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        STATE_TABLE_NAME: tableName,
+        QUEUE_URL: queues.queueUrl,
+        DYNAMODB_ENDPOINT: ddb.endpoint,
+        SQS_ENDPOINT: sqs.endpoint,
+      });
+      const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+      expect(line, run.stderr).toBeDefined();
+      expect(JSON.parse(line!.slice('RESULT '.length))).toMatchObject({ released: 1, failed: 0 });
+      const { ReceiveMessageCommand } = await import('@aws-sdk/client-sqs');
+      const received = await localSqsClient(sqs).send(
+        new ReceiveMessageCommand({ QueueUrl: queues.queueUrl, MaxNumberOfMessages: 10, AttributeNames: ['All'] }),
+      );
+      expect(received.Messages?.map((m) => [m.Body, m.Attributes?.MessageGroupId])).toEqual([
+        [body, 'due@example.com'],
+      ]);
+
+      // Without QUEUE_URL the function fails at INIT with a message that says what to set.
+      const bad = await runNode(`await import(${JSON.stringify(bundle)});`, { ...stackEnv, QUEUE_URL: '' });
+      expect(bad.stderr).toMatch(/QUEUE_URL: set it to the work queue/);
+    } finally {
+      await Promise.all([ddb.stop(), sqs.stop()]);
+    }
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 export { sqsMessageToRecord } from './batch/records';
 export { loadWorkerConfig } from './lambda/config';
+export { createGraceSweeperRuntime, type GraceSweeperConfig, loadGraceSweeperConfig } from './lambda/grace-sweeper';
 export {
   createWorkerLogger,
   createWorkerMetrics,
