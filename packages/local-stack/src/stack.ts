@@ -8,6 +8,7 @@ import {
   type UsersApiEmulator,
   type UsersApiEmulatorOptions,
 } from '@idp-sync/users-api-emulator';
+import type { SweepReport } from '@idp-sync/worker/grace';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routeByPrefix } from './api-routes';
 import { DEFAULT_DLQ_NAME, DEFAULT_HOST, DEFAULT_QUEUE_NAME } from './defaults';
@@ -20,6 +21,7 @@ import {
   PortInUseError,
   StackAlreadyRunningError,
 } from './errors';
+import { DEFAULT_LOCAL_GRACE_SWEEP_SECONDS, type LocalGraceSweeps, startLocalGraceSweeps } from './grace-sweeps';
 import { loadIngestHandler, loadScimHandler, loadWorkerHandler } from './handlers';
 import { type HealthReport, isDrained, queueHealth, withQueueHealth } from './health';
 import { type HttpApiHandler, type HttpIngestServer, startHttpIngestServer } from './http-ingest-server';
@@ -85,6 +87,11 @@ export interface LocalStackOptions {
    * refused requests, whose reason the request event already carries (`detail`). The environment wins, as above.
    */
   httpLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /**
+   * How often deletes whose grace period ended are re-queued (default 10 s; AWS runs the sweeper every minute). The
+   * grace periods themselves are the worker's `GRACE_PERIOD_<SOURCE>` variables (environment or `handlerEnv`).
+   */
+  graceSweepSeconds?: number;
   /** Further environment for the handlers (e.g. `VISIBILITY_BASE_SECONDS`, `OKTA_SUSPEND_ACTION`). */
   handlerEnv?: Readonly<Record<string, string>>;
   /** One call per ingest request and per worker batch (never with bodies, secrets or emails). */
@@ -164,6 +171,8 @@ export interface LocalStack {
    * did is acknowledged, so SQS redelivers their messages after the visibility timeout — as after a Lambda crash.
    */
   restartWorker(options?: { crash?: boolean }): Promise<void>;
+  /** Re-queues the deletes whose grace period ended now, as the timer does every `graceSweepSeconds`. */
+  sweepGracePeriods(): Promise<SweepReport>;
   /** Stops taking requests, lets in-flight requests and batches finish, then stops every part. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -366,7 +375,16 @@ async function start(options: LocalStackOptions, cleanups: Cleanups): Promise<Lo
   ingest.serve(await loadHttpHandlers(logLevels.http, services.sqsClient, queues));
   const worker = await startLocalWorker(options, settings, services.sqsClient, queues, logLevels.worker);
   cleanups.push(() => worker.eventSource.stop());
-  return runningStack(options, settings, listeners, services, queues, worker);
+  const sweeps = startLocalGraceSweeps({
+    sqsClient: services.sqsClient,
+    dynamoClient: services.dynamoClient,
+    queueUrl: queues.queueUrl,
+    tableName: settings.stateTableName,
+    intervalSeconds: options.graceSweepSeconds ?? DEFAULT_LOCAL_GRACE_SWEEP_SECONDS,
+    onError: (message) => process.stderr.write(`${message}\n`),
+  });
+  cleanups.push(() => sweeps.stop());
+  return runningStack(options, settings, listeners, services, queues, worker, sweeps);
 }
 
 /** Applies the defaults, checks the given secrets and generates the missing ones; throws on a bad secret or key. */
@@ -660,6 +678,7 @@ function runningStack(
   services: StackServices,
   queues: PipelineQueues,
   worker: LocalWorker,
+  sweeps: LocalGraceSweeps,
 ): LocalStack {
   const { ingestServer, sqs, ddb, emulator } = listeners;
   const { sqsClient, dynamoClient } = services;
@@ -739,8 +758,10 @@ function runningStack(
     async restartWorker(restartOptions = {}) {
       await worker.restart({ crash: restartOptions.crash ?? false });
     },
+    sweepGracePeriods: () => sweeps.sweepNow(),
     stop() {
       stopping ??= (async () => {
+        await sweeps.stop();
         // An embedded queue goes away with the stack, so pending long polls can be cut rather than waited for.
         await Promise.all([ingestServer.stop(), worker.eventSource.stop({ abortReceives: !options.sqsEndpoint })]);
         await Promise.allSettled([emulator?.stop(), sqs?.stop(), ddb?.stop()]);
