@@ -198,6 +198,51 @@ describe('idp-sync deletes', () => {
     await p.close();
   });
 
+  it('scheduled: lists the deletes waiting out a grace period (person redacted), and with --all the settled ones', async () => {
+    const tableName = `cli-grace-${randomUUID().slice(0, 8)}`;
+    await createStateTable(stack.dynamoClient, tableName);
+    const p = await pipeline(stack, {
+      config: {
+        stateTableName: tableName,
+        gracePeriods: { periods: { okta: 24 * 3_600_000 }, revokeDeveloper: false },
+      },
+    });
+    const env = { ...(await setup()).env, IDP_SYNC_STATE_TABLE: tableName };
+    const [waits, returns] = [email('sched'), email('sched')];
+    const okta = (action: ProvisioningCommand['action'], who: string, type: string) =>
+      command({ source: 'okta', sourceEventType: type, action, email: who });
+    await p.enqueue([
+      okta('create', waits, 'user.lifecycle.activate'),
+      okta('create', returns, 'user.lifecycle.activate'),
+    ]);
+    await drain(p);
+    const leave = okta('delete', waits, 'user.lifecycle.deactivate');
+    await p.enqueue([leave, okta('delete', returns, 'user.lifecycle.deactivate')]);
+    await drain(p);
+    await p.enqueue([okta('create', returns, 'user.lifecycle.reactivate')]);
+    await drain(p);
+
+    const out = await cli(env, ['deletes', 'scheduled', '--json']);
+    expect(out.code).toBe(0);
+    const rows = JSON.parse(out.stdout) as Array<Record<string, unknown>>;
+    expect(rows).toEqual([
+      expect.objectContaining({
+        commandId: leave.id,
+        source: 'okta',
+        event: 'user.lifecycle.deactivate',
+        status: 'pending',
+      }),
+    ]);
+    expect(out.stdout).not.toContain(waits);
+    expect(Date.parse(String(rows[0]?.dueAt)) - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    expect(out.stderr).toMatch(/1 delete\(s\) wait out a grace period/);
+
+    const all = await cli(env, ['deletes', 'scheduled', '--all', '--show-emails']);
+    expect(all.stdout).toContain(waits);
+    expect(all.stdout).toMatch(/cancelled/);
+    await p.close();
+  });
+
   it('says what to do when the table is not there', async () => {
     const { env } = await setup();
     const out = await cli({ ...env, IDP_SYNC_STATE_TABLE: 'no-such-table' }, ['deletes', 'list']);

@@ -7,6 +7,9 @@ import {
   type HeldDeleteStatus,
   heldDeleteSortKey,
   isConditionalCheckFailure,
+  PENDING_DELETE_PK,
+  PENDING_DELETE_STATUSES,
+  type PendingDeleteStatus,
   STATE_TABLE_KEY,
 } from '@idp-sync/contracts';
 
@@ -30,6 +33,42 @@ export interface HeldDelete {
   discardedBy: string | undefined;
   discardedAt: string | undefined;
   doneAt: string | undefined;
+}
+
+/** A delete waiting out (or past) its source's grace period, as on-call sees it. */
+export interface ScheduledDelete {
+  commandId: string;
+  status: PendingDeleteStatus;
+  email: string;
+  source: string;
+  sourceEventType: string;
+  occurredAt: string;
+  scheduledAt: string;
+  dueAt: string;
+  dueAtMs: number;
+  releasedAt: string | undefined;
+  doneAt: string | undefined;
+  revokedDeveloper: boolean;
+}
+
+function toScheduledDelete(item: Record<string, unknown>): ScheduledDelete | undefined {
+  const commandId = str(item.commandId);
+  const status = item.status as PendingDeleteStatus;
+  if (commandId === undefined || !PENDING_DELETE_STATUSES.includes(status)) return undefined;
+  return {
+    commandId,
+    status,
+    email: str(item.email) ?? '',
+    source: str(item.source) ?? '',
+    sourceEventType: str(item.sourceEventType) ?? '',
+    occurredAt: str(item.occurredAt) ?? '',
+    scheduledAt: str(item.scheduledAt) ?? '',
+    dueAt: str(item.dueAt) ?? '',
+    dueAtMs: typeof item.dueAtMs === 'number' ? item.dueAtMs : 0,
+    releasedAt: str(item.releasedAt),
+    doneAt: str(item.doneAt),
+    revokedDeveloper: item.revokedDeveloper === true,
+  };
 }
 
 /** The guard item, as much of it as on-call needs. */
@@ -157,6 +196,30 @@ export class GuardStore {
       start = out.LastEvaluatedKey;
     } while (start !== undefined && held.length < MAX_HELD_READ);
     return held.sort(heldOrder);
+  }
+
+  /** Every scheduled delete (whatever its status; settled ones stay 30 days), by due time. */
+  async listScheduled(): Promise<ScheduledDelete[]> {
+    const found: ScheduledDelete[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.#doc.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': STATE_TABLE_KEY.pk },
+          ExpressionAttributeValues: { ':pk': PENDING_DELETE_PK },
+          ConsistentRead: true,
+          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const scheduled = toScheduledDelete(item);
+        if (scheduled !== undefined) found.push(scheduled);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start !== undefined && found.length < MAX_HELD_READ);
+    return found.sort((a, b) => a.dueAtMs - b.dueAtMs || (a.commandId < b.commandId ? -1 : 1));
   }
 
   /** Records the approval (held → approved; an approved one again, to resume a run). False when it was neither. */

@@ -35,7 +35,7 @@ export function registerDeletesCommands(program: Command, ctx: CommandContext): 
   const deletes = program
     .command('deletes')
     .description(
-      'The deletion guard: list held deletes, approve or discard them, re-arm the guard (runbook: README.md, "The deletion guard tripped").',
+      'The deletion guard and grace periods: list held deletes, approve or discard them, re-arm the guard, list scheduled deletes (runbook: README.md, "The deletion guard tripped", "Grace periods").',
     );
 
   common(deletes.command('list').description('Show the guard and the deletes it holds (person redacted).'))
@@ -56,6 +56,15 @@ export function registerDeletesCommands(program: Command, ctx: CommandContext): 
   decide(deletes.command('discard'))
     .description('Discard held deletes: they are never applied; who and when are recorded. Try --dry-run first.')
     .action((opts: Flags) => run(ctx, opts, discard));
+
+  common(deletes.command('scheduled'))
+    .description(
+      'List deletes waiting out a grace period (GRACE_PERIOD_<SOURCE>): when each is due; a reactivation in the source cancels it.',
+    )
+    .option('--all', 'also list the ones already applied, cancelled or handed to the deletion guard (kept 30 days)')
+    .option('--json', 'print a JSON array (for scripts)')
+    .option('--show-emails', 'show full email addresses (redacted by default)')
+    .action((opts: Flags) => run(ctx, opts, scheduled));
 
   common(deletes.command('rearm'))
     .description(
@@ -171,11 +180,13 @@ function row(h: HeldDelete, showEmails: boolean) {
   };
 }
 
-function table(rows: ReadonlyArray<Record<string, unknown>>): string {
-  const columns = ['commandId', 'source', 'event', 'person', 'occurredAt', 'heldAt', 'status'];
+function table(
+  rows: ReadonlyArray<Record<string, unknown>>,
+  columns: readonly string[] = ['commandId', 'source', 'event', 'person', 'occurredAt', 'heldAt', 'status'],
+): string {
   const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '').slice(0, 60)));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]?.length ?? 0)));
-  const line = (values: string[]) =>
+  const line = (values: readonly string[]) =>
     values
       .map((v, i) => v.padEnd(widths[i] ?? 0))
       .join('  ')
@@ -315,6 +326,39 @@ async function discard(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnT
     writeLine(ctx.io.stdout, `discarded ${h.commandId} (${redactOr(h, opts)}) by ${by} at ${at.toISOString()}`);
   }
   writeLine(ctx.io.stderr, `Discarded ${done} delete(s). If the people did leave, delete them from the source again.`);
+}
+
+async function scheduled(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType<typeof openTable>>) {
+  const all = await opened.store.listScheduled();
+  const waiting = all.filter((s) => s.status === 'pending' || s.status === 'due');
+  const shown = opts.all ? all : waiting;
+  const rows = shown.map((s) => ({
+    commandId: s.commandId,
+    source: s.source,
+    event: s.sourceEventType,
+    person: opts.showEmails ? s.email : redactEmail(s.email),
+    occurredAt: s.occurredAt,
+    dueAt: s.dueAt,
+    status: s.status,
+    ...(s.releasedAt ? { releasedAt: s.releasedAt } : {}),
+    ...(s.doneAt ? { doneAt: s.doneAt } : {}),
+    ...(s.revokedDeveloper ? { developerAccessRevoked: true } : {}),
+  }));
+  if (opts.json) ctx.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  else if (rows.length > 0) {
+    ctx.io.stdout.write(table(rows, ['commandId', 'source', 'event', 'person', 'occurredAt', 'dueAt', 'status']));
+  }
+  const overdue = waiting.filter((s) => s.status === 'pending' && s.dueAtMs < Date.now() - 5 * 60_000).length;
+  writeLine(
+    ctx.io.stderr,
+    `${waiting.length} delete(s) wait out a grace period in ${opened.where}${opts.all ? ` (${all.length} recorded in all)` : ''}; each person keeps access until theirs is due.`,
+  );
+  if (overdue > 0) {
+    writeLine(
+      ctx.io.stderr,
+      `${overdue} are more than 5 minutes past due: the grace sweeper is not running (AWS: its log group and the grace-sweeper-failing alarm; locally: is \`npm start\` running?).`,
+    );
+  }
 }
 
 async function rearm(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType<typeof openTable>>) {
