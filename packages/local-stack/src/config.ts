@@ -32,6 +32,7 @@ export interface LocalStackEnvOptions {
   maxReceiveCount: number;
   workerInstances: number;
   workerTimeoutSeconds: number;
+  graceSweepSeconds: number;
 }
 
 const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -105,6 +106,7 @@ const EnvSchema = z.object({
   MAX_RECEIVE_COUNT: int(1, 1000, 5),
   WORKER_INSTANCES: int(1, 10, 2),
   WORKER_TIMEOUT_SECONDS: int(1, 900, 30),
+  GRACE_SWEEP_SECONDS: int(1, 3600, 10),
 });
 
 /**
@@ -174,5 +176,6 @@ export function loadLocalStackConfig(env: Readonly<Record<string, string | undef
     maxReceiveCount: data.MAX_RECEIVE_COUNT,
     workerInstances: data.WORKER_INSTANCES,
     workerTimeoutSeconds: data.WORKER_TIMEOUT_SECONDS,
+    graceSweepSeconds: data.GRACE_SWEEP_SECONDS,
   };
 }
