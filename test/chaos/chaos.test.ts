@@ -6,7 +6,9 @@ import { formatReport, runChaos } from './chaos';
  * source, 20 % of them duplicates, some held back, some redelivered past SQS's deduplication window; the emulator
  * failing 10 % of requests with 5xx (half after applying them), 5 % with 429 and Retry-After, 2 % hanging; the worker
  * SIGKILLed mid-batch three times. The Users API must end up exactly as the reference model computes from the event
- * log, every DLQ message must be a permanent failure the model expects, and nobody may be created twice.
+ * log, every DLQ message must be a permanent failure the model expects, and nobody may be created twice. Then issue
+ * #16's misfires (an HR bulk leave of 60 % of the people, a burst of Okta deactivations) meet the deletion guard at
+ * its defaults, and on-call's discard and approval through the CLI must leave the Users API as the model says.
  *
  * Seed 23 is chosen because its 500 deliveries include every DLQ reason, SCIM people, bulk leaves and stale events.
  */
@@ -35,5 +37,14 @@ describe('chaos on the local stack (CI size)', () => {
       'ResetPasswordRejected',
       'UserNotFound',
     ]);
+    // Issue #16's misfires ran after it: the guard held all but its limit, on-call listed, discarded and approved.
+    expect(report.misfires, summary).toMatchObject({ limit: 5, passedBeforeTrip: 5 });
+    const m = report.misfires!;
+    expect(m.hrBulkLeave + m.oktaDeactivations, summary).toBeGreaterThan(m.limit);
+    expect(m.held).toBe(m.hrBulkLeave + m.oktaDeactivations - m.passedBeforeTrip);
+    expect(m.listed).toBe(m.held);
+    expect(m.discarded + m.approved).toBe(m.held);
+    expect(m.superseded).toBe(m.reactivatedMeanwhile);
+    expect(m.appliedAfterApproval).toBe(m.approved - m.superseded);
   }, 180_000);
 });

@@ -18,6 +18,7 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type LocalStack, startLocalStack } from '@idp-sync/local-stack';
 import { createShadowIngest, type DeliveryContext, type DeliveryResult, deliver } from '../helpers/chaos/deliver';
+import { type MisfireReport, runMisfires } from '../helpers/chaos/misfires';
 import { type ModelResult, runModel } from '../helpers/chaos/model';
 import { generateScenario, type Scenario } from '../helpers/chaos/scenario';
 import { observe, type Verdict, verify } from '../helpers/chaos/verify';
@@ -37,6 +38,8 @@ export interface ChaosOptions {
   readonly instances?: number;
   /** How long the queue may take to drain after the last delivery. */
   readonly drainTimeoutMs?: number;
+  /** Run issue #16's misfires after the scenario (default true): an HR bulk leave of 60 %, 40 Okta deactivations. */
+  readonly misfires?: boolean;
   /** Progress lines; silent by default. */
   readonly log?: (line: string) => void;
 }
@@ -84,6 +87,8 @@ export interface ChaosReport {
   };
   readonly ingest: { readonly transientAnswers: Record<string, number>; readonly answers: Record<string, number> };
   readonly verdict: Verdict;
+  /** The misfires phase (issue #16), when it ran; its problems are in the verdict too. */
+  readonly misfires?: Omit<MisfireReport, 'problems'>;
   /** Deliveries that did not get the answer they should have (part of the verdict's problems too). */
   readonly deliveryProblems: DeliveryResult[];
 }
@@ -174,8 +179,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     receiveWaitSeconds: 1,
     logLevel: 'ERROR',
     handlerEnv: {
-      // The deletion guard stays on, with a limit the model's leaves never reach: the model expects every leave
-      // applied (misfires that trip the guard are not modelled yet, issue #16).
+      // The deletion guard stays on, with a limit the scenario's leaves never reach: the model expects every leave
+      // applied. The misfires phase after it runs a worker with the guard's defaults (test/helpers/chaos/misfires.ts).
       DELETION_GUARD_FLOOR: '1000000',
       // A hanging request must end quickly, and a transient failure come back soon.
       USERS_API_TIMEOUT_MS: '500',
@@ -315,6 +320,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const r of deliveryProblems) verdict.problems.push(`delivery ${r.seq} (${r.label}, ${r.mode}): ${r.problem}`);
     if (stats.wholeBatchFailures > 0) log(`note: ${stats.wholeBatchFailures} whole-batch failures (function timeouts)`);
 
+    let misfires: ChaosReport['misfires'];
+    if (options.misfires !== false) {
+      const { problems, ...figures } = await runMisfires({
+        stack,
+        ctx,
+        model,
+        seed: options.seed,
+        workerEnv,
+        stats,
+        log,
+      });
+      misfires = figures;
+      verdict.problems.push(...problems);
+    }
+
     const byStatus: Record<string, number> = {};
     for (const op of Object.values(observed.counters.byOperation ?? {})) {
       for (const [status, n] of Object.entries(op.byStatus)) byStatus[status] = (byStatus[status] ?? 0) + n;
@@ -336,6 +356,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       },
       ingest: { transientAnswers: Object.fromEntries(ctx.transientAnswers), answers },
       verdict,
+      ...(misfires === undefined ? {} : { misfires }),
       deliveryProblems,
     };
   } finally {
@@ -376,6 +397,11 @@ export function formatReport(report: ChaosReport): string {
         .join(', ') || 'none'
     }); model expects ${v.figures.expectedDeadLetters}; ${v.figures.deadLetterCopies} extra copies`,
     `  Users API users   ${v.figures.recordsInApi} records; ${v.figures.usersCompared} people compared with the model`,
+    ...(report.misfires
+      ? [
+          `  misfires          HR bulk leave of ${report.misfires.hrBulkLeave} (60 %) + ${report.misfires.oktaDeactivations} Okta deactivations (${report.misfires.reactivatedMeanwhile} reactivated meanwhile): limit ${report.misfires.limit}, ${report.misfires.passedBeforeTrip} deleted before the guard tripped, ${report.misfires.held} held and ${report.misfires.listed} listed; ${report.misfires.discarded} discarded, ${report.misfires.approved} approved → ${report.misfires.appliedAfterApproval} applied, ${report.misfires.superseded} superseded`,
+        ]
+      : []),
     v.problems.length === 0
       ? '  verdict           MATCHES THE MODEL: no command lost, nobody created twice, every DLQ message expected and permanent'
       : `  verdict           ${v.problems.length} PROBLEM(S):\n${v.problems

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { PassThrough, Writable } from 'node:stream';
 import {
   DeleteMessageBatchCommand,
   type Message,
@@ -9,7 +8,6 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { CliIo } from '@idp-sync/cli';
 import { dlqMessageGroupId, formatDlqOrigin, messageGroupIdFor, type ProvisioningCommand } from '@idp-sync/contracts';
 
 /**
@@ -149,40 +147,4 @@ export async function drainQueue(client: SQSClient, queueUrl: string): Promise<M
   }
 }
 
-/** A writable that remembers what was written, synchronously; `isTTY` as asked. */
-function capture(isTTY: boolean) {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      text += chunk.toString();
-      callback();
-    },
-  }) as Writable & { isTTY?: boolean };
-  stream.isTTY = isTTY;
-  return { stream, text: () => text };
-}
-
-export interface CapturedIo {
-  io: CliIo;
-  stdout: () => string;
-  stderr: () => string;
-  /** Types a line into stdin (for the confirmation prompt). */
-  type: (line: string) => void;
-}
-
-/** Streams for an in-process run: stdout/stderr captured, stdin a (fake) terminal or not. */
-export function captureIo(
-  env: NodeJS.ProcessEnv,
-  options: { stdinIsTTY?: boolean; signal?: AbortSignal } = {},
-): CapturedIo {
-  const out = capture(false);
-  const err = capture(false);
-  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
-  stdin.isTTY = options.stdinIsTTY ?? false;
-  return {
-    io: { stdout: out.stream, stderr: err.stream, stdin, env, signal: options.signal },
-    stdout: out.text,
-    stderr: err.text,
-    type: (line) => stdin.write(`${line}\n`),
-  };
-}
+export { type CapturedIo, captureIo } from '../../helpers/cli-io';
