@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   DELETION_GUARD_KEY,
   HELD_DELETE_PK,
@@ -266,6 +266,43 @@ export class GuardStore {
       if (isConditionalCheckFailure(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * Counts the people this pipeline manages from the state table — person items whose last known status is not
+   * `DELETED` — and sets the guard's `managed` to it, with who and when. The worker keeps the count as it creates and
+   * deletes people; this repairs a count that drifted (a lost increment) and starts it on a table that predates it.
+   * Returns the count before and after.
+   */
+  async recount(by: string, at: Date): Promise<{ before: number; after: number }> {
+    const before = (await this.guard()).managed;
+    let after = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.#doc.send(
+        new ScanCommand({
+          TableName: this.#table,
+          FilterExpression:
+            'begins_with(#pk, :person) AND #sk = :state AND (attribute_not_exists(#status) OR #status <> :deleted)',
+          ExpressionAttributeNames: { '#pk': STATE_TABLE_KEY.pk, '#sk': STATE_TABLE_KEY.sk, '#status': 'status' },
+          ExpressionAttributeValues: { ':person': 'person#', ':state': 'state', ':deleted': 'DELETED' },
+          Select: 'COUNT',
+          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+        }),
+      );
+      after += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start !== undefined);
+    await this.#doc.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: { [STATE_TABLE_KEY.pk]: DELETION_GUARD_KEY.pk, [STATE_TABLE_KEY.sk]: DELETION_GUARD_KEY.sk },
+        UpdateExpression: 'SET #managed = :n, #by = :by, #at = :at',
+        ExpressionAttributeNames: { '#managed': 'managed', '#by': 'recountedBy', '#at': 'recountedAt' },
+        ExpressionAttributeValues: { ':n': after, ':by': by, ':at': at.toISOString() },
+      }),
+    );
+    return { before, after };
   }
 
   /**

@@ -66,6 +66,13 @@ export function registerDeletesCommands(program: Command, ctx: CommandContext): 
     .option('--show-emails', 'show full email addresses (redacted by default)')
     .action((opts: Flags) => run(ctx, opts, scheduled));
 
+  common(deletes.command('recount'))
+    .description(
+      'Count the people this pipeline manages from the state table and set the guard’s count to it (the limit grows with it).',
+    )
+    .option('--by <name>', 'who recounts (default: $USER)')
+    .action((opts: Flags) => run(ctx, opts, recount));
+
   common(deletes.command('rearm'))
     .description(
       'Re-arm the tripped guard: deletes are counted afresh from now. Deletes still held stay held until approved or discarded.',
@@ -359,6 +366,15 @@ async function scheduled(ctx: CommandContext, opts: Flags, opened: Awaited<Retur
       `${overdue} are more than 5 minutes past due: the grace sweeper is not running (AWS: its log group and the grace-sweeper-failing alarm; locally: is \`npm start\` running?).`,
     );
   }
+}
+
+async function recount(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType<typeof openTable>>) {
+  const by = who(ctx, opts.by);
+  const { before, after } = await opened.store.recount(by, new Date());
+  writeLine(
+    ctx.io.stdout,
+    `People managed in ${opened.where}: ${after} (was ${before}), recounted by ${by}. People provisioned before idp-sync are counted once it has applied a command of theirs.`,
+  );
 }
 
 async function rearm(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType<typeof openTable>>) {
