@@ -50,6 +50,8 @@ export const EXPLICIT_TERMINATIONS: Readonly<Record<CommandSource, readonly stri
   hr: Object.freeze([]),
   workos: Object.freeze(['dsync.user.deleted', 'dsync.deleted']),
   bamboohr: Object.freeze(['employee.deleted', 'Deleted']),
+  // A reconcile delete is of someone the source of truth no longer has active: a deactivation like any other.
+  reconcile: Object.freeze([]),
 });
 
 /**

@@ -26,6 +26,7 @@ export {
   type HeldDeleteStatus,
   MAX_HELD_BODY_BYTES,
 } from './deletion-guard';
+export type { DirectoryPerson, DirectorySource } from './directory';
 export {
   DLQ_ATTRIBUTES,
   type DlqAttribute,

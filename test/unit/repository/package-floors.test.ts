@@ -33,6 +33,7 @@ const FLOORS: Readonly<Record<string, number>> = {
   'packages/scim': 2,
   'packages/webhooks': 2,
   'packages/worker': 2,
+  'packages/reconcile': 2,
   'functions/*': 3,
   infra: 3,
   'packages/local-stack': 4,

@@ -12,8 +12,11 @@ export const COMMAND_VERSION = 1 as const;
 export const COMMAND_ACTIONS = ['create', 'update', 'delete', 'resend-invitation', 'reset-password'] as const;
 export type CommandAction = (typeof COMMAND_ACTIONS)[number];
 
-/** Where a command came from. `scim` is Entra ID's SCIM provisioning. */
-export const COMMAND_SOURCES = ['okta', 'scim', 'hr', 'workos', 'bamboohr'] as const;
+/**
+ * Where a command came from. `scim` is Entra ID's (or Okta's) SCIM provisioning; `reconcile` is `idp-sync reconcile`
+ * repairing drift from a snapshot of a source of truth (added within `v: 1`: deploy the worker first).
+ */
+export const COMMAND_SOURCES = ['okta', 'scim', 'hr', 'workos', 'bamboohr', 'reconcile'] as const;
 export type CommandSource = (typeof COMMAND_SOURCES)[number];
 
 /** The Users API's predefined roles (CUSTOM roles are reserved: create rejects them). */

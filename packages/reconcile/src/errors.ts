@@ -1,0 +1,66 @@
+/**
+ * The root of reconcile's own errors: `instanceof ReconcileError` tells a refusal reconcile made on purpose (a bad
+ * file, an empty source) from a failure of the Users API client, the AWS SDK or a bug. Each says what to do.
+ *
+ * @example
+ * catch (error) { if (error instanceof ReconcileError) console.error(error.message, error.hint); }
+ */
+export abstract class ReconcileError extends Error {
+  /** What to do about it, one sentence. */
+  abstract readonly hint: string;
+}
+
+/**
+ * A directory file that cannot be read as one: every problem found, one line each, named by line (CSV) or index (JSON)
+ * and field — all of them at once, so one edit fixes the file.
+ *
+ * @example
+ * throw new DirectoryFileError('people.csv', ['line 4, field "email": must be an email address']);
+ */
+export class DirectoryFileError extends ReconcileError {
+  override readonly name = 'DirectoryFileError';
+  readonly hint = 'fix these lines of the file and run it again (the format: packages/reconcile/README.md)';
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `${file} is not a directory file reconcile can use (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems
+        .slice(0, 50)
+        .join('\n  - ')}${problems.length > 50 ? `\n  … ${problems.length - 50} more` : ''}`,
+    );
+  }
+}
+
+/**
+ * The source of truth named nobody in scope: planning against it would delete everyone this pipeline manages (an
+ * export that failed, a wrong domain, a wrong group). Refused.
+ *
+ * @example
+ * throw new EmptyDirectoryError('file people.csv', ['example.com']);
+ */
+export class EmptyDirectoryError extends ReconcileError {
+  override readonly name = 'EmptyDirectoryError';
+  readonly hint =
+    'check the export (or the group, app or domain you named): an empty source is never taken as "everyone left"';
+  constructor(source: string, scope: readonly string[]) {
+    super(`${source} names nobody${scope.length > 0 ? ` in ${scope.join(', ')}` : ''}: refusing to plan against it`);
+  }
+}
+
+/**
+ * A saved plan that is not one (`--plan`): edited into something else, or written by another version.
+ *
+ * @example
+ * throw new PlanFileError('plan.json', ['rows.3.email: must be an email address']);
+ */
+export class PlanFileError extends ReconcileError {
+  override readonly name = 'PlanFileError';
+  readonly hint = 'plan again (idp-sync reconcile … --save-plan) rather than edit a saved plan';
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${file} is not a reconcile plan:\n  - ${problems.slice(0, 20).join('\n  - ')}`);
+  }
+}

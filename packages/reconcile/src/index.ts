@@ -1,0 +1,23 @@
+export { DirectoryFileError, EmptyDirectoryError, PlanFileError, ReconcileError } from './errors';
+export {
+  APPLIED_ACTIONS,
+  type ApiUserView,
+  type ManagedView,
+  PLAN_ACTIONS,
+  type PlanAction,
+  type PlanCounts,
+  type PlanInput,
+  type PlanRow,
+  planReconcile,
+} from './plan/planner';
+export { parsePlan, serializePlan } from './plan-file';
+export {
+  applyPlan,
+  commandsOf,
+  PLAN_FORMAT_VERSION,
+  type PlanOptions,
+  planFrom,
+  type ReconcilePlan,
+} from './reconcile';
+export { readManagedPeople } from './snapshot/state-table';
+export { readUsersApi, USERS_API_PAGE_SIZE } from './snapshot/users-api';
