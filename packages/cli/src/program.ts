@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDeletesCommands } from './commands/deletes';
 import { registerDemoCommand } from './commands/demo';
 import { registerDlqCommands } from './commands/dlq';
+import { registerReconcileCommand } from './commands/reconcile';
 import { registerStartCommand } from './commands/start';
 import type { CommandContext } from './context';
 import { describeError } from './describe-error';
@@ -17,6 +18,7 @@ export type CommandRegistrar = (program: Command, ctx: CommandContext) => void;
 export const COMMANDS: readonly CommandRegistrar[] = [
   registerDlqCommands,
   registerDeletesCommands,
+  registerReconcileCommand,
   registerStartCommand,
   registerDemoCommand,
 ];
