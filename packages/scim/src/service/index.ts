@@ -1,5 +1,6 @@
 export { createBearerVerifier, parseBearerTokenSecret } from './auth';
 export { loadScimSettings, type ScimServiceConfigInput } from './config';
+export { scimDirectorySource } from './directory-source';
 export { readJsonBody, scimErrorResponse } from './http';
 export { type PlanInput, planCommands } from './mapping';
 export type {

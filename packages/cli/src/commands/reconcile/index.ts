@@ -13,6 +13,7 @@ import {
   serializePlan,
 } from '@idp-sync/reconcile';
 import { fileDirectorySource } from '@idp-sync/reconcile/file';
+import { createDynamoDbScimUserStore, scimDirectorySource } from '@idp-sync/scim/service';
 import { createUsersClient, UnauthorizedError, UsersApiError } from '@idp-sync/users-client';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -25,7 +26,7 @@ import { writeLine } from '../../io';
 import { confirm } from '../../prompt';
 
 /** The sources of truth `--from` takes. */
-export const RECONCILE_SOURCES = ['file'] as const;
+export const RECONCILE_SOURCES = ['file', 'scim'] as const;
 
 /** Where the local stack's Users API emulator listens by default (`USERS_API_EMULATOR_PORT`). */
 const LOCAL_USERS_API_URL = 'http://127.0.0.1:4010';
@@ -62,6 +63,7 @@ export function registerReconcileCommand(program: Command, ctx: CommandContext):
     )
     .option('--from <source>', `the source of truth (${RECONCILE_SOURCES.join(', ')})`)
     .option('--file <path>', 'with --from file: a CSV (header email,name,role,active) or JSON export')
+    // --from scim: the SCIM store in the state table, i.e. what Entra or Okta SCIM says is assigned (active or not).
     .option('--domain <domain>', 'only people of this email domain (repeatable); others are left alone', collect)
     .option(
       '--delete-unmanaged',
@@ -161,7 +163,10 @@ async function snapshot(ctx: CommandContext, opts: Flags): Promise<ReconcilePlan
   const opened = await openTable(ctx, opts);
   try {
     const plan = await planFrom({
-      source: fileDirectorySource(opts.file),
+      source:
+        opts.from === 'scim'
+          ? scimDirectorySource(createDynamoDbScimUserStore({ client: opened.client, tableName: opened.table }))
+          : fileDirectorySource(opts.file as string),
       users: users.users,
       dynamoClient: opened.client,
       tableName: opened.table,
