@@ -148,8 +148,11 @@ async function snapshot(ctx: CommandContext, opts: Flags): Promise<ReconcilePlan
       `use one of: ${RECONCILE_SOURCES.join(', ')}`,
     );
   }
-  if (opts.file === undefined)
+  if (opts.from === 'file' && opts.file === undefined) {
     throw new UsageError('--from file needs --file <path>', 'pass --file people.csv (or .json)');
+  }
+  if (opts.from !== 'file' && opts.file !== undefined)
+    throw new UsageError(`--from ${opts.from} takes no --file`, 'drop --file');
   const env = ctx.io.env;
   const apiKey = env.ARIZE_API_KEY?.trim() || env.USERS_API_EMULATOR_KEY?.trim();
   if (!apiKey) {

@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '@idp-sync/cli';
+import { type LocalStack, type SourceRequests, sourceRequests } from '@idp-sync/local-stack';
+import type { UserRecord, UsersApiEmulator } from '@idp-sync/users-api-emulator';
+import { createUsersClient } from '@idp-sync/users-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureIo } from '../helpers/cli-io';
+import { deliver, startTestStack } from '../helpers/local-stack';
+
+/**
+ * Issue #17 on the running local stack: webhooks lost while ingest was down (built, then sent nowhere), then
+ * `idp-sync reconcile` repairs exactly the drift through the real queue and worker; a second run plans nothing.
+ */
+
+let stack: LocalStack;
+let emulator: UsersApiEmulator;
+let sources: SourceRequests;
+let dir: string;
+let n = 0;
+const email = (tag: string) => `${tag}-${++n}@drift.example`;
+const user = (address: string): UserRecord | undefined => emulator.state.findByEmail(address);
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  emulator = stack.emulator as UsersApiEmulator;
+  sources = sourceRequests({ ingestUrl: stack.urls.ingest, secrets: stack.secrets });
+  dir = mkdtempSync(join(tmpdir(), 'idp-sync-drift-'));
+});
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function reconcile(argv: string[]) {
+  const captured = captureIo({
+    SQS_ENDPOINT: stack.urls.sqs,
+    DYNAMODB_ENDPOINT: stack.urls.dynamoDb,
+    IDP_SYNC_STATE_TABLE: stack.stateTableName,
+    IDP_SYNC_QUEUE_NAME: stack.queues.queueName,
+    IDP_SYNC_DLQ_NAME: stack.queues.dlqName,
+    AWS_REGION: stack.region,
+    ARIZE_BASE_URL: stack.urls.usersApi,
+    ARIZE_API_KEY: stack.usersApiKey,
+    DISABLE_PRERELEASE_WARNING: 'true',
+  });
+  const code = await runCli(['reconcile', ...argv], captured.io);
+  return { code, stdout: captured.stdout(), stderr: captured.stderr() };
+}
+
+const drained = () => stack.waitForDrain({ timeoutMs: 20_000 });
+
+describe('drift repaired by reconcile', () => {
+  it('--from file: a leave, a rename and a join lost while ingest was down are applied, nothing else; then nothing to do', async () => {
+    const [stays, leaves, renamed, joins] = [email('stays'), email('leaves'), email('renamed'), email('joins')];
+    for (const [who, name] of [
+      [stays, 'Stays Put'],
+      [leaves, 'Leaves Soon'],
+      [renamed, 'Old Name'],
+    ] as const) {
+      expect((await deliver(sources.hr('user.joined', { email: who, name }))).status).toBe(202);
+    }
+    await drained();
+    const before = emulator.counters();
+    // Ingest is down: the HR system's deliveries go nowhere (built and signed, never sent).
+    sources.hr('user.left', { email: leaves });
+    sources.hr('user.updated', { email: renamed, name: 'New Name' });
+    sources.hr('user.joined', { email: joins, name: 'Joins Late' });
+    // The HR system's export: who should have an account now.
+    const file = join(dir, 'hr-export.csv');
+    writeFileSync(file, ['email,name', `${stays},Stays Put`, `${renamed},New Name`, `${joins},Joins Late`].join('\n'));
+
+    const applied = await reconcile([
+      '--from',
+      'file',
+      '--file',
+      file,
+      '--domain',
+      'drift.example',
+      '--apply',
+      '--yes',
+      '--json',
+    ]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(JSON.parse(applied.stdout.slice(0, applied.stdout.lastIndexOf('}') + 1)).counts).toMatchObject({
+      create: 1,
+      update: 1,
+      delete: 1,
+      adopt: 0,
+    });
+    await drained();
+    expect(user(leaves)?.status).toBe('DELETED');
+    expect(user(renamed)?.name).toBe('New Name');
+    expect(user(joins)).toMatchObject({ name: 'Joins Late', status: 'INVITED' });
+    expect(user(stays)).toMatchObject({ name: 'Stays Put' });
+    // Exactly the drift: one create, one update, one delete (single or bulk) since the snapshot.
+    const after = emulator.counters();
+    const calls = (op: string) => (after.byOperation[op]?.total ?? 0) - (before.byOperation[op]?.total ?? 0);
+    expect(calls('users.create')).toBe(1);
+    expect(calls('users.update')).toBe(1);
+    expect(calls('users.delete') + calls('users.bulkDelete')).toBe(1);
+
+    const second = await reconcile(['--from', 'file', '--file', file, '--domain', 'drift.example']);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/Plan: create 0, update 0, adopt 0, delete 0/);
+    expect(second.stderr).toMatch(/Nothing to apply/);
+  });
+
+  it('--from scim: a rename made by hand in the Users API is put back to what Entra says', async () => {
+    const who = email('scim');
+    const created = await deliver(sources.scimCreate({ userName: who, givenName: 'Scim', familyName: 'Person' }));
+    expect(created.status).toBe(201);
+    await drained();
+    const users = createUsersClient({ apiKey: stack.usersApiKey, baseUrl: stack.urls.usersApi });
+    try {
+      const found = await users.users.get({ user: who });
+      await users.users.update({ userId: found!.id, name: 'Edited By Hand' });
+    } finally {
+      await users.close();
+    }
+    const out = await reconcile(['--from', 'scim', '--domain', 'drift.example', '--apply', '--yes']);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toMatch(/update 1/);
+    await drained();
+    expect(user(who)?.name).toBe('Scim Person');
+    const again = await reconcile(['--from', 'scim', '--domain', 'drift.example']);
+    expect(again.stderr).toMatch(/Nothing to apply/);
+  });
+});
