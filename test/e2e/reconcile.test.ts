@@ -8,6 +8,7 @@ import { createUsersClient } from '@idp-sync/users-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../helpers/cli-io';
 import { deliver, startTestStack } from '../helpers/local-stack';
+import { type OktaStandIn, startOktaStandIn } from '../helpers/okta-stand-in';
 
 /**
  * Issue #17 on the running local stack: webhooks lost while ingest was down (built, then sent nowhere), then
@@ -19,7 +20,7 @@ let emulator: UsersApiEmulator;
 let sources: SourceRequests;
 let dir: string;
 let n = 0;
-const email = (tag: string) => `${tag}-${++n}@drift.example`;
+const email = (tag: string, domain = 'drift.example') => `${tag}-${++n}@${domain}`;
 const user = (address: string): UserRecord | undefined => emulator.state.findByEmail(address);
 
 beforeAll(async () => {
@@ -33,8 +34,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function reconcile(argv: string[]) {
+async function reconcile(argv: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   const captured = captureIo({
+    ...extraEnv,
     SQS_ENDPOINT: stack.urls.sqs,
     DYNAMODB_ENDPOINT: stack.urls.dynamoDb,
     IDP_SYNC_STATE_TABLE: stack.stateTableName,
@@ -107,8 +109,63 @@ describe('drift repaired by reconcile', () => {
     expect(second.stderr).toMatch(/Nothing to apply/);
   });
 
+  it('--from okta (a stand-in of Okta’s list endpoint): a deactivation and an assignment lost while ingest was down', async () => {
+    const okta: OktaStandIn = await startOktaStandIn();
+    try {
+      // Its own domain: the app speaks for everyone in scope, and the other tests' people are not in it.
+      const [kept, gone, added] = [
+        email('kept', 'okta.example'),
+        email('gone', 'okta.example'),
+        email('added', 'okta.example'),
+      ];
+      const id = (who: string) => `00u${Buffer.from(who).toString('hex').slice(0, 16)}`;
+      expect(
+        (
+          await deliver(
+            sources.okta([
+              { eventType: 'user.lifecycle.activate', email: kept, name: 'Kept Okta' },
+              { eventType: 'user.lifecycle.activate', email: gone, name: 'Gone Okta' },
+            ]),
+          )
+        ).status,
+      ).toBe(200);
+      await drained();
+      // Ingest down: the deactivation and the new assignment never arrive. Okta's app says what is true now.
+      okta.setApp('0oaDRIFT', [
+        { id: id(kept), status: 'ACTIVE', login: kept, firstName: 'Kept', lastName: 'Okta' },
+        { id: id(gone), status: 'DEPROVISIONED', login: gone, firstName: 'Gone', lastName: 'Okta' },
+        { id: id(added), status: 'ACTIVE', login: added, firstName: 'Added', lastName: 'Late' },
+      ]);
+      const oktaArgs = [
+        '--from',
+        'okta',
+        '--okta-org-url',
+        okta.url,
+        '--okta-app-id',
+        '0oaDRIFT',
+        '--domain',
+        'okta.example',
+      ];
+      const oktaEnv = { OKTA_API_TOKEN: okta.token };
+      const applied = await reconcile([...oktaArgs, '--apply', '--yes'], oktaEnv);
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(applied.stderr).toMatch(/Plan: create 1, update 0, adopt 0, delete 1/);
+      await drained();
+      expect(user(gone)?.status).toBe('DELETED');
+      expect(user(added)).toMatchObject({ name: 'Added Late', status: 'INVITED' });
+      expect(user(kept)?.deletedAt).toBeUndefined();
+      const again = await reconcile(oktaArgs, oktaEnv);
+      expect(again.stderr).toMatch(/Nothing to apply/);
+      // The token is never printed.
+      expect(`${applied.stdout}${applied.stderr}`).not.toContain(okta.token);
+    } finally {
+      await okta.stop();
+    }
+  });
+
   it('--from scim: a rename made by hand in the Users API is put back to what Entra says', async () => {
-    const who = email('scim');
+    // Its own domain: the SCIM store speaks for everyone in scope, and the other tests' people are not in it.
+    const who = email('scim', 'scim.example');
     const created = await deliver(sources.scimCreate({ userName: who, givenName: 'Scim', familyName: 'Person' }));
     expect(created.status).toBe(201);
     await drained();
@@ -119,12 +176,12 @@ describe('drift repaired by reconcile', () => {
     } finally {
       await users.close();
     }
-    const out = await reconcile(['--from', 'scim', '--domain', 'drift.example', '--apply', '--yes']);
+    const out = await reconcile(['--from', 'scim', '--domain', 'scim.example', '--apply', '--yes']);
     expect(out.code, out.stderr).toBe(0);
-    expect(out.stderr).toMatch(/update 1/);
+    expect(out.stderr).toMatch(/Plan: create 0, update 1, adopt 0, delete 0/);
     await drained();
     expect(user(who)?.name).toBe('Scim Person');
-    const again = await reconcile(['--from', 'scim', '--domain', 'drift.example']);
+    const again = await reconcile(['--from', 'scim', '--domain', 'scim.example']);
     expect(again.stderr).toMatch(/Nothing to apply/);
   });
 });

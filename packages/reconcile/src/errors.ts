@@ -64,3 +64,45 @@ export class PlanFileError extends ReconcileError {
     super(`${file} is not a reconcile plan:\n  - ${problems.slice(0, 20).join('\n  - ')}`);
   }
 }
+
+/**
+ * Okta could not be read: a wrong token (401), an app or group that does not exist (404), rate limits that outlasted
+ * the retries, the org unreachable. The message names the Okta error code when Okta gave one; never the token.
+ *
+ * @example
+ * throw new OktaSourceError('app 0oa1', error);
+ */
+export class OktaSourceError extends ReconcileError {
+  override readonly name = 'OktaSourceError';
+  readonly hint: string;
+  constructor(what: string, cause: unknown) {
+    // The SDK throws OktaApiError (status, errorCode, errorSummary) or a generated ApiException (code, body).
+    const e = (cause ?? {}) as {
+      status?: unknown;
+      code?: unknown;
+      errorCode?: unknown;
+      errorSummary?: unknown;
+      body?: { errorCode?: unknown; errorSummary?: unknown };
+      message?: unknown;
+    };
+    const status = typeof e.status === 'number' ? e.status : typeof e.code === 'number' ? e.code : undefined;
+    const code = e.errorCode ?? e.body?.errorCode;
+    const summary = e.errorSummary ?? e.body?.errorSummary ?? (status === undefined ? e.message : undefined);
+    super(
+      `Okta could not list ${what}: ${[status === undefined ? undefined : `HTTP ${status}`, code, summary]
+        .filter((part) => part !== undefined && part !== '')
+        .map(String)
+        .join(' ')
+        .slice(0, 300)}`,
+      { cause },
+    );
+    this.hint =
+      status === 401 || status === 403
+        ? 'check OKTA_API_TOKEN: an API token of an admin who may read the app’s users or the group’s members'
+        : status === 404
+          ? 'check the app or group id (Okta admin console: the id in the app’s or group’s URL)'
+          : status === 429
+            ? 'Okta kept rate limiting: run it again later, or with a larger --okta-page-size'
+            : 'check OKTA_ORG_URL and the network, then run it again';
+  }
+}

@@ -1,4 +1,4 @@
-export { DirectoryFileError, EmptyDirectoryError, PlanFileError, ReconcileError } from './errors';
+export { DirectoryFileError, EmptyDirectoryError, OktaSourceError, PlanFileError, ReconcileError } from './errors';
 export {
   APPLIED_ACTIONS,
   type ApiUserView,

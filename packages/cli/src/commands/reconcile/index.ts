@@ -13,6 +13,7 @@ import {
   serializePlan,
 } from '@idp-sync/reconcile';
 import { fileDirectorySource } from '@idp-sync/reconcile/file';
+import { oktaDirectorySource } from '@idp-sync/reconcile/okta';
 import { createDynamoDbScimUserStore, scimDirectorySource } from '@idp-sync/scim/service';
 import { createUsersClient, UnauthorizedError, UsersApiError } from '@idp-sync/users-client';
 import cliProgress from 'cli-progress';
@@ -26,7 +27,7 @@ import { writeLine } from '../../io';
 import { confirm } from '../../prompt';
 
 /** The sources of truth `--from` takes. */
-export const RECONCILE_SOURCES = ['file', 'scim'] as const;
+export const RECONCILE_SOURCES = ['file', 'scim', 'okta'] as const;
 
 /** Where the local stack's Users API emulator listens by default (`USERS_API_EMULATOR_PORT`). */
 const LOCAL_USERS_API_URL = 'http://127.0.0.1:4010';
@@ -44,6 +45,10 @@ type Flags = TableFlags &
     json?: boolean;
     showEmails?: boolean;
     usersApiUrl?: string;
+    oktaOrgUrl?: string;
+    oktaAppId?: string;
+    oktaGroupId?: string;
+    oktaSuspended?: string;
   };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -64,6 +69,16 @@ export function registerReconcileCommand(program: Command, ctx: CommandContext):
     .option('--from <source>', `the source of truth (${RECONCILE_SOURCES.join(', ')})`)
     .option('--file <path>', 'with --from file: a CSV (header email,name,role,active) or JSON export')
     // --from scim: the SCIM store in the state table, i.e. what Entra or Okta SCIM says is assigned (active or not).
+    .option(
+      '--okta-org-url <url>',
+      'with --from okta: the Okta org, e.g. https://acme.okta.com (default OKTA_ORG_URL); the token is OKTA_API_TOKEN',
+    )
+    .option('--okta-app-id <id>', 'with --from okta: the users assigned to this app')
+    .option('--okta-group-id <id>', 'with --from okta: the members of this group (instead of an app)')
+    .option(
+      '--okta-suspended <as>',
+      'with --from okta: SUSPENDED users are "active" (default) or "inactive" (as OKTA_SUSPEND_ACTION=delete)',
+    )
     .option('--domain <domain>', 'only people of this email domain (repeatable); others are left alone', collect)
     .option(
       '--delete-unmanaged',
@@ -166,10 +181,7 @@ async function snapshot(ctx: CommandContext, opts: Flags): Promise<ReconcilePlan
   const opened = await openTable(ctx, opts);
   try {
     const plan = await planFrom({
-      source:
-        opts.from === 'scim'
-          ? scimDirectorySource(createDynamoDbScimUserStore({ client: opened.client, tableName: opened.table }))
-          : fileDirectorySource(opts.file as string),
+      source: sourceOf(opts, env, opened),
       users: users.users,
       dynamoClient: opened.client,
       tableName: opened.table,
@@ -201,6 +213,56 @@ async function snapshot(ctx: CommandContext, opts: Flags): Promise<ReconcilePlan
     opened.client.destroy();
     await users.close();
   }
+}
+
+/** The source of truth `--from` names, checked before anything is read. */
+function sourceOf(opts: Flags, env: NodeJS.ProcessEnv, opened: Awaited<ReturnType<typeof openTable>>) {
+  if (opts.from === 'scim') {
+    return scimDirectorySource(createDynamoDbScimUserStore({ client: opened.client, tableName: opened.table }));
+  }
+  if (opts.from === 'okta') return oktaSourceOf(opts, env);
+  return fileDirectorySource(opts.file as string);
+}
+
+function oktaSourceOf(opts: Flags, env: NodeJS.ProcessEnv) {
+  const orgUrl = (opts.oktaOrgUrl ?? env.OKTA_ORG_URL ?? '').trim();
+  const token = env.OKTA_API_TOKEN?.trim();
+  if (!orgUrl)
+    throw new UsageError(
+      '--from okta needs the Okta org',
+      'pass --okta-org-url https://<your org>.okta.com (or set OKTA_ORG_URL)',
+    );
+  let url: URL;
+  try {
+    url = new URL(orgUrl);
+  } catch {
+    throw new UsageError(`--okta-org-url "${orgUrl}" is not a URL`, 'pass https://<your org>.okta.com');
+  }
+  const loopback = url.hostname === 'localhost' || url.hostname.startsWith('127.');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new UsageError(
+      '--okta-org-url must be https (the token goes with every request)',
+      'pass https://<your org>.okta.com',
+    );
+  }
+  if (!token) {
+    throw new UsageError(
+      '--from okta needs an Okta API token',
+      'set OKTA_API_TOKEN (a read-only admin’s API token; never on the command line)',
+    );
+  }
+  if ((opts.oktaAppId === undefined) === (opts.oktaGroupId === undefined)) {
+    throw new UsageError('--from okta reads one app or one group', 'pass --okta-app-id <id> or --okta-group-id <id>');
+  }
+  if (opts.oktaSuspended !== undefined && opts.oktaSuspended !== 'active' && opts.oktaSuspended !== 'inactive') {
+    throw new UsageError(`--okta-suspended "${opts.oktaSuspended}"`, 'pass active or inactive');
+  }
+  return oktaDirectorySource({
+    orgUrl,
+    token,
+    scope: opts.oktaAppId !== undefined ? { appId: opts.oktaAppId } : { groupId: opts.oktaGroupId as string },
+    ...(opts.oktaSuspended === 'inactive' ? { suspended: 'inactive' as const } : {}),
+  });
 }
 
 function asCliError(error: unknown): unknown {

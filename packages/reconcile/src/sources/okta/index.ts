@@ -1,0 +1,1 @@
+export { type OktaScope, type OktaSourceOptions, oktaDirectorySource } from './okta.source';
