@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../helpers/cli-io';
 import { deliver, startTestStack } from '../helpers/local-stack';
 import { type OktaStandIn, startOktaStandIn } from '../helpers/okta-stand-in';
+import { startWorkosStandIn } from '../helpers/workos-stand-in';
 
 /**
  * Issue #17 on the running local stack: webhooks lost while ingest was down (built, then sent nowhere), then
@@ -160,6 +161,47 @@ describe('drift repaired by reconcile', () => {
       expect(`${applied.stdout}${applied.stderr}`).not.toContain(okta.token);
     } finally {
       await okta.stop();
+    }
+  });
+
+  it('--from workos (a stand-in of WorkOS’s list endpoint): a user set inactive and one added while ingest was down', async () => {
+    const workos = await startWorkosStandIn();
+    try {
+      const [stays, leaves, arrives] = [
+        email('stays', 'workos.example'),
+        email('leaves', 'workos.example'),
+        email('arrives', 'workos.example'),
+      ];
+      for (const who of [stays, leaves]) {
+        expect((await deliver(sources.hr('user.joined', { email: who, name: 'Via HR' }))).status).toBe(202);
+      }
+      await drained();
+      workos.setDirectory('directory_01E2E', [
+        { id: 'directory_user_1', email: stays, first_name: 'Via', last_name: 'HR', state: 'active' },
+        { id: 'directory_user_2', email: leaves, first_name: 'Via', last_name: 'HR', state: 'inactive' },
+        { id: 'directory_user_3', email: arrives, first_name: 'New', last_name: 'Arrival', state: 'active' },
+      ]);
+      const args = [
+        '--from',
+        'workos',
+        '--workos-directory-id',
+        'directory_01E2E',
+        '--workos-base-url',
+        workos.url,
+        '--domain',
+        'workos.example',
+      ];
+      const env = { WORKOS_API_KEY: workos.apiKey };
+      const applied = await reconcile([...args, '--apply', '--yes'], env);
+      expect(applied.code, applied.stderr).toBe(0);
+      expect(applied.stderr).toMatch(/Plan: create 1, update 0, adopt 0, delete 1/);
+      await drained();
+      expect(user(leaves)?.status).toBe('DELETED');
+      expect(user(arrives)).toMatchObject({ name: 'New Arrival' });
+      expect((await reconcile(args, env)).stderr).toMatch(/Nothing to apply/);
+      expect(`${applied.stdout}${applied.stderr}`).not.toContain(workos.apiKey);
+    } finally {
+      await workos.stop();
     }
   });
 

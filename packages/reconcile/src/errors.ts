@@ -106,3 +106,39 @@ export class OktaSourceError extends ReconcileError {
             : 'check OKTA_ORG_URL and the network, then run it again';
   }
 }
+
+/**
+ * A WorkOS directory could not be read: a wrong API key (401), a directory that does not exist (404), rate limits or
+ * server errors that outlasted the retries, the API unreachable. Never names the key.
+ *
+ * @example
+ * throw new WorkosSourceError('directory_01…', { status: 401, message: 'Unauthorized' });
+ */
+export class WorkosSourceError extends ReconcileError {
+  override readonly name = 'WorkosSourceError';
+  readonly hint: string;
+  readonly status: number | undefined;
+  constructor(directoryId: string, cause: unknown) {
+    const e = (cause ?? {}) as { status?: unknown; code?: unknown; message?: unknown };
+    const status = typeof e.status === 'number' ? e.status : undefined;
+    super(
+      `WorkOS could not list directory ${directoryId}: ${[
+        status === undefined ? undefined : `HTTP ${status}`,
+        e.code,
+        e.message,
+      ]
+        .filter((part) => part !== undefined && part !== '')
+        .map(String)
+        .join(' ')
+        .slice(0, 300)}`,
+      { cause },
+    );
+    this.status = status;
+    this.hint =
+      status === 401 || status === 403
+        ? 'check WORKOS_API_KEY (an sk_ key of the environment the directory is in)'
+        : status === 404
+          ? 'check the directory id (WorkOS dashboard: Directory Sync, the directory_… id)'
+          : 'check WORKOS_BASE_URL and the network, then run it again';
+  }
+}

@@ -1,4 +1,11 @@
-export { DirectoryFileError, EmptyDirectoryError, OktaSourceError, PlanFileError, ReconcileError } from './errors';
+export {
+  DirectoryFileError,
+  EmptyDirectoryError,
+  OktaSourceError,
+  PlanFileError,
+  ReconcileError,
+  WorkosSourceError,
+} from './errors';
 export {
   APPLIED_ACTIONS,
   type ApiUserView,

@@ -14,6 +14,7 @@ import {
 } from '@idp-sync/reconcile';
 import { fileDirectorySource } from '@idp-sync/reconcile/file';
 import { oktaDirectorySource } from '@idp-sync/reconcile/okta';
+import { workosDirectorySource } from '@idp-sync/reconcile/workos';
 import { createDynamoDbScimUserStore, scimDirectorySource } from '@idp-sync/scim/service';
 import { createUsersClient, UnauthorizedError, UsersApiError } from '@idp-sync/users-client';
 import cliProgress from 'cli-progress';
@@ -27,7 +28,7 @@ import { writeLine } from '../../io';
 import { confirm } from '../../prompt';
 
 /** The sources of truth `--from` takes. */
-export const RECONCILE_SOURCES = ['file', 'scim', 'okta'] as const;
+export const RECONCILE_SOURCES = ['file', 'scim', 'okta', 'workos'] as const;
 
 /** Where the local stack's Users API emulator listens by default (`USERS_API_EMULATOR_PORT`). */
 const LOCAL_USERS_API_URL = 'http://127.0.0.1:4010';
@@ -49,6 +50,8 @@ type Flags = TableFlags &
     oktaAppId?: string;
     oktaGroupId?: string;
     oktaSuspended?: string;
+    workosDirectoryId?: string;
+    workosBaseUrl?: string;
   };
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -78,6 +81,11 @@ export function registerReconcileCommand(program: Command, ctx: CommandContext):
     .option(
       '--okta-suspended <as>',
       'with --from okta: SUSPENDED users are "active" (default) or "inactive" (as OKTA_SUSPEND_ACTION=delete)',
+    )
+    .option('--workos-directory-id <id>', 'with --from workos: the directory (directory_…); the key is WORKOS_API_KEY')
+    .option(
+      '--workos-base-url <url>',
+      'with --from workos: the WorkOS API (default WORKOS_BASE_URL, else https://api.workos.com)',
     )
     .option('--domain <domain>', 'only people of this email domain (repeatable); others are left alone', collect)
     .option(
@@ -221,6 +229,7 @@ function sourceOf(opts: Flags, env: NodeJS.ProcessEnv, opened: Awaited<ReturnTyp
     return scimDirectorySource(createDynamoDbScimUserStore({ client: opened.client, tableName: opened.table }));
   }
   if (opts.from === 'okta') return oktaSourceOf(opts, env);
+  if (opts.from === 'workos') return workosSourceOf(opts, env);
   return fileDirectorySource(opts.file as string);
 }
 
@@ -232,19 +241,7 @@ function oktaSourceOf(opts: Flags, env: NodeJS.ProcessEnv) {
       '--from okta needs the Okta org',
       'pass --okta-org-url https://<your org>.okta.com (or set OKTA_ORG_URL)',
     );
-  let url: URL;
-  try {
-    url = new URL(orgUrl);
-  } catch {
-    throw new UsageError(`--okta-org-url "${orgUrl}" is not a URL`, 'pass https://<your org>.okta.com');
-  }
-  const loopback = url.hostname === 'localhost' || url.hostname.startsWith('127.');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new UsageError(
-      '--okta-org-url must be https (the token goes with every request)',
-      'pass https://<your org>.okta.com',
-    );
-  }
+  checkSecureUrl(orgUrl, '--okta-org-url', 'https://<your org>.okta.com');
   if (!token) {
     throw new UsageError(
       '--from okta needs an Okta API token',
@@ -263,6 +260,39 @@ function oktaSourceOf(opts: Flags, env: NodeJS.ProcessEnv) {
     scope: opts.oktaAppId !== undefined ? { appId: opts.oktaAppId } : { groupId: opts.oktaGroupId as string },
     ...(opts.oktaSuspended === 'inactive' ? { suspended: 'inactive' as const } : {}),
   });
+}
+
+function workosSourceOf(opts: Flags, env: NodeJS.ProcessEnv) {
+  const apiKey = env.WORKOS_API_KEY?.trim();
+  if (!apiKey)
+    throw new UsageError('--from workos needs a WorkOS API key', 'set WORKOS_API_KEY (never on the command line)');
+  if (opts.workosDirectoryId === undefined || !/^[A-Za-z0-9_]{1,128}$/.test(opts.workosDirectoryId)) {
+    throw new UsageError(
+      '--from workos reads one directory',
+      'pass --workos-directory-id directory_… (WorkOS dashboard, Directory Sync)',
+    );
+  }
+  const baseUrl = (opts.workosBaseUrl ?? env.WORKOS_BASE_URL ?? '').trim() || undefined;
+  if (baseUrl !== undefined) checkSecureUrl(baseUrl, '--workos-base-url', 'https://api.workos.com');
+  return workosDirectorySource({
+    directoryId: opts.workosDirectoryId,
+    apiKey,
+    ...(baseUrl === undefined ? {} : { baseUrl }),
+  });
+}
+
+/** A URL a secret is sent to: https, or http on loopback (a local stand-in). */
+function checkSecureUrl(value: string, flag: string, example: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} "${value}" is not a URL`, `pass ${example}`);
+  }
+  const loopback = url.hostname === 'localhost' || url.hostname.startsWith('127.');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new UsageError(`${flag} must be https (the key goes with every request)`, `pass ${example}`);
+  }
 }
 
 function asCliError(error: unknown): unknown {

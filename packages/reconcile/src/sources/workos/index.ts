@@ -1,0 +1,1 @@
+export { WORKOS_API_URL, type WorkosSourceOptions, workosDirectorySource } from './workos.source';
