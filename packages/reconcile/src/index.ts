@@ -26,5 +26,13 @@ export {
   planFrom,
   type ReconcilePlan,
 } from './reconcile';
+export {
+  RECONCILE_METRICS,
+  runScheduledCheck,
+  SCHEDULED_APPLY_MODES,
+  type ScheduledApplyMode,
+  type ScheduledCheckOptions,
+  type ScheduledSourceResult,
+} from './scheduled';
 export { readManagedPeople } from './snapshot/state-table';
 export { readUsersApi, USERS_API_PAGE_SIZE } from './snapshot/users-api';
