@@ -192,6 +192,57 @@ export const InfraConfigSchema = z
         revokeDeveloper: bool(false),
       })
       .prefault({}),
+    /**
+     * The scheduled reconcile (issue #17): a Lambda on an EventBridge schedule comparing each source of truth with the
+     * Users API, publishing drift metrics, alarming when drift persists across two runs. `sources` empty: no Lambda.
+     * Default: `scim` when SCIM is a source. `apply` is `report` (the default), `creates-and-updates`, or `all` (deletes
+     * too, through the deletion guard). Okta and WorkOS each get a secret (the API token / key) to paste in.
+     */
+    reconcile: z
+      .strictObject({
+        sources: z.preprocess(splitCsv, z.array(z.enum(['scim', 'okta', 'workos'])).optional()),
+        schedule: z
+          .string()
+          .regex(/^(rate\((1 (minute|hour|day)|\d{1,4} (minutes|hours|days))\)|cron\([^()]{9,100}\))$/, {
+            error: 'must be an EventBridge schedule expression: rate(1 day), rate(6 hours) or cron(0 6 * * ? *)',
+          })
+          .default('rate(1 day)'),
+        domains: z.preprocess(
+          splitCsv,
+          z
+            .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { error: 'must be email domains, e.g. example.com' }))
+            .default([]),
+        ),
+        apply: z.enum(['report', 'creates-and-updates', 'all']).default('report'),
+        okta: z
+          .strictObject({
+            orgUrl: z
+              .string()
+              .regex(/^https:\/\/[^\s/]+\/?$/, { error: 'must be https://<your org>.okta.com' })
+              .optional(),
+            appId: z
+              .string()
+              .regex(/^[A-Za-z0-9]{1,64}$/, { error: 'must be an Okta app id' })
+              .optional(),
+            groupId: z
+              .string()
+              .regex(/^[A-Za-z0-9]{1,64}$/, { error: 'must be an Okta group id' })
+              .optional(),
+            suspended: z.enum(['active', 'inactive']).default('active'),
+          })
+          .prefault({}),
+        workos: z
+          .strictObject({
+            directoryId: z
+              .string()
+              .regex(/^[A-Za-z0-9_]{1,128}$/, { error: 'must be a directory_… id' })
+              .optional(),
+          })
+          .prefault({}),
+        timeoutSeconds: int(60, 900, 900),
+        memoryMb: int(256, 10_240, 1024),
+      })
+      .prefault({}),
     ingest: z
       .strictObject({
         /** API Gateway gives up after 30 s; Okta after 3 s. */
@@ -258,6 +309,37 @@ export const InfraConfigSchema = z
       });
     }
     checkConcurrency(config, ctx);
+    const reconcileSources = config.reconcile.sources ?? [];
+    if (reconcileSources.includes('okta')) {
+      if (config.reconcile.okta.orgUrl === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reconcile', 'okta', 'orgUrl'],
+          message: 'reconcile from okta needs the org URL',
+        });
+      }
+      if ((config.reconcile.okta.appId === undefined) === (config.reconcile.okta.groupId === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reconcile', 'okta', 'appId'],
+          message: 'reconcile from okta reads one app or one group: set appId or groupId',
+        });
+      }
+    }
+    if (reconcileSources.includes('workos') && config.reconcile.workos.directoryId === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reconcile', 'workos', 'directoryId'],
+        message: 'reconcile from workos needs the directory id',
+      });
+    }
+    if (reconcileSources.includes('scim') && !config.sources.includes('scim')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reconcile', 'sources'],
+        message: 'reconcile from scim needs scim among the sources',
+      });
+    }
   });
 
 /** The API routes each function serves, by their throttle setting (`health` and Okta's GET go to ingest). */

@@ -6,6 +6,7 @@ import { PipelineDashboard } from './constructs/dashboard';
 import { Functions } from './constructs/functions';
 import { IngestHttpApi, SCIM_BASE_PATH } from './constructs/http-api';
 import { Queues } from './constructs/queues';
+import { reconcilePeriod, reconcileSourceNames, reconcileSources, ScheduledReconcile } from './constructs/reconcile';
 import { Secrets } from './constructs/secrets';
 import { StateTable } from './constructs/state-table';
 
@@ -39,6 +40,8 @@ export class IdpSyncStack extends Stack {
   readonly httpApi: IngestHttpApi;
   readonly alarms: Alarms;
   readonly dashboard: PipelineDashboard;
+  /** The scheduled reconcile, when it has a source (issue #17). */
+  readonly reconcile: ScheduledReconcile | undefined;
 
   constructor(scope: Construct, id: string, props: IdpSyncStackProps) {
     super(scope, id, props);
@@ -76,6 +79,16 @@ export class IdpSyncStack extends Stack {
       // function (only its integration and permissions do).
       this.functions.scim.addEnvironment('SCIM_BASE_URL', `${this.httpApi.baseUrl}${SCIM_BASE_PATH}`);
     }
+    this.reconcile =
+      reconcileSources(config).length > 0
+        ? new ScheduledReconcile(this, 'Reconcile', {
+            config,
+            queue: this.queues.queue,
+            table: this.state.table,
+            usersApiKey: this.secrets.usersApiKey,
+            removalPolicy,
+          })
+        : undefined;
     this.alarms = new Alarms(this, 'Alarms', {
       config,
       queue: this.queues.queue,
@@ -84,6 +97,16 @@ export class IdpSyncStack extends Stack {
       workerService: this.functions.workerService,
       graceSweeper: this.functions.graceSweeper,
       graceSweeperService: this.functions.graceSweeperService,
+      ...(this.reconcile === undefined
+        ? {}
+        : {
+            reconcile: {
+              fn: this.reconcile.fn,
+              service: this.reconcile.service,
+              sourceNames: reconcileSourceNames(config),
+              period: reconcilePeriod(config.reconcile.schedule),
+            },
+          }),
       api: this.httpApi.api,
       removalPolicy,
     });

@@ -22,6 +22,13 @@ export interface AlarmsProps {
   /** The grace sweeper and its service name (its `ScheduledDeleteSendFailures` metric). */
   readonly graceSweeper: lambda.IFunction;
   readonly graceSweeperService: string;
+  /** The scheduled reconcile, when deployed: its function, service, the sources' metric names and the run period. */
+  readonly reconcile?: {
+    readonly fn: lambda.IFunction;
+    readonly service: string;
+    readonly sourceNames: readonly string[];
+    readonly period: Duration;
+  };
   readonly api: apigwv2.IHttpApi;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -46,6 +53,8 @@ export class Alarms extends Construct {
   readonly staleDeleteSkipped: cloudwatch.Alarm;
   readonly deletesHeld: cloudwatch.Alarm;
   readonly graceSweeperFailing: cloudwatch.Alarm;
+  readonly reconcileDrift: cloudwatch.Alarm | undefined;
+  readonly reconcileFailing: cloudwatch.Alarm | undefined;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
@@ -189,6 +198,53 @@ export class Alarms extends Construct {
       }),
       threshold: 1,
     });
+
+    const reconcile = props.reconcile;
+    if (reconcile === undefined || reconcile.sourceNames.length === 0) {
+      this.reconcileDrift = undefined;
+      this.reconcileFailing = undefined;
+    } else {
+      const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+      reconcile.sourceNames.forEach((source, i) => {
+        usingMetrics[`s${i}`] = new cloudwatch.Metric({
+          namespace: config.metricsNamespace,
+          metricName: PIPELINE_METRICS.reconcileDriftToRepair,
+          dimensionsMap: { service: reconcile.service, source },
+          period: reconcile.period,
+          statistic: cloudwatch.Stats.MAXIMUM,
+        });
+      });
+      // Drift that persists across two runs (one run may catch a webhook still in the queue).
+      this.reconcileDrift = new cloudwatch.Alarm(this, 'ReconcileDrift', {
+        alarmName: `${prefix}-reconcile-drift`,
+        alarmDescription:
+          'The Users API has not matched a source of truth for two scheduled runs in a row: people to create, update ' +
+          'or delete, or emails the source wants that were deleted. Runbook: README.md, "On-call: drift" (idp-sync reconcile).',
+        metric: new cloudwatch.MathExpression({
+          expression: Object.keys(usingMetrics)
+            .map((k) => `FILL(${k}, 0)`)
+            .join(' + '),
+          usingMetrics,
+          label: 'people to repair',
+          period: reconcile.period,
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      this.reconcileDrift.addAlarmAction(notify);
+      this.reconcileDrift.addOkAction(notify);
+      this.reconcileFailing = alarm('ReconcileFailing', {
+        alarmName: `${prefix}-reconcile-failing`,
+        alarmDescription:
+          'The scheduled reconcile failed: a source could not be read (a wrong token or key, a wrong app, group or ' +
+          'directory id), or the Users API or the state table was unavailable. Its log names the source and what to do.',
+        metric: reconcile.fn.metricErrors({ period: reconcile.period, statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+      });
+    }
   }
 
   /** Every alarm, for the dashboard's status widget. */
@@ -201,6 +257,8 @@ export class Alarms extends Construct {
       this.staleDeleteSkipped,
       this.deletesHeld,
       this.graceSweeperFailing,
+      ...(this.reconcileDrift === undefined ? [] : [this.reconcileDrift]),
+      ...(this.reconcileFailing === undefined ? [] : [this.reconcileFailing]),
     ];
   }
 }

@@ -26,6 +26,7 @@ export const PIPELINE_METRICS = {
   scheduledDeletesCancelled: 'ScheduledDeletesCancelled',
   scheduledDeletesReleased: 'ScheduledDeletesReleased',
   scheduledDeleteSendFailures: 'ScheduledDeleteSendFailures',
+  reconcileDriftToRepair: 'ReconcileDriftToRepair',
 } as const;
 
 export interface DashboardProps {

@@ -21,6 +21,7 @@ export const INGEST_ENTRY = path.join(REPO_ROOT, 'functions', 'ingest', 'src', '
 export const SCIM_ENTRY = path.join(REPO_ROOT, 'functions', 'scim', 'src', 'handler.ts');
 export const WORKER_ENTRY = path.join(REPO_ROOT, 'functions', 'worker', 'src', 'handler.ts');
 export const GRACE_SWEEPER_ENTRY = path.join(REPO_ROOT, 'functions', 'grace-sweeper', 'src', 'handler.ts');
+export const RECONCILE_ENTRY = path.join(REPO_ROOT, 'functions', 'reconcile', 'src', 'handler.ts');
 
 /**
  * How often the grace sweeper runs: a delete whose grace period ended goes back to the queue within this time (plus
@@ -119,7 +120,7 @@ export interface FunctionsProps {
 }
 
 /** What every function shares: Node 22 on arm64, built from this repository with its lockfile. */
-const FUNCTION_BASE = {
+export const FUNCTION_BASE = {
   handler: 'handler',
   projectRoot: REPO_ROOT,
   depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
@@ -128,7 +129,7 @@ const FUNCTION_BASE = {
 } as const;
 
 /** Bundling shared by every function: ESM, minified, source maps, every dependency (the AWS SDK too) in the bundle. */
-function bundling(): nodejs.BundlingOptions {
+export function bundling(): nodejs.BundlingOptions {
   return {
     format: nodejs.OutputFormat.ESM,
     target: 'node22',
@@ -191,7 +192,13 @@ function shellQuote(word: string): string {
 }
 
 /** One function's log group, with the configured retention. */
-function logGroup(scope: Construct, id: string, name: string, config: InfraConfig, removalPolicy: RemovalPolicy) {
+export function logGroup(
+  scope: Construct,
+  id: string,
+  name: string,
+  config: InfraConfig,
+  removalPolicy: RemovalPolicy,
+) {
   return new logs.LogGroup(scope, id, {
     logGroupName: `/aws/lambda/${name}`,
     retention: config.logRetentionDays as logs.RetentionDays,
@@ -203,7 +210,7 @@ function logGroup(scope: Construct, id: string, name: string, config: InfraConfi
  * An execution role that may only write to its own log group: no `AWSLambdaBasicExecutionRole` (which allows
  * creating any log group and writing to all of them).
  */
-function executionRole(scope: Construct, id: string, group: logs.LogGroup, description: string): iam.Role {
+export function executionRole(scope: Construct, id: string, group: logs.LogGroup, description: string): iam.Role {
   const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({
@@ -216,7 +223,7 @@ function executionRole(scope: Construct, id: string, group: logs.LogGroup, descr
 }
 
 /** Powertools settings and source maps, the same for every function. */
-function commonEnvironment(config: InfraConfig, service: string): Record<string, string> {
+export function commonEnvironment(config: InfraConfig, service: string): Record<string, string> {
   return {
     POWERTOOLS_SERVICE_NAME: service,
     POWERTOOLS_METRICS_NAMESPACE: config.metricsNamespace,

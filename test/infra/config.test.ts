@@ -6,6 +6,10 @@ import {
   STATE_TABLE_TTL_ATTRIBUTE,
 } from '@idp-sync/contracts';
 import { INGEST_METRIC, SECRET_ENV } from '@idp-sync/http';
+import { RECONCILE_METRICS } from '@idp-sync/reconcile';
+import { loadReconcileFunctionConfig } from '@idp-sync/reconcile/lambda';
+import { oktaDirectorySource } from '@idp-sync/reconcile/okta';
+import { workosDirectorySource } from '@idp-sync/reconcile/workos';
 import { HEALTH_PATH, loadIngestConfig, WEBHOOK_PATHS } from '@idp-sync/webhooks';
 import { loadGraceSweeperConfig, loadWorkerConfig } from '@idp-sync/worker';
 import { WORKER_METRICS } from '@idp-sync/worker/batch';
@@ -216,6 +220,7 @@ describe('the stack agrees with the code it deploys', () => {
       ...Object.values(INGEST_METRIC),
       ...Object.values(WORKER_METRICS),
       ...Object.values(GRACE_SWEEPER_METRICS),
+      ...Object.values(RECONCILE_METRICS),
     ]);
     for (const name of Object.values(PIPELINE_METRICS)) expect(emitted.has(name), name).toBe(true);
   });
@@ -244,6 +249,14 @@ describe('a non-default configuration', () => {
           api: { routes: { okta: { rateLimit: 80, burstLimit: 160 } } },
           ingest: { reservedConcurrency: 'off' },
           gracePeriods: { okta: 'PT24H', scim: 'p3d', revokeDeveloper: true },
+          reconcile: {
+            sources: ['okta', 'workos'],
+            schedule: 'rate(6 hours)',
+            apply: 'creates-and-updates',
+            domains: ['example.com'],
+            okta: { orgUrl: 'https://acme.okta.com', appId: '0oa1app', suspended: 'inactive' },
+            workos: { directoryId: 'directory_01E2E' },
+          },
         },
       },
     });
@@ -258,6 +271,36 @@ describe('a non-default configuration', () => {
     expect(nagFindings).toBe(0);
   });
 
+  it('the scheduled reconcile from Okta and WorkOS: their secrets, the queue (it applies), every 6 hours', () => {
+    const env = resolvedEnvironment(template.toJSON(), 'idp-staging-reconcile');
+    const config = loadReconcileFunctionConfig({ ...env, OKTA_API_TOKEN_SECRET_ARN: env.OKTA_API_TOKEN_SECRET_ARN });
+    expect(config).toMatchObject({
+      sources: ['okta', 'workos'],
+      apply: 'creates-and-updates',
+      domains: ['example.com'],
+      okta: {
+        orgUrl: 'https://acme.okta.com',
+        scope: { appId: '0oa1app' },
+        suspended: 'inactive',
+        token: { arn: expect.stringMatching(/idp-staging\/okta-api-token/) },
+      },
+      workos: { directoryId: 'directory_01E2E', apiKey: { arn: expect.stringMatching(/idp-staging\/workos-api-key/) } },
+    });
+    expect(config.queueUrl).toMatch(/idp-staging-commands\.fifo$/);
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)' });
+    // The alarm's source dimensions are the names the sources report under.
+    const names = [
+      oktaDirectorySource({ orgUrl: 'https://acme.okta.com', token: 't', scope: { appId: '0oa1app' } }).name,
+      workosDirectorySource({ directoryId: 'directory_01E2E', apiKey: 'k' }).name,
+    ];
+    const [drift] = Object.values(
+      template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'idp-staging-reconcile-drift' } }),
+    ) as Array<{ Properties: { Metrics: unknown } }>;
+    const metrics = JSON.stringify(drift?.Properties.Metrics);
+    for (const name of names) expect(metrics).toContain(name);
+    expect(metrics).toContain('21600');
+  });
+
   it('creates routes, secrets and outputs only for the enabled sources', () => {
     const routeKeys = Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
       .map((r) => r.Properties.RouteKey)
@@ -266,7 +309,15 @@ describe('a non-default configuration', () => {
     const secretNames = Object.values(template.findResources('AWS::SecretsManager::Secret'))
       .map((r) => r.Properties.Name)
       .sort();
-    expect(secretNames).toEqual(['idp-staging/hr-webhook', 'idp-staging/okta-auth', 'idp-staging/users-api-key']);
+    // The webhook secrets of the enabled sources, the Users API key, and the scheduled reconcile's Okta token and
+    // WorkOS key (reading a WorkOS directory needs no WorkOS webhook).
+    expect(secretNames).toEqual([
+      'idp-staging/hr-webhook',
+      'idp-staging/okta-api-token',
+      'idp-staging/okta-auth',
+      'idp-staging/users-api-key',
+      'idp-staging/workos-api-key',
+    ]);
     const outputs = Object.keys(template.toJSON().Outputs);
     expect(outputs).toContain('HrWebhookUrl');
     expect(outputs).not.toContain('ScimBaseUrl');
@@ -346,6 +397,26 @@ describe('a non-default configuration', () => {
     const sweeper = loadGraceSweeperConfig(resolvedEnvironment(template.toJSON(), 'idp-staging-grace-sweeper'));
     expect(sweeper.queueUrl).toBe(workerEnv.QUEUE_URL);
     expect(sweeper.stateTableName).toBe(workerEnv.STATE_TABLE_NAME);
+  });
+});
+
+describe('reconcile settings', () => {
+  it('name what each source needs, and refuse scim without SCIM', () => {
+    const problems = problemsOf({
+      'idp-sync': { sources: ['okta'], reconcile: { sources: ['okta', 'workos', 'scim'], schedule: 'every day' } },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/reconcile\.schedule: must be an EventBridge schedule expression/),
+      ]),
+    );
+    const more = problemsOf({ 'idp-sync': { sources: ['okta'], reconcile: { sources: ['okta', 'workos', 'scim'] } } });
+    expect(more).toEqual([
+      'idp-sync.reconcile.okta.orgUrl: reconcile from okta needs the org URL',
+      'idp-sync.reconcile.okta.appId: reconcile from okta reads one app or one group: set appId or groupId',
+      'idp-sync.reconcile.workos.directoryId: reconcile from workos needs the directory id',
+      'idp-sync.reconcile.sources: reconcile from scim needs scim among the sources',
+    ]);
   });
 });
 

@@ -999,7 +999,7 @@ describe('throttles and reserved concurrency (issue #14: one throttle for everyt
 });
 
 describe('alarms and dashboard', () => {
-  it('seven alarms (issue #16 added the held-delete and the grace-sweeper alarms), each notifying the encrypted, TLS-only alarm topic on ALARM and OK', () => {
+  it('nine alarms (issue #16 added the held-delete and grace-sweeper alarms, #17 reconcile drift and failures), each notifying the encrypted, TLS-only alarm topic on ALARM and OK', () => {
     const [topicId, topic] = only('AWS::SNS::Topic');
     expect(topic.Properties.KmsMasterKeyId).toBeDefined();
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -1010,7 +1010,7 @@ describe('alarms and dashboard', () => {
       },
     });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(9);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
@@ -1118,8 +1118,7 @@ describe('the grace sweeper (issue #16): a scheduled Lambda that re-queues delet
   it('runs every minute from an EventBridge rule, with no retries of a failed sweep (the next one comes in a minute)', () => {
     const [fnId, fn] = functionNamed('idp-sync-grace-sweeper');
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 55 });
-    const [, rule] = only('AWS::Events::Rule');
-    expect(rule.Properties.ScheduleExpression).toBe('rate(1 minute)');
+    const [, rule] = only('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
     expect(rule.Properties.Targets).toEqual([
       expect.objectContaining({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } }),
     ]);
@@ -1238,6 +1237,110 @@ describe('the grace sweeper (issue #16): a scheduled Lambda that re-queues delet
       expect(bad.stderr).toMatch(/QUEUE_URL: set it to the work queue/);
     } finally {
       await Promise.all([ddb.stop(), sqs.stop()]);
+    }
+  }, 60_000);
+});
+
+describe('the scheduled reconcile (issue #17): by default, the SCIM store against the Users API, daily, report only', () => {
+  it('runs daily from an EventBridge rule, without retries', () => {
+    const [fnId, fn] = functionNamed('idp-sync-reconcile');
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 900 });
+    expect(fn.Properties.Environment.Variables).toMatchObject({ RECONCILE_SOURCES: 'scim', RECONCILE_APPLY: 'report' });
+    expect(fn.Properties.Environment.Variables.QUEUE_URL).toBeUndefined();
+    const [, rule] = only('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)' });
+    expect(rule.Properties.Targets).toEqual([
+      expect.objectContaining({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } }),
+    ]);
+  });
+
+  it('may only read: Scan on the state table and the Users API key — no queue in report mode, no source secret', () => {
+    const [, fn] = functionNamed('idp-sync-reconcile');
+    const [tableId] = only('AWS::DynamoDB::GlobalTable');
+    const [keyId] = only('AWS::SecretsManager::Secret', { Name: 'idp-sync/users-api-key' });
+    const [logsId] = only('AWS::Logs::LogGroup', { LogGroupName: '/aws/lambda/idp-sync-reconcile' });
+    expect(statementsOf(roleOf(fn)).map((s) => ({ Action: s.Action, Resource: s.Resource }))).toEqual([
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logsId, 'Arn'] } },
+      { Action: 'dynamodb:Scan', Resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
+      { Action: 'secretsmanager:GetSecretValue', Resource: { Ref: keyId } },
+    ]);
+  });
+
+  it('alarms when drift persists across two runs, and when a run fails', () => {
+    const [, drift] = only('AWS::CloudWatch::Alarm', { AlarmName: 'idp-sync-reconcile-drift' });
+    expect(drift.Properties).toMatchObject({ EvaluationPeriods: 2, DatapointsToAlarm: 2, Threshold: 1 });
+    const metrics = JSON.stringify(drift.Properties.Metrics);
+    expect(metrics).toContain('ReconcileDriftToRepair');
+    expect(metrics).toContain('scim store');
+    expect(metrics).toContain('86400');
+    expect(drift.Properties.AlarmDescription).toMatch(/On-call: drift/);
+    only('AWS::CloudWatch::Alarm', { AlarmName: 'idp-sync-reconcile-failing' });
+  });
+
+  it('its bundle loads with the stack’s environment and reports drift of the SCIM store (dynalite, the emulator)', async () => {
+    const bundle = bundleOf('idp-sync-reconcile');
+    const { ARIZE_API_KEY_SECRET_ARN: _arn, ...stackEnv } = resolvedEnvironment(
+      template.toJSON(),
+      'idp-sync-reconcile',
+    );
+    const [emulator, ddb] = await Promise.all([
+      startUsersApiEmulator({ seed: [{ name: 'Only In The Api', email: 'stray@example.com' }] }),
+      startLocalDynamoDb(),
+    ]);
+    try {
+      await createStateTable(localDynamoDbClient(ddb), 'idp-sync-state');
+      const { PutCommand, DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+      // One SCIM user Entra provisioned, whose account is missing in the Users API (a create lost upstream).
+      await DynamoDBDocumentClient.from(localDynamoDbClient(ddb)).send(
+        new PutCommand({
+          TableName: 'idp-sync-state',
+          Item: {
+            pk: 'scim#1',
+            sk: 'user',
+            id: '1',
+            userName: 'ada@example.com',
+            resourceJson: JSON.stringify({ userName: 'ada@example.com', displayName: 'Ada Lovelace' }),
+            active: true,
+            personEmail: 'ada@example.com',
+            provisioned: true,
+            state: 'ok',
+            created: '2026-12-01T00:00:00.000Z',
+            lastModified: '2026-12-01T00:00:00.000Z',
+            version: 1,
+            outboxJson: '[]',
+            origin: 'scim',
+            pointerKeys: [],
+          },
+        }),
+      );
+      const script = `
+        const { handler } = await import(${JSON.stringify(bundle)});
+        const context = { functionName: 'idp-sync-reconcile', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 60000,
+          invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:idp-sync-reconcile', functionVersion: '1',
+          memoryLimitInMB: '1024', logGroupName: 'g', logStreamName: 's', callbackWaitsForEmptyEventLoop: true };
+        const result = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.events' }, context);
+        process.stdout.write('RESULT ' + JSON.stringify(result) + '\\n');
+        process.exit(0);`;
+      const run = await runNode(script, {
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        DISABLE_PRERELEASE_WARNING: 'true',
+        ...stackEnv,
+        AWS_REGION: ddb.region,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        STATE_TABLE_NAME: 'idp-sync-state',
+        DYNAMODB_ENDPOINT: ddb.endpoint,
+        ARIZE_BASE_URL: emulator.url,
+        ARIZE_API_KEY: emulator.apiKey,
+      });
+      const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+      expect(line, run.stderr + run.stdout.slice(-2000)).toBeDefined();
+      const [result] = JSON.parse(line!.slice('RESULT '.length));
+      expect(result).toMatchObject({ source: 'scim store', sent: 0, counts: { create: 1, unmanaged: 1 } });
+      // The drift metric, as EMF, and a log line with counts but no email.
+      expect(run.stdout).toMatch(/"ReconcileDriftToRepair":1/);
+      expect(run.stdout).not.toMatch(/ada@example\.com|stray@example\.com/);
+    } finally {
+      await Promise.all([emulator.stop(), ddb.stop()]);
     }
   }, 60_000);
 });
