@@ -8,7 +8,9 @@ import { formatReport, runChaos } from './chaos';
  * SIGKILLed mid-batch three times. The Users API must end up exactly as the reference model computes from the event
  * log, every DLQ message must be a permanent failure the model expects, and nobody may be created twice. Then issue
  * #16's misfires (an HR bulk leave of 60 % of the people, a burst of Okta deactivations) meet the deletion guard at
- * its defaults, and on-call's discard and approval through the CLI must leave the Users API as the model says.
+ * its defaults, and on-call's discard and approval through the CLI must leave the Users API as the model says. Twice
+ * in the middle of the scenario, reconcile (issue #17) repairs whatever has not reached the Users API yet; its commands
+ * are part of the log the model runs on.
  *
  * Seed 23 is chosen because its 500 deliveries include every DLQ reason, SCIM people, bulk leaves and stale events.
  */
@@ -37,6 +39,14 @@ describe('chaos on the local stack (CI size)', () => {
       'ResetPasswordRejected',
       'UserNotFound',
     ]);
+    // Issue #17: reconcile ran twice mid-scenario against what the model says by then, and its commands (in flight
+    // drift: the worker lags behind the deliveries) went through the real queue; the model ran them too.
+    expect(report.reconciles).toHaveLength(2);
+    expect(
+      report.reconciles.reduce((n, r) => n + r.sent, 0),
+      summary,
+    ).toBeGreaterThan(0);
+    for (const r of report.reconciles) expect(r.counts.terminal + r.counts.unmanaged).toBe(0);
     // Issue #16's misfires ran after it: the guard held all but its limit, on-call listed, discarded and approved.
     expect(report.misfires, summary).toMatchObject({ limit: 5, passedBeforeTrip: 5 });
     const m = report.misfires!;

@@ -20,7 +20,9 @@ import { type LocalStack, startLocalStack } from '@idp-sync/local-stack';
 import { createShadowIngest, type DeliveryContext, type DeliveryResult, deliver } from '../helpers/chaos/deliver';
 import { type MisfireReport, runMisfires } from '../helpers/chaos/misfires';
 import { type ModelResult, runModel } from '../helpers/chaos/model';
+import { type ReconcileRun, reconcileAtBarrier } from '../helpers/chaos/reconcile-barrier';
 import { generateScenario, type Scenario } from '../helpers/chaos/scenario';
+import type { Delivery } from '../helpers/chaos/types';
 import { observe, type Verdict, verify } from '../helpers/chaos/verify';
 import { WorkerProcess, type WorkerStats } from '../helpers/chaos/worker-control';
 
@@ -38,6 +40,8 @@ export interface ChaosOptions {
   readonly instances?: number;
   /** How long the queue may take to drain after the last delivery. */
   readonly drainTimeoutMs?: number;
+  /** Reconcile runs in the middle of the scenario (default 2; issue #17). */
+  readonly reconcileRuns?: number;
   /** Run issue #16's misfires after the scenario (default true): an HR bulk leave of 60 %, 40 Okta deactivations. */
   readonly misfires?: boolean;
   /** Progress lines; silent by default. */
@@ -87,6 +91,8 @@ export interface ChaosReport {
   };
   readonly ingest: { readonly transientAnswers: Record<string, number>; readonly answers: Record<string, number> };
   readonly verdict: Verdict;
+  /** Reconcile runs at barriers in the middle of the scenario (issue #17). */
+  readonly reconciles: readonly ReconcileRun[];
   /** The misfires phase (issue #16), when it ran; its problems are in the verdict too. */
   readonly misfires?: Omit<MisfireReport, 'problems'>;
   /** Deliveries that did not get the answer they should have (part of the verdict's problems too). */
@@ -203,6 +209,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     receiveErrors: 0,
   };
   const kills: KillRecord[] = [];
+  const reconciles: ReconcileRun[] = [];
   let worker: WorkerProcess | undefined;
   try {
     const faults = await fetch(`${stack.urls.usersApi}/_emulator/faults`, {
@@ -272,7 +279,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const deliverStart = Date.now();
     const slots = semaphore(options.concurrency ?? 16);
     const lastOf = new Map<string, Promise<void>>();
-    const tasks = scenario.deliveries.map((delivery) => {
+    const start = (delivery: Delivery) => {
       const before = delivery.event.people.map((p) => lastOf.get(p)).filter((p): p is Promise<void> => p !== undefined);
       const task = (async () => {
         await Promise.all(before);
@@ -300,8 +307,27 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       );
       for (const p of delivery.event.people) lastOf.set(p, settled);
       return task;
-    });
-    await Promise.all(tasks);
+    };
+    // Issue #17: reconcile runs at barriers between segments of the scenario (every delivery so far answered); its
+    // commands join the event log the model runs on.
+    const reconcileRuns = options.reconcileRuns ?? 2;
+    const segments = reconcileRuns + 1;
+    const logged: Delivery[] = [];
+    for (let segment = 0; segment < segments; segment++) {
+      const from = Math.floor((scenario.deliveries.length * segment) / segments);
+      const to = Math.floor((scenario.deliveries.length * (segment + 1)) / segments);
+      const part = scenario.deliveries.slice(from, to);
+      await Promise.all(part.map(start));
+      logged.push(...part);
+      if (segment < segments - 1) {
+        const { delivery, run } = await reconcileAtBarrier({ stack, deliveries: logged, runIndex: segment + 1 });
+        logged.push(delivery);
+        reconciles.push(run);
+        log(
+          `reconcile ${segment + 1}: snapshot after ${to} deliveries planned ${JSON.stringify(run.counts)}; sent ${run.sent} (${run.attempts} attempt(s))`,
+        );
+      }
+    }
     deliveriesDone = true;
     const deliverS = (Date.now() - deliverStart) / 1000;
     log(`all ${scenario.deliveries.length} deliveries answered in ${deliverS.toFixed(1)} s; draining`);
@@ -315,7 +341,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const totalS = (Date.now() - started) / 1000;
 
     const observed = await observe(stack);
-    const verdict = verify(model, observed);
+    // The model of the whole log, the reconciles' commands in their places.
+    const verdict = verify(runModel(logged), observed);
     const deliveryProblems = results.filter((r) => r.problem !== undefined).sort((a, b) => a.seq - b.seq);
     for (const r of deliveryProblems) verdict.problems.push(`delivery ${r.seq} (${r.label}, ${r.mode}): ${r.problem}`);
     if (stats.wholeBatchFailures > 0) log(`note: ${stats.wholeBatchFailures} whole-batch failures (function timeouts)`);
@@ -325,7 +352,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const { problems, ...figures } = await runMisfires({
         stack,
         ctx,
-        model,
+        model: runModel(logged),
         seed: options.seed,
         workerEnv,
         stats,
@@ -356,6 +383,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       },
       ingest: { transientAnswers: Object.fromEntries(ctx.transientAnswers), answers },
       verdict,
+      reconciles,
       ...(misfires === undefined ? {} : { misfires }),
       deliveryProblems,
     };
@@ -397,6 +425,10 @@ export function formatReport(report: ChaosReport): string {
         .join(', ') || 'none'
     }); model expects ${v.figures.expectedDeadLetters}; ${v.figures.deadLetterCopies} extra copies`,
     `  Users API users   ${v.figures.recordsInApi} records; ${v.figures.usersCompared} people compared with the model`,
+    ...report.reconciles.map(
+      (r, i) =>
+        `  reconcile ${i + 1}       mid-scenario: create ${r.counts.create}, update ${r.counts.update}, adopt ${r.counts.adopt}, delete ${r.counts.delete}, unmanaged ${r.counts.unmanaged}, terminal ${r.counts.terminal}, in sync ${r.counts.inSync}; ${r.sent} commands sent`,
+    ),
     ...(report.misfires
       ? [
           `  misfires          HR bulk leave of ${report.misfires.hrBulkLeave} (60 %) + ${report.misfires.oktaDeactivations} Okta deactivations (${report.misfires.reactivatedMeanwhile} reactivated meanwhile): limit ${report.misfires.limit}, ${report.misfires.passedBeforeTrip} deleted before the guard tripped, ${report.misfires.held} held and ${report.misfires.listed} listed; ${report.misfires.discarded} discarded, ${report.misfires.approved} approved → ${report.misfires.appliedAfterApproval} applied, ${report.misfires.superseded} superseded`,
