@@ -89,6 +89,8 @@ export class IdpSyncStack extends Stack {
             removalPolicy,
           })
         : undefined;
+    // The worker first: it must know the `reconcile` source before a reconcile command reaches it (see Functions).
+    this.reconcile?.fn.node.addDependency(this.functions.worker);
     this.alarms = new Alarms(this, 'Alarms', {
       config,
       queue: this.queues.queue,

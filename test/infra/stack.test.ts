@@ -1253,6 +1253,12 @@ describe('the scheduled reconcile (issue #17): by default, the SCIM store agains
     ]);
   });
 
+  it('is deployed after the worker (which must know the reconcile source before a reconcile command reaches it)', () => {
+    const [workerId] = functionNamed('idp-sync-worker');
+    const [, fn] = functionNamed('idp-sync-reconcile');
+    expect(JSON.stringify((fn as Resource & { DependsOn?: string[] }).DependsOn ?? [])).toContain(workerId);
+  });
+
   it('may only read: Scan on the state table and the Users API key — no queue in report mode, no source secret', () => {
     const [, fn] = functionNamed('idp-sync-reconcile');
     const [tableId] = only('AWS::DynamoDB::GlobalTable');
