@@ -4,7 +4,7 @@ import { BadRequestProblem, HttpProblem, MethodNotAllowedProblem, NotFoundProble
 import { sendJson, sendProblem } from './problem';
 import { describeIssues, FaultConfigSchema, RateLimitConfigSchema, SeedBodySchema } from './schemas';
 import type { EmulatorState } from './state';
-import type { FaultConfig, RateLimitConfig } from './types';
+import type { CustomRoleDefinition, FaultConfig, RateLimitConfig } from './types';
 
 type ControlHandler = (
   req: IncomingMessage,
@@ -33,6 +33,7 @@ interface ControlRoute {
  * | `GET /_emulator/faults` | `{ faults, rateLimit }` (null when off) |
  * | `PUT /_emulator/faults` `FaultConfig` / `DELETE` | set / clear faults (PRNG re-seeded) |
  * | `PUT /_emulator/rate-limit` `RateLimitConfig` / `DELETE` | set / clear the per-key rate limit |
+ * | `GET /_emulator/roles` / `PUT` `{ roles: [{ id, name }] }` | the account's custom RBAC roles (a create may assign them) |
  * | `GET /_emulator/counters` | calls per operation and status |
  * | `POST /_emulator/counters/reset` | zero the counters (204) |
  * | `GET /_emulator/api-keys` | the keys (names, roles, revoked; never secrets) |
@@ -138,6 +139,18 @@ export class ControlEndpoints {
             s.setRateLimit(undefined);
             return { status: 204 };
           }),
+        },
+      },
+      {
+        pattern: /^\/_emulator\/roles$/,
+        methods: {
+          GET: noBody(() => ({ status: 200, body: { roles: s.customRoles() } })),
+          PUT: async (req) => {
+            const body = await this.#json(req);
+            const roles = body !== null && typeof body === 'object' && Object.hasOwn(body, 'roles') ? (body as { roles: unknown }).roles : undefined;
+            if (!Array.isArray(roles)) throw new BadRequestProblem('the body must be { "roles": [ { "id": …, "name": … } ] }');
+            return { status: 200, body: { roles: s.setCustomRoles(roles as CustomRoleDefinition[]) } };
+          },
         },
       },
       {

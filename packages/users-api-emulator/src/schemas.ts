@@ -25,7 +25,7 @@ const PredefinedRoleRequest = z.strictObject({
   type: z.literal('PREDEFINED'),
   name: z.enum(PREDEFINED_ROLES, { error: expect(`must be one of ${PREDEFINED_ROLES.join(', ')}`) }),
 });
-// `name` is read-only on a CUSTOM role; tolerated here so that the request reaches the 422 that CUSTOM gets on create.
+// `name` is read-only on a CUSTOM role: tolerated in a request, ignored (the account's name of the role is used).
 const CustomRoleRequest = z.strictObject({
   type: z.literal('CUSTOM'),
   id: z.string({ error: expect('must be a string') }).min(1, { error: 'must not be empty' }),
@@ -92,6 +92,12 @@ const RoleAssignmentSchema = z.discriminatedUnion('type', [
   PredefinedRoleRequest,
   z.strictObject({ type: z.literal('CUSTOM'), id: z.string().min(1), name: z.string().optional() }),
 ]);
+
+/** A custom RBAC role of the account (`customRoles`, `PUT /_emulator/roles`). */
+export const CustomRoleDefinitionSchema = z.strictObject({
+  id: z.string().regex(/^[\x21-\x7e]{1,256}$/, { error: 'must be 1-256 printable characters without spaces' }),
+  name: z.string().min(1, { error: 'must not be empty' }).max(255, { error: 'must be at most 255 characters' }),
+});
 
 export const SeedUserSchema = z.strictObject({
   name: Name,

@@ -4,10 +4,17 @@ import { CursorCodec } from './cursor';
 import { BadRequestProblem, NotFoundProblem } from './errors';
 import { FaultInjector, RateLimitFault } from './faults';
 import { decodeUserId } from './ids';
-import { describeIssues, FaultConfigSchema, RateLimitConfigSchema, SeedUserSchema } from './schemas';
+import {
+  CustomRoleDefinitionSchema,
+  describeIssues,
+  FaultConfigSchema,
+  RateLimitConfigSchema,
+  SeedUserSchema,
+} from './schemas';
 import { UserStore } from './store';
 import type {
   CountersSnapshot,
+  CustomRoleDefinition,
   FaultConfig,
   RateLimitConfig,
   SeedUser,
@@ -31,7 +38,7 @@ export class EmulatorState {
   readonly limiter: RateLimitFault;
   readonly counters = new Counters();
   readonly cursors = new CursorCodec();
-  readonly #initial: Pick<UsersApiEmulatorOptions, 'seed' | 'faults' | 'rateLimit'>;
+  readonly #initial: Pick<UsersApiEmulatorOptions, 'seed' | 'faults' | 'rateLimit' | 'customRoles'>;
 
   constructor(options: UsersApiEmulatorOptions) {
     this.keys = new ApiKeyRegistry(options.apiKeys);
@@ -43,7 +50,13 @@ export class EmulatorState {
     });
     this.faults = new FaultInjector(options.faults);
     this.limiter = new RateLimitFault(options.rateLimit);
-    this.#initial = { seed: options.seed, faults: options.faults, rateLimit: options.rateLimit };
+    this.#initial = {
+      seed: options.seed,
+      faults: options.faults,
+      rateLimit: options.rateLimit,
+      customRoles: options.customRoles,
+    };
+    this.store.setCustomRoles(this.#parseRoles(options.customRoles ?? []));
     if (options.seed?.length) this.store.seed(options.seed);
   }
 
@@ -116,7 +129,34 @@ export class EmulatorState {
     this.counters.reset();
     this.faults.configure(this.#initial.faults);
     this.limiter.configure(this.#initial.rateLimit);
+    this.store.setCustomRoles(this.#initial.customRoles ?? []);
     if (this.#initial.seed?.length) this.store.seed(this.#initial.seed);
+  }
+
+  /** The account's custom RBAC roles. */
+  customRoles(): CustomRoleDefinition[] {
+    return this.store.customRoles();
+  }
+
+  /**
+   * Replaces the account's custom RBAC roles (validated; all or nothing).
+   *
+   * @throws BadRequestProblem for an invalid role or a duplicate id.
+   */
+  setCustomRoles(roles: readonly CustomRoleDefinition[]): CustomRoleDefinition[] {
+    this.store.setCustomRoles(this.#parseRoles(roles));
+    return this.store.customRoles();
+  }
+
+  #parseRoles(roles: readonly CustomRoleDefinition[]): CustomRoleDefinition[] {
+    const parsed = CustomRoleDefinitionSchema.array().max(1000).safeParse(roles);
+    if (!parsed.success) throw new BadRequestProblem(describeIssues(parsed.error));
+    const ids = new Set<string>();
+    for (const role of parsed.data) {
+      if (ids.has(role.id)) throw new BadRequestProblem(`custom role id '${role.id}' appears twice`);
+      ids.add(role.id);
+    }
+    return parsed.data;
   }
 
   #seq(id: string): number {

@@ -3,7 +3,15 @@ import type { Caller } from './auth';
 import { BadRequestProblem, ConflictProblem, NotFoundProblem, UnprocessableEntityProblem } from './errors';
 import { encodeGlobalId } from './ids';
 import type { CreateUserRequest, UpdateUserRequest } from './schemas';
-import type { RoleAssignment, SeedUser, UserRecord, UserStatus, WireCreatedUser, WireUser } from './types';
+import type {
+  CustomRoleDefinition,
+  RoleAssignment,
+  SeedUser,
+  UserRecord,
+  UserStatus,
+  WireCreatedUser,
+  WireUser,
+} from './types';
 
 export interface UserStoreOptions {
   now: () => number;
@@ -72,9 +80,21 @@ export class UserStore {
   #ordered: StoredUser[] = [];
   #nextSeq = 1;
   #nextBinding = 1;
+  /** The account's custom roles: id → read-only name. */
+  #customRoles = new Map<string, string>();
 
   constructor(options: UserStoreOptions) {
     this.#options = options;
+  }
+
+  /** Replaces the account's custom roles. */
+  setCustomRoles(roles: readonly CustomRoleDefinition[]): void {
+    this.#customRoles = new Map(roles.map((r) => [r.id, r.name]));
+  }
+
+  /** The account's custom roles, in registration order. */
+  customRoles(): CustomRoleDefinition[] {
+    return [...this.#customRoles].map(([id, name]) => ({ id, name }));
   }
 
   /** Number of users that are not deleted. */
@@ -135,12 +155,18 @@ export class UserStore {
    * EXPIRED → 201 (re-invited, same id); deleted → 409. With invite_mode NONE an INVITED email is a 409.
    */
   create(request: CreateUserRequest): CreateResult {
+    let role: RoleAssignment;
     if (request.role.type === 'CUSTOM') {
-      throw new UnprocessableEntityProblem(
-        'role: CUSTOM role assignments cannot be made on create; assign a PREDEFINED role (ADMIN, MEMBER or ANNOTATOR)',
-      );
-    }
-    const role: RoleAssignment = { type: 'PREDEFINED', name: request.role.name };
+      // A custom role is assigned by id; its name is the account's (read-only). An id the account does not have is a
+      // request the API understands and refuses: 422, not 404 (the URL names no role).
+      const name = this.#customRoles.get(request.role.id);
+      if (name === undefined) {
+        throw new UnprocessableEntityProblem(
+          `role: the account has no custom role with id '${request.role.id}'; create it in the account's RBAC settings, or assign a PREDEFINED role (ADMIN, MEMBER or ANNOTATOR)`,
+        );
+      }
+      role = { type: 'CUSTOM', id: request.role.id, name };
+    } else role = { type: 'PREDEFINED', name: request.role.name };
     const existing = this.#byEmail.get(request.email.toLowerCase());
     if (existing) {
       const user = this.#refresh(existing);

@@ -104,13 +104,19 @@ export interface UserRecord {
   cascade?: CascadeRecord;
 }
 
+/** A custom RBAC role of the account: its id (as the API encodes it) and its read-only name. */
+export interface CustomRoleDefinition {
+  id: string;
+  name: string;
+}
+
 /** A user to place in the store directly (start-up `seed`, `POST /_emulator/users`). */
 export interface SeedUser {
   name: string;
   email: string;
   /** Default ACTIVE. DELETED places a soft-deleted user (its email can never be created again). */
   status?: RecordStatus;
-  /** Default `{ type: 'PREDEFINED', name: 'MEMBER' }`. CUSTOM roles may be seeded (create cannot make them). */
+  /** Default `{ type: 'PREDEFINED', name: 'MEMBER' }`. A CUSTOM role may be seeded whether or not it is registered. */
   role?: RoleAssignment;
   /** Default by role: true for ADMIN and MEMBER, false otherwise. */
   isDeveloper?: boolean;
@@ -176,6 +182,11 @@ export interface UsersApiEmulatorOptions {
   apiKeys?: Array<string | ApiKeyConfig>;
   /** Users in the store at start-up and after every reset. */
   seed?: SeedUser[];
+  /**
+   * The account's custom RBAC roles (id and read-only name), at start-up and after every reset; `PUT /_emulator/roles`
+   * replaces them. A create with a CUSTOM role id among them succeeds; any other id is a 422.
+   */
+  customRoles?: CustomRoleDefinition[];
   faults?: FaultConfig;
   rateLimit?: RateLimitConfig;
   /** Largest accepted request body in bytes (413 beyond). Default 65536. */

@@ -19,7 +19,9 @@ export interface PredefinedRole {
 }
 
 /**
- * A custom role by id. `name` is read-only (set by the server on read). The API reserves CUSTOM: create rejects it today.
+ * A custom RBAC role by id, as the product documentation's `CustomUserRole(id=…)`: a create may assign one the account
+ * has (an unknown id is `UnprocessableEntityError`). `name` is read-only (set by the server on read); send
+ * `isDeveloper` explicitly with a custom role (its default is not published).
  *
  * @example
  * const role: CustomRole = roles.custom('Um9sZTox');

@@ -223,11 +223,33 @@ describe('users.create', () => {
     }
   });
 
-  it('a CUSTOM role is refused with UnprocessableEntityError; a bad email with BadRequestError', async () => {
+  it('a CUSTOM role the account has is assigned and read back with its name; an unknown one is UnprocessableEntityError', async () => {
     const c = client();
-    await expect(
-      c.users.create({ name: 'C', email: 'c@example.com', role: roles.custom('Um9sZTox'), inviteMode: 'NONE' }),
-    ).rejects.toBeInstanceOf(UnprocessableEntityError);
+    emulator.state.setCustomRoles([{ id: 'Um9sZToz', name: 'Data Scientist' }]);
+    const created = await c.users.create({
+      name: 'Cee',
+      email: 'cee@example.com',
+      role: roles.custom('Um9sZToz'),
+      inviteMode: 'NONE',
+      isDeveloper: true,
+    });
+    expect(created.user.role).toEqual({ type: 'CUSTOM', id: 'Um9sZToz', name: 'Data Scientist' });
+    expect(created.user.isDeveloper).toBe(true);
+    expect((await c.users.get({ user: 'cee@example.com' }))?.role).toEqual({
+      type: 'CUSTOM',
+      id: 'Um9sZToz',
+      name: 'Data Scientist',
+    });
+    const unknown = await c.users
+      .create({ name: 'C', email: 'c@example.com', role: roles.custom('Um9sZTox'), inviteMode: 'NONE' })
+      .catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(UnprocessableEntityError);
+    expect(isRetryable(unknown)).toBe(false);
+    expect(String((unknown as Error).message)).toMatch(/no custom role with id 'Um9sZTox'/);
+  });
+
+  it('a bad email is BadRequestError', async () => {
+    const c = client();
     // Loose on the client (one '@'), strict on the server.
     await expect(
       c.users.create({ name: 'C', email: 'c@localhost', role: roles.member(), inviteMode: 'NONE' }),

@@ -193,6 +193,7 @@ describe('@arizeai/ax-client against the emulator', () => {
     ).rejects.toBeInstanceOf(AuthorizationError);
     await expect(getUser({ client, userId: 'VXNlcjo5OTk5OQ==' })).rejects.toBeInstanceOf(NotFoundError);
     await expect(updateUser({ client, userId: 'VXNlcjo5OTk5OQ==' })).rejects.toBeInstanceOf(BadRequestError);
+    // A custom role the account does not have: 422, as the vendor client sees it.
     const conflict = await createUser({
       client,
       name: 'C',
@@ -202,6 +203,17 @@ describe('@arizeai/ax-client against the emulator', () => {
     }).catch((e: unknown) => e);
     expect(conflict).toBeInstanceOf(APIError);
     expect(conflict).toMatchObject({ statusCode: 422 });
+    // One it has: the vendor client creates it unchanged (the product documentation's CustomUserRole).
+    emulator.state.setCustomRoles([{ id: 'Um9sZTo0', name: 'Reviewer' }]);
+    const custom = await createUser({
+      client,
+      name: 'Custom',
+      email: 'custom.role@example.com',
+      role: { type: 'CUSTOM', id: 'Um9sZTo0' },
+      inviteMode: 'NONE',
+    });
+    expect(JSON.stringify(custom)).toContain('Reviewer');
+    emulator.state.setCustomRoles([]);
   });
 
   it('reads ARIZE_BASE_URL and ARIZE_API_KEY like it would against the real API', async () => {

@@ -25,6 +25,31 @@ describe('/_emulator control endpoints', () => {
     expect((await control('GET', '/health')).body).toEqual({ ok: true, users: 1 });
   });
 
+  it('the account’s custom roles: replaced by PUT, validated all or nothing, assignable at create, restored by reset', async () => {
+    const put = await control('PUT', '/roles', { roles: [{ id: 'Um9sZTo3', name: 'Labeler' }] });
+    expect(put).toMatchObject({ status: 200, body: { roles: [{ id: 'Um9sZTo3', name: 'Labeler' }] } });
+    expect((await control('GET', '/roles')).body).toEqual({ roles: [{ id: 'Um9sZTo3', name: 'Labeler' }] });
+    const created = await call(emulator.url, KEY, 'POST', '/v2/users', {
+      body: { name: 'Lab', email: 'lab@example.com', role: { type: 'CUSTOM', id: 'Um9sZTo3' }, invite_mode: 'NONE' },
+    });
+    expect(created.body.role).toEqual({ type: 'CUSTOM', id: 'Um9sZTo3', name: 'Labeler' });
+    for (const bad of [
+      { roles: [{ id: 'has space', name: 'x' }] },
+      {
+        roles: [
+          { id: 'a', name: 'x' },
+          { id: 'a', name: 'y' },
+        ],
+      },
+      { roles: 'x' },
+    ]) {
+      expect((await control('PUT', '/roles', bad)).status).toBe(400);
+    }
+    expect((await control('GET', '/roles')).body.roles).toHaveLength(1);
+    await control('POST', '/reset');
+    expect((await control('GET', '/roles')).body).toEqual({ roles: [] });
+  });
+
   it('seed users in any state, with more than the wire shows', async () => {
     const r = await control('POST', '/users', {
       users: [

@@ -148,10 +148,30 @@ describe('create', () => {
     });
   });
 
-  it('rejects a CUSTOM role with 422', async () => {
-    const r = await api('POST', '/v2/users', createBody('c@example.com', { role: { type: 'CUSTOM', id: 'Um9sZTox' } }));
-    expect(r.status).toBe(422);
-    expect(r.body.title).toBe('Unprocessable Entity');
+  it('a CUSTOM role the account has: 201, the user reads back with the role’s read-only name; an unknown id: 422', async () => {
+    emulator.state.setCustomRoles([{ id: 'Um9sZTox', name: 'Auditor' }]);
+    try {
+      const created = await api(
+        'POST',
+        '/v2/users',
+        createBody('c@example.com', { role: { type: 'CUSTOM', id: 'Um9sZTox', name: 'ignored: read-only' } }),
+      );
+      expect(created.status).toBe(201);
+      expect(created.body.role).toEqual({ type: 'CUSTOM', id: 'Um9sZTox', name: 'Auditor' });
+      expect(created.body.is_developer).toBe(false);
+      const read = await api('GET', `/v2/users/${created.body.id}`);
+      expect(read.body.role).toEqual({ type: 'CUSTOM', id: 'Um9sZTox', name: 'Auditor' });
+      const unknown = await api(
+        'POST',
+        '/v2/users',
+        createBody('d@example.com', { role: { type: 'CUSTOM', id: 'Um9sZTo5' } }),
+      );
+      expect(unknown.status).toBe(422);
+      expect(unknown.body.title).toBe('Unprocessable Entity');
+      expect(unknown.body.detail).toMatch(/no custom role with id 'Um9sZTo5'/);
+    } finally {
+      emulator.state.setCustomRoles([]);
+    }
   });
 
   it.each([
