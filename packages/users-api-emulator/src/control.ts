@@ -147,8 +147,12 @@ export class ControlEndpoints {
           GET: noBody(() => ({ status: 200, body: { roles: s.customRoles() } })),
           PUT: async (req) => {
             const body = await this.#json(req);
-            const roles = body !== null && typeof body === 'object' && Object.hasOwn(body, 'roles') ? (body as { roles: unknown }).roles : undefined;
-            if (!Array.isArray(roles)) throw new BadRequestProblem('the body must be { "roles": [ { "id": …, "name": … } ] }');
+            const roles =
+              body !== null && typeof body === 'object' && Object.hasOwn(body, 'roles')
+                ? (body as { roles: unknown }).roles
+                : undefined;
+            if (!Array.isArray(roles))
+              throw new BadRequestProblem('the body must be { "roles": [ { "id": …, "name": … } ] }');
             return { status: 200, body: { roles: s.setCustomRoles(roles as CustomRoleDefinition[]) } };
           },
         },
