@@ -8,6 +8,7 @@ export {
   COMMAND_VERSION,
   type CommandAction,
   type CommandSource,
+  CustomRoleIdSchema,
   EmailSchema,
   INVITE_MODES,
   type InviteMode,

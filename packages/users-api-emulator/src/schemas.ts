@@ -138,6 +138,7 @@ export const OptionsSchema = z.strictObject({
   port: z.number().int().min(0).max(65_535).optional(),
   apiKeys: z.array(ApiKeyConfigSchema).min(1, { error: 'give at least one API key, or omit apiKeys' }).optional(),
   seed: z.array(SeedUserSchema).optional(),
+  customRoles: z.array(CustomRoleDefinitionSchema).max(1000).optional(),
   faults: FaultConfigSchema.optional(),
   rateLimit: RateLimitConfigSchema.optional(),
   maxBodyBytes: z

@@ -166,6 +166,38 @@ describe('HR events', () => {
     ]);
   });
 
+  it('user.joined may name a custom RBAC role instead of a predefined one, never both (issue #18)', async () => {
+    const { app, sender } = testApp();
+    const ok = await app.handle(
+      hrRequest({
+        type: 'user.joined',
+        timestamp: at,
+        data: { email: 'c@example.com', name: 'C', customRoleId: 'Um9sZToz' },
+      }),
+    );
+    expect(ok.statusCode).toBe(202);
+    expect(sender.sent[0]).toMatchObject({ action: 'create', customRoleId: 'Um9sZToz' });
+    expect(sender.sent[0]?.role).toBeUndefined();
+    const both = await app.handle(
+      hrRequest({
+        type: 'user.joined',
+        timestamp: at,
+        data: { email: 'd@example.com', name: 'D', role: 'ADMIN', customRoleId: 'Um9sZToz' },
+      }),
+    );
+    expect(both.statusCode).toBe(400);
+    expect(JSON.stringify(bodyOf(both))).toMatch(/give role \(a predefined role\) or customRoleId/);
+    const spaced = await app.handle(
+      hrRequest({
+        type: 'user.joined',
+        timestamp: at,
+        data: { email: 'e@example.com', name: 'E', customRoleId: 'has space' },
+      }),
+    );
+    expect(spaced.statusCode).toBe(400);
+    expect(sender.sent).toHaveLength(1);
+  });
+
   it('fans a bulk leave out into one delete per person (deduplicated), ids hr:<webhook-id>:<sha256 of the email>', async () => {
     const { app, sender } = testApp();
     const emails = Array.from({ length: 1000 }, (_, i) => `person${i}@example.com`);

@@ -73,6 +73,19 @@ export const SourceUserIdSchema = z
   .check(z.regex(SOURCE_USER_ID_PATTERN, { message: 'must be 1-256 printable ASCII characters without spaces' }));
 
 /**
+ * A custom RBAC role's id as the Users API encodes it (e.g. `Um9sZToz`): 1–256 printable ASCII characters without
+ * spaces.
+ *
+ * @example
+ * CustomRoleIdSchema.parse('Um9sZToz') // 'Um9sZToz'
+ */
+export const CustomRoleIdSchema = z.string().check(
+  z.regex(/^[\x21-\x7e]{1,256}$/, {
+    message: 'must be a custom role id: 1-256 printable ASCII characters without spaces',
+  }),
+);
+
+/**
  * One provisioning command: one person, one action, from one source event.
  *
  * `id` is stable across every redelivery of the same source event and is the idempotency key; `email` is the person
@@ -111,6 +124,11 @@ export const ProvisioningCommandSchema = z
     /** What the sender claimed as `occurredAt` when it lay too far beyond `receivedAt` and was capped. */
     claimedOccurredAt: z.optional(TimestampSchema),
     sourceUserId: z.optional(SourceUserIdSchema),
+    /**
+     * A custom RBAC role a create assigns instead of `role` (the Users API takes `{ type: 'CUSTOM', id }` at create;
+     * an id the account does not have is refused). On an update it is recorded as unsupported, like `role`.
+     */
+    customRoleId: z.optional(CustomRoleIdSchema),
     /** The source says the person is active (an update that reactivates): it cancels a scheduled delete. */
     active: z.optional(z.literal(true)),
   })

@@ -77,7 +77,10 @@ export function createHrAdapter(options: HrAdapterOptions): SourceAdapter {
             action: 'create',
             email: d.email,
             name: d.name,
-            role: d.role ?? options.defaultRole,
+            // A custom role replaces the predefined one (the worker assigns it at create).
+            ...(d.customRoleId === undefined
+              ? { role: d.role ?? options.defaultRole }
+              : { customRoleId: d.customRoleId }),
             inviteMode: d.inviteMode ?? options.defaultInviteMode,
             ...(d.isDeveloper !== undefined ? { isDeveloper: d.isDeveloper } : {}),
           });

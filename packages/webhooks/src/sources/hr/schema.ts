@@ -1,5 +1,12 @@
 import { lazy, useEnglishZodMessages } from '@idp-sync/common';
-import { EmailSchema, INVITE_MODES, PREDEFINED_ROLES, SourceUserIdSchema, TimestampSchema } from '@idp-sync/contracts';
+import {
+  CustomRoleIdSchema,
+  EmailSchema,
+  INVITE_MODES,
+  PREDEFINED_ROLES,
+  SourceUserIdSchema,
+  TimestampSchema,
+} from '@idp-sync/contracts';
 import * as z from 'zod/mini';
 
 /** Most people one `users.left` event may name. */
@@ -27,14 +34,23 @@ function buildSchemas() {
   const employeeId = z.optional(SourceUserIdSchema);
 
   /** `user.joined`: a new person; becomes a `create` (role and invite mode default from the configuration). */
-  const UserJoined = z.strictObject({
-    email: EmailSchema,
-    name: Name,
-    role: z.optional(z.enum(PREDEFINED_ROLES)),
-    isDeveloper: z.optional(z.boolean()),
-    inviteMode: z.optional(z.enum(INVITE_MODES)),
-    employeeId,
-  });
+  const UserJoined = z
+    .strictObject({
+      email: EmailSchema,
+      name: Name,
+      role: z.optional(z.enum(PREDEFINED_ROLES)),
+      /** A custom RBAC role of the account, by id, instead of `role` (issue #18). */
+      customRoleId: z.optional(CustomRoleIdSchema),
+      isDeveloper: z.optional(z.boolean()),
+      inviteMode: z.optional(z.enum(INVITE_MODES)),
+      employeeId,
+    })
+    .check(
+      z.refine((data) => data.role === undefined || data.customRoleId === undefined, {
+        message: 'give role (a predefined role) or customRoleId (a custom role), not both',
+        path: ['customRoleId'],
+      }),
+    );
 
   /**
    * `user.updated`: a changed name or developer flag (the only attributes the Users API lets us change), or — with
