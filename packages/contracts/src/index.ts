@@ -1,4 +1,5 @@
 export { checkCommand } from './command/checked';
+export { type PersonFacts, PersonFactsSchema } from './command/facts';
 export { commandFingerprint } from './command/fingerprint';
 export { deduplicationIdFor, messageGroupIdFor } from './command/message';
 export { MAX_OCCURRED_AT_SKEW_MS } from './command/occurred-at';
@@ -57,6 +58,7 @@ export {
   commandSenderFor,
   createSqsCommandSender,
 } from './queue/sender';
+export { chooseRole, type PolicyRole, parseRolePolicy, type RolePolicyRule } from './role-policy';
 export {
   createStateTable,
   DEFAULT_STATE_TABLE_NAME,

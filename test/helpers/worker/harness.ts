@@ -184,6 +184,7 @@ export async function pipeline(stack: WorkerStack, options: PipelineOptions = {}
     // one table, so one guard). test/integration/worker/deletion-guard.test.ts sets its own limits.
     deletionGuard: { enabled: true, windowMinutes: 60, floor: 100_000, percent: 0 },
     gracePeriods: NO_GRACE_PERIODS,
+    rolePolicy: [],
     ...options.config,
   };
   const users = createWorkerUsersClient(config, { apiKey: stack.emulator.apiKey });

@@ -33,6 +33,7 @@ function config(overrides: Partial<WorkerConfig>): WorkerConfig {
     processingTimeoutMs: 25_000,
     deletionGuard: { enabled: false, windowMinutes: 60, floor: 5, percent: 0.5 },
     gracePeriods: NO_GRACE_PERIODS,
+    rolePolicy: [],
     ...overrides,
   };
 }

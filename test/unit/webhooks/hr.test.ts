@@ -198,6 +198,50 @@ describe('HR events', () => {
     expect(sender.sent).toHaveLength(1);
   });
 
+  it('user.joined carries its role and attributes as facts for the role policy; prototype-named attributes are refused', async () => {
+    const { app, sender } = testApp();
+    await app.handle(
+      hrRequest({
+        type: 'user.joined',
+        timestamp: at,
+        data: {
+          email: 'f@example.com',
+          name: 'F',
+          role: 'ANNOTATOR',
+          attributes: { department: 'Data Science', level: 'L5' },
+        },
+      }),
+    );
+    expect(sender.sent[0]?.facts).toEqual({
+      roles: ['ANNOTATOR'],
+      fields: [
+        { name: 'department', value: 'Data Science' },
+        { name: 'level', value: 'L5' },
+      ],
+    });
+    const hostile = await app.handle(
+      hrRequest(
+        {
+          type: 'user.joined',
+          timestamp: at,
+          data: { email: 'g@example.com', name: 'G', attributes: JSON.parse('{"__proto__":"ADMIN","a":"b"}') },
+        },
+        { id: 'msg_hostile_attributes' },
+      ),
+    );
+    expect(hostile.statusCode).toBe(400);
+    expect(JSON.stringify(bodyOf(hostile))).toMatch(/__proto__, constructor and prototype are not allowed/);
+    const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`f${i}`, 'x']));
+    const tooMany = await app.handle(
+      hrRequest(
+        { type: 'user.joined', timestamp: at, data: { email: 'h@example.com', name: 'H', attributes: many } },
+        { id: 'msg_many' },
+      ),
+    );
+    expect(tooMany.statusCode).toBe(400);
+    expect(sender.sent).toHaveLength(1);
+  });
+
   it('fans a bulk leave out into one delete per person (deduplicated), ids hr:<webhook-id>:<sha256 of the email>', async () => {
     const { app, sender } = testApp();
     const emails = Array.from({ length: 1000 }, (_, i) => `person${i}@example.com`);

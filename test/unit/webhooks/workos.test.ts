@@ -116,6 +116,24 @@ describe('WorkOS Directory Sync events', () => {
     expect(sender.sent[2]?.name).toBeUndefined();
   });
 
+  it('a create carries groups (names and ids), the role slug and text custom attributes as facts; hostile keys are left out', async () => {
+    const { app, sender } = testApp();
+    const event = workosUserEvent({ event: 'dsync.user.created', state: 'active', id: 'event_facts' });
+    const data = (event as { data: Record<string, unknown> }).data;
+    data.groups = [{ id: 'directory_group_1', name: 'Engineering' }, { name: 42 }];
+    data.role = { slug: 'admin' };
+    data.custom_attributes = JSON.parse('{"department":"ML","__proto__":"x","cost_center":7,"title":"Lead"}');
+    expect((await app.handle(workosRequest(event))).statusCode).toBe(202);
+    expect(sender.sent[0]?.facts).toEqual({
+      groups: ['Engineering', 'directory_group_1'],
+      roles: ['admin'],
+      fields: [
+        { name: 'department', value: 'ML' },
+        { name: 'title', value: 'Lead' },
+      ],
+    });
+  });
+
   it('maps the documented current shape: created → create, updated to inactive → delete', async () => {
     const { app, sender } = testApp();
     expect((await app.handle(workosRequest(WORKOS_USER_CREATED))).statusCode).toBe(202);
@@ -134,6 +152,8 @@ describe('WorkOS Directory Sync events', () => {
         name: 'Kwame Asante',
         role: 'MEMBER',
         inviteMode: 'EMAIL_LINK',
+        // Its custom attributes, for the role policy (issue #18).
+        facts: { fields: [{ name: 'department', value: 'Logistics' }] },
       },
       {
         v: 1,

@@ -1,5 +1,6 @@
 import { toAsciiLowerCase, useEnglishZodMessages } from '@idp-sync/common';
 import * as z from 'zod/mini';
+import { PersonFactsSchema } from './facts';
 import { boundOccurredAt } from './occurred-at';
 
 // Issues these schemas raise reach senders (400 answers) and the DLQ: worded as classic zod words them.
@@ -129,6 +130,11 @@ export const ProvisioningCommandSchema = z
      * an id the account does not have is refused). On an update it is recorded as unsupported, like `role`.
      */
     customRoleId: z.optional(CustomRoleIdSchema),
+    /**
+     * What the source said about the person (groups, role values, named fields), for the worker's role policy at
+     * create (issue #18; within `v: 1`).
+     */
+    facts: z.optional(PersonFactsSchema),
     /** The source says the person is active (an update that reactivates): it cancels a scheduled delete. */
     active: z.optional(z.literal(true)),
   })

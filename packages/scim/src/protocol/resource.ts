@@ -345,3 +345,21 @@ function resolveReference(reference: string): { schema?: string; attr: string; s
     return { attr: knownExtensionUrn(split.attr) ?? split.attr };
   return split ? { ...split, attr: split.schema ? split.attr : canonicalAttributeName(undefined, split.attr) } : null;
 }
+
+/**
+ * The role values a SCIM user carries (`roles[].value`: what Entra sends for an app role assignment), trimmed, at most
+ * 50 of at most 256 characters, for the role policy (issue #18).
+ *
+ * @example
+ * deriveRoleValues({ roles: [{ value: 'Annotator', primary: true }] }) // ['Annotator']
+ */
+export function deriveRoleValues(resource: JsonObject): string[] {
+  const roles = getProp(resource, 'roles');
+  if (!Array.isArray(roles)) return [];
+  const values: string[] = [];
+  for (const role of roles) {
+    const value = isJsonObject(role) ? getProp(role, 'value') : role;
+    if (typeof value === 'string' && value.trim() !== '' && values.length < 50) values.push(value.trim().slice(0, 256));
+  }
+  return values;
+}

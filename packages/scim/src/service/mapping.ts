@@ -7,7 +7,7 @@ import {
 } from '@idp-sync/contracts';
 import type { JsonObject } from '../protocol/json';
 import { stableStringify } from '../protocol/json';
-import { deriveEmail, deriveName } from '../protocol/resource';
+import { deriveEmail, deriveName, deriveRoleValues } from '../protocol/resource';
 import type { ScimUserRecord } from './ports';
 
 /** The SCIM operation a command comes from; it names the command's `sourceEventType` (`scim.user.<kind>`). */
@@ -102,8 +102,16 @@ export function planCommands(input: PlanInput): Plan {
   }
   if (!wasLive) {
     provisioned = true;
+    // Entra's app role assignments (SCIM `roles`) for the role policy.
+    const roleValues = deriveRoleValues(after.resource);
     return {
-      commands: [command('create', { ...(name ? { name } : {}), ...unsupported })],
+      commands: [
+        command('create', {
+          ...(name ? { name } : {}),
+          ...unsupported,
+          ...(roleValues.length === 0 ? {} : { facts: { roles: roleValues } }),
+        }),
+      ],
       personEmail,
       provisioned,
       notes,

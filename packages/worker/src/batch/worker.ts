@@ -307,6 +307,7 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       now,
       ...(gate === undefined ? {} : { guard: gate }),
       grace,
+      rolePolicy: config.rolePolicy,
     });
     return makeIdempotent(resolveAndApply(identities, applier), {
       persistenceStore,

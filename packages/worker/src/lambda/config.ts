@@ -1,4 +1,10 @@
-import { DEFAULT_STATE_TABLE_NAME, INVITE_MODES, PREDEFINED_ROLES } from '@idp-sync/contracts';
+import {
+  DEFAULT_STATE_TABLE_NAME,
+  INVITE_MODES,
+  PREDEFINED_ROLES,
+  parseRolePolicy,
+  type RolePolicyRule,
+} from '@idp-sync/contracts';
 import * as z from 'zod';
 import { WorkerConfigError } from '../errors';
 import { type GracePeriodConfig, readGracePeriods } from '../grace/config';
@@ -100,6 +106,8 @@ export interface WorkerConfig {
   deletionGuard: DeletionGuardConfig;
   /** Grace periods per source (off by default): a deactivation's delete waits, a return within it cancels it. */
   gracePeriods: GracePeriodConfig;
+  /** The role policy (`ROLE_POLICY`, issue #18): ordered rules from what a source says to the role a create assigns. */
+  rolePolicy: readonly RolePolicyRule[];
 }
 
 /**
@@ -122,6 +130,12 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     issues.push('VISIBILITY_MAX_SECONDS: must be at least VISIBILITY_BASE_SECONDS');
   }
   const gracePeriods = readGracePeriods(env, issues);
+  let rolePolicy: RolePolicyRule[] = [];
+  if (env.ROLE_POLICY?.trim()) {
+    const policy = parseRolePolicy(env.ROLE_POLICY);
+    if ('problems' in policy) issues.push(...policy.problems.map((p) => `ROLE_POLICY: ${p}`));
+    else rolePolicy = policy.rules;
+  }
   if (!parsed.success || issues.length > 0) throw new WorkerConfigError(issues);
   const e = parsed.data;
   return {
@@ -154,5 +168,6 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
       percent: e.DELETION_GUARD_PERCENT,
     },
     gracePeriods,
+    rolePolicy,
   };
 }

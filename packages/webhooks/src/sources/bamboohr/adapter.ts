@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { lazy, useEnglishZodMessages } from '@idp-sync/common';
-import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '@idp-sync/contracts';
+import { lazy, ownField, PROTOTYPE_KEYS, useEnglishZodMessages } from '@idp-sync/common';
+import type { CommandAction, InviteMode, PersonFacts, PredefinedRole, ProvisioningCommand } from '@idp-sync/contracts';
 import type { HttpRequest, SecretValues } from '@idp-sync/http';
 import { PayloadError } from '@idp-sync/http';
 import * as z from 'zod/mini';
@@ -264,6 +264,7 @@ export function createBambooAdapter(options: BambooAdapterOptions): SourceAdapte
               email,
               ...(name !== undefined ? { name } : {}),
               ...(action === 'create' ? { role: options.defaultRole, inviteMode: options.defaultInviteMode } : {}),
+              ...(action === 'create' ? bambooFacts(employee.fields) : {}),
               ...(active ? { active: true as const } : {}),
               // The employee id: the worker follows it to the provisioned email when Work Email changes.
               ...sourceUserIdOf(employee.employeeId),
@@ -279,4 +280,19 @@ export function createBambooAdapter(options: BambooAdapterOptions): SourceAdapte
       return { commands, ignored };
     },
   };
+}
+
+/**
+ * The fields a BambooHR create posted (text values), as named fields for the role policy (issue #18): own properties
+ * only, at most 50, prototype-named keys left out.
+ */
+function bambooFacts(fields: Record<string, unknown> | undefined): { facts?: PersonFacts } {
+  if (fields === undefined) return {};
+  const named: { name: string; value: string }[] = [];
+  for (const name of Object.keys(fields)) {
+    const value = ownField(fields, name);
+    if (PROTOTYPE_KEYS.has(name) || typeof value !== 'string' || name.length > 128 || named.length >= 50) continue;
+    named.push({ name, value: value.slice(0, 256) });
+  }
+  return named.length === 0 ? {} : { facts: { fields: named } };
 }

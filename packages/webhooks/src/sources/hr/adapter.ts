@@ -83,6 +83,7 @@ export function createHrAdapter(options: HrAdapterOptions): SourceAdapter {
               : { customRoleId: d.customRoleId }),
             inviteMode: d.inviteMode ?? options.defaultInviteMode,
             ...(d.isDeveloper !== undefined ? { isDeveloper: d.isDeveloper } : {}),
+            ...hrFacts(d.role, d.attributes),
           });
         }
         case 'user.updated': {
@@ -125,4 +126,14 @@ export function createHrAdapter(options: HrAdapterOptions): SourceAdapter {
       }
     },
   };
+}
+
+/**
+ * What an HR join says for the role policy: its `role`, and its `attributes` as named fields (the parsed body has no
+ * prototype; its own entries are copied into an array, never used as keys of an object of ours).
+ */
+function hrFacts(role: string | undefined, attributes: Readonly<Record<string, string>> | undefined) {
+  const fields = attributes === undefined ? [] : Object.entries(attributes).map(([name, value]) => ({ name, value }));
+  if (role === undefined && fields.length === 0) return {};
+  return { facts: { ...(role === undefined ? {} : { roles: [role] }), ...(fields.length === 0 ? {} : { fields }) } };
 }

@@ -1,4 +1,4 @@
-import { lazy, useEnglishZodMessages } from '@idp-sync/common';
+import { lazy, PROTOTYPE_KEYS, useEnglishZodMessages } from '@idp-sync/common';
 import {
   CustomRoleIdSchema,
   EmailSchema,
@@ -41,6 +41,22 @@ function buildSchemas() {
       role: z.optional(z.enum(PREDEFINED_ROLES)),
       /** A custom RBAC role of the account, by id, instead of `role` (issue #18). */
       customRoleId: z.optional(CustomRoleIdSchema),
+      /**
+       * Named HR fields for the role policy (`department`, `jobFamily`, …): at most 50, names up to 128 characters,
+       * text values up to 256 (issue #18).
+       */
+      attributes: z.optional(
+        z.pipe(
+          // Checked on the body as sent: a record copies its entries into an object, where `__proto__` would vanish.
+          z.custom<Record<string, unknown>>(
+            (v) => v === null || typeof v !== 'object' || !Object.keys(v).some((k) => PROTOTYPE_KEYS.has(k)),
+            { message: 'attribute names __proto__, constructor and prototype are not allowed' },
+          ),
+          z
+            .record(z.string().check(z.minLength(1), z.maxLength(128)), z.string().check(z.maxLength(256)))
+            .check(z.refine((a) => Object.keys(a).length <= 50, { message: 'at most 50 attributes' })),
+        ),
+      ),
       isDeveloper: z.optional(z.boolean()),
       inviteMode: z.optional(z.enum(INVITE_MODES)),
       employeeId,

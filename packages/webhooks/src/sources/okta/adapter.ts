@@ -226,6 +226,17 @@ export function createOktaAdapter(options: OktaAdapterOptions): SourceAdapter & 
           ignored.push({ eventType: event.eventType, reason: 'no-user-target' });
           return;
         }
+        // A group membership that provisions names the group: the role policy may choose a role by it (issue #18).
+        const groupFacts: string[] = [];
+        if (mapping.membership === 'group' && mapping.action === 'create') {
+          for (const [group] of targetsOfType(event.target, 'usergroup')) {
+            for (const value of [group.displayName, group.id]) {
+              if (typeof value === 'string' && value.trim() !== '' && groupFacts.length < 100) {
+                groupFacts.push(value.trim().slice(0, 256));
+              }
+            }
+          }
+        }
         for (const [user, j] of users) {
           const emailPath = `${at}.target[${j}].alternateId`;
           const email = emailAt(user.alternateId, emailPath);
@@ -250,6 +261,7 @@ export function createOktaAdapter(options: OktaAdapterOptions): SourceAdapter & 
                 ...(mapping.action === 'create'
                   ? { role: options.defaultRole, inviteMode: options.defaultInviteMode }
                   : {}),
+                ...(groupFacts.length === 0 ? {} : { facts: { groups: groupFacts } }),
                 // The Okta user id: the worker follows it to the provisioned email when the login changes.
                 ...sourceUserIdOf(user.id),
               },

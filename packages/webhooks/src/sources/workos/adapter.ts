@@ -1,5 +1,5 @@
-import { lazy, useEnglishZodMessages } from '@idp-sync/common';
-import type { CommandAction, InviteMode, PredefinedRole, ProvisioningCommand } from '@idp-sync/contracts';
+import { lazy, ownField, PROTOTYPE_KEYS, useEnglishZodMessages } from '@idp-sync/common';
+import type { CommandAction, InviteMode, PersonFacts, PredefinedRole, ProvisioningCommand } from '@idp-sync/contracts';
 import type { HttpRequest, SecretValues } from '@idp-sync/http';
 import { PayloadError } from '@idp-sync/http';
 import * as z from 'zod/mini';
@@ -192,6 +192,7 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
               email: before ?? resolved.email,
               ...(name !== undefined ? { name } : {}),
               ...(action === 'create' ? { role: options.defaultRole, inviteMode: options.defaultInviteMode } : {}),
+              ...(action === 'create' ? workosFacts(user) : {}),
               // The Users API keys people by email and cannot change it: say so rather than drop it.
               ...(emailChanged ? { unsupported: ['email'] } : {}),
               // The directory says the person is active: a reactivation cancels a delete waiting out a grace period.
@@ -251,6 +252,43 @@ export function createWorkosAdapter(options: WorkosAdapterOptions): SourceAdapte
       }
       // A user named twice by one dsync.deleted is one leave; the same id with another email is kept (CommandIdReused).
       return { commands: withoutRepeats(commands), ignored };
+    },
+  };
+}
+
+/**
+ * What a WorkOS directory user says for the role policy (issue #18): its groups (names and ids), its role slug, and
+ * its custom attributes with text values as named fields — own properties only, bounded, prototype-named keys left out.
+ */
+function workosFacts(user: DirectoryUser): { facts?: PersonFacts } {
+  const groups: string[] = [];
+  const listed = ownField(user, 'groups');
+  if (Array.isArray(listed)) {
+    for (const group of listed) {
+      for (const key of ['name', 'id']) {
+        const value = ownField(group, key);
+        if (typeof value === 'string' && value.trim() !== '' && groups.length < 100)
+          groups.push(value.trim().slice(0, 256));
+      }
+    }
+  }
+  const slug = ownField(ownField(user, 'role'), 'slug');
+  const roles = typeof slug === 'string' && slug.trim() !== '' ? [slug.trim().slice(0, 256)] : [];
+  const fields: { name: string; value: string }[] = [];
+  const custom = ownField(user, 'custom_attributes');
+  if (custom !== null && typeof custom === 'object' && !Array.isArray(custom)) {
+    for (const name of Object.keys(custom)) {
+      const value = ownField(custom, name);
+      if (PROTOTYPE_KEYS.has(name) || typeof value !== 'string' || name.length > 128 || fields.length >= 50) continue;
+      fields.push({ name, value: value.slice(0, 256) });
+    }
+  }
+  if (groups.length + roles.length + fields.length === 0) return {};
+  return {
+    facts: {
+      ...(groups.length === 0 ? {} : { groups }),
+      ...(roles.length === 0 ? {} : { roles }),
+      ...(fields.length === 0 ? {} : { fields }),
     },
   };
 }
