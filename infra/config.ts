@@ -193,6 +193,12 @@ export const InfraConfigSchema = z
       })
       .prefault({}),
     /**
+     * The role policy (issue #18; the worker's ROLE_POLICY): `{ "rules": [ { "when": { "source"?, "group"?, "role"?,
+     * "field"?, "equals"? }, "role": "ADMIN" | { "custom": "<role id>" } } ] }`, first match wins. Passed to the worker
+     * as JSON; the worker validates it at INIT and lists every problem (packages/worker/README.md, "Roles").
+     */
+    rolePolicy: z.optional(z.strictObject({ rules: z.array(z.record(z.string(), z.unknown())).max(200) })),
+    /**
      * The scheduled reconcile (issue #17): a Lambda on an EventBridge schedule comparing each source of truth with the
      * Users API, publishing drift metrics, alarming when drift persists across two runs. `sources` empty: no Lambda.
      * Default: `scim` when SCIM is a source. `apply` is `report` (the default), `creates-and-updates`, or `all` (deletes

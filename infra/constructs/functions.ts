@@ -451,6 +451,7 @@ export class Functions extends Construct {
         DELETION_GUARD_FLOOR: String(config.deletionGuard.floor),
         DELETION_GUARD_PERCENT: String(config.deletionGuard.percent),
         ...gracePeriodEnvironment(config),
+        ...(config.rolePolicy === undefined ? {} : { ROLE_POLICY: JSON.stringify(config.rolePolicy) }),
       },
     });
 

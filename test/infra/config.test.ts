@@ -249,6 +249,7 @@ describe('a non-default configuration', () => {
           api: { routes: { okta: { rateLimit: 80, burstLimit: 160 } } },
           ingest: { reservedConcurrency: 'off' },
           gracePeriods: { okta: 'PT24H', scim: 'p3d', revokeDeveloper: true },
+          rolePolicy: { rules: [{ when: { source: 'okta', group: 'Arize Admins' }, role: 'ADMIN' }] },
           reconcile: {
             sources: ['okta', 'workos'],
             schedule: 'rate(6 hours)',
@@ -392,6 +393,7 @@ describe('a non-default configuration', () => {
       defaultInviteMode: 'NONE',
       arizeBaseUrl: 'https://api.eu-west-1a.arize.com',
       gracePeriods: { periods: { okta: 86_400_000, scim: 259_200_000 }, revokeDeveloper: true },
+      rolePolicy: [{ source: 'okta', group: 'Arize Admins', assign: { predefined: 'ADMIN' } }],
     });
     // The sweeper reads the same queue and table.
     const sweeper = loadGraceSweeperConfig(resolvedEnvironment(template.toJSON(), 'idp-staging-grace-sweeper'));

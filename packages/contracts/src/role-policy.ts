@@ -1,6 +1,5 @@
 import { parseUntrustedJson, toAsciiLowerCase } from '@idp-sync/common';
 import * as z from 'zod/mini';
-import type { PersonFacts } from './command/facts';
 import { COMMAND_SOURCES, CustomRoleIdSchema, PREDEFINED_ROLES, type PredefinedRole } from './command/schema';
 
 /** The role a rule assigns: a predefined one by name, or a custom RBAC role by id. */
@@ -15,10 +14,9 @@ export interface RolePolicyRule {
   readonly assign: PolicyRole;
 }
 
-const RoleValue = z.union([
-  z.enum(PREDEFINED_ROLES, { message: `must be ${PREDEFINED_ROLES.join(', ')} or { "custom": "<role id>" }` }),
-  z.strictObject({ custom: CustomRoleIdSchema }),
-]);
+const RoleValue = z.union([z.enum(PREDEFINED_ROLES), z.strictObject({ custom: CustomRoleIdSchema })], {
+  message: `must be ${PREDEFINED_ROLES.join(', ')} or { "custom": "<role id>" }`,
+});
 const Condition = z.string().check(z.trim(), z.minLength(1, { message: 'must not be empty' }), z.maxLength(256));
 const RuleSchema = z
   .strictObject({
@@ -84,7 +82,13 @@ const fold = (value: string) => toAsciiLowerCase(value.trim());
 export function chooseRole(
   rules: readonly RolePolicyRule[],
   source: string,
-  facts: PersonFacts | undefined,
+  facts:
+    | Readonly<{
+        groups?: readonly string[] | undefined;
+        roles?: readonly string[] | undefined;
+        fields?: readonly Readonly<{ name: string; value: string }>[] | undefined;
+      }>
+    | undefined,
 ): { rule: number; assign: PolicyRole } | undefined {
   const groups = new Set((facts?.groups ?? []).map(fold));
   const roles = new Set((facts?.roles ?? []).map(fold));

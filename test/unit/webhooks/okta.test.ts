@@ -216,6 +216,9 @@ describe('Okta event delivery', () => {
     expect(bodyOf(response).ignoredEvents).toEqual([
       { eventType: 'group.user_membership.add', reason: 'group-not-provisioned' },
     ]);
+    // The group that provisions is named on the create, for the role policy (issue #18); the app membership names none.
+    expect(sender.sent[2]?.facts).toEqual({ groups: ['Provisioned', '00gPROV'] });
+    expect(sender.sent[0]?.facts).toBeUndefined();
   });
 
   it('never crashes on preview samples (actor null, target null, mixed-case outcome)', async () => {
