@@ -63,7 +63,8 @@ describe('SCIM on the local stack', () => {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
       Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
     });
-    expect(disabled.status).toBe(204);
+    // 200 with the resource (the default since issue #18), active now false.
+    expect(disabled.status).toBe(200);
     await eventually(async () => ((await users.users.get({ user: 'stack.alice@contoso.com' })) === null ? true : null));
     expect((await scim('GET', `/Users/${created.json.id}`)).json.active).toBe(false);
   });

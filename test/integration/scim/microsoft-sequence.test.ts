@@ -22,7 +22,7 @@ describe('Microsoft documented sequence (test connection, create, get, query, up
   let scim: ScimTestService;
   let id: string;
   beforeAll(async () => {
-    scim = await backend.createService({ sqs: true });
+    scim = await backend.createService({ sqs: true, config: { patchResponse: 'no-content' } });
   });
 
   it('Test Connection: a random GUID as userName → 200 with an empty ListResponse', async () => {
@@ -177,7 +177,7 @@ describe('Microsoft documented sequence (test connection, create, get, query, up
 
 describe('Microsoft documented examples beyond the sequence', () => {
   it('Example 1/2: an unquoted externalId filter, a POST with nulls, and the compliant disable', async () => {
-    const scim = await backend.createService({ sqs: true });
+    const scim = await backend.createService({ sqs: true, config: { patchResponse: 'no-content' } });
     const created = await scim.request('POST', '/scim/v2/Users', { body: docs.provisionJyoung });
     expect(created.statusCode).toBe(201);
     expect(created.json).not.toHaveProperty('addresses');
@@ -199,7 +199,7 @@ describe('Microsoft documented examples beyond the sequence', () => {
   });
 
   it('the tutorial Disable User body and a re-enable → delete, then create again', async () => {
-    const scim = await backend.createService({ sqs: true });
+    const scim = await backend.createService({ sqs: true, config: { patchResponse: 'no-content' } });
     const { id } = (await scim.request('POST', '/scim/v2/Users', { body: { userName: 'deanruiz@testuser.com' } })).json;
     await scim.request('PATCH', `/scim/v2/Users/${id}`, { body: docs.disableTutorial });
     await scim.request('PATCH', `/scim/v2/Users/${id}`, {
@@ -211,7 +211,7 @@ describe('Microsoft documented examples beyond the sequence', () => {
 
 describe("Microsoft's SCIM validator flow: POST, then at once GET and PATCH", () => {
   it('finds the user it just created, patches it and sees the change, and sees active on a disabled user', async () => {
-    const scim = await backend.createService({ sqs: true });
+    const scim = await backend.createService({ sqs: true, config: { patchResponse: 'no-content' } });
     const body = {
       active: true,
       displayName: 'XKWLCONOGMVT',

@@ -67,14 +67,14 @@ describe('parseBearerTokenSecret', () => {
 // The SCIM Lambda reads its bearer token through the ingest secret provider (createScimApp; tested with the SCIM
 // app) and the rest of its settings with loadScimSettings.
 describe('loadScimSettings', () => {
-  it('defaults suit Entra', () => {
+  it('defaults suit Entra and Okta (PATCH answers 200 with the resource since issue #18)', () => {
     const settings = loadScimSettings({});
     expect(settings.tableName).toBe('idp-sync-state');
     expect(settings.config).toEqual({
       usersLookupTimeoutMs: 1000,
       queueTimeoutMs: 3000,
       maxResults: 200,
-      patchResponse: 'no-content',
+      patchResponse: 'resource',
     });
   });
 

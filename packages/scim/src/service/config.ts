@@ -25,11 +25,12 @@ export const ScimServiceConfigSchema = z.strictObject({
   /** The most resources one list answer carries (advertised as `filter.maxResults`). */
   maxResults: z._default(wholeNumber(1, 1000), 200),
   /**
-   * What a successful PATCH answers: `no-content` (204, which Microsoft's reference collection expects) or `resource`
-   * (200 with the user, as in Microsoft's protocol examples). Entra accepts both; a request with `attributes=` or
-   * `excludedAttributes=` always gets 200 with the resource (RFC 7644 §3.5.2).
+   * What a successful PATCH answers: `resource` (200 with the user: the default since issue #18 — Okta's documentation
+   * shows it, Microsoft's protocol examples too, and independent conformance suites expect it) or `no-content` (204,
+   * which RFC 7644 §3.5.2 allows and Microsoft's reference collection accepts). Entra accepts both; a request with
+   * `attributes=` or `excludedAttributes=` always gets 200 with the resource.
    */
-  patchResponse: z._default(z.enum(['no-content', 'resource']), 'no-content'),
+  patchResponse: z._default(z.enum(['no-content', 'resource']), 'resource'),
 });
 
 export type ScimServiceConfig = z.output<typeof ScimServiceConfigSchema>;
