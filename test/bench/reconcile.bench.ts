@@ -43,7 +43,9 @@ try {
   const writes: Promise<unknown>[] = [];
   for (let i = 0; i < PEOPLE; i += 25) {
     const items = Array.from({ length: Math.min(25, PEOPLE - i) }, (_, j) => ({
-      PutRequest: { Item: { pk: `person#${email(i + j)}`, sk: 'state', status: 'ACTIVE', userId: `u${i + j}` } },
+      PutRequest: {
+        Item: { pk: `person#${email(i + j)}`, sk: 'state', status: 'ACTIVE', userId: `u${i + j}`, watermarkMs: 1 },
+      },
     }));
     writes.push(doc.send(new BatchWriteCommand({ RequestItems: { [TABLE]: items } })));
     if (writes.length >= 16) await Promise.all(writes.splice(0));

@@ -1,4 +1,5 @@
 import { parseRolePolicy, type RolePolicyRule } from '@idp-sync/contracts';
+import { MAX_RECORDED_GROUPS } from '@idp-sync/worker/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipeline, startWorkerStack, type WorkerStack } from '../../helpers/worker/harness';
 import { command } from '../../helpers/worker/records';
@@ -88,4 +89,83 @@ describe('the role policy at create', () => {
     expect(stack.emulator.state.findByEmail(who)?.role).toEqual({ type: 'PREDEFINED', name: 'MEMBER' });
     await p.close();
   });
+
+  it('a membership that arrives before the create is remembered for it, and moves no watermark', async () => {
+    const p = await pipeline(stack, { config: { rolePolicy: policy() } });
+    const who = email('early');
+    const t = Date.UTC(2026, 5, 1);
+    const at = (s: number) => new Date(t + s * 1000).toISOString();
+    await p.enqueue([
+      // Okta's group event carries a later time than the app assignment it races: it must not make the create stale.
+      command({
+        source: 'okta',
+        action: 'membership',
+        email: who,
+        occurredAt: at(10),
+        membership: { op: 'add', group: 'Arize Admins', groupId: '00gAdmins' },
+      }),
+      command({ source: 'okta', action: 'create', email: who, occurredAt: at(0) }),
+    ]);
+    const outcomes = [];
+    for (let r = await p.processNext(); r !== undefined; r = await p.processNext()) outcomes.push(...r.outcomes);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ kind: 'applied', action: 'membership', detail: 'membership-added' }),
+      expect.objectContaining({ kind: 'applied', action: 'create' }),
+    ]);
+    expect(stack.emulator.state.findByEmail(who)?.role).toEqual({ type: 'PREDEFINED', name: 'ADMIN' });
+    await p.close();
+  });
+
+  it('a membership removed before the create no longer chooses the role', async () => {
+    const p = await pipeline(stack, { config: { rolePolicy: policy() } });
+    const who = email('removed');
+    const group = { group: 'Arize Admins', groupId: '00gAdmins' };
+    await p.enqueue([
+      command({ source: 'okta', action: 'membership', email: who, membership: { op: 'add', ...group } }),
+      command({ source: 'okta', action: 'membership', email: who, membership: { op: 'remove', ...group } }),
+      command({ source: 'okta', action: 'create', email: who }),
+    ]);
+    while ((await p.processNext()) !== undefined);
+    expect(stack.emulator.state.findByEmail(who)?.role).toEqual({ type: 'PREDEFINED', name: 'MEMBER' });
+    await p.close();
+  });
+
+  it('a membership after the create that would change the role: recorded as unsupported, the role unchanged', async () => {
+    const p = await pipeline(stack, { config: { rolePolicy: policy() } });
+    const who = email('promoted');
+    await p.enqueue([command({ source: 'okta', action: 'create', email: who })]);
+    while ((await p.processNext()) !== undefined);
+    await p.enqueue([
+      command({ source: 'okta', action: 'membership', email: who, membership: { op: 'add', group: 'Arize Admins' } }),
+      // A group no rule names changes no choice: nothing unsupported.
+      command({ source: 'okta', action: 'membership', email: who, membership: { op: 'add', group: 'Everyone' } }),
+    ]);
+    const outcomes = [];
+    for (let r = await p.processNext(); r !== undefined; r = await p.processNext()) outcomes.push(...r.outcomes);
+    expect(outcomes[0]).toMatchObject({ kind: 'applied', action: 'membership', unsupported: ['role'] });
+    expect(outcomes[1]).toMatchObject({ kind: 'applied', action: 'membership' });
+    expect(outcomes[1]).not.toHaveProperty('unsupported');
+    expect(stack.emulator.state.findByEmail(who)?.role).toEqual({ type: 'PREDEFINED', name: 'MEMBER' });
+    expect(stack.emulator.state.findByEmail(who)?.status).toBeDefined();
+    await p.close();
+  });
+
+  it('memberships are bounded per person: past the limit one is not recorded, and nothing fails', async () => {
+    const p = await pipeline(stack, { config: { rolePolicy: policy() } });
+    const who = email('joiner');
+    const groups = Array.from({ length: MAX_RECORDED_GROUPS / 2 + 1 }, (_, i) => ({
+      op: 'add' as const,
+      group: `G${i}`,
+      groupId: `00g${i}`,
+    }));
+    await p.enqueue(
+      groups.map((membership) => command({ source: 'okta', action: 'membership', email: who, membership })),
+    );
+    const outcomes = [];
+    for (let r = await p.processNext(); r !== undefined; r = await p.processNext()) outcomes.push(...r.outcomes);
+    expect(outcomes).toHaveLength(groups.length);
+    expect(outcomes.slice(0, -1).every((o) => o.kind === 'applied')).toBe(true);
+    expect(outcomes.at(-1)).toMatchObject({ kind: 'noop', action: 'membership', detail: 'too-many-groups' });
+    await p.close();
+  }, 60_000);
 });

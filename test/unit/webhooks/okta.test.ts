@@ -160,7 +160,8 @@ describe('Okta event delivery', () => {
     expect(bodyOf(response).ignoredEvents).toEqual([
       { eventType: 'user.lifecycle.suspend', reason: 'suspend-ignored-by-config' },
       { eventType: 'application.user_membership.add', reason: 'membership-events-off' },
-      { eventType: 'group.user_membership.remove', reason: 'membership-events-off' },
+      // Group memberships are recorded for the role policy when they do not provision; this one names no group.
+      { eventType: 'group.user_membership.remove', reason: 'no-group-target' },
     ]);
     expect(metrics.total('CommandsQueued', { source: 'okta', action: 'create' })).toBe(3);
     expect(metrics.total('IngestRequests', { source: 'okta', outcome: 'accepted' })).toBe(1);
@@ -184,6 +185,34 @@ describe('Okta event delivery', () => {
       { eventType: 'user.lifecycle.unsuspend', reason: 'suspend-ignored-by-config' },
     ]);
     expect(sender.sent).toEqual([]);
+  });
+
+  it('records group memberships for the role policy when they do not provision (issue #18): a membership command per group', async () => {
+    const { app, sender } = testApp();
+    const response = await app.handle(
+      oktaRequest([
+        oktaUserEvent({
+          eventType: 'group.user_membership.add',
+          email: 'Ada@Example.com',
+          extraTargets: [{ id: '00gADMINS', type: 'UserGroup', alternateId: 'unknown', displayName: 'Arize Admins' }],
+        }),
+        oktaUserEvent({
+          eventType: 'group.user_membership.remove',
+          email: 'bo@example.com',
+          extraTargets: [
+            { id: '00gA', type: 'UserGroup', alternateId: 'unknown', displayName: 'A' },
+            { id: '00gB', type: 'UserGroup', alternateId: 'unknown', displayName: 'B' },
+          ],
+        }),
+      ]),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(sender.sent.map((c) => [c.action, c.email, c.membership])).toEqual([
+      ['membership', 'ada@example.com', { op: 'add', group: 'Arize Admins', groupId: '00gADMINS' }],
+      ['membership', 'bo@example.com', { op: 'remove', group: 'A', groupId: '00gA' }],
+      ['membership', 'bo@example.com', { op: 'remove', group: 'B', groupId: '00gB' }],
+    ]);
+    expect(new Set(sender.sent.map((c) => c.id)).size).toBe(3);
   });
 
   it('maps app and group membership when enabled, filtered by the configured ids', async () => {

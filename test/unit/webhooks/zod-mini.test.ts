@@ -67,7 +67,10 @@ describe('zod/mini on the webhook ingest path', () => {
     expect(out.command).toEqual([
       ['id', 'Too small: expected string to have >=1 characters'],
       ['receivedAt', 'must be an RFC 3339 timestamp'],
-      ['action', 'Invalid option: expected one of "create"|"update"|"delete"|"resend-invitation"|"reset-password"'],
+      [
+        'action',
+        'Invalid option: expected one of "create"|"update"|"delete"|"resend-invitation"|"reset-password"|"membership"',
+      ],
       ['', 'Unrecognized key: "extra"'],
     ]);
     expect(out.okta).toEqual({

@@ -19,6 +19,14 @@ function memoryState() {
     async get(email: string) {
       return items.get(email);
     },
+    async recordMembership(email: string, op: 'add' | 'remove', values: readonly string[]) {
+      const current = items.get(email) ?? { email, updatedAt: '' };
+      const groups = new Set(current.groups ?? []);
+      for (const value of values) op === 'add' ? groups.add(value) : groups.delete(value);
+      const next = { ...current, groups: [...groups] };
+      items.set(email, next);
+      return next;
+    },
     async recordApplied(change: AppliedChange) {
       const current = items.get(change.email);
       const ms = watermarkMs(change.occurredAt);

@@ -282,9 +282,15 @@ export class GuardStore {
       const out = await this.#doc.send(
         new ScanCommand({
           TableName: this.#table,
+          // Applied at least one command (a watermark), not deleted: an item with only recorded memberships is nobody yet.
           FilterExpression:
-            'begins_with(#pk, :person) AND #sk = :state AND (attribute_not_exists(#status) OR #status <> :deleted)',
-          ExpressionAttributeNames: { '#pk': STATE_TABLE_KEY.pk, '#sk': STATE_TABLE_KEY.sk, '#status': 'status' },
+            'begins_with(#pk, :person) AND #sk = :state AND attribute_exists(#wm) AND (attribute_not_exists(#status) OR #status <> :deleted)',
+          ExpressionAttributeNames: {
+            '#pk': STATE_TABLE_KEY.pk,
+            '#sk': STATE_TABLE_KEY.sk,
+            '#status': 'status',
+            '#wm': 'watermarkMs',
+          },
           ExpressionAttributeValues: { ':person': 'person#', ':state': 'state', ':deleted': 'DELETED' },
           Select: 'COUNT',
           ...(start === undefined ? {} : { ExclusiveStartKey: start }),

@@ -9,8 +9,18 @@ useEnglishZodMessages();
 /** The version of the command contract between ingest and worker. Bump it on an incompatible change. */
 export const COMMAND_VERSION = 1 as const;
 
-/** What a command asks the worker to do to one person. */
-export const COMMAND_ACTIONS = ['create', 'update', 'delete', 'resend-invitation', 'reset-password'] as const;
+/**
+ * What a command asks the worker to do to one person. `membership` (issue #18, within `v: 1`) changes nothing in the
+ * Users API: it records a group membership on the person's state, which the role policy reads at their create.
+ */
+export const COMMAND_ACTIONS = [
+  'create',
+  'update',
+  'delete',
+  'resend-invitation',
+  'reset-password',
+  'membership',
+] as const;
 export type CommandAction = (typeof COMMAND_ACTIONS)[number];
 
 /**
@@ -135,9 +145,23 @@ export const ProvisioningCommandSchema = z
      * create (issue #18; within `v: 1`).
      */
     facts: z.optional(PersonFactsSchema),
+    /** For `membership`: the group the person joined (`add`) or left (`remove`), by name and, when the source has one, id. */
+    membership: z.optional(
+      z.strictObject({
+        op: z.enum(['add', 'remove']),
+        group: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
+        groupId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+      }),
+    ),
     /** The source says the person is active (an update that reactivates): it cancels a scheduled delete. */
     active: z.optional(z.literal(true)),
   })
-  .check(z.overwrite(boundOccurredAt));
+  .check(
+    z.refine((c) => (c.action === 'membership') === (c.membership !== undefined), {
+      message: 'a membership command names its membership, and only a membership command does',
+      path: ['membership'],
+    }),
+    z.overwrite(boundOccurredAt),
+  );
 
 export type ProvisioningCommand = z.infer<typeof ProvisioningCommandSchema>;

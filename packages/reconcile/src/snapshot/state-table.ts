@@ -25,9 +25,15 @@ export async function readManagedPeople(
     const out = await doc.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: 'begins_with(#pk, :person) AND #sk = :state',
+        // A person item holding only recorded memberships (no command applied: no watermark) is not managed.
+        FilterExpression: 'begins_with(#pk, :person) AND #sk = :state AND attribute_exists(#wm)',
         ProjectionExpression: '#pk, #status',
-        ExpressionAttributeNames: { '#pk': STATE_TABLE_KEY.pk, '#sk': STATE_TABLE_KEY.sk, '#status': 'status' },
+        ExpressionAttributeNames: {
+          '#pk': STATE_TABLE_KEY.pk,
+          '#sk': STATE_TABLE_KEY.sk,
+          '#status': 'status',
+          '#wm': 'watermarkMs',
+        },
         ExpressionAttributeValues: { ':person': PERSON_PREFIX, ':state': 'state' },
         ...(start === undefined ? {} : { ExclusiveStartKey: start }),
       }),

@@ -2,7 +2,7 @@ import type { PersonStateRepository } from './person-state';
 import type { AppliedChange, PersonState, RecordAppliedResult } from './types';
 
 /** What the applier needs from the state store: the repository, or a per-batch {@link BatchStateView} over it. */
-export type PersonStateStore = Pick<PersonStateRepository, 'get' | 'recordApplied'>;
+export type PersonStateStore = Pick<PersonStateRepository, 'get' | 'recordApplied' | 'recordMembership'>;
 
 /**
  * The person states of one batch, read in one round trip at the start and kept current as the batch writes them.
@@ -34,6 +34,18 @@ export class BatchStateView implements PersonStateStore {
     if (this.#cache.has(email)) return this.#cache.get(email);
     const state = await this.#repo.get(email);
     this.#cache.set(email, state);
+    return state;
+  }
+
+  async recordMembership(
+    email: string,
+    op: 'add' | 'remove',
+    values: readonly string[],
+  ): Promise<PersonState | 'full' | undefined> {
+    const state = await this.#repo.recordMembership(email, op, values);
+    if (state === 'full') return state;
+    if (state !== undefined) this.#cache.set(email, state);
+    else this.#cache.delete(email);
     return state;
   }
 

@@ -10,6 +10,6 @@ export {
 } from './deletion-guard';
 export { createIdempotencyPersistence, IDEMPOTENCY_KEY_PREFIX } from './idempotency';
 export { IdentityLinkRepository, identityLinkKey } from './identity-links';
-export { PersonStateRepository, personKey, watermarkMs } from './person-state';
+export { MAX_RECORDED_GROUPS, PersonStateRepository, personKey, watermarkMs } from './person-state';
 export type { AppliedChange, PersonState } from './types';
 export { effectiveWatermark } from './watermark';

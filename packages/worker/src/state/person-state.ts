@@ -64,6 +64,12 @@ export interface PersonStateRepositoryOptions {
  *   // stale: skip
  * }
  */
+/**
+ * The most group values (names and ids) recorded per person: 500 of at most 256 characters stay under 130 KB of the
+ * item's 400 KB, and leave room for people in a couple of hundred groups — more than a role policy reads.
+ */
+export const MAX_RECORDED_GROUPS = 500;
+
 export class PersonStateRepository {
   readonly #doc: DynamoDBDocumentClient;
   readonly #tableName: string;
@@ -124,6 +130,42 @@ export class PersonStateRepository {
    */
   async recordApplied(change: AppliedChange): Promise<RecordAppliedResult> {
     return (await this.recordAppliedReturning(change)).result;
+  }
+
+  /**
+   * Records a group membership on the person's item (creating it if needed) without moving the watermark: a
+   * membership is a fact for the role policy, not a change of the account, and must not make an older lifecycle event
+   * of the person stale. Returns the item as written, or `full` when the person already has
+   * {@link MAX_RECORDED_GROUPS} group values (the item stays far below DynamoDB's 400 KB whatever a sender sends).
+   */
+  async recordMembership(
+    email: string,
+    op: 'add' | 'remove',
+    values: readonly string[],
+  ): Promise<PersonState | 'full' | undefined> {
+    if (values.length === 0) return undefined;
+    try {
+      const out = await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: personKey(email),
+          UpdateExpression: `SET #email = :email, #upd = :upd ${op === 'add' ? 'ADD' : 'DELETE'} #groups :values`,
+          ...(op === 'add' ? { ConditionExpression: 'attribute_not_exists(#groups) OR size(#groups) <= :room' } : {}),
+          ExpressionAttributeNames: { '#email': 'email', '#upd': 'updatedAt', '#groups': 'groups' },
+          ExpressionAttributeValues: {
+            ':email': email,
+            ':upd': this.#now().toISOString(),
+            ':values': new Set(values),
+            ...(op === 'add' ? { ':room': MAX_RECORDED_GROUPS - values.length } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? toPersonState(email, out.Attributes) : undefined;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return 'full';
+      throw new StateStoreError('recordMembership', error);
+    }
   }
 
   /** {@link recordApplied}, also returning the item as written (for a per-batch cache). */
@@ -228,6 +270,9 @@ function toPersonState(email: string, item: Record<string, unknown>): PersonStat
     unsupported: Array.isArray(item.unsupported) ? item.unsupported.filter((v) => typeof v === 'string') : undefined,
     unsupportedCommandId: typeof item.unsupportedCommandId === 'string' ? item.unsupportedCommandId : undefined,
     ...(item.pendingDelete === true ? { pendingDelete: true } : {}),
+    ...(item.groups instanceof Set
+      ? { groups: [...item.groups].filter((g): g is string => typeof g === 'string') }
+      : {}),
     updatedAt: typeof item.updatedAt === 'string' ? item.updatedAt : '',
   };
 }

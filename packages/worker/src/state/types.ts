@@ -21,6 +21,8 @@ export interface PersonState {
   unsupportedCommandId?: string;
   /** A delete of this person waits out a grace period (`pending-delete` item): a join or reactivation cancels it. */
   pendingDelete?: boolean;
+  /** Groups the sources said the person is in (names and ids), recorded by `membership` commands for the role policy. */
+  groups?: string[];
   updatedAt: string;
 }
 

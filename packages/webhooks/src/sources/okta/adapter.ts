@@ -29,7 +29,9 @@ export interface OktaAdapterOptions {
   readonly defaultInviteMode: InviteMode;
 }
 
-type Mapping = { readonly action: CommandAction; readonly membership?: 'app' | 'group' } | { readonly ignore: string };
+type Mapping =
+  | { readonly action: CommandAction; readonly membership?: 'app' | 'group'; readonly op?: 'add' | 'remove' }
+  | { readonly ignore: string };
 
 /**
  * The Okta event types this adapter maps, and to what. Everything else is acknowledged, counted and not queued.
@@ -46,8 +48,14 @@ export const OKTA_EVENT_ACTIONS: Readonly<Record<string, { action: CommandAction
   'user.account.update_profile': { action: 'update', note: 'name from the target displayName' },
   'application.user_membership.add': { action: 'create', note: 'only with OKTA_MEMBERSHIP_EVENTS=app|both' },
   'application.user_membership.remove': { action: 'delete', note: 'only with OKTA_MEMBERSHIP_EVENTS=app|both' },
-  'group.user_membership.add': { action: 'create', note: 'only with OKTA_MEMBERSHIP_EVENTS=group|both' },
-  'group.user_membership.remove': { action: 'delete', note: 'only with OKTA_MEMBERSHIP_EVENTS=group|both' },
+  'group.user_membership.add': {
+    action: 'create',
+    note: 'with OKTA_MEMBERSHIP_EVENTS=group|both; otherwise a membership recorded for the role policy',
+  },
+  'group.user_membership.remove': {
+    action: 'delete',
+    note: 'with OKTA_MEMBERSHIP_EVENTS=group|both; otherwise a membership removal recorded for the role policy',
+  },
 };
 
 function mappingFor(eventType: string, options: OktaAdapterOptions): Mapping {
@@ -75,7 +83,8 @@ function mappingFor(eventType: string, options: OktaAdapterOptions): Mapping {
     case 'group.user_membership.add':
     case 'group.user_membership.remove':
       if (options.membershipEvents !== 'group' && options.membershipEvents !== 'both') {
-        return { ignore: 'membership-events-off' };
+        // Not provisioning by group: the membership is recorded for the role policy (issue #18), nothing else.
+        return { action: 'membership', op: eventType.endsWith('.add') ? 'add' : 'remove' };
       }
       return { action: eventType.endsWith('.add') ? 'create' : 'delete', membership: 'group' };
     default:
@@ -224,6 +233,51 @@ export function createOktaAdapter(options: OktaAdapterOptions): SourceAdapter & 
         const users = targetsOfType(event.target, 'user');
         if (users.length === 0) {
           ignored.push({ eventType: event.eventType, reason: 'no-user-target' });
+          return;
+        }
+        if (mapping.action === 'membership') {
+          const groups = targetsOfType(event.target, 'usergroup');
+          if (groups.length === 0) {
+            ignored.push({ eventType: event.eventType, reason: 'no-group-target' });
+            return;
+          }
+          // Users × groups, bounded before anything is built (Okta sends one of each; a hand-built event, thousands).
+          assertWithinLimit(
+            commands.length + users.length * groups.length,
+            DELIVERY_LIMITS.commands,
+            'membership commands',
+            `${at}.target`,
+          );
+          for (const [user, j] of users) {
+            const emailPath = `${at}.target[${j}].alternateId`;
+            const email = emailAt(user.alternateId, emailPath);
+            for (const [group, k] of groups) {
+              const name =
+                typeof group.displayName === 'string' && group.displayName.trim() !== '' ? group.displayName : group.id;
+              if (typeof name !== 'string' || name.trim() === '') continue;
+              const single = users.length === 1 && groups.length === 1;
+              commands.push(
+                buildCommand(
+                  {
+                    id: single ? `okta:${event.uuid}` : `okta:${event.uuid}:${user.id ?? j}:${group.id ?? k}`,
+                    source: 'okta',
+                    sourceEventType: event.eventType,
+                    occurredAt,
+                    receivedAt: context.receivedAt,
+                    action: 'membership',
+                    email,
+                    membership: {
+                      op: mapping.op ?? 'add',
+                      group: name.trim().slice(0, 256),
+                      ...(typeof group.id === 'string' && group.id !== '' ? { groupId: group.id.slice(0, 256) } : {}),
+                    },
+                    ...sourceUserIdOf(user.id),
+                  },
+                  { email: emailPath, id: `${at}.uuid` },
+                ),
+              );
+            }
+          }
           return;
         }
         // A group membership that provisions names the group: the role policy may choose a role by it (issue #18).
