@@ -33,6 +33,12 @@ export const GRACE_SWEEP_PERIOD = Duration.minutes(1);
 export const PENDING_DELETE_PARTITION = 'pending-delete';
 
 /**
+ * The partition-key prefix of person state items (contracts' `PERSON_STATE_PREFIX`; infra cannot import the domain
+ * packages at synth, so a test holds the two equal): SCIM may update those items and no others of its kind.
+ */
+export const PERSON_STATE_PARTITION_PREFIX = 'person#';
+
+/**
  * How long an HTTP function reuses a secret: its own cache (`SECRETS_CACHE_TTL_SECONDS`) and the Parameters and
  * Secrets extension's (`SECRETS_MANAGER_TTL`) are the same length, so the two expire together and a rotated value is
  * seen within this time, not twice it. Five minutes is also the extension's maximum.
@@ -389,6 +395,8 @@ export class Functions extends Construct {
           QUEUE_URL: props.queue.queueUrl,
           STATE_TABLE_NAME: props.table.tableName,
           [SOURCE_SECRETS.scim.envVar]: scimSecret.secretArn,
+          // SCIM Groups report a membership that would change an existing account's role (issue #18).
+          ...(config.rolePolicy === undefined ? {} : { ROLE_POLICY: JSON.stringify(config.rolePolicy) }),
         },
       });
       scimRole.addToPrincipalPolicy(
@@ -410,6 +418,15 @@ export class Functions extends Construct {
           sid: 'ScimState',
           actions: [...SCIM_TABLE_ACTIONS],
           resources: [props.table.tableArn],
+        }),
+      );
+      // SCIM Groups record memberships on person items (the role policy reads them at create): UpdateItem there only.
+      scimRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ScimPersonGroups',
+          actions: ['dynamodb:UpdateItem'],
+          resources: [props.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${PERSON_STATE_PARTITION_PREFIX}*`] } },
         }),
       );
     } else {

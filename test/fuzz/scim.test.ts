@@ -104,9 +104,58 @@ const filter: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
 })).expr;
 const anyFilter = fc.oneof({ weight: 4, arbitrary: filter }, { weight: 1, arbitrary: text });
 
+// Groups (issue #18): member paths and values as Entra and Okta send them, and what they never should.
+const groupPath = fc.oneof(
+  fc.constantFrom(
+    'members',
+    'Members',
+    'members[value eq "u1"]',
+    'members[value eq "u1" or value eq "u2"]',
+    'members[display eq "x"]',
+    'members[value co "u"]',
+    'members.value',
+    'members[value eq "u1"].display',
+    'displayName',
+    'externalId',
+    'urn:example:Group:tag',
+    'members[',
+    '__proto__',
+  ),
+  attributePath,
+);
+const memberValue = fc.oneof(
+  fc.array(fc.record({ value: fc.oneof(text, fc.constantFrom('u1', 'u2')), display: text }, { requiredKeys: [] })),
+  fc.record({ value: text, $ref: fc.constant(null) }),
+  text,
+  fc.jsonValue({ maxDepth: 2 }),
+);
+const groupOperation = fc.oneof(
+  fc.record({ op: operationName, path: groupPath, value: memberValue }, { requiredKeys: ['op'] }),
+  fc.record({ op: operationName, value: fc.dictionary(groupPath, memberValue, { maxKeys: 4 }) }),
+  fc.jsonValue({ maxDepth: 2 }),
+);
+const groupPatchBody = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      schemas: fc.constant(['urn:ietf:params:scim:api:messages:2.0:PatchOp']),
+      Operations: fc.array(groupOperation, { maxLength: 5 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+);
+const groupBody = fc.oneof(
+  fc.record(
+    { displayName: fc.oneof(text, fc.constant('Fuzzers')), externalId: text, members: memberValue },
+    { requiredKeys: [] },
+  ),
+  fc.jsonValue({ maxDepth: 3 }),
+);
+
 let backend: ScimBackend;
 let scim: ScimTestService;
 let userId: string;
+let groupId: string;
 
 beforeAll(async () => {
   backend = await startScimBackend();
@@ -121,6 +170,10 @@ beforeAll(async () => {
     },
   });
   userId = created.json.id;
+  const group = await scim.request('POST', '/scim/v2/Groups', {
+    body: { displayName: 'Fuzz Group', members: [{ value: userId }] },
+  });
+  groupId = group.json.id;
 });
 afterAll(async () => {
   await backend.stop();
@@ -170,5 +223,29 @@ describe('SCIM fuzzing', () => {
       }),
       { numRuns: 250 },
     );
+  });
+
+  it('arbitrary group PATCH bodies never cause a 5xx, and the group stays readable', async () => {
+    await fc.assert(
+      fc.asyncProperty(groupPatchBody, async (body) => {
+        expectScimAnswer(await scim.request('PATCH', `/scim/v2/Groups/${groupId}`, { body }));
+        const after = await scim.request('GET', `/scim/v2/Groups/${groupId}`);
+        expect(after.statusCode).toBe(200);
+        expect(typeof JSON.parse(after.body).displayName).toBe('string');
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('arbitrary group bodies (POST, PUT) and group filters never cause a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(groupBody, anyFilter, async (body, value) => {
+        expectScimAnswer(await scim.request('POST', '/scim/v2/Groups', { body }));
+        expectScimAnswer(await scim.request('PUT', `/scim/v2/Groups/${groupId}`, { body }));
+        expectScimAnswer(await scim.request('GET', `/scim/v2/Groups?filter=${encodeURIComponent(value)}`));
+      }),
+      { numRuns: 100 },
+    );
+    expect(Object.prototype).not.toHaveProperty('polluted');
   });
 });

@@ -66,6 +66,11 @@ export {
   HELD_DELETE_PK,
   heldDeleteSortKey,
   isConditionalCheckFailure,
+  MAX_RECORDED_GROUPS,
+  PERSON_STATE_PREFIX,
+  PERSON_STATE_SORT_KEY,
+  personGroupsUpdate,
+  personStateKey,
   STATE_TABLE_KEY,
   STATE_TABLE_TTL_ATTRIBUTE,
 } from './state-table';

@@ -47,6 +47,68 @@ export function heldDeleteSortKey(commandId: string): string {
   return `cmd#${createHash('sha256').update(commandId, 'utf8').digest('hex')}`;
 }
 
+/**
+ * A person's state item: `pk = person#<email>`, `sk = state`. The worker owns it (watermark, user id, status); the
+ * group memberships on it (`groups`, a string set) are written by the worker's `membership` commands and by SCIM's
+ * Groups, and read by the role policy at the person's create.
+ *
+ * @example
+ * personStateKey('ada@example.com') // { pk: 'person#ada@example.com', sk: 'state' }
+ */
+export function personStateKey(email: string): { pk: string; sk: string } {
+  return { [STATE_TABLE_KEY.pk]: `${PERSON_STATE_PREFIX}${email}`, [STATE_TABLE_KEY.sk]: PERSON_STATE_SORT_KEY } as {
+    pk: string;
+    sk: string;
+  };
+}
+
+/** The partition-key prefix and sort key of person state items ({@link personStateKey}). */
+export const PERSON_STATE_PREFIX = 'person#';
+export const PERSON_STATE_SORT_KEY = 'state';
+
+/**
+ * The most group values (names and ids) recorded per person: 500 of at most 256 characters stay under 130 KB of the
+ * item's 400 KB, and leave room for people in a couple of hundred groups — more than a role policy reads.
+ */
+export const MAX_RECORDED_GROUPS = 500;
+
+/**
+ * The update that records group memberships on a person's state item (creating it if needed) without moving its
+ * watermark: a membership is a fact for the role policy, not a change of the account. `ADD`/`DELETE` on a string
+ * set, so a repeat changes nothing. A failed condition means: for an `add`, the person already has
+ * {@link MAX_RECORDED_GROUPS} values; for a `remove`, they have none to remove. For the document client (`UpdateCommand`).
+ *
+ * @example
+ * await doc.send(new UpdateCommand({ TableName, ...personGroupsUpdate('ada@example.com', 'add', ['Admins'], now) }));
+ */
+export function personGroupsUpdate(
+  email: string,
+  op: 'add' | 'remove',
+  values: readonly string[],
+  nowIso: string,
+): {
+  Key: { pk: string; sk: string };
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
+  return {
+    Key: personStateKey(email),
+    UpdateExpression: `SET #email = :email, #upd = :upd ${op === 'add' ? 'ADD' : 'DELETE'} #groups :values`,
+    // An add needs room; a remove, something to remove (else it would write an item holding only an email).
+    ConditionExpression:
+      op === 'add' ? 'attribute_not_exists(#groups) OR size(#groups) <= :room' : 'attribute_exists(#groups)',
+    ExpressionAttributeNames: { '#email': 'email', '#upd': 'updatedAt', '#groups': 'groups' },
+    ExpressionAttributeValues: {
+      ':email': email,
+      ':upd': nowIso,
+      ':values': new Set(values),
+      ...(op === 'add' ? { ':room': MAX_RECORDED_GROUPS - values.length } : {}),
+    },
+  };
+}
+
 /** The table name used when `STATE_TABLE_NAME` is not set (local stack and tests). */
 export const DEFAULT_STATE_TABLE_NAME = 'idp-sync-state';
 

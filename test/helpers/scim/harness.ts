@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { ProvisioningCommand } from '@idp-sync/contracts';
+import type { ProvisioningCommand, RolePolicyRule } from '@idp-sync/contracts';
 import type { HttpRequest, HttpResponse } from '@idp-sync/http';
 import {
   createPipelineQueues,
@@ -14,6 +14,8 @@ import {
 } from '@idp-sync/local-stack';
 import {
   createBearerVerifier,
+  createDynamoDbPersonGroups,
+  createDynamoDbScimGroupStore,
   createDynamoDbScimUserStore,
   createScimService,
   type ScimService,
@@ -67,6 +69,10 @@ export interface CreateServiceOptions {
   now?: () => Date;
   /** Use a real SQS FIFO queue (the backend must have been started with `sqs: true`). */
   sqs?: boolean;
+  /** Serve `/Groups` (default true). */
+  groups?: boolean;
+  /** The role policy SCIM Groups report role changes against. */
+  rolePolicy?: readonly RolePolicyRule[];
 }
 
 export interface ScimBackend {
@@ -161,6 +167,19 @@ export async function startScimBackend(options: { sqs?: boolean } = {}): Promise
         logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
         metrics: { count: (name, _dimensions, value = 1) => metrics.set(name, (metrics.get(name) ?? 0) + value) },
         now: serviceOptions.now,
+        ...(serviceOptions.groups === false
+          ? {}
+          : {
+              groups: {
+                store: createDynamoDbScimGroupStore({ client: dynamoDbClient, tableName }),
+                personGroups: createDynamoDbPersonGroups({
+                  client: dynamoDbClient,
+                  tableName,
+                  now: serviceOptions.now ?? (() => new Date()),
+                }),
+                rolePolicy: serviceOptions.rolePolicy,
+              },
+            }),
       });
       return {
         service,

@@ -53,9 +53,9 @@ describe('the SCIM app with SCIM_BEARER_TOKEN set', () => {
     const unauthorized = await app.handle(scimRequest('GET', '/scim/v2/Users', { token: 'wrong-token-123456789' }));
     expect(unauthorized.statusCode).toBe(401);
     expect(JSON.parse(unauthorized.body).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
-    const groups = await app.handle(scimRequest('GET', '/scim/v2/Groups'));
-    expect(groups.statusCode).toBe(404);
-    expect(groups.headers['content-type']).toBe('application/scim+json');
+    const unknown = await app.handle(scimRequest('GET', '/scim/v2/Bulk'));
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers['content-type']).toBe('application/scim+json');
   });
 
   it('answers a 404 problem outside /scim/v2: no webhook and no health route', async () => {

@@ -141,11 +141,12 @@ describe('request validation: clear 4xx, never 5xx', () => {
     expect((await scim.request('GET', `${USERS}?count=many`)).json.scimType).toBe('invalidValue');
   });
 
-  it('answers 405 with Allow for a wrong method, 404 for unknown endpoints and for Groups', async () => {
+  it('answers 405 with Allow for a wrong method, 404 for unknown endpoints, and for Groups when they are not served', async () => {
     const wrong = await scim.request('DELETE', USERS);
     expect(wrong.statusCode).toBe(405);
     expect(wrong.headers.allow).toBe('GET, POST');
-    const groups = await scim.request('GET', '/scim/v2/Groups?filter=displayName+eq+"x"');
+    const withoutGroups = await backend.createService({ groups: false });
+    const groups = await withoutGroups.request('GET', '/scim/v2/Groups?filter=displayName+eq+"x"');
     expect(groups.statusCode).toBe(404);
     expect(groups.json.detail).toContain('Groups');
     expect((await scim.request('GET', '/scim/v2/Nope')).statusCode).toBe(404);
@@ -529,12 +530,18 @@ describe('discovery endpoints', () => {
     });
   });
 
-  it('ResourceTypes lists User with the enterprise extension', async () => {
+  it('ResourceTypes lists User with the enterprise extension, then Group', async () => {
     const { json } = await scim.request('GET', '/scim/v2/ResourceTypes');
     expect(json.Resources).toEqual([
       expect.objectContaining({ id: 'User', endpoint: '/Users', schema: 'urn:ietf:params:scim:schemas:core:2.0:User' }),
+      expect.objectContaining({
+        id: 'Group',
+        endpoint: '/Groups',
+        schema: 'urn:ietf:params:scim:schemas:core:2.0:Group',
+      }),
     ]);
     expect((await scim.request('GET', '/scim/v2/ResourceTypes/User')).json.name).toBe('User');
+    expect((await scim.request('GET', '/scim/v2/ResourceTypes/Group')).json.name).toBe('Group');
   });
 
   it('Schemas lists the User schema and the Enterprise User extension', async () => {
@@ -542,6 +549,7 @@ describe('discovery endpoints', () => {
     expect(json.Resources.map((schema: { id: string }) => schema.id)).toEqual([
       'urn:ietf:params:scim:schemas:core:2.0:User',
       'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+      'urn:ietf:params:scim:schemas:core:2.0:Group',
     ]);
     const user = (await scim.request('GET', '/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User')).json;
     expect(user.description).toBe('User Account');

@@ -1,7 +1,8 @@
 import { parseRolePolicy, type RolePolicyRule } from '@idp-sync/contracts';
+import { createDynamoDbPersonGroups } from '@idp-sync/scim/service';
 import { MAX_RECORDED_GROUPS } from '@idp-sync/worker/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipeline, startWorkerStack, type WorkerStack } from '../../helpers/worker/harness';
+import { pipeline, startWorkerStack, TABLE_NAME, type WorkerStack } from '../../helpers/worker/harness';
 import { command } from '../../helpers/worker/records';
 
 // Issue #18: the worker's role policy chooses a create's role from what the source said (facts), against the
@@ -19,6 +20,7 @@ function policy(): RolePolicyRule[] {
         { when: { source: 'scim', role: 'Annotator' }, role: 'ANNOTATOR' },
         { when: { source: 'hr', field: 'department', equals: 'Data Science' }, role: { custom: 'Um9sZToz' } },
         { when: { source: 'workos', group: 'Reviewers' }, role: { custom: 'Um9sZTo5' } },
+        { when: { source: 'scim', group: 'Entra Labelers' }, role: 'ANNOTATOR' },
       ],
     }),
   );
@@ -168,4 +170,20 @@ describe('the role policy at create', () => {
     expect(outcomes.at(-1)).toMatchObject({ kind: 'noop', action: 'membership', detail: 'too-many-groups' });
     await p.close();
   }, 60_000);
+
+  it('a SCIM group membership written before the worker applies the create chooses the role', async () => {
+    const p = await pipeline(stack, { config: { rolePolicy: policy() } });
+    const who = email('entra');
+    // SCIM's POST /Users queues the create; the group PATCH that follows records the membership at once.
+    await p.enqueue([command({ source: 'scim', action: 'create', email: who })]);
+    const personGroups = createDynamoDbPersonGroups({
+      client: stack.dynamoClient,
+      tableName: TABLE_NAME,
+      now: () => new Date(),
+    });
+    await personGroups.record(who, 'add', ['Entra Labelers', '6c6b54c2-fa81-4234-ad4f-420ec6808049']);
+    while ((await p.processNext()) !== undefined);
+    expect(stack.emulator.state.findByEmail(who)?.role).toEqual({ type: 'PREDEFINED', name: 'ANNOTATOR' });
+    await p.close();
+  });
 });

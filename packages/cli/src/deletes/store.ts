@@ -9,6 +9,8 @@ import {
   isConditionalCheckFailure,
   PENDING_DELETE_PK,
   PENDING_DELETE_STATUSES,
+  PERSON_STATE_PREFIX,
+  PERSON_STATE_SORT_KEY,
   type PendingDeleteStatus,
   STATE_TABLE_KEY,
 } from '@idp-sync/contracts';
@@ -291,7 +293,11 @@ export class GuardStore {
             '#status': 'status',
             '#wm': 'watermarkMs',
           },
-          ExpressionAttributeValues: { ':person': 'person#', ':state': 'state', ':deleted': 'DELETED' },
+          ExpressionAttributeValues: {
+            ':person': PERSON_STATE_PREFIX,
+            ':state': PERSON_STATE_SORT_KEY,
+            ':deleted': 'DELETED',
+          },
           Select: 'COUNT',
           ...(start === undefined ? {} : { ExclusiveStartKey: start }),
         }),

@@ -1,10 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_STATE_TABLE_NAME, STATE_TABLE_KEY } from '@idp-sync/contracts';
+import {
+  DEFAULT_STATE_TABLE_NAME,
+  PERSON_STATE_PREFIX as PERSON_PREFIX,
+  PERSON_STATE_SORT_KEY,
+  STATE_TABLE_KEY,
+} from '@idp-sync/contracts';
 import type { ManagedView } from '../plan/planner';
 
-/** The worker's person items: `pk = person#<email>`, `sk = state` (see the worker README). */
-const PERSON_PREFIX = 'person#';
 const STATUSES = new Set(['ACTIVE', 'INVITED', 'EXPIRED', 'DELETED']);
 
 /**
@@ -34,7 +37,7 @@ export async function readManagedPeople(
           '#status': 'status',
           '#wm': 'watermarkMs',
         },
-        ExpressionAttributeValues: { ':person': PERSON_PREFIX, ':state': 'state' },
+        ExpressionAttributeValues: { ':person': PERSON_PREFIX, ':state': PERSON_STATE_SORT_KEY },
         ...(start === undefined ? {} : { ExclusiveStartKey: start }),
       }),
     );

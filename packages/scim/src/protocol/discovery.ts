@@ -1,6 +1,6 @@
 import { SCIM_URN } from './constants';
 import type { JsonObject, JsonValue } from './json';
-import { type AttributeDefinition, ENTERPRISE_USER_ATTRIBUTES, USER_ATTRIBUTES } from './schema';
+import { type AttributeDefinition, ENTERPRISE_USER_ATTRIBUTES, GROUP_ATTRIBUTES, USER_ATTRIBUTES } from './schema';
 
 /**
  * `GET /ServiceProviderConfig` (RFC 7643 §5): PATCH and filters are supported; bulk, sort, etag and password changes
@@ -36,7 +36,7 @@ export function serviceProviderConfig(baseLocation: string, maxResults: number):
   };
 }
 
-/** The one resource type this service offers: User (Groups are not provisioned). */
+/** The User resource type. */
 export function userResourceType(baseLocation: string): JsonObject {
   return {
     schemas: [SCIM_URN.resourceType],
@@ -47,6 +47,19 @@ export function userResourceType(baseLocation: string): JsonObject {
     schema: SCIM_URN.user,
     schemaExtensions: [{ schema: SCIM_URN.enterpriseUser, required: false }],
     meta: { resourceType: 'ResourceType', location: `${baseLocation}/ResourceTypes/User` },
+  };
+}
+
+/** The Group resource type (issue #18: Okta push groups, Entra group provisioning). */
+export function groupResourceType(baseLocation: string): JsonObject {
+  return {
+    schemas: [SCIM_URN.resourceType],
+    id: 'Group',
+    name: 'Group',
+    endpoint: '/Groups',
+    description: 'Group',
+    schema: SCIM_URN.group,
+    meta: { resourceType: 'ResourceType', location: `${baseLocation}/ResourceTypes/Group` },
   };
 }
 
@@ -70,7 +83,7 @@ function definitionJson(definition: AttributeDefinition): JsonObject {
   return out;
 }
 
-/** The User core schema and the Enterprise User extension, as `GET /Schemas` lists them (RFC 7643 §7). */
+/** The User core schema, the Enterprise User extension and the Group schema, as `GET /Schemas` lists them (RFC 7643 §7). */
 export function schemaDocuments(baseLocation: string): JsonObject[] {
   return [
     {
@@ -88,6 +101,14 @@ export function schemaDocuments(baseLocation: string): JsonObject[] {
       description: 'Enterprise User',
       attributes: ENTERPRISE_USER_ATTRIBUTES.map(definitionJson),
       meta: { resourceType: 'Schema', location: `${baseLocation}/Schemas/${SCIM_URN.enterpriseUser}` },
+    },
+    {
+      schemas: [SCIM_URN.schema],
+      id: SCIM_URN.group,
+      name: 'Group',
+      description: 'Group',
+      attributes: GROUP_ATTRIBUTES.map(definitionJson),
+      meta: { resourceType: 'Schema', location: `${baseLocation}/Schemas/${SCIM_URN.group}` },
     },
   ];
 }

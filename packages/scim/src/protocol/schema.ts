@@ -49,6 +49,28 @@ function multiValued(name: string, description: string, types: readonly string[]
   });
 }
 
+/** The core Group attributes (RFC 7643 §4.2): a name and its members (users, by their SCIM id). */
+export const GROUP_ATTRIBUTES: readonly AttributeDefinition[] = [
+  attr('displayName', 'A human-readable name for the Group. REQUIRED; unique in this service.', {
+    required: true,
+    uniqueness: 'server',
+  }),
+  attr('members', 'A list of members of the Group.', {
+    type: 'complex',
+    multiValued: true,
+    subAttributes: [
+      attr('value', 'Identifier of the member of this Group.', { mutability: 'immutable' }),
+      attr('display', 'A human-readable name of the member.', { mutability: 'immutable' }),
+      attr('$ref', 'The URI of the member resource.', {
+        type: 'reference',
+        mutability: 'immutable',
+        referenceTypes: ['User', 'Group'],
+      }),
+      attr('type', 'The type of the member.', { mutability: 'immutable', canonicalValues: ['User', 'Group'] }),
+    ],
+  }),
+];
+
 /** The core User attributes this service keeps (RFC 7643 §4.1); any other attribute is kept as sent too. */
 export const USER_ATTRIBUTES: readonly AttributeDefinition[] = [
   attr('userName', 'Unique identifier for the User, used by the user to authenticate. REQUIRED.', {

@@ -1,4 +1,5 @@
 import { useEnglishZodMessages } from '@idp-sync/common';
+import { parseRolePolicy, type RolePolicyRule } from '@idp-sync/contracts';
 import * as z from 'zod/mini';
 import { ScimConfigError } from '../errors';
 
@@ -60,17 +61,20 @@ const EnvSchema = z.object({
   SCIM_QUEUE_TIMEOUT_MS: optionalInt('SCIM_QUEUE_TIMEOUT_MS'),
   SCIM_MAX_RESULTS: optionalInt('SCIM_MAX_RESULTS'),
   SCIM_PATCH_RESPONSE: z.optional(z.string()),
+  ROLE_POLICY: z.optional(z.string()),
 });
 
 export interface ScimSettings {
   readonly config: ScimServiceConfig;
   readonly tableName: string;
+  /** The worker's role policy (`ROLE_POLICY`), when set: SCIM Groups report memberships that would change a role. */
+  readonly rolePolicy?: readonly RolePolicyRule[];
 }
 
 /**
  * Reads the SCIM service's settings from the environment, once, at start-up: `STATE_TABLE_NAME` (default
  * `idp-sync-state`), `SCIM_BASE_URL`, `SCIM_USERS_LOOKUP_TIMEOUT_MS`, `SCIM_QUEUE_TIMEOUT_MS`, `SCIM_MAX_RESULTS`,
- * `SCIM_PATCH_RESPONSE` (`no-content` | `resource`). A misconfiguration throws a `ScimConfigError` that says what to
+ * `SCIM_PATCH_RESPONSE` (`no-content` | `resource`), `ROLE_POLICY` (the worker's; every problem listed). A misconfiguration throws a `ScimConfigError` that says what to
  * set. The bearer token is not read here: the HTTP function's secret provider holds it (`SCIM_BEARER_TOKEN` or
  * `SCIM_BEARER_TOKEN_SECRET_ARN`, read by `loadHttpFunctionConfig` of `@idp-sync/http`; `createScimApp` requires one).
  *
@@ -88,8 +92,15 @@ export function loadScimSettings(env: Readonly<Record<string, string | undefined
     maxResults: values.SCIM_MAX_RESULTS,
     patchResponse: values.SCIM_PATCH_RESPONSE || undefined,
   });
-  if (!config.success) throw new ScimConfigError(describe(config.error, ENV_NAMES));
-  return { config: config.data, tableName: values.STATE_TABLE_NAME };
+  const problems = config.success ? [] : describe(config.error, ENV_NAMES);
+  const policy = values.ROLE_POLICY?.trim() ? parseRolePolicy(values.ROLE_POLICY) : undefined;
+  if (policy !== undefined && 'problems' in policy) problems.push(...policy.problems.map((p) => `ROLE_POLICY: ${p}`));
+  if (!config.success || problems.length > 0) throw new ScimConfigError(problems);
+  return {
+    config: config.data,
+    tableName: values.STATE_TABLE_NAME,
+    ...(policy !== undefined && 'rules' in policy ? { rolePolicy: policy.rules } : {}),
+  };
 }
 
 const ENV_NAMES: Record<string, string> = {

@@ -27,4 +27,7 @@ export const SCIM_METRICS = {
   deleteSkippedSharedEmail: 'ScimDeleteSkippedSharedEmail',
   usersLookupFailed: 'ScimUsersLookupFailed',
   userAdopted: 'ScimUserAdopted',
+  groupMembershipChanged: 'ScimGroupMembershipChanged',
+  personGroupsFull: 'ScimPersonGroupsFull',
+  roleChangeUnsupported: 'ScimRoleChangeUnsupported',
 } as const;

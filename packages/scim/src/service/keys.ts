@@ -10,6 +10,10 @@ import { emailValues } from '../protocol/resource';
  * - externalId and email pointers: `pk = scim-externalid#<externalId>` / `scim-email#<lower(email)>`,
  *   `sk = ref#<scimId>`. These two are not unique (SCIM does not make externalId unique, Microsoft's own test collection
  *   gives four users the same one, and two SCIM users may carry the same email), so each owner has its own sort key.
+ * - a group: `pk = scim-group#<groupId>`, `sk = group`; its members in the same partition, `sk = member#<userId>`
+ *   (one item each: a group of 50,000 does not fit one item), and the other way round
+ *   `pk = scim-member-of#<userId>`, `sk = group#<groupId>` (a user's groups, for `members[value eq …]` and cleanup);
+ * - the unique displayName pointer of a group: `pk = scim-groupname#<lower(displayName)>`, `sk = ref`, `groupId`.
  */
 export const SCIM_KEYS = {
   userPrefix: 'scim#',
@@ -19,6 +23,12 @@ export const SCIM_KEYS = {
   emailPrefix: 'scim-email#',
   uniqueRefSk: 'ref',
   refSkPrefix: 'ref#',
+  groupPrefix: 'scim-group#',
+  groupSk: 'group',
+  memberSkPrefix: 'member#',
+  memberOfPrefix: 'scim-member-of#',
+  memberOfSkPrefix: 'group#',
+  groupNamePrefix: 'scim-groupname#',
 } as const;
 
 /** DynamoDB allows 2048 bytes in a partition key; long values are keyed by their hash instead. */
@@ -50,6 +60,28 @@ export function emailPk(email: string): string {
 
 export function refSk(id: string): string {
   return `${SCIM_KEYS.refSkPrefix}${id}`;
+}
+
+/** @example groupPk('9d1e…') // 'scim-group#9d1e…' */
+export function groupPk(id: string): string {
+  return `${SCIM_KEYS.groupPrefix}${keyValue(id)}`;
+}
+
+export function memberSk(userId: string): string {
+  return `${SCIM_KEYS.memberSkPrefix}${keyValue(userId)}`;
+}
+
+export function memberOfPk(userId: string): string {
+  return `${SCIM_KEYS.memberOfPrefix}${keyValue(userId)}`;
+}
+
+export function memberOfSk(groupId: string): string {
+  return `${SCIM_KEYS.memberOfSkPrefix}${keyValue(groupId)}`;
+}
+
+/** A group's displayName is unique here, case-insensitively (Okta and Entra match groups by it). */
+export function groupNamePk(displayName: string): string {
+  return `${SCIM_KEYS.groupNamePrefix}${keyValue(displayName.toLowerCase())}`;
 }
 
 /** A user's `externalId` when it has a non-empty one. */

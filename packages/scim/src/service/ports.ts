@@ -1,4 +1,5 @@
 import type { ProvisioningCommand } from '@idp-sync/contracts';
+import type { GroupMember } from '../protocol/group';
 import type { JsonObject } from '../protocol/json';
 
 /*
@@ -129,4 +130,73 @@ export interface ScimUserStore {
   put(record: ScimUserRecord, expectedVersion: number | null): Promise<void>;
   /** Deletes the user item if its version is `expectedVersion`; else ScimStoreConflictError. */
   delete(id: string, expectedVersion: number): Promise<void>;
+}
+
+/**
+ * One SCIM group as the state table holds it. Its members are items of their own ({@link ScimGroupStore.members}).
+ *
+ * @example
+ * const group: ScimGroupRecord | null = await groups.get(id);
+ */
+export interface ScimGroupRecord {
+  /** The SCIM `id`: a UUID generated at the POST. */
+  readonly id: string;
+  readonly displayName: string;
+  readonly externalId?: string | undefined;
+  /** The other attributes as last written (no `id`, `meta`, `schemas`, `members`). */
+  readonly attributes: JsonObject;
+  readonly created: string;
+  readonly lastModified: string;
+  /** Optimistic-concurrency counter; every write of the group item is conditional on it. */
+  readonly version: number;
+}
+
+/**
+ * Persistence of SCIM groups and their memberships in the state table (keys: `SCIM_KEYS`). Reads are strongly
+ * consistent: a group POSTed or PATCHed a moment ago reads back as written.
+ *
+ * @example
+ * const groups: ScimGroupStore = createDynamoDbScimGroupStore({ client, tableName: 'idp-sync-state' });
+ */
+export interface ScimGroupStore {
+  get(id: string): Promise<ScimGroupRecord | null>;
+  /** The id the displayName pointer names (or null). */
+  displayNameOwner(displayName: string): Promise<string | null>;
+  /** Every stored group (filters no pointer answers, and unfiltered listings). */
+  scan(): Promise<ScimGroupRecord[]>;
+  /** Makes `id` the owner of `displayName`; false when another group owns it. */
+  claimDisplayName(displayName: string, id: string): Promise<boolean>;
+  /** Releases `displayName` if `id` still owns it. */
+  releaseDisplayName(displayName: string, id: string): Promise<void>;
+  /** Writes the group item if its stored version is `expectedVersion` (null: only if absent); else ScimStoreConflictError. */
+  put(record: ScimGroupRecord, expectedVersion: number | null): Promise<void>;
+  /** Deletes the group item if its version is `expectedVersion`; else ScimStoreConflictError. */
+  delete(id: string, expectedVersion: number): Promise<void>;
+  /** Every member of a group, in no particular order. */
+  members(groupId: string): Promise<GroupMember[]>;
+  /** Those of `userIds` that are members of the group. */
+  membersAmong(groupId: string, userIds: readonly string[]): Promise<GroupMember[]>;
+  /** The ids of the groups a user is a member of. */
+  groupsOf(userId: string): Promise<string[]>;
+  /** Adds (or rewrites) and removes memberships: the group's member items and the users' reverse items. */
+  writeMembers(groupId: string, put: readonly GroupMember[], remove: readonly string[]): Promise<void>;
+}
+
+/**
+ * Where group memberships are recorded for the worker's role policy: the `groups` string set of the person's state
+ * item (contracts' `personGroupsUpdate`, the same update the worker's `membership` commands make).
+ *
+ * @example
+ * const result = await personGroups.record('ada@example.com', 'add', ['Arize Admins', '6c6b54c2-…']);
+ */
+export interface PersonGroups {
+  /**
+   * Adds or removes group values; resolves with the person's groups before and after and whether they have an
+   * account, or `full` when they already have the most values recorded (nothing written).
+   */
+  record(
+    email: string,
+    op: 'add' | 'remove',
+    values: readonly string[],
+  ): Promise<{ before: string[]; after: string[]; hasAccount: boolean } | 'full'>;
 }

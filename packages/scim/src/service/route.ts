@@ -4,7 +4,7 @@ import { INGEST_METRIC } from '@idp-sync/http';
 import { createBearerVerifier } from './auth';
 import { loadScimSettings, type ScimServiceConfigInput } from './config';
 import { SCIM_BASE_PATH, SCIM_METRICS } from './constants';
-import type { CommandQueue, ScimUserStore, UsersLookup } from './ports';
+import type { CommandQueue, PersonGroups, ScimGroupStore, ScimUserStore, UsersLookup } from './ports';
 import type { ScimService } from './service';
 
 /** What the ingest runtime already has (secrets, sender) and the SCIM route reuses. */
@@ -29,6 +29,9 @@ export type UsersApiLookupLoader = () => Promise<{ createUsersApiLookup(budgetMs
  */
 export interface ScimRouteOptions {
   readonly store?: ScimUserStore;
+  /** The SCIM group store and where memberships are recorded (by default both on the state table). */
+  readonly groupStore?: ScimGroupStore;
+  readonly personGroups?: PersonGroups;
   readonly usersLookup?: UsersLookup;
   /**
    * Loads the Users API lookup, on the first lookup only. A loader rather than an import in this module, so that a
@@ -63,17 +66,25 @@ export function createScimRoute(deps: ScimRouteDependencies, options: ScimRouteO
   // request, so a function that only receives webhooks never evaluates them (cold start of the webhook path).
   let service: Promise<ScimService> | undefined;
   const loadService = async (): Promise<ScimService> => {
-    const [{ createScimService }, { createDynamoDbScimUserStore }, { DynamoDBClient }] = await Promise.all([
+    const [
+      { createScimService },
+      { createDynamoDbScimUserStore },
+      { createDynamoDbScimGroupStore },
+      { createDynamoDbPersonGroups },
+      { DynamoDBClient },
+    ] = await Promise.all([
       import('./service'),
       import('./store'),
+      import('./group-store'),
+      import('./person-groups'),
       import('@aws-sdk/client-dynamodb'),
     ]);
-    const store =
-      options.store ??
-      createDynamoDbScimUserStore({
-        client: new DynamoDBClient({ region: deps.region, ...(endpoint ? { endpoint } : {}) }),
-        tableName: scimEnv.tableName,
-      });
+    const client = new DynamoDBClient({ region: deps.region, ...(endpoint ? { endpoint } : {}) });
+    const store = options.store ?? createDynamoDbScimUserStore({ client, tableName: scimEnv.tableName });
+    const groupStore = options.groupStore ?? createDynamoDbScimGroupStore({ client, tableName: scimEnv.tableName });
+    const personGroups =
+      options.personGroups ??
+      createDynamoDbPersonGroups({ client, tableName: scimEnv.tableName, now: () => new Date() });
     return createScimService({
       store,
       queue: deps.sender,
@@ -86,6 +97,7 @@ export function createScimRoute(deps: ScimRouteDependencies, options: ScimRouteO
       config: { ...scimEnv.config, ...options.config },
       logger: deps.logger,
       metrics: options.metrics ?? commandsQueuedOnly(deps.metrics),
+      groups: { store: groupStore, personGroups, rolePolicy: scimEnv.rolePolicy },
     });
   };
   return {

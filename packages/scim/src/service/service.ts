@@ -1,5 +1,6 @@
 import type { Logger, Metrics } from '@idp-sync/common';
 import { redactEmailsIn } from '@idp-sync/common';
+import type { RolePolicyRule } from '@idp-sync/contracts';
 import type { HttpRequest, HttpResponse } from '@idp-sync/http';
 import {
   describeError,
@@ -10,15 +11,18 @@ import {
   ScimUnauthorizedError,
   ScimUnavailableError,
 } from '../errors';
-import { schemaDocuments, serviceProviderConfig, userResourceType } from '../protocol/discovery';
+import { SCIM_URN } from '../protocol/constants';
+import { groupResourceType, schemaDocuments, serviceProviderConfig, userResourceType } from '../protocol/discovery';
 import { type FilterExpr, parseFilter } from '../protocol/filter';
+import { membersExcluded } from '../protocol/group';
 import type { JsonObject, JsonValue } from '../protocol/json';
 import { getProp, isJsonObject } from '../protocol/json';
 import { parseAttributeList, projectResource, renderUser } from '../protocol/resource';
 import { type ScimServiceConfigInput, ScimServiceConfigSchema } from './config';
 import { SCIM_BASE_PATH, SCIM_METRICS } from './constants';
+import { createScimGroups, renderGroupView } from './groups';
 import { listResponse, parseQuery, readJsonBody, scimErrorResponse, scimResponse } from './http';
-import type { BearerVerifier, CommandQueue, ScimUserStore, UsersLookup } from './ports';
+import type { BearerVerifier, CommandQueue, PersonGroups, ScimGroupStore, ScimUserStore, UsersLookup } from './ports';
 import { createScimUsers, type ScimRequestContext } from './users';
 
 export interface ScimServiceOptions {
@@ -35,6 +39,17 @@ export interface ScimServiceOptions {
   readonly metrics: Metrics;
   /** The clock (tests pin it). */
   readonly now?: (() => Date) | undefined;
+  /**
+   * SCIM Groups (`/Groups`): their store, where memberships are recorded for the role policy, and the policy itself
+   * (to report a membership that would change an existing account's role). Without them `/Groups` answers 404.
+   */
+  readonly groups?:
+    | {
+        readonly store: ScimGroupStore;
+        readonly personGroups: PersonGroups;
+        readonly rolePolicy?: readonly RolePolicyRule[] | undefined;
+      }
+    | undefined;
 }
 
 /** The SCIM 2.0 service: one `handle` for every request whose path is under `/scim/v2`. */
@@ -46,6 +61,9 @@ type Route =
   | { kind: 'users' }
   | { kind: 'user'; id: string }
   | { kind: 'search' }
+  | { kind: 'groups' }
+  | { kind: 'group'; id: string }
+  | { kind: 'groupSearch' }
   | { kind: 'serviceProviderConfig' }
   | { kind: 'resourceTypes'; id?: string }
   | { kind: 'schemas'; id?: string }
@@ -82,6 +100,22 @@ export function createScimService(options: ScimServiceOptions): ScimService {
     now,
     baseLocation,
   });
+  const groups = options.groups
+    ? createScimGroups({
+        groups: options.groups.store,
+        users: options.store,
+        personGroups: options.groups.personGroups,
+        rolePolicy: options.groups.rolePolicy,
+        logger,
+        metrics,
+        now,
+        baseLocation,
+      })
+    : undefined;
+  const requireGroups = () => {
+    if (!groups) throw new ScimNotFoundError('Groups are not served by this SCIM service');
+    return groups;
+  };
 
   async function dispatch(request: HttpRequest, route: Route): Promise<HttpResponse> {
     const method = request.method.toUpperCase();
@@ -122,6 +156,60 @@ export function createScimService(options: ScimServiceOptions): ScimService {
         }
         if (method === 'DELETE') {
           await users.remove(route.id, context);
+          // A deleted user leaves their groups (the person is leaving: their recorded groups no longer matter).
+          await groups?.forgetUser(route.id);
+          return scimResponse(204, undefined);
+        }
+        throw new ScimMethodNotAllowedError(method, ['GET', 'PUT', 'PATCH', 'DELETE']);
+      }
+      case 'groups': {
+        const service = requireGroups();
+        const withMembers = !membersExcluded(attributes, excluded);
+        if (method === 'GET') {
+          return listGroups(query.get('filter'), query.get('startindex'), query.get('count'), withMembers, project);
+        }
+        if (method === 'POST') {
+          const created = renderGroupView(await service.create(readJsonBody(request)), baseLocation);
+          return scimResponse(201, project(created), { location: locationOf(created) });
+        }
+        throw new ScimMethodNotAllowedError(method, ['GET', 'POST']);
+      }
+      case 'groupSearch': {
+        if (method !== 'POST') throw new ScimMethodNotAllowedError(method, ['POST']);
+        requireGroups();
+        const body = readJsonBody(request);
+        if (!isJsonObject(body))
+          throw new ScimBadRequestError('invalidSyntax', 'a SearchRequest must be a JSON object');
+        const text = searchText(body);
+        const searchAttributes = parseAttributeList(text('attributes'));
+        const searchExcluded = parseAttributeList(text('excludedAttributes'));
+        return listGroups(
+          text('filter'),
+          text('startIndex'),
+          text('count'),
+          !membersExcluded(searchAttributes, searchExcluded),
+          (resource) => projectResource(resource, searchAttributes, searchExcluded),
+        );
+      }
+      case 'group': {
+        const service = requireGroups();
+        const withMembers = !membersExcluded(attributes, excluded);
+        const render = (view: Parameters<typeof renderGroupView>[0]) => {
+          const shown = withMembers ? view : { group: view.group };
+          return project(renderGroupView(shown, baseLocation));
+        };
+        if (method === 'GET') return scimResponse(200, render(await service.get(route.id, withMembers)));
+        if (method === 'PUT') {
+          const replaced = await service.replace(route.id, readJsonBody(request));
+          return scimResponse(200, render(replaced));
+        }
+        if (method === 'PATCH') {
+          const patched = await service.patch(route.id, readJsonBody(request));
+          if (config.patchResponse === 'no-content' && !attributes && !excluded) return scimResponse(204, undefined);
+          return scimResponse(200, render(patched));
+        }
+        if (method === 'DELETE') {
+          await service.remove(route.id);
           return scimResponse(204, undefined);
         }
         throw new ScimMethodNotAllowedError(method, ['GET', 'PUT', 'PATCH', 'DELETE']);
@@ -131,7 +219,7 @@ export function createScimService(options: ScimServiceOptions): ScimService {
         return scimResponse(200, serviceProviderConfig(baseLocation, config.maxResults));
       case 'resourceTypes': {
         requireGet(method);
-        const types = [userResourceType(baseLocation)];
+        const types = [userResourceType(baseLocation), ...(groups ? [groupResourceType(baseLocation)] : [])];
         if (route.id === undefined) return scimResponse(200, listResponse(types, types.length, 1));
         const found = types.find((type) => String(type.id).toLowerCase() === route.id?.toLowerCase());
         if (!found) throw new ScimNotFoundError(`ResourceType ${route.id} not found`);
@@ -139,7 +227,7 @@ export function createScimService(options: ScimServiceOptions): ScimService {
       }
       case 'schemas': {
         requireGet(method);
-        const schemas = schemaDocuments(baseLocation);
+        const schemas = schemaDocuments(baseLocation).filter((schema) => groups || schema.id !== SCIM_URN.group);
         if (route.id === undefined) return scimResponse(200, listResponse(schemas, schemas.length, 1));
         const found = schemas.find((schema) => String(schema.id).toLowerCase() === route.id?.toLowerCase());
         if (!found) throw new ScimNotFoundError(`Schema ${route.id} not found`);
@@ -163,15 +251,26 @@ export function createScimService(options: ScimServiceOptions): ScimService {
     return scimResponse(200, listResponse(page, matched.length, startIndex));
   }
 
+  /** Groups: a page of those matching, members loaded for the page only (and only when the answer shows them). */
+  async function listGroups(
+    filterParam: string | undefined,
+    startIndexParam: string | undefined,
+    countParam: string | undefined,
+    withMembers: boolean,
+    project: (resource: JsonObject) => JsonObject,
+  ): Promise<HttpResponse> {
+    const filter = parseFilterParam(filterParam);
+    const startIndex = Math.max(1, parseInteger(startIndexParam, 'startIndex') ?? 1);
+    const count = Math.min(config.maxResults, Math.max(0, parseInteger(countParam, 'count') ?? config.maxResults));
+    const { total, views } = await requireGroups().query(filter, () => ({ start: startIndex - 1, count }), withMembers);
+    const page = views.map((view) => project(renderGroupView(view, baseLocation)));
+    return scimResponse(200, listResponse(page, total, startIndex));
+  }
+
   /** `POST /Users/.search` (RFC 7644 §3.4.3): the query parameters in a SearchRequest body. */
   async function search(body: JsonValue): Promise<HttpResponse> {
     if (!isJsonObject(body)) throw new ScimBadRequestError('invalidSyntax', 'a SearchRequest must be a JSON object');
-    const text = (name: string): string | undefined => {
-      const value = getProp(body, name);
-      if (value === undefined || value === null) return undefined;
-      if (Array.isArray(value)) return value.map(String).join(',');
-      return String(value);
-    };
+    const text = searchText(body);
     const attributes = parseAttributeList(text('attributes'));
     const excluded = parseAttributeList(text('excludedAttributes'));
     return list(parseFilterParam(text('filter')), text('startIndex'), text('count'), (resource) =>
@@ -212,7 +311,7 @@ export function createScimService(options: ScimServiceOptions): ScimService {
       logger.info('SCIM request', {
         requestId: request.requestId,
         method: request.method,
-        path: request.path.replace(/\/Users\/[^/]+$/i, '/Users/{id}'),
+        path: request.path.replace(/\/(Users|Groups)\/[^/]+$/i, '/$1/{id}'),
         status: response.statusCode,
         durationMs: Date.now() - started,
       });
@@ -243,15 +342,24 @@ function routeOf(path: string): Route | null {
     case 'schemas':
       return { kind: 'schemas', ...(second === undefined ? {} : { id: second }) };
     case 'groups':
-      return {
-        kind: 'unsupported',
-        what: 'Groups are not provisioned by this service: turn off group provisioning in the Entra attribute mappings',
-      };
+      if (second === undefined) return { kind: 'groups' };
+      if (second.toLowerCase() === '.search') return { kind: 'groupSearch' };
+      return { kind: 'group', id: second };
     case 'bulk':
       return { kind: 'unsupported', what: 'Bulk operations are not supported (see ServiceProviderConfig)' };
     default:
       return { kind: 'unsupported', what: `no SCIM endpoint at ${path}` };
   }
+}
+
+/** A SearchRequest's field as a query parameter would carry it (a list joined with commas). */
+function searchText(body: JsonObject): (name: string) => string | undefined {
+  return (name) => {
+    const value = getProp(body, name);
+    if (value === undefined || value === null) return undefined;
+    if (Array.isArray(value)) return value.map(String).join(',');
+    return String(value);
+  };
 }
 
 function decodeSegment(segment: string): string {

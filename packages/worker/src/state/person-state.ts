@@ -6,7 +6,15 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_STATE_TABLE_NAME, isConditionalCheckFailure, STATE_TABLE_KEY } from '@idp-sync/contracts';
+import {
+  DEFAULT_STATE_TABLE_NAME,
+  isConditionalCheckFailure,
+  MAX_RECORDED_GROUPS,
+  PERSON_STATE_PREFIX as PERSON_PREFIX,
+  personGroupsUpdate,
+  personStateKey,
+  STATE_TABLE_KEY,
+} from '@idp-sync/contracts';
 import { StateStoreError } from '../errors';
 import {
   type AppliedChange,
@@ -16,18 +24,17 @@ import {
   type RecordAppliedResult,
 } from './types';
 
-const PERSON_PREFIX = 'person#';
-const PERSON_SORT_KEY = 'state';
-
 /**
- * The key of a person's state item.
+ * The key of a person's state item (contracts' `personStateKey`).
  *
  * @example
  * personKey('ada@example.com') // { pk: 'person#ada@example.com', sk: 'state' }
  */
 export function personKey(email: string): Record<string, string> {
-  return { [STATE_TABLE_KEY.pk]: `${PERSON_PREFIX}${email}`, [STATE_TABLE_KEY.sk]: PERSON_SORT_KEY };
+  return personStateKey(email);
 }
+
+export { MAX_RECORDED_GROUPS };
 
 /**
  * Parses an RFC 3339 timestamp into epoch milliseconds; the watermark is compared as a number so that offsets
@@ -64,12 +71,6 @@ export interface PersonStateRepositoryOptions {
  *   // stale: skip
  * }
  */
-/**
- * The most group values (names and ids) recorded per person: 500 of at most 256 characters stay under 130 KB of the
- * item's 400 KB, and leave room for people in a couple of hundred groups — more than a role policy reads.
- */
-export const MAX_RECORDED_GROUPS = 500;
-
 export class PersonStateRepository {
   readonly #doc: DynamoDBDocumentClient;
   readonly #tableName: string;
@@ -148,22 +149,13 @@ export class PersonStateRepository {
       const out = await this.#doc.send(
         new UpdateCommand({
           TableName: this.#tableName,
-          Key: personKey(email),
-          UpdateExpression: `SET #email = :email, #upd = :upd ${op === 'add' ? 'ADD' : 'DELETE'} #groups :values`,
-          ...(op === 'add' ? { ConditionExpression: 'attribute_not_exists(#groups) OR size(#groups) <= :room' } : {}),
-          ExpressionAttributeNames: { '#email': 'email', '#upd': 'updatedAt', '#groups': 'groups' },
-          ExpressionAttributeValues: {
-            ':email': email,
-            ':upd': this.#now().toISOString(),
-            ':values': new Set(values),
-            ...(op === 'add' ? { ':room': MAX_RECORDED_GROUPS - values.length } : {}),
-          },
+          ...personGroupsUpdate(email, op, values, this.#now().toISOString()),
           ReturnValues: 'ALL_NEW',
         }),
       );
       return out.Attributes ? toPersonState(email, out.Attributes) : undefined;
     } catch (error) {
-      if (isConditionalCheckFailure(error)) return 'full';
+      if (isConditionalCheckFailure(error)) return op === 'add' ? 'full' : await this.get(email);
       throw new StateStoreError('recordMembership', error);
     }
   }
