@@ -199,6 +199,16 @@ export const InfraConfigSchema = z
      */
     rolePolicy: z.optional(z.strictObject({ rules: z.array(z.record(z.string(), z.unknown())).max(200) })),
     /**
+     * How long a create waits in the queue for memberships sent after it when the role policy chooses by group (the
+     * worker's ROLE_SETTLE_SECONDS; 0, the default, is off; at most 900). Entra and Okta send users before groups.
+     */
+    roleSettleSeconds: z.coerce
+      .number({ error: 'must be a whole number of seconds from 0 to 900' })
+      .int({ error: 'must be a whole number of seconds from 0 to 900' })
+      .min(0, { error: 'must be a whole number of seconds from 0 to 900' })
+      .max(900, { error: 'must be a whole number of seconds from 0 to 900' })
+      .default(0),
+    /**
      * The scheduled reconcile (issue #17): a Lambda on an EventBridge schedule comparing each source of truth with the
      * Users API, publishing drift metrics, alarming when drift persists across two runs. `sources` empty: no Lambda.
      * Default: `scim` when SCIM is a source. `apply` is `report` (the default), `creates-and-updates`, or `all` (deletes

@@ -469,6 +469,7 @@ export class Functions extends Construct {
         DELETION_GUARD_PERCENT: String(config.deletionGuard.percent),
         ...gracePeriodEnvironment(config),
         ...(config.rolePolicy === undefined ? {} : { ROLE_POLICY: JSON.stringify(config.rolePolicy) }),
+        ...(config.roleSettleSeconds > 0 ? { ROLE_SETTLE_SECONDS: String(config.roleSettleSeconds) } : {}),
       },
     });
 

@@ -87,15 +87,17 @@ describe('loadInfraConfig', () => {
       'idp-sync.alarmEmail': 'not-an-email',
       'idp-sync.usersApi.baseUrl': 'http://api.arize.com',
       'idp-sync.sources': 'okta,ldap',
+      'idp-sync.roleSettleSeconds': '1000',
     });
     const text = problems.join('\n');
+    expect(text).toContain('idp-sync.roleSettleSeconds: must be a whole number of seconds from 0 to 900');
     expect(text).toContain('idp-sync.worker.maxConcurrency');
     expect(text).toContain('idp-sync.logRetentionDays: must be one of');
     expect(text).toContain('idp-sync.alarmEmail: must be an e-mail address');
     expect(text).toContain('idp-sync.usersApi.baseUrl: must be an https URL');
     expect(text).toContain('idp-sync.sources.1');
     expect(text).toMatch(/wokrer/);
-    expect(problems.length).toBeGreaterThanOrEqual(6);
+    expect(problems.length).toBeGreaterThanOrEqual(7);
   });
 
   it('requires app or group ids when Okta membership events count', () => {
@@ -250,6 +252,7 @@ describe('a non-default configuration', () => {
           ingest: { reservedConcurrency: 'off' },
           gracePeriods: { okta: 'PT24H', scim: 'p3d', revokeDeveloper: true },
           rolePolicy: { rules: [{ when: { source: 'okta', group: 'Arize Admins' }, role: 'ADMIN' }] },
+          roleSettleSeconds: 120,
           reconcile: {
             sources: ['okta', 'workos'],
             schedule: 'rate(6 hours)',
@@ -394,6 +397,7 @@ describe('a non-default configuration', () => {
       arizeBaseUrl: 'https://api.eu-west-1a.arize.com',
       gracePeriods: { periods: { okta: 86_400_000, scim: 259_200_000 }, revokeDeveloper: true },
       rolePolicy: [{ source: 'okta', group: 'Arize Admins', assign: { predefined: 'ADMIN' } }],
+      roleSettleSeconds: 120,
     });
     // The sweeper reads the same queue and table.
     const sweeper = loadGraceSweeperConfig(resolvedEnvironment(template.toJSON(), 'idp-staging-grace-sweeper'));

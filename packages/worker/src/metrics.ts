@@ -33,6 +33,8 @@ export const WORKER_METRICS = {
   unsupported: 'UnsupportedAttributes',
   deadLettered: 'SentToDlq',
   retried: 'RetriesScheduled',
+  /** Creates left in the queue for `ROLE_SETTLE_SECONDS` so that memberships sent after them choose the role. */
+  createsDeferred: 'CreatesDeferred',
   blocked: 'RecordsBlocked',
   dlqSendFailed: 'DlqSendFailures',
   usersApiCalls: 'UsersApiCalls',

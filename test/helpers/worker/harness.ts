@@ -185,6 +185,7 @@ export async function pipeline(stack: WorkerStack, options: PipelineOptions = {}
     deletionGuard: { enabled: true, windowMinutes: 60, floor: 100_000, percent: 0 },
     gracePeriods: NO_GRACE_PERIODS,
     rolePolicy: [],
+    roleSettleSeconds: 0,
     ...options.config,
   };
   const users = createWorkerUsersClient(config, { apiKey: stack.emulator.apiKey });

@@ -34,6 +34,7 @@ function config(overrides: Partial<WorkerConfig>): WorkerConfig {
     deletionGuard: { enabled: false, windowMinutes: 60, floor: 5, percent: 0.5 },
     gracePeriods: NO_GRACE_PERIODS,
     rolePolicy: [],
+    roleSettleSeconds: 0,
     ...overrides,
   };
 }

@@ -186,4 +186,47 @@ describe('the role policy at create', () => {
     expect(stack.emulator.state.findByEmail(who)?.role).toEqual({ type: 'PREDEFINED', name: 'ANNOTATOR' });
     await p.close();
   });
+
+  it('ROLE_SETTLE_SECONDS: a create waits in the queue for memberships sent after it, then takes their role', async () => {
+    const p = await pipeline(stack, { config: { rolePolicy: policy(), roleSettleSeconds: 2 } });
+    const who = email('settle');
+    const plain = email('settle-hr');
+    await p.enqueue([
+      command({ source: 'scim', action: 'create', email: who }),
+      // No rule of the policy chooses by group for HR: nothing to wait for.
+      command({ source: 'hr', action: 'create', email: plain }),
+    ]);
+    const first = await p.processNext();
+    expect(first?.outcomes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'retry', errorClass: 'RoleSettling' }),
+        expect.objectContaining({ kind: 'applied', action: 'create' }),
+      ]),
+    );
+    expect(first?.counts.CreatesDeferred).toBe(1);
+    expect(stack.emulator.state.findByEmail(who)).toBeUndefined();
+    // Entra sends the group's members after the users: recorded while the create waits.
+    const personGroups = createDynamoDbPersonGroups({
+      client: stack.dynamoClient,
+      tableName: TABLE_NAME,
+      now: () => new Date(),
+    });
+    await personGroups.record(who, 'add', ['Entra Labelers']);
+    const deadline = Date.now() + 10_000;
+    while (stack.emulator.state.findByEmail(who) === undefined && Date.now() < deadline) {
+      await p.processNext();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(stack.emulator.state.findByEmail(who)?.role).toEqual({ type: 'PREDEFINED', name: 'ANNOTATOR' });
+    await p.close();
+  }, 20_000);
+
+  it('ROLE_SETTLE_SECONDS never holds a create on its last allowed receive', async () => {
+    const p = await pipeline(stack, { config: { rolePolicy: policy(), roleSettleSeconds: 600, maxReceiveCount: 1 } });
+    const who = email('last');
+    await p.enqueue([command({ source: 'okta', action: 'create', email: who })]);
+    const report = await p.processNext();
+    expect(report?.outcomes[0]).toMatchObject({ kind: 'applied', action: 'create' });
+    await p.close();
+  });
 });

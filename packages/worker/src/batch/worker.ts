@@ -444,6 +444,8 @@ export function createWorker(options: CreateWorkerOptions): Worker {
     }
     const command = record.command;
     if (record.cappedHere) reportCappedOccurredAt(record, command, tally);
+    const settle = settleSecondsLeft(record, command);
+    if (settle > 0) return deferForMemberships(record, command, settle, tally);
     const context: ApplyContext = ticket === undefined ? {} : { bulkDelete: ticket };
     let result: StoredResult;
     try {
@@ -659,6 +661,58 @@ export function createWorker(options: CreateWorkerOptions): Worker {
       errorClass: failure.errorClass,
       ...(failure.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus }),
       reason: failure.message,
+    };
+  }
+
+  /**
+   * Seconds a create should still wait for the person's memberships (`ROLE_SETTLE_SECONDS`): only when the role
+   * policy chooses by group for the command's source and the command names no role of its own, counted from when it
+   * was queued, and never on the last allowed receive (it is then applied with what is known).
+   */
+  function settleSecondsLeft(record: WorkerRecord, command: ProvisioningCommand): number {
+    if (config.roleSettleSeconds <= 0 || command.action !== 'create' || command.customRoleId !== undefined) return 0;
+    if (record.receiveCount >= config.maxReceiveCount) return 0;
+    const byGroup = config.rolePolicy.some(
+      (rule) => rule.group !== undefined && (rule.source === undefined || rule.source === command.source),
+    );
+    if (!byGroup) return 0;
+    const sentMs = Number(record.record.attributes?.SentTimestamp);
+    const queuedAt = Number.isFinite(sentMs) && sentMs > 0 ? sentMs : record.firstSeenAt.getTime();
+    const left = config.roleSettleSeconds * 1000 - (now().getTime() - queuedAt);
+    return left > 0 ? Math.ceil(left / 1000) : 0;
+  }
+
+  /** Leaves a create in the queue until its settle time is over; the person's later records wait behind it. */
+  async function deferForMemberships(
+    record: WorkerRecord,
+    command: ProvisioningCommand,
+    seconds: number,
+    tally: MetricsTally,
+  ): Promise<RecordOutcome> {
+    const queueUrl = config.queueUrl ?? queueUrlFromArn(record.record.eventSourceARN ?? '');
+    let applied: number | undefined = seconds;
+    try {
+      if (queueUrl === undefined) throw new Error('no QUEUE_URL and no parsable eventSourceARN');
+      await changeVisibility(options.sqsClient, queueUrl, record.record.receiptHandle, seconds);
+    } catch (error) {
+      applied = undefined;
+      logger.warn('could not change the visibility timeout; SQS redelivers after the queue default', {
+        ...logFields(record),
+        sqsError: redactEmailsIn(String((error as Error)?.message)),
+      });
+    }
+    tally.count(WORKER_METRICS.createsDeferred, 1, { source: command.source });
+    logger.info('create deferred for memberships that may follow it (ROLE_SETTLE_SECONDS)', {
+      ...logFields(record),
+      visibilityTimeoutSeconds: applied,
+    });
+    return {
+      messageId: record.messageId,
+      kind: 'retry',
+      commandId: command.id,
+      errorClass: 'RoleSettling',
+      reason: `the role policy chooses by group: waiting ${seconds} s for memberships sent after the create`,
+      ...(applied === undefined ? {} : { visibilityTimeoutSeconds: applied }),
     };
   }
 

@@ -49,6 +49,7 @@ const WorkerEnvSchema = z.object({
   VISIBILITY_BASE_SECONDS: z.preprocess(blankToUndefined, int(1, 43_200, 30)),
   VISIBILITY_MAX_SECONDS: z.preprocess(blankToUndefined, int(1, 43_200, 900)),
   PROCESSING_TIMEOUT_MS: z.preprocess(blankToUndefined, int(1_000, 900_000, 25_000)),
+  ROLE_SETTLE_SECONDS: z.preprocess(blankToUndefined, int(0, 900, 0)),
   DELETION_GUARD: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
     z
@@ -108,6 +109,12 @@ export interface WorkerConfig {
   gracePeriods: GracePeriodConfig;
   /** The role policy (`ROLE_POLICY`, issue #18): ordered rules from what a source says to the role a create assigns. */
   rolePolicy: readonly RolePolicyRule[];
+  /**
+   * How long a create waits after it was queued when the role policy chooses by group for its source
+   * (`ROLE_SETTLE_SECONDS`, 0 = off): memberships that follow the create (Entra and Okta send users first, then groups)
+   * are recorded in time to choose the role.
+   */
+  roleSettleSeconds: number;
 }
 
 /**
@@ -169,5 +176,6 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     },
     gracePeriods,
     rolePolicy,
+    roleSettleSeconds: e.ROLE_SETTLE_SECONDS,
   };
 }
