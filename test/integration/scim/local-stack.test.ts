@@ -12,7 +12,13 @@ let stack: LocalStack;
 let users: ReturnType<typeof createUsersClient>;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({
+    handlerEnv: {
+      // Issue #18: SCIM groups choose the role; creates wait 2 s for the groups Entra sends after the users.
+      ROLE_POLICY: JSON.stringify({ rules: [{ when: { source: 'scim', group: 'Stack Admins' }, role: 'ADMIN' }] }),
+      ROLE_SETTLE_SECONDS: '2',
+    },
+  });
   users = createUsersClient({ baseUrl: stack.urls.usersApi, apiKey: stack.usersApiKey });
 });
 afterAll(async () => {
@@ -101,6 +107,35 @@ describe('SCIM on the local stack', () => {
     expect(found.json.totalResults).toBe(1);
     const { id } = found.json.Resources[0];
     expect((await scim('GET', `/Users/${id}`)).json).toMatchObject({ displayName: 'Direct Carol', active: true });
+  });
+
+  it('Entra’s order — the user, then the group and its members — gives the role the group chooses', async () => {
+    const created = await scim('POST', '/Users', {
+      userName: 'stack.dana@contoso.com',
+      displayName: 'Stack Dana',
+      emails: [{ value: 'stack.dana@contoso.com', type: 'work', primary: true }],
+    });
+    const group = await scim('POST', '/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      externalId: '5d2f6a7e-0c1b-4e8f-9a3d-2b7c4e1f0a96',
+      displayName: 'Stack Admins',
+      meta: { resourceType: 'Group' },
+    });
+    expect(group.status).toBe(201);
+    const added = await scim('PATCH', `/Groups/${group.json.id}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Add', path: 'members', value: [{ $ref: null, value: created.json.id }] }],
+    });
+    expect(added.status).toBe(200);
+    const person = await eventually(() => users.users.get({ user: 'stack.dana@contoso.com' }));
+    expect(person.role).toMatchObject({ type: 'PREDEFINED', name: 'ADMIN' });
+    // Someone outside the group gets the default role.
+    await scim('POST', '/Users', {
+      userName: 'stack.eve@contoso.com',
+      emails: [{ value: 'stack.eve@contoso.com', type: 'work', primary: true }],
+    });
+    const other = await eventually(() => users.users.get({ user: 'stack.eve@contoso.com' }));
+    expect(other.role).toMatchObject({ type: 'PREDEFINED', name: 'MEMBER' });
   });
 
   it('answers 401 in the SCIM error schema to a wrong token', async () => {
