@@ -275,6 +275,11 @@ export const InfraConfigSchema = z
       .strictObject({
         /** Reserved concurrency of the SCIM function (only when `scim` is a source). Sized in infra/README.md. */
         reservedConcurrency: reservation(50),
+        /**
+         * Provisioning groups (issue #18; the SCIM function's SCIM_PROVISIONING_GROUPS): only members of these SCIM
+         * groups (by displayName or externalId) are provisioned; leaving the last one is a leave. Unset: no scoping.
+         */
+        provisioningGroups: z.optional(z.array(z.string().trim().min(1).max(256)).min(1).max(100)),
       })
       .prefault({}),
     /**

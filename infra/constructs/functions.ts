@@ -262,6 +262,20 @@ function gracePeriodEnvironment(config: InfraConfig): Record<string, string> {
   return environment;
 }
 
+/**
+ * The SCIM function's settings for SCIM Groups (issue #18): the worker's role policy (to report memberships that would
+ * change an existing account's role) and the provisioning groups (`SCIM_PROVISIONING_GROUPS`, as a JSON array: names
+ * may hold commas).
+ */
+export function scimGroupsEnvironment(config: InfraConfig): Record<string, string> {
+  return {
+    ...(config.rolePolicy === undefined ? {} : { ROLE_POLICY: JSON.stringify(config.rolePolicy) }),
+    ...(config.scim.provisioningGroups === undefined
+      ? {}
+      : { SCIM_PROVISIONING_GROUPS: JSON.stringify(config.scim.provisioningGroups) }),
+  };
+}
+
 /** Per-instance rate so that `maxConcurrency` instances together stay within the configured Users API budget. */
 export function perInstanceRps(config: InfraConfig): number {
   return Math.floor((config.usersApi.requestsPerSecond / config.worker.maxConcurrency) * 1000) / 1000;
@@ -395,8 +409,7 @@ export class Functions extends Construct {
           QUEUE_URL: props.queue.queueUrl,
           STATE_TABLE_NAME: props.table.tableName,
           [SOURCE_SECRETS.scim.envVar]: scimSecret.secretArn,
-          // SCIM Groups report a membership that would change an existing account's role (issue #18).
-          ...(config.rolePolicy === undefined ? {} : { ROLE_POLICY: JSON.stringify(config.rolePolicy) }),
+          ...scimGroupsEnvironment(config),
         },
       });
       scimRole.addToPrincipalPolicy(

@@ -10,6 +10,7 @@ import { RECONCILE_METRICS } from '@idp-sync/reconcile';
 import { loadReconcileFunctionConfig } from '@idp-sync/reconcile/lambda';
 import { oktaDirectorySource } from '@idp-sync/reconcile/okta';
 import { workosDirectorySource } from '@idp-sync/reconcile/workos';
+import { loadScimSettings } from '@idp-sync/scim/service';
 import { HEALTH_PATH, loadIngestConfig, WEBHOOK_PATHS } from '@idp-sync/webhooks';
 import { loadGraceSweeperConfig, loadWorkerConfig } from '@idp-sync/worker';
 import { WORKER_METRICS } from '@idp-sync/worker/batch';
@@ -19,7 +20,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app';
 import { INVITE_MODES, InfraConfigError, loadInfraConfig, ROLES } from '../../infra/config';
 import { PIPELINE_METRICS } from '../../infra/constructs/dashboard';
-import { perInstanceRps } from '../../infra/constructs/functions';
+import { perInstanceRps, scimGroupsEnvironment } from '../../infra/constructs/functions';
 import { ROUTES } from '../../infra/constructs/http-api';
 import { SOURCE_SECRETS } from '../../infra/constructs/secrets';
 import { STATE_TABLE_SCHEMA } from '../../infra/constructs/state-table';
@@ -403,6 +404,24 @@ describe('a non-default configuration', () => {
     const sweeper = loadGraceSweeperConfig(resolvedEnvironment(template.toJSON(), 'idp-staging-grace-sweeper'));
     expect(sweeper.queueUrl).toBe(workerEnv.QUEUE_URL);
     expect(sweeper.stateTableName).toBe(workerEnv.STATE_TABLE_NAME);
+  });
+});
+
+describe('SCIM Groups settings (issue #18)', () => {
+  it('reach the SCIM function as it reads them: the role policy and the provisioning groups', () => {
+    const config = loadInfraConfig({
+      'idp-sync': {
+        rolePolicy: { rules: [{ when: { source: 'scim', group: 'Arize Admins' }, role: 'ADMIN' }] },
+        scim: { provisioningGroups: ['Arize Users', 'All Staff, EMEA'] },
+      },
+    });
+    const scim = loadScimSettings({ SCIM_BEARER_TOKEN: 'x'.repeat(20), ...scimGroupsEnvironment(config) });
+    expect(scim.rolePolicy).toEqual([{ source: 'scim', group: 'Arize Admins', assign: { predefined: 'ADMIN' } }]);
+    expect(scim.config.provisioningGroups).toEqual(['Arize Users', 'All Staff, EMEA']);
+    expect(scimGroupsEnvironment(loadInfraConfig({}))).toEqual({});
+    expect(problemsOf({ 'idp-sync': { scim: { provisioningGroups: [''] } } }).join('\n')).toContain(
+      'idp-sync.scim.provisioningGroups.0',
+    );
   });
 });
 

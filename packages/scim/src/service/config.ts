@@ -1,4 +1,4 @@
-import { useEnglishZodMessages } from '@idp-sync/common';
+import { parseUntrustedJson, useEnglishZodMessages } from '@idp-sync/common';
 import { parseRolePolicy, type RolePolicyRule } from '@idp-sync/contracts';
 import * as z from 'zod/mini';
 import { ScimConfigError } from '../errors';
@@ -32,6 +32,16 @@ export const ScimServiceConfigSchema = z.strictObject({
    * `attributes=` or `excludedAttributes=` always gets 200 with the resource.
    */
   patchResponse: z._default(z.enum(['no-content', 'resource']), 'resource'),
+  /**
+   * Provisioning groups (issue #18): when set, only users who are members of one of these groups (by displayName or
+   * externalId, case-insensitively) are provisioned; leaving the last one deprovisions (a delete, through the deletion
+   * guard and the SCIM grace period). Unset: every active user is provisioned, groups or not.
+   */
+  provisioningGroups: z.optional(
+    z
+      .array(z.string().check(z.trim(), z.minLength(1, { message: 'a group name may not be empty' }), z.maxLength(256)))
+      .check(z.minLength(1, { message: 'name at least one group' }), z.maxLength(100)),
+  ),
 });
 
 export type ScimServiceConfig = z.output<typeof ScimServiceConfigSchema>;
@@ -62,6 +72,7 @@ const EnvSchema = z.object({
   SCIM_MAX_RESULTS: optionalInt('SCIM_MAX_RESULTS'),
   SCIM_PATCH_RESPONSE: z.optional(z.string()),
   ROLE_POLICY: z.optional(z.string()),
+  SCIM_PROVISIONING_GROUPS: z.optional(z.string()),
 });
 
 export interface ScimSettings {
@@ -74,7 +85,7 @@ export interface ScimSettings {
 /**
  * Reads the SCIM service's settings from the environment, once, at start-up: `STATE_TABLE_NAME` (default
  * `idp-sync-state`), `SCIM_BASE_URL`, `SCIM_USERS_LOOKUP_TIMEOUT_MS`, `SCIM_QUEUE_TIMEOUT_MS`, `SCIM_MAX_RESULTS`,
- * `SCIM_PATCH_RESPONSE` (`no-content` | `resource`), `ROLE_POLICY` (the worker's; every problem listed). A misconfiguration throws a `ScimConfigError` that says what to
+ * `SCIM_PATCH_RESPONSE` (`no-content` | `resource`), `ROLE_POLICY` (the worker's; every problem listed), `SCIM_PROVISIONING_GROUPS`. A misconfiguration throws a `ScimConfigError` that says what to
  * set. The bearer token is not read here: the HTTP function's secret provider holds it (`SCIM_BEARER_TOKEN` or
  * `SCIM_BEARER_TOKEN_SECRET_ARN`, read by `loadHttpFunctionConfig` of `@idp-sync/http`; `createScimApp` requires one).
  *
@@ -91,6 +102,7 @@ export function loadScimSettings(env: Readonly<Record<string, string | undefined
     queueTimeoutMs: values.SCIM_QUEUE_TIMEOUT_MS,
     maxResults: values.SCIM_MAX_RESULTS,
     patchResponse: values.SCIM_PATCH_RESPONSE || undefined,
+    provisioningGroups: groupList(values.SCIM_PROVISIONING_GROUPS),
   });
   const problems = config.success ? [] : describe(config.error, ENV_NAMES);
   const policy = values.ROLE_POLICY?.trim() ? parseRolePolicy(values.ROLE_POLICY) : undefined;
@@ -109,7 +121,20 @@ const ENV_NAMES: Record<string, string> = {
   queueTimeoutMs: 'SCIM_QUEUE_TIMEOUT_MS',
   maxResults: 'SCIM_MAX_RESULTS',
   patchResponse: 'SCIM_PATCH_RESPONSE',
+  provisioningGroups: 'SCIM_PROVISIONING_GROUPS',
 };
+
+/**
+ * `SCIM_PROVISIONING_GROUPS`: a JSON array of group names or ids (`["Arize Users", "All Staff, EMEA"]`: names may hold
+ * commas), or a comma-separated list. Blank: no scoping. Anything else is handed to the schema, which names it.
+ */
+function groupList(value: string | undefined): unknown {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (!text.startsWith('[')) return text.split(',').map((name) => name.trim());
+  const parsed = parseUntrustedJson(text);
+  return parsed.ok ? parsed.value : text;
+}
 
 /** One problem per issue, `VARIABLE: what is wrong` (`names` maps a setting to the variable it is read from). */
 function describe(error: z.core.$ZodError, names: Record<string, string> = {}): string[] {

@@ -19,7 +19,10 @@ import type { JsonObject, JsonValue } from '../protocol/json';
 import { applyPatch, readPatchOperations } from '../protocol/patch';
 import { deriveEmail } from '../protocol/resource';
 import { SCIM_METRICS } from './constants';
-import type { PersonGroups, ScimGroupRecord, ScimGroupStore, ScimUserStore } from './ports';
+import { groupValuesOf } from './group-values';
+import type { PendingMembership, PersonGroups, ScimGroupRecord, ScimGroupStore, ScimUserStore } from './ports';
+import type { GroupProvisioningScope } from './scope';
+import type { ScimRequestContext } from './users';
 
 export interface ScimGroupsDependencies {
   readonly groups: ScimGroupStore;
@@ -29,6 +32,16 @@ export interface ScimGroupsDependencies {
   readonly personGroups: PersonGroups;
   /** The worker's role policy, when configured: a membership that changes an account's role is reported. */
   readonly rolePolicy?: readonly RolePolicyRule[] | undefined;
+  /**
+   * With `SCIM_PROVISIONING_GROUPS`: the scope, and how to move a user into or out of it (the users' `rescope`).
+   * Membership changes of a provisioning group re-evaluate its members before the memberships are written.
+   */
+  readonly scope?:
+    | {
+        readonly groups: GroupProvisioningScope;
+        readonly rescope: (userId: string, context: ScimRequestContext, pending: PendingMembership) => Promise<void>;
+      }
+    | undefined;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly now: () => Date;
@@ -88,7 +101,7 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
   }
 
   /** POST /Groups: 201 with the group and its members. */
-  async function create(body: JsonValue): Promise<GroupView> {
+  async function create(body: JsonValue, context: ScimRequestContext): Promise<GroupView> {
     const input = readGroupInput(body);
     const id = randomUUID();
     await claimName(input.displayName, id);
@@ -108,6 +121,13 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
       await store.releaseDisplayName(input.displayName, id).catch(() => undefined);
       throw error;
     }
+    await settleScope(
+      id,
+      input.members.map((member) => [member.value, true] as const),
+      valuesOf(group),
+      context,
+      false,
+    );
     await store.writeMembers(id, input.members, []);
     await recordPeople(
       valuesOf(group),
@@ -199,7 +219,7 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
   }
 
   /** PUT /Groups/{id}: the name, attributes and members replaced by the body's. */
-  async function replace(id: string, body: JsonValue): Promise<GroupView> {
+  async function replace(id: string, body: JsonValue, context: ScimRequestContext): Promise<GroupView> {
     const input = readGroupInput(body);
     return withRetries(async () => {
       const before = await load(id);
@@ -212,12 +232,12 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
         const was = known.get(member.value);
         return was === undefined || was.display !== member.display || was.type !== member.type;
       });
-      return write(before, input, changed, removed, current);
+      return write(before, input, changed, removed, current, context);
     });
   }
 
   /** PATCH /Groups/{id}: members added, removed or replaced, and attributes changed, in the operations' order. */
-  async function patch(id: string, body: JsonValue): Promise<GroupView> {
+  async function patch(id: string, body: JsonValue, context: ScimRequestContext): Promise<GroupView> {
     const steps = readGroupPatch(readPatchOperations(body));
     return withRetries(async () => {
       const before = await load(id);
@@ -272,7 +292,7 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
       const removals = current
         ? [...removed].filter((value) => present.has(value))
         : (await store.membersAmong(id, [...removed])).map((member) => member.value);
-      return write(before, attributes, [...put.values()], removals, current);
+      return write(before, attributes, [...put.values()], removals, current, context);
     });
   }
 
@@ -286,6 +306,7 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
     put: readonly GroupMember[],
     removed: readonly string[],
     current: readonly GroupMember[] | undefined,
+    context: ScimRequestContext,
   ): Promise<GroupView> {
     const renamed = input.displayName.toLowerCase() !== before.displayName.toLowerCase();
     if (renamed) await claimName(input.displayName, before.id);
@@ -306,6 +327,21 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
     }
     if (renamed) await store.releaseDisplayName(before.displayName, before.id);
     const added = current ? put.filter((member) => !current.some((c) => c.value === member.value)) : put;
+    // The provisioning scope first: a retry after a failure below evaluates the same change again.
+    const wasScopeGroup = deps.scope?.groups.isScopeGroup(valuesOf(before)) === true;
+    const scopeChanged = deps.scope !== undefined && wasScopeGroup !== deps.scope.groups.isScopeGroup(valuesOf(after));
+    const everyone = scopeChanged ? (current ?? (await store.members(before.id))) : [];
+    await settleScope(
+      before.id,
+      [
+        ...everyone.filter((member) => !removed.includes(member.value)).map((member) => [member.value, true] as const),
+        ...put.map((member) => [member.value, true] as const),
+        ...removed.map((value) => [value, false] as const),
+      ],
+      valuesOf(after),
+      context,
+      wasScopeGroup,
+    );
     await store.writeMembers(before.id, put, removed);
     const oldValues = valuesOf(before);
     const newValues = valuesOf(after);
@@ -327,10 +363,17 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
   }
 
   /** DELETE /Groups/{id}: 204; its members forget it. */
-  async function remove(id: string): Promise<void> {
+  async function remove(id: string, context: ScimRequestContext): Promise<void> {
     await withRetries(async () => {
       const group = await load(id);
       const members = await store.members(id);
+      await settleScope(
+        id,
+        members.map((member) => [member.value, false] as const),
+        [],
+        context,
+        deps.scope?.groups.isScopeGroup(valuesOf(group)) === true,
+      );
       await store.writeMembers(
         id,
         [],
@@ -344,6 +387,26 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
       await store.delete(id, group.version);
       await store.releaseDisplayName(group.displayName, id);
     });
+  }
+
+  /**
+   * Moves the users a change touches into or out of the provisioning scope, before the change is written. Only when
+   * the group is (or was: `wasScopeGroup`) a provisioning group; `changes` pairs each user with whether they are a
+   * member after the change.
+   */
+  async function settleScope(
+    groupId: string,
+    changes: ReadonlyArray<readonly [string, boolean]>,
+    groupValues: readonly string[],
+    context: ScimRequestContext,
+    wasScopeGroup: boolean,
+  ): Promise<void> {
+    const scope = deps.scope;
+    if (!scope || (!wasScopeGroup && !scope.groups.isScopeGroup(groupValues))) return;
+    const byUser = new Map(changes);
+    await mapWithConcurrency([...byUser], PERSON_WRITE_CONCURRENCY, ([userId, member]) =>
+      scope.rescope(userId, context, { groupId, member, groupValues }),
+    );
   }
 
   /** A deleted user leaves every group (their person item is left as it is: the person is leaving). */
@@ -396,10 +459,7 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
 
 export type ScimGroups = ReturnType<typeof createScimGroups>;
 
-/** What a group is known by in the role policy: its name and, when the client sent one, its externalId. */
-function valuesOf(group: Pick<ScimGroupRecord, 'displayName' | 'externalId'>): string[] {
-  return group.externalId === undefined ? [group.displayName] : [group.displayName, group.externalId];
-}
+const valuesOf = groupValuesOf;
 
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value) => b.includes(value));

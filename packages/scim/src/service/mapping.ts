@@ -11,7 +11,8 @@ import { deriveEmail, deriveName, deriveRoleValues } from '../protocol/resource'
 import type { ScimUserRecord } from './ports';
 
 /** The SCIM operation a command comes from; it names the command's `sourceEventType` (`scim.user.<kind>`). */
-export type ScimOperationKind = 'create' | 'patch' | 'put' | 'delete';
+/** `scope`: a group membership moved the user into or out of the provisioning groups (`SCIM_PROVISIONING_GROUPS`). */
+export type ScimOperationKind = 'create' | 'patch' | 'put' | 'delete' | 'scope';
 
 /** Something worth logging and counting about a planned write. */
 export type ScimPlanNote = 'no-email' | 'email-change-unsupported' | 'inactive-not-provisioned';

@@ -95,6 +95,32 @@ export interface ScimUserRecord {
   readonly origin: 'scim' | 'users-api';
   /** Partition keys of the secondary pointer items (externalId, emails) of this user, for cleanup. */
   readonly pointerKeys: readonly string[];
+  /**
+   * With provisioning groups configured (`SCIM_PROVISIONING_GROUPS`): whether the user was a member of one at its last
+   * write. Absent when never evaluated (scoping off, or a user stored before it was turned on): taken as in scope, so
+   * that turning scoping on never hides a provisioned person's later deactivation.
+   */
+  readonly inScope?: boolean | undefined;
+}
+
+/** A membership change not yet written, for evaluating a user's scope as it will be once it is. */
+export interface PendingMembership {
+  readonly groupId: string;
+  /** Whether the user is a member of the group after the change. */
+  readonly member: boolean;
+  /** The group's name and externalId after the change (nothing, when the group is being deleted). */
+  readonly groupValues: readonly string[];
+}
+
+/**
+ * Whether a user is in the provisioning scope: a member of a group named in `SCIM_PROVISIONING_GROUPS` (by
+ * displayName or externalId, case-insensitively).
+ *
+ * @example
+ * const inScope = await scope.isInScope(userId);
+ */
+export interface ProvisioningScope {
+  isInScope(userId: string, pending?: PendingMembership): Promise<boolean>;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { HttpRequest, HttpResponse } from '@idp-sync/http';
 import {
   describeError,
   ScimBadRequestError,
+  ScimConfigError,
   ScimError,
   ScimMethodNotAllowedError,
   ScimNotFoundError,
@@ -23,6 +24,7 @@ import { SCIM_BASE_PATH, SCIM_METRICS } from './constants';
 import { createScimGroups, renderGroupView } from './groups';
 import { listResponse, parseQuery, readJsonBody, scimErrorResponse, scimResponse } from './http';
 import type { BearerVerifier, CommandQueue, PersonGroups, ScimGroupStore, ScimUserStore, UsersLookup } from './ports';
+import { createProvisioningScope } from './scope';
 import { createScimUsers, type ScimRequestContext } from './users';
 
 export interface ScimServiceOptions {
@@ -90,7 +92,16 @@ export function createScimService(options: ScimServiceOptions): ScimService {
   const now = options.now ?? (() => new Date());
   const baseLocation = config.baseUrl ?? SCIM_BASE_PATH;
   const { logger, metrics } = options;
+  // Provisioning groups (`SCIM_PROVISIONING_GROUPS`): only their members are provisioned. They need the groups.
+  if (config.provisioningGroups !== undefined && !options.groups) {
+    throw new ScimConfigError(['SCIM_PROVISIONING_GROUPS: provisioning groups need the SCIM Groups store']);
+  }
+  const scope =
+    config.provisioningGroups !== undefined && options.groups
+      ? createProvisioningScope(options.groups.store, config.provisioningGroups)
+      : undefined;
   const users = createScimUsers({
+    scope,
     store: options.store,
     queue: options.queue,
     usersLookup: options.usersLookup,
@@ -106,6 +117,9 @@ export function createScimService(options: ScimServiceOptions): ScimService {
         users: options.store,
         personGroups: options.groups.personGroups,
         rolePolicy: options.groups.rolePolicy,
+        scope: scope
+          ? { groups: scope, rescope: (userId, context, pending) => users.rescope(userId, context, pending) }
+          : undefined,
         logger,
         metrics,
         now,
@@ -169,7 +183,7 @@ export function createScimService(options: ScimServiceOptions): ScimService {
           return listGroups(query.get('filter'), query.get('startindex'), query.get('count'), withMembers, project);
         }
         if (method === 'POST') {
-          const created = renderGroupView(await service.create(readJsonBody(request)), baseLocation);
+          const created = renderGroupView(await service.create(readJsonBody(request), context), baseLocation);
           return scimResponse(201, project(created), { location: locationOf(created) });
         }
         throw new ScimMethodNotAllowedError(method, ['GET', 'POST']);
@@ -200,16 +214,16 @@ export function createScimService(options: ScimServiceOptions): ScimService {
         };
         if (method === 'GET') return scimResponse(200, render(await service.get(route.id, withMembers)));
         if (method === 'PUT') {
-          const replaced = await service.replace(route.id, readJsonBody(request));
+          const replaced = await service.replace(route.id, readJsonBody(request), context);
           return scimResponse(200, render(replaced));
         }
         if (method === 'PATCH') {
-          const patched = await service.patch(route.id, readJsonBody(request));
+          const patched = await service.patch(route.id, readJsonBody(request), context);
           if (config.patchResponse === 'no-content' && !attributes && !excluded) return scimResponse(204, undefined);
           return scimResponse(200, render(patched));
         }
         if (method === 'DELETE') {
-          await service.remove(route.id);
+          await service.remove(route.id, context);
           return scimResponse(204, undefined);
         }
         throw new ScimMethodNotAllowedError(method, ['GET', 'PUT', 'PATCH', 'DELETE']);

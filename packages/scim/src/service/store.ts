@@ -39,6 +39,7 @@ interface UserItem {
   outboxJson: string;
   origin: 'scim' | 'users-api';
   pointerKeys: string[];
+  inScope?: boolean;
 }
 
 const BATCH_LIMIT = 25;
@@ -256,6 +257,7 @@ function toItem(record: ScimUserRecord): UserItem {
     outboxJson: JSON.stringify(record.outbox),
     origin: record.origin,
     pointerKeys: [...record.pointerKeys],
+    ...(record.inScope === undefined ? {} : { inScope: record.inScope }),
   };
 }
 
@@ -275,5 +277,6 @@ function fromItem(item: UserItem): ScimUserRecord {
     outbox: JSON.parse(item.outboxJson) as ProvisioningCommand[],
     origin: item.origin,
     pointerKeys: Array.isArray(item.pointerKeys) ? item.pointerKeys : [],
+    ...(typeof item.inScope === 'boolean' ? { inScope: item.inScope } : {}),
   };
 }

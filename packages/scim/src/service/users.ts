@@ -10,18 +10,20 @@ import {
   ScimUnavailableError,
 } from '../errors';
 import type { JsonObject, JsonValue } from '../protocol/json';
-import { getProp, isJsonObject, jsonEqual, setProp, stableStringify } from '../protocol/json';
+import { cloneJson, getProp, isJsonObject, jsonEqual, setProp, stableStringify } from '../protocol/json';
 import { applyPatch, readPatchOperations } from '../protocol/patch';
 import { deriveEmail, normalizeResource, toBoolean } from '../protocol/resource';
 import { SCIM_MAX_RESOURCE_BYTES, SCIM_METRICS } from './constants';
 import { externalIdOf, pointerKeysOf } from './keys';
 import { type Plan, planCommands, type ScimOperationKind } from './mapping';
 import { createScimOutbox } from './outbox';
-import type { CommandQueue, ScimUserRecord } from './ports';
+import type { CommandQueue, PendingMembership, ProvisioningScope, ScimUserRecord } from './ports';
 import { createScimQueries, type ScimReadDependencies } from './queries';
 
 export interface ScimUsersDependencies extends ScimReadDependencies {
   readonly queue: CommandQueue;
+  /** With `SCIM_PROVISIONING_GROUPS`: only members of those groups are provisioned (scoping off without it). */
+  readonly scope?: ProvisioningScope | undefined;
 }
 
 /** What one SCIM request is about, for command timestamps and logs. */
@@ -39,6 +41,8 @@ interface UserWrite {
   readonly resource: JsonObject;
   readonly userName: string;
   readonly active: boolean;
+  /** With provisioning groups: in one of them (see `ScimUserRecord.inScope`). */
+  readonly inScope?: boolean | undefined;
 }
 
 /**
@@ -69,8 +73,16 @@ export function createScimUsers(deps: ScimUsersDependencies) {
     const requestContent = `POST ${stableStringify(body)}`;
     return withConflictRetry(async () => {
       const { id, previous } = await claimUserNameForNewUser(userName);
-      const plan = planFor('create', id, null, { resource, active }, requestContent, context);
-      const record = newUserRecord(id, { resource, userName, active }, plan, previous, nowIso());
+      const inScope = await scopeOf(id);
+      const plan = planFor(
+        'create',
+        id,
+        null,
+        { resource, active: active && inScope !== false },
+        requestContent,
+        context,
+      );
+      const record = newUserRecord(id, { resource, userName, active, inScope }, plan, previous, nowIso());
       await storeNewUser(record, previous);
       reportPlanNotes(plan, record);
       if (record.outbox.length === 0) return record;
@@ -148,21 +160,37 @@ export function createScimUsers(deps: ScimUsersDependencies) {
 
   async function writeUpdate(
     record: ScimUserRecord,
-    change: UserWrite,
+    userChange: UserWrite,
     kind: ScimOperationKind,
     requestContent: string,
     context: ScimRequestContext,
+    pending?: PendingMembership,
   ): Promise<ScimUserRecord> {
-    const { resource, userName, active } = change;
+    const { resource, userName, active } = userChange;
     setProp(resource, 'active', active);
     checkSize(resource);
+    // With provisioning groups, a user is provisioned while active *and* in one of them: a user who leaves the last
+    // one is deprovisioned like a deactivation (a delete, through the deletion guard and the SCIM grace period).
+    const inScope = (await scopeOf(record.id, pending)) ?? record.inScope;
+    const change: UserWrite = { ...userChange, inScope };
     const renamed = !sameName(userName, record.userName);
     if (renamed) await claimNewUserName(userName, record.id);
     const plan = await skipDeleteOfSharedPerson(
-      planFor(kind, record.id, record, { resource, active }, requestContent, context),
+      planFor(
+        kind,
+        record.id,
+        effective(record),
+        { resource, active: active && inScope !== false },
+        requestContent,
+        context,
+      ),
       record,
     );
-    const changed = active !== record.active || userName !== record.userName || !jsonEqual(resource, record.resource);
+    const changed =
+      active !== record.active ||
+      userName !== record.userName ||
+      inScope !== record.inScope ||
+      !jsonEqual(resource, record.resource);
     if (!changed && plan.commands.length === 0) return resendLeftoverOutbox(record);
     const { next, addedPointers, removedPointers } = await storeUpdate(record, change, plan, changed);
     reportPlanNotes(plan, next);
@@ -278,7 +306,10 @@ export function createScimUsers(deps: ScimUsersDependencies) {
         await finishPendingDelete(record);
         return;
       }
-      const plan = await skipDeleteOfSharedPerson(planFor('delete', id, record, null, requestContent, context), record);
+      const plan = await skipDeleteOfSharedPerson(
+        planFor('delete', id, effective(record), null, requestContent, context),
+        record,
+      );
       const commands = [...record.outbox, ...plan.commands];
       if (commands.length === 0) {
         await finishRemoval(record);
@@ -314,6 +345,31 @@ export function createScimUsers(deps: ScimUsersDependencies) {
   async function finishPendingDelete(record: ScimUserRecord): Promise<void> {
     if (!(await deliver(record))) throw unavailable();
     await finishRemoval(record);
+  }
+
+  // ---- provisioning scope -------------------------------------------------------------------------------------------
+
+  /**
+   * Re-evaluates a user's provisioning scope after (or, with `pending`, just before) a group membership change: moving
+   * in provisions them (a create), moving out deprovisions them (a delete), as a PATCH of `active` would. A user who
+   * is not (or no longer) live is left alone. Does nothing without provisioning groups.
+   */
+  async function rescope(id: string, context: ScimRequestContext, pending?: PendingMembership): Promise<void> {
+    if (!deps.scope) return;
+    await withConflictRetry(async () => {
+      const stored = await store.get(id);
+      if (stored?.state !== 'live') return;
+      const record = await settle(stored);
+      if (record?.state !== 'live') return;
+      const change = { resource: cloneJson(record.resource), userName: record.userName, active: record.active };
+      const requestContent = `SCOPE ${id} ${stableStringify(pending ?? null)}`;
+      await writeUpdate(record, change, 'scope', requestContent, context, pending);
+    });
+  }
+
+  /** In scope or not (undefined: scoping is off). */
+  async function scopeOf(id: string, pending?: PendingMembership): Promise<boolean | undefined> {
+    return deps.scope ? deps.scope.isInScope(id, pending) : undefined;
   }
 
   // ---- reads --------------------------------------------------------------------------------------------------------
@@ -391,6 +447,13 @@ export function createScimUsers(deps: ScimUsersDependencies) {
           keptEmail: redactEmail(record.personEmail),
           requestedEmail: redactEmail(deriveEmail(record.resource)),
         });
+      } else if (record.active && record.inScope === false) {
+        logger.info(
+          'SCIM user is in no provisioning group (SCIM_PROVISIONING_GROUPS): not provisioned until they join one',
+          {
+            scimId: record.id,
+          },
+        );
       } else {
         logger.info('SCIM user is inactive and was never provisioned: nothing to apply', { scimId: record.id });
       }
@@ -424,7 +487,7 @@ export function createScimUsers(deps: ScimUsersDependencies) {
     }
   }
 
-  return { create, get, query, patch, replace, remove };
+  return { create, get, query, patch, replace, remove, rescope };
 }
 
 export type ScimUsers = ReturnType<typeof createScimUsers>;
@@ -478,7 +541,13 @@ function writtenFields(user: UserWrite, plan: Plan) {
     personEmail: plan.personEmail,
     provisioned: plan.provisioned,
     pointerKeys: pointerKeysOf(resource, plan.personEmail),
+    inScope: user.inScope,
   };
+}
+
+/** A stored user as the plan sees it: active only while also in scope (an unevaluated scope counts as in). */
+function effective(record: ScimUserRecord): ScimUserRecord {
+  return record.inScope === false ? { ...record, active: false } : record;
 }
 
 /** userNames compare without case (RFC 7643 §4.1.1: `caseExact` false). */
