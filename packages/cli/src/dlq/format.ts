@@ -1,10 +1,13 @@
 import { redactEmailOrDigest, redactEmailsIn } from '@idp-sync/common';
+import { type PersonTagger, personGroupOf, publicPersonTagger } from '../person-tag';
 import { nextStep } from './next-step';
 import type { DlqEntry } from './types';
 
 export interface FormatOptions {
   /** Show full emails (they are redacted by default: a terminal is often shared or recorded). */
   showEmails: boolean;
+  /** How to tag people (default: without a key; commands pass the one of `IDP_SYNC_PERSON_TAG_KEY`). */
+  personTag?: PersonTagger;
 }
 
 /** One `list` row, as `--json` prints it. */
@@ -14,6 +17,8 @@ export interface DlqRow {
   source: string | null;
   action: string | null;
   person: string | null;
+  /** A short stable tag of the person (the same with or without `--show-emails`), for `--person`. */
+  personTag: string | null;
   reason: string;
   httpStatus: number | null;
   receiveCount: number | null;
@@ -32,12 +37,14 @@ export interface DlqRow {
  */
 export function toRow(entry: DlqEntry, options: FormatOptions): DlqRow {
   const person = entry.email ?? entry.groupId;
+  const group = personGroupOf(entry);
   return {
     messageId: entry.messageId,
     commandId: entry.commandId ?? null,
     source: entry.source ?? null,
     action: entry.action ?? null,
     person: person === undefined ? null : options.showEmails ? person : redactEmailOrDigest(person),
+    personTag: group === undefined ? null : (options.personTag ?? publicPersonTagger)(group),
     reason: options.showEmails ? entry.reason : redactEmailsIn(entry.reason),
     httpStatus: entry.httpStatus ?? null,
     receiveCount: entry.receiveCount ?? null,
@@ -57,12 +64,13 @@ const REASON_WIDTH = 70;
  * io.stdout.write(renderTable(entries.map((e) => toRow(e, { showEmails: false }))));
  */
 export function renderTable(rows: readonly DlqRow[]): string {
-  const header = ['COMMAND ID', 'SOURCE', 'ACTION', 'PERSON', 'REASON', 'HTTP', 'RECV', 'FAILED AT'];
+  const header = ['COMMAND ID', 'SOURCE', 'ACTION', 'PERSON', 'TAG', 'REASON', 'HTTP', 'RECV', 'FAILED AT'];
   const lines = rows.map((r) => [
     r.commandId ?? `(message ${r.messageId})`,
     r.source ?? '-',
     r.action ?? '-',
     r.person ?? '-',
+    r.personTag ?? '-',
     truncate(r.reason, REASON_WIDTH),
     r.httpStatus === null ? '-' : String(r.httpStatus),
     r.receiveCount === null ? '-' : String(r.receiveCount),
@@ -151,6 +159,7 @@ export function renderDetail(d: DlqDetail): string {
     line('DLQ message', d.messageId),
     line('Command id', d.commandId),
     line('Person', d.person),
+    line('Person tag', d.personTag),
     line('Group id', d.groupId),
     line('Source', d.source),
     line('Action', d.action),

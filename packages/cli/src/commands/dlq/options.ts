@@ -77,6 +77,7 @@ export function addFilterOptions(cmd: Command): Command {
     .option('--reason <text>', 'text contained in the reason (error class or message), case-insensitive')
     .option('--status <code>', 'HTTP status of the failure, e.g. 409 or 5xx; repeatable', collect)
     .option('--email <email>', "the person's email; repeatable", collect)
+    .option('--person <tag>', 'the person tag shown in the TAG column (no email needed); repeatable', collect)
     .option('--since <when>', 'failed at or after: RFC 3339 time or a duration ago (30m, 2h, 7d)')
     .option('--until <when>', 'failed at or before: RFC 3339 time or a duration ago')
     .option('--id <id>', 'command id or DLQ message id; repeatable', collect);
@@ -84,6 +85,6 @@ export function addFilterOptions(cmd: Command): Command {
 
 /** The filter flags out of a command's parsed options. */
 export function filterOptionsOf(opts: RawFilterOptions): RawFilterOptions {
-  const { action, source, reason, status, email, since, until, id } = opts;
-  return { action, source, reason, status, email, since, until, id };
+  const { action, source, reason, status, email, person, since, until, id } = opts;
+  return { action, source, reason, status, email, person, since, until, id };
 }
