@@ -60,3 +60,4 @@ export {
 } from './person-tag';
 export { buildProgram, COMMANDS, type CommandRegistrar, runCli } from './program';
 export { type ProgressCounts, ReplayProgressDisplay } from './progress';
+export { renderColumns, type TableColumn, tableWidth } from './table';

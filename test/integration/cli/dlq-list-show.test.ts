@@ -155,6 +155,23 @@ describe('idp-sync dlq list', () => {
     expect(bad.stderr()).toMatch(/what to do: pass the 8-character tag of the TAG column/);
   });
 
+  it("fits the terminal's width (the reason cut first), and prints every cell whole when piped", async () => {
+    const q = await freshQueues(h);
+    const reason = `upstream unavailable ${'and still unavailable '.repeat(8)}`.trim();
+    const command = makeCommand({ email: 'wide@example.com' });
+    await putDlqMessages(h.client, q.dlqUrl, [
+      { command, errorClass: 'ServerError', httpStatus: 503, errorMessage: reason },
+    ]);
+    const terminal = await cli(h, ['dlq', 'list', ...q.flags], { stdoutColumns: 150 });
+    expect(terminal.code, terminal.stderr()).toBe(0);
+    const lines = terminal.stdout().trimEnd().split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(150);
+    expect(lines[1]).toContain(command.id);
+    expect(lines[1]).toMatch(/ServerError: upstr.*…\s+503/);
+    const piped = await cli(h, ['dlq', 'list', ...q.flags]);
+    expect(piped.stdout()).toContain(`ServerError: ${reason}`);
+  });
+
   it('releases every message as soon as it is done: all are visible again right after', async () => {
     const { q } = await seededDlq();
     const run = await cli(h, ['dlq', 'list', ...q.flags]);

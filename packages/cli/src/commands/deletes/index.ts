@@ -13,6 +13,7 @@ import { CliError, UsageError } from '../../errors';
 import { writeLine } from '../../io';
 import { type PersonTagger, personTaggerFrom } from '../../person-tag';
 import { confirm } from '../../prompt';
+import { renderColumns, tableWidth } from '../../table';
 import { addFilterOptions, filterOptionsOf } from '../dlq/options';
 
 type Flags = TableFlags &
@@ -189,7 +190,15 @@ function row(h: HeldDelete, showEmails: boolean, personTag: PersonTagger) {
   };
 }
 
+/** Cut first when wider than the terminal: the source's event, then the command id and the person. */
+const SHRINK: Readonly<Record<string, { shrink: number; min: number }>> = {
+  event: { shrink: 1, min: 12 },
+  commandId: { shrink: 2, min: 16 },
+  person: { shrink: 2, min: 12 },
+};
+
 function table(
+  ctx: CommandContext,
   rows: ReadonlyArray<Record<string, unknown>>,
   columns: readonly string[] = [
     'commandId',
@@ -202,14 +211,11 @@ function table(
     'status',
   ],
 ): string {
-  const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '').slice(0, 60)));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]?.length ?? 0)));
-  const line = (values: readonly string[]) =>
-    values
-      .map((v, i) => v.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return `${[line(columns), ...cells.map(line)].join('\n')}\n`;
+  return renderColumns(
+    columns.map((header) => ({ header, ...SHRINK[header] })),
+    rows.map((r) => columns.map((c) => String(r[c] ?? ''))),
+    tableWidth(ctx.io.stdout),
+  );
 }
 
 async function list(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType<typeof openTable>>) {
@@ -219,7 +225,7 @@ async function list(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType
   const personTag = personTaggerFrom(ctx.io.env);
   const rows = shown.map((h) => row(h, !!opts.showEmails, personTag));
   if (opts.json) ctx.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else if (rows.length > 0) ctx.io.stdout.write(table(rows));
+  else if (rows.length > 0) ctx.io.stdout.write(table(ctx, rows));
   const state = guard.tripped
     ? `TRIPPED at ${guard.trippedAt ?? '?'} (${guard.trippedCount ?? '?'} deletes in the window, limit ${guard.trippedLimit ?? '?'}): every delete is held until re-armed`
     : `armed${guard.rearmedAt ? ` (re-armed by ${guard.rearmedBy} at ${guard.rearmedAt})` : ''}`;
@@ -261,7 +267,12 @@ async function approve(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnT
     return;
   }
   if (opts.dryRun) {
-    ctx.io.stdout.write(table(selected.map((h) => row(h, !!opts.showEmails, personTaggerFrom(ctx.io.env)))));
+    ctx.io.stdout.write(
+      table(
+        ctx,
+        selected.map((h) => row(h, !!opts.showEmails, personTaggerFrom(ctx.io.env))),
+      ),
+    );
     writeLine(ctx.io.stderr, `Dry run: would approve ${selected.length} delete(s) and re-queue them; nothing changed.`);
     return;
   }
@@ -326,7 +337,12 @@ async function discard(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnT
     return;
   }
   if (opts.dryRun) {
-    ctx.io.stdout.write(table(selected.map((h) => row(h, !!opts.showEmails, personTaggerFrom(ctx.io.env)))));
+    ctx.io.stdout.write(
+      table(
+        ctx,
+        selected.map((h) => row(h, !!opts.showEmails, personTaggerFrom(ctx.io.env))),
+      ),
+    );
     writeLine(ctx.io.stderr, `Dry run: would discard ${selected.length} delete(s); nothing changed.`);
     return;
   }
@@ -367,7 +383,7 @@ async function scheduled(ctx: CommandContext, opts: Flags, opened: Awaited<Retur
   }));
   if (opts.json) ctx.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (rows.length > 0) {
-    ctx.io.stdout.write(table(rows, ['commandId', 'source', 'event', 'person', 'occurredAt', 'dueAt', 'status']));
+    ctx.io.stdout.write(table(ctx, rows, ['commandId', 'source', 'event', 'person', 'occurredAt', 'dueAt', 'status']));
   }
   const overdue = waiting.filter((s) => s.status === 'pending' && s.dueAtMs < Date.now() - 5 * 60_000).length;
   writeLine(

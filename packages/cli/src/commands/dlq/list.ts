@@ -6,6 +6,7 @@ import { orderByPerson } from '../../dlq/order';
 import { scanDlq } from '../../dlq/reader';
 import { writeLine } from '../../io';
 import { personTaggerFrom } from '../../person-tag';
+import { tableWidth } from '../../table';
 import { addFilterOptions, addQueueOptions, type CommonDlqOptions, filterOptionsOf } from './options';
 import { announceRead, openQueues, regroupNote, unreachableNote } from './shared';
 
@@ -51,7 +52,7 @@ export function registerListCommand(dlq: Command, ctx: CommandContext): void {
         .filter((e) => matchesFilter(filter, e))
         .map((e) => toRow(e, { showEmails: !!opts.showEmails, personTag }));
       if (opts.json) ctx.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-      else if (rows.length > 0) ctx.io.stdout.write(renderTable(rows));
+      else if (rows.length > 0) ctx.io.stdout.write(renderTable(rows, tableWidth(ctx.io.stdout)));
       const summary =
         scan.entries.length === 0
           ? 'The DLQ is empty.'

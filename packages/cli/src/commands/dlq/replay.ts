@@ -20,6 +20,7 @@ import { writeLine } from '../../io';
 import { personTaggerFrom } from '../../person-tag';
 import { ReplayProgressDisplay } from '../../progress';
 import { confirm } from '../../prompt';
+import { tableWidth } from '../../table';
 import {
   addFilterOptions,
   addQueueOptions,
@@ -150,7 +151,7 @@ async function dryRun(
   const plan = planOf(scan.entries, filter, opts);
   const rows = plan.selected.map((e) => toRow(e, { showEmails: !!opts.showEmails, personTag: filter.personTag }));
   if (opts.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else if (rows.length > 0) io.stdout.write(renderTable(rows));
+  else if (rows.length > 0) io.stdout.write(renderTable(rows, tableWidth(io.stdout)));
   const extra = [
     plan.permanent.length > 0 ? `${plan.permanent.length} are permanent failures` : '',
     plan.heldBack.length > 0
