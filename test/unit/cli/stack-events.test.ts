@@ -24,4 +24,31 @@ describe('describeStackEvent (one console line per request of npm start)', () =>
     });
     expect(line).toMatch(/POST \/webhooks\/okta -> 200 \(12 ms\)$/);
   });
+
+  it('counts dead-lettered messages apart from done ones, and retries apart from both', () => {
+    const line = describeStackEvent({
+      type: 'batch',
+      instance: 0,
+      size: 5,
+      redelivered: 0,
+      succeeded: 4,
+      deadLettered: 2,
+      failed: 1,
+      deleteErrors: 0,
+      durationMs: 30,
+    });
+    expect(line).toMatch(/worker#0 batch of 5: 2 done, 2 dead-lettered, 1 left for retry \(30 ms\)$/);
+    const clean = describeStackEvent({
+      type: 'batch',
+      instance: 1,
+      size: 2,
+      redelivered: 0,
+      succeeded: 2,
+      deadLettered: 0,
+      failed: 0,
+      deleteErrors: 0,
+      durationMs: 5,
+    });
+    expect(clean).toMatch(/batch of 2: 2 done \(5 ms\)$/);
+  });
 });

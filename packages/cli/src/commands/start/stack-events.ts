@@ -22,7 +22,13 @@ export function describeStackEvent(event: LocalStackEvent): string {
     case 'batch': {
       const what = event.wholeBatchFailure
         ? `whole batch failed, ${event.size} message(s) will be retried: ${event.wholeBatchFailure}`
-        : `${event.succeeded} done${event.failed > 0 ? `, ${event.failed} left for retry` : ''}`;
+        : [
+            `${event.succeeded - event.deadLettered} done`,
+            event.deadLettered > 0 ? `${event.deadLettered} dead-lettered` : '',
+            event.failed > 0 ? `${event.failed} left for retry` : '',
+          ]
+            .filter(Boolean)
+            .join(', ');
       const deletes = event.deleteErrors > 0 ? `, ${event.deleteErrors} delete(s) refused` : '';
       const again = event.redelivered > 0 ? ` (${event.redelivered} redelivered)` : '';
       return `${clock()} worker#${event.instance} batch of ${event.size}${again}: ${what}${deletes} (${event.durationMs} ms)`;
