@@ -1,4 +1,5 @@
 export { registerDlqCommands } from './commands/dlq';
+export { isQuiet } from './commands/start/quiet';
 export { describeStackEvent } from './commands/start/stack-events';
 export { type CliConfig, loadConfig } from './config';
 export type { CommandContext } from './context';

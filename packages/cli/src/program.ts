@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { registerDeletesCommands } from './commands/deletes';
 import { registerDemoCommand } from './commands/demo';
@@ -10,6 +11,9 @@ import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE } from './errors';
 import { interruptNotice } from './interrupt';
 import { type CliIo, writeLine } from './io';
 import { stopProgressOn } from './progress';
+
+/** This package's version (the workspace ships sources: package.json is beside them, never bundled away). */
+const VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 /** Registers one top-level command (each lives in its own module under `src/commands/`). */
 export type CommandRegistrar = (program: Command, ctx: CommandContext) => void;
@@ -41,6 +45,7 @@ export interface BuildProgramOptions {
 export function buildProgram(ctx: CommandContext, options: BuildProgramOptions = {}): Command {
   const program = new Command('idp-sync')
     .description('idp-sync: identity-provider and HR webhooks → provisioning commands → the Users API.')
+    .version(VERSION, '-V, --version', 'print the version of idp-sync')
     .configureOutput({
       writeOut: (text) => ctx.io.stdout.write(text),
       writeErr: (text) => ctx.io.stderr.write(text),

@@ -172,6 +172,14 @@ describe('idp-sync dlq list', () => {
     expect(piped.stdout()).toContain(`ServerError: ${reason}`);
   });
 
+  it('--max lists the first n messages and says how many more match', async () => {
+    const { q } = await seededDlq();
+    const run = await cli(h, ['dlq', 'list', '--json', '--max', '2', ...q.flags]);
+    expect(run.code, run.stderr()).toBe(0);
+    expect(JSON.parse(run.stdout())).toHaveLength(2);
+    expect(run.stderr()).toMatch(/5 of 5 message\(s\) read match the filters; the first 2 are listed \(--max 2\)\./);
+  });
+
   it('releases every message as soon as it is done: all are visible again right after', async () => {
     const { q } = await seededDlq();
     const run = await cli(h, ['dlq', 'list', ...q.flags]);

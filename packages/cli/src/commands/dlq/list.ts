@@ -7,10 +7,10 @@ import { scanDlq } from '../../dlq/reader';
 import { writeLine } from '../../io';
 import { personTaggerFrom } from '../../person-tag';
 import { tableWidth } from '../../table';
-import { addFilterOptions, addQueueOptions, type CommonDlqOptions, filterOptionsOf } from './options';
+import { addFilterOptions, addQueueOptions, type CommonDlqOptions, filterOptionsOf, positiveInteger } from './options';
 import { announceRead, openQueues, regroupNote, unreachableNote } from './shared';
 
-type ListOptions = CommonDlqOptions & RawFilterOptions;
+type ListOptions = CommonDlqOptions & RawFilterOptions & { max?: number };
 
 /**
  * `idp-sync dlq list`: one row per dead-lettered message, with why it failed.
@@ -25,8 +25,9 @@ export function registerListCommand(dlq: Command, ctx: CommandContext): void {
       'List the dead-lettered messages: command id, source, action, person (redacted) and their tag, reason, HTTP status, receive count, failed-at.',
     );
   addFilterOptions(cmd);
-  addQueueOptions(cmd);
+  addQueueOptions(cmd, { workQueue: false });
   cmd
+    .option('--max <n>', "list at most n messages (the first, each person's together, in order)", positiveInteger)
     .option('--json', 'print a JSON array (for scripts); notes still go to stderr')
     .option('--show-emails', 'show full email addresses (redacted by default)')
     .addHelpText(
@@ -47,16 +48,19 @@ export function registerListCommand(dlq: Command, ctx: CommandContext): void {
       });
       assertPersonTagsUnambiguous(filter, scan.entries);
       // Each person's messages together, in their original order.
-      const rows = orderByPerson(scan.entries)
+      const matching = orderByPerson(scan.entries)
         .flatMap((person) => person.entries)
-        .filter((e) => matchesFilter(filter, e))
+        .filter((e) => matchesFilter(filter, e));
+      const rows = matching
+        .slice(0, opts.max ?? matching.length)
         .map((e) => toRow(e, { showEmails: !!opts.showEmails, personTag }));
       if (opts.json) ctx.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else if (rows.length > 0) ctx.io.stdout.write(renderTable(rows, tableWidth(ctx.io.stdout)));
       const summary =
         scan.entries.length === 0
           ? 'The DLQ is empty.'
-          : `${rows.length} of ${scan.entries.length} message(s) read match the filters.`;
+          : `${matching.length} of ${scan.entries.length} message(s) read match the filters` +
+            (rows.length < matching.length ? `; the first ${rows.length} are listed (--max ${opts.max}).` : '.');
       writeLine(ctx.io.stderr, summary);
       const regrouped = regroupNote(scan.regrouped);
       if (regrouped) writeLine(ctx.io.stderr, regrouped);

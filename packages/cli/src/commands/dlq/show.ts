@@ -18,7 +18,7 @@ export function registerShowCommand(dlq: Command, ctx: CommandContext): void {
     .command('show')
     .description('Show one dead-lettered message whole: the command, the reason, every attribute.')
     .argument('<id>', 'the command id (as in `dlq list`) or the DLQ message id');
-  addQueueOptions(cmd);
+  addQueueOptions(cmd, { workQueue: false });
   cmd
     .option('--json', 'print the message as JSON')
     .option('--show-emails', 'show full email addresses (redacted by default)')

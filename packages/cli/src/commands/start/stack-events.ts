@@ -12,13 +12,14 @@ function clock(): string {
  * strings or emails).
  *
  * @example
- * describeStackEvent({ type: 'request', method: 'POST', path: '/webhooks/hr', status: 202, durationMs: 4 });
+ * describeStackEvent({ type: 'request', function: 'ingest', method: 'POST', path: '/webhooks/hr', status: 202, durationMs: 4 });
  * // '10:42:07 ingest  POST /webhooks/hr -> 202 (4 ms)'
  */
 export function describeStackEvent(event: LocalStackEvent): string {
   switch (event.type) {
     case 'request':
-      return `${clock()} ingest  ${event.method} ${event.path} -> ${event.status}${event.detail ? ` ${event.detail}` : ''} (${event.durationMs} ms)`;
+      // Padded to one width so the paths line up whichever function answered.
+      return `${clock()} ${event.function.padEnd(6)}  ${event.method} ${event.path} -> ${event.status}${event.detail ? ` ${event.detail}` : ''} (${event.durationMs} ms)`;
     case 'batch': {
       const what = event.wholeBatchFailure
         ? `whole batch failed, ${event.size} message(s) will be retried: ${event.wholeBatchFailure}`
