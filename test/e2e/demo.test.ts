@@ -32,7 +32,7 @@ function expectAllChecksPassed(stdout: string): void {
   expect(stdout).toContain('Users after');
   expect(stdout).toMatch(/Dead-letter queue \(1 message from this run\)/);
   // The DLQ table redacts emails, as `idp-sync dlq list` does.
-  expect(stdout).toMatch(/b\*\*\*@\S+\s+EmailDeleted/);
+  expect(stdout).toMatch(/b\*\*\*@\S+\s+[0-9a-f]{8}\s+EmailDeleted/);
   expect(stdout).not.toMatch(/barbara\.liskov@\S+\s+EmailDeleted/);
   expect(stdout).toMatch(/Users API calls: \d+/);
   expect(stdout.match(/✓/g)).toHaveLength(8);

@@ -2,15 +2,16 @@ import { PassThrough, Writable } from 'node:stream';
 import type { CliIo } from '@idp-sync/cli';
 
 /** A writable that remembers what was written, synchronously; `isTTY` as asked. */
-function capture(isTTY: boolean) {
+function capture(isTTY: boolean, columns?: number) {
   let text = '';
   const stream = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
       text += chunk.toString();
       callback();
     },
-  }) as Writable & { isTTY?: boolean };
+  }) as Writable & { isTTY?: boolean; columns?: number };
   stream.isTTY = isTTY;
+  if (columns !== undefined) stream.columns = columns;
   return { stream, text: () => text };
 }
 
@@ -25,10 +26,11 @@ export interface CapturedIo {
 /** Streams for an in-process run: stdout/stderr captured, stdin a (fake) terminal or not. */
 export function captureIo(
   env: NodeJS.ProcessEnv,
-  options: { stdinIsTTY?: boolean; signal?: AbortSignal } = {},
+  options: { stdinIsTTY?: boolean; signal?: AbortSignal; stdoutColumns?: number; stderrColumns?: number } = {},
 ): CapturedIo {
-  const out = capture(false);
-  const err = capture(false);
+  // A width makes the stream a (fake) terminal of that many columns; without one it is a pipe.
+  const out = capture(options.stdoutColumns !== undefined, options.stdoutColumns);
+  const err = capture(options.stderrColumns !== undefined, options.stderrColumns);
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
   stdin.isTTY = options.stdinIsTTY ?? false;
   return {

@@ -3,10 +3,15 @@
  * says what to do next.
  */
 
-/** Exit codes of `idp-sync`: 0 done, 1 error, 2 bad usage. */
+/** Exit codes of `idp-sync`: 0 done, 1 error, 2 bad usage, 130 interrupted (Ctrl-C). */
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
+/**
+ * 128 + SIGINT, the shell's convention, and what `npx`/`npm` report anyway: npm dies of the same Ctrl-C (the terminal
+ * sends it to the whole process group) whatever its child returns.
+ */
+export const EXIT_INTERRUPTED = 130;
 
 /**
  * Base class of every error the CLI reports itself (anything else is unexpected and reported as such).
@@ -46,7 +51,7 @@ export class UsageError extends CliError {
 export class QueueResolutionError extends CliError {}
 
 /**
- * A replay stopped before the end (Ctrl-C) or finished with failed messages. Exit code 1.
+ * A replay finished with failed messages. Exit code 1 (stopped by Ctrl-C: 130, see `runCli`).
  *
  * @example
  * throw new ReplayIncompleteError('interrupted after 120 moved', 'run the same command again to continue');

@@ -1,9 +1,17 @@
 export { registerDlqCommands } from './commands/dlq';
+export { isQuiet } from './commands/start/quiet';
 export { describeStackEvent } from './commands/start/stack-events';
 export { type CliConfig, loadConfig } from './config';
 export type { CommandContext } from './context';
 export { describeError, type ErrorContext, type ErrorReport } from './describe-error';
-export { type DlqFilter, isEmptyFilter, matchesFilter, parseFilter, type RawFilterOptions } from './dlq/filters';
+export {
+  assertPersonTagsUnambiguous,
+  type DlqFilter,
+  isEmptyFilter,
+  matchesFilter,
+  parseFilter,
+  type RawFilterOptions,
+} from './dlq/filters';
 export { type DlqDetail, type DlqRow, renderDetail, renderTable, toDetail, toRow } from './dlq/format';
 export { toDlqEntry, WORKER_ATTRIBUTE_NAMES } from './dlq/message';
 export { nextStep } from './dlq/next-step';
@@ -43,5 +51,14 @@ export {
 } from './errors';
 export { interruptNotice } from './interrupt';
 export type { CliIo, InputStream, OutputStream } from './io';
+export {
+  PERSON_TAG_KEY_VARIABLE,
+  PERSON_TAG_LENGTH,
+  type PersonTagger,
+  parsePersonTag,
+  personTaggerFrom,
+  publicPersonTagger,
+} from './person-tag';
 export { buildProgram, COMMANDS, type CommandRegistrar, runCli } from './program';
 export { type ProgressCounts, ReplayProgressDisplay } from './progress';
+export { renderColumns, type TableColumn, tableWidth } from './table';

@@ -1,4 +1,4 @@
-import { interruptNotice } from './interrupt';
+import { EXIT_INTERRUPTED } from './errors';
 import { runCli } from './program';
 
 // The AWS SDK's 8-line notice that it will drop Node 20 in 2027 would bury every command's output; the project
@@ -14,8 +14,8 @@ const controller = new AbortController();
 let interrupts = 0;
 const onSigint = () => {
   interrupts++;
-  if (interrupts > 1) process.exit(130);
-  process.stderr.write(`\n${interruptNotice(argv)}\n`);
+  if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
+  // runCli prints the notice (after stopping a progress bar, which would draw over it).
   controller.abort();
 };
 process.on('SIGINT', onSigint);

@@ -9,6 +9,23 @@ export interface ProgressCounts {
   heldBack: number;
 }
 
+/** The bars drawing on each stream right now, so that an interrupt can stop them before it prints. */
+const drawing = new WeakMap<OutputStream, Set<ReplayProgressDisplay>>();
+
+/**
+ * Stops every progress bar drawing on `stream` (its last state stays on its own line), so that what is printed next
+ * starts on a fresh line and is not drawn over. Returns whether there was one.
+ *
+ * @example
+ * const hadBar = stopProgressOn(io.stderr);
+ * io.stderr.write(`${hadBar ? '' : '\n'}Stopping…\n`);
+ */
+export function stopProgressOn(stream: OutputStream): boolean {
+  const bars = [...(drawing.get(stream) ?? [])];
+  for (const bar of bars) bar.stop();
+  return bars.length > 0;
+}
+
 /**
  * Replay progress on stderr: a bar with moved / failed / held back on a terminal; on anything else (a pipe, a CI log)
  * a plain line at most every 5 seconds, so logs stay readable. The total is the messages selected (what the
@@ -43,6 +60,9 @@ export class ReplayProgressDisplay {
         cliProgress.Presets.shades_classic,
       );
       this.bar.start(this.total, 0, { moved: 0, failed: 0, heldBack: 0 });
+      const bars = drawing.get(stream) ?? new Set();
+      bars.add(this);
+      drawing.set(stream, bars);
     }
   }
 
@@ -72,7 +92,11 @@ export class ReplayProgressDisplay {
     }
   }
 
+  /** Draws the last state and moves below it; later updates draw nothing (a stopped bar stays stopped). */
   stop(): void {
+    // cli-progress restores the cursor to where the bar started: anything written to the stream while it draws would
+    // be drawn over, hence the interrupt notice waits for this.
     this.bar?.stop();
+    drawing.get(this.stream)?.delete(this);
   }
 }

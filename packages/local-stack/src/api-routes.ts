@@ -19,7 +19,17 @@ export interface PrefixRoute {
 export function routeByPrefix(routes: readonly PrefixRoute[], fallback: HttpApiHandler): HttpApiHandler {
   return (event, context) => {
     const path = event.rawPath;
-    const route = routes.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
+    const route = routes.find((r) => isAtOrUnder(path, r.prefix));
     return (route?.handler ?? fallback)(event, context);
   };
+}
+
+/**
+ * Whether `path` is `prefix` or below it (`/scim/v2`, `/scim/v2/Users/1`; not `/scim/v2x`): how the routes split.
+ *
+ * @example
+ * isAtOrUnder('/scim/v2/Users', '/scim/v2') // true
+ */
+export function isAtOrUnder(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}/`);
 }

@@ -5,7 +5,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { sqsMessageToRecord } from '@idp-sync/worker';
+import { BATCH_COUNTS, type BatchCounts, sqsMessageToRecord } from '@idp-sync/worker';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from './lambda-context';
 
@@ -22,8 +22,13 @@ export interface BatchResult {
   readonly size: number;
   /** Records delivered before (ApproximateReceiveCount above 1): retries, and redeliveries after a crash. */
   readonly redelivered: number;
-  /** Records acknowledged (deleted from the queue). */
+  /** Records acknowledged (deleted from the queue), dead-lettered ones included. */
   readonly succeeded: number;
+  /**
+   * Of the acknowledged, those the worker sent to the DLQ (from the counts it attaches to its response; 0 from a
+   * handler that attaches none).
+   */
+  readonly deadLettered: number;
   /** Records left for redelivery after their visibility timeout. */
   readonly failed: number;
   /** Set when the whole batch failed: the handler threw, timed out, or answered something Lambda rejects. */
@@ -95,6 +100,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new BatchTimeout(ms)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The worker's dead-lettered count attached to its answer (a symbol key: never part of what Lambda reads). */
+function deadLetteredOf(response: unknown): number {
+  if (typeof response !== 'object' || response === null) return 0;
+  const counts = (response as { [BATCH_COUNTS]?: Partial<BatchCounts> })[BATCH_COUNTS];
+  const n = counts?.deadLettered;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : 0;
 }
 
 /**
@@ -218,12 +231,14 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
     const ids = new Set(records.map((r) => r.messageId));
     let failed: Set<string> | undefined;
     let wholeBatchFailure: string | undefined;
+    let deadLettered = 0;
     try {
       const response = await withTimeout(
         Promise.resolve().then(() => handler({ Records: records }, lambdaContext(functionName, timeoutMs))),
         timeoutMs,
       );
       const read = failedMessageIds(response, ids);
+      deadLettered = deadLetteredOf(response);
       if ('invalid' in read) wholeBatchFailure = read.invalid;
       else failed = read.failed;
     } catch (error) {
@@ -239,6 +254,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSou
       size: messages.length,
       redelivered: records.filter((r) => Number(r.attributes.ApproximateReceiveCount) > 1).length,
       succeeded: succeeded.length - deleteErrors,
+      deadLettered: wholeBatchFailure ? 0 : deadLettered,
       failed: messages.length - succeeded.length,
       ...(wholeBatchFailure ? { wholeBatchFailure } : {}),
       deleteErrors,

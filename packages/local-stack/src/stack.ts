@@ -10,7 +10,7 @@ import {
 } from '@idp-sync/users-api-emulator';
 import type { SweepReport } from '@idp-sync/worker/grace';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { routeByPrefix } from './api-routes';
+import { isAtOrUnder, routeByPrefix } from './api-routes';
 import { DEFAULT_DLQ_NAME, DEFAULT_HOST, DEFAULT_QUEUE_NAME } from './defaults';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import {
@@ -101,6 +101,8 @@ export interface LocalStackOptions {
 export type LocalStackEvent =
   | {
       readonly type: 'request';
+      /** The function that answered, as the HTTP API routes it: `scim` for `/scim/v2/*`, `ingest` for the rest. */
+      readonly function: 'ingest' | 'scim';
       readonly method: string;
       readonly path: string;
       readonly status: number;
@@ -432,6 +434,7 @@ function createIngestEntry(onEvent: LocalStackOptions['onEvent']): IngestEntry {
       const detail = rejectionDetail(result);
       onEvent({
         type: 'request',
+        function: isAtOrUnder(event.rawPath, SCIM_BASE_PATH) ? 'scim' : 'ingest',
         method: event.requestContext.http.method,
         path: event.rawPath,
         status: (result as APIGatewayProxyStructuredResultV2)?.statusCode ?? 200,

@@ -1,4 +1,5 @@
 export { sqsMessageToRecord } from './batch/records';
+export { BATCH_COUNTS, type BatchCounts } from './batch/worker';
 export { loadWorkerConfig } from './lambda/config';
 export { createGraceSweeperRuntime, type GraceSweeperConfig, loadGraceSweeperConfig } from './lambda/grace-sweeper';
 export {

@@ -1,10 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { createPipelineQueues } from '@idp-sync/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCommand, putDlqMessages } from './dlq-messages';
-import { type CliHarness, startHarness } from './harness';
+import { type CliHarness, freshQueues, startHarness } from './harness';
 
 const BIN = fileURLToPath(new URL('../../../packages/cli/bin/idp-sync.js', import.meta.url));
 
@@ -20,6 +21,13 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; st
       },
     );
   });
+}
+
+async function queueAttributes(queueUrl: string) {
+  const out = await h.client.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
+  return out.Attributes ?? {};
 }
 
 let h: CliHarness;
@@ -60,5 +68,31 @@ describe('the idp-sync bin (a child process)', () => {
     expect(list.code).toBe(1);
     expect(list.stderr).toMatch(/cannot reach/);
     for (const out of [help.stderr, list.stderr]) expect(out).not.toMatch(/NodeVersionSupportWarning|node >=22/);
+  });
+
+  it('Ctrl-C stops a replay after the messages in flight and exits 130, as npx reports it', async () => {
+    const q = await freshQueues(h);
+    await putDlqMessages(
+      h.client,
+      q.dlqUrl,
+      Array.from({ length: 20 }, (_, i) => ({ command: makeCommand({ email: `c${i}@example.com` }) })),
+    );
+    const child = spawn(process.execPath, [BIN, 'dlq', 'replay', '--rate', '1', '--yes', ...q.flags], {
+      env: { ...process.env, ...h.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // Interrupt once the replay is under way: its first message reached the work queue.
+    while (Number((await queueAttributes(q.queueUrl)).ApproximateNumberOfMessages) === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/^Stopping after the messages in flight \(Ctrl-C again to quit at once\)…$/m);
+    expect(stderr).toMatch(/what to do: run the same command again/);
   });
 });

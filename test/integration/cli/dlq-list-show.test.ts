@@ -49,13 +49,13 @@ describe('idp-sync dlq list', () => {
     const run = await cli(h, ['dlq', 'list', ...q.flags]);
     expect(run.code, run.stderr()).toBe(0);
     const out = run.stdout();
-    expect(out).toMatch(/COMMAND ID\s+SOURCE\s+ACTION\s+PERSON\s+REASON\s+HTTP\s+RECV\s+FAILED AT/);
+    expect(out).toMatch(/COMMAND ID\s+SOURCE\s+ACTION\s+PERSON\s+TAG\s+REASON\s+HTTP\s+RECV\s+FAILED AT/);
     const aliceRow = out.split('\n').find((l) => l.startsWith(alice.id));
     expect(aliceRow).toMatch(
-      /okta\s+create\s+a\*\*\*@example\.com\s+ConflictError: .*\s+409\s+1\s+2020-01-01T10:00:00\.000Z/,
+      /okta\s+create\s+a\*\*\*@example\.com\s+[0-9a-f]{8}\s+ConflictError: .*\s+409\s+1\s+2020-01-01T10:00:00\.000Z/,
     );
     expect(out.split('\n').find((l) => l.startsWith(bob.id))).toMatch(
-      /scim\s+delete\s+b\*\*\*@example\.com\s+ServerError/,
+      /scim\s+delete\s+b\*\*\*@example\.com\s+[0-9a-f]{8}\s+ServerError/,
     );
     expect(out.split('\n').find((l) => l.startsWith(dana.id))).toContain('moved by SQS redrive (no reason recorded)');
     expect(out).toContain('hr:broken');
@@ -63,7 +63,7 @@ describe('idp-sync dlq list', () => {
     // alice's second message is listed too, right after her first (each DLQ message has a group of its own).
     const lines = out.split('\n');
     const aliceFirst = lines.findIndex((l) => l.startsWith(alice.id));
-    expect(lines[aliceFirst + 1]).toMatch(/update\s+a\*\*\*@example\.com\s+ServerError/);
+    expect(lines[aliceFirst + 1]).toMatch(/update\s+a\*\*\*@example\.com\s+[0-9a-f]{8}\s+ServerError/);
     expect(run.stderr()).not.toMatch(/could not be read/);
     // dana's message was moved by SQS redrive (in her group): re-grouped so it can be listed, and said so.
     expect(run.stderr()).toMatch(
@@ -103,6 +103,81 @@ describe('idp-sync dlq list', () => {
       'carol@example.com',
       'dana@example.com',
     ]);
+  });
+
+  it('tells apart people whose redacted emails look alike: a stable tag, the same in --json, selected by --person', async () => {
+    const q = await freshQueues(h);
+    const gina = makeCommand({ email: 'gina@example.com' });
+    const gus = makeCommand({ email: 'gus@example.com' });
+    const ginaAgain = makeCommand({ email: 'gina@example.com', action: 'update' });
+    await putDlqMessages(h.client, q.dlqUrl, [
+      { command: gina, errorClass: 'ServerError', httpStatus: 503 },
+      { command: gus, errorClass: 'ServerError', httpStatus: 503 },
+      { command: ginaAgain, errorClass: 'UserNotFound', httpStatus: 404 },
+    ]);
+    const listed = await cli(h, ['dlq', 'list', '--json', ...q.flags]);
+    expect(listed.code, listed.stderr()).toBe(0);
+    const rows = JSON.parse(listed.stdout()) as Array<{ commandId: string; person: string; personTag: string }>;
+    const tagOf = (id: string) => rows.find((r) => r.commandId === id)?.personTag;
+    expect(rows.map((r) => r.person)).toEqual(['g***@example.com', 'g***@example.com', 'g***@example.com']);
+    expect(tagOf(gina.id)).toMatch(/^[0-9a-f]{8}$/);
+    expect(tagOf(ginaAgain.id)).toBe(tagOf(gina.id));
+    expect(tagOf(gus.id)).not.toBe(tagOf(gina.id));
+
+    // The same tags on the next run, in the table, and with --show-emails.
+    const table = await cli(h, ['dlq', 'list', '--show-emails', ...q.flags]);
+    expect(
+      table
+        .stdout()
+        .split('\n')
+        .find((l) => l.startsWith(gus.id)),
+    ).toMatch(new RegExp(`gus@example\\.com\\s+${tagOf(gus.id)}\\s`));
+
+    // --person selects one person's messages, in list and in a replay's dry run.
+    const mine = await cli(h, ['dlq', 'list', '--json', '--person', tagOf(gina.id)!.toUpperCase(), ...q.flags]);
+    expect((JSON.parse(mine.stdout()) as Array<{ commandId: string }>).map((r) => r.commandId).sort()).toEqual(
+      [gina.id, ginaAgain.id].sort(),
+    );
+    const dry = await cli(h, ['dlq', 'replay', '--dry-run', '--json', '--person', tagOf(gus.id)!, ...q.flags]);
+    expect(dry.code, dry.stderr()).toBe(0);
+    expect((JSON.parse(dry.stdout()) as Array<{ commandId: string }>).map((r) => r.commandId)).toEqual([gus.id]);
+
+    // A per-deployment key gives other tags (nobody without it can compute them from a guessed address).
+    const keyed = await cli(h, ['dlq', 'list', '--json', ...q.flags], {
+      env: { ...h.env, IDP_SYNC_PERSON_TAG_KEY: 'team-secret-0123456789' },
+    });
+    const keyedRows = JSON.parse(keyed.stdout()) as Array<{ commandId: string; personTag: string }>;
+    expect(keyedRows.find((r) => r.commandId === gina.id)?.personTag).not.toBe(tagOf(gina.id));
+
+    const bad = await cli(h, ['dlq', 'list', '--person', 'gina@example.com', ...q.flags]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr()).toMatch(/--person "gina@example.com" is not a person tag/);
+    expect(bad.stderr()).toMatch(/what to do: pass the 8-character tag of the TAG column/);
+  });
+
+  it("fits the terminal's width (the reason cut first), and prints every cell whole when piped", async () => {
+    const q = await freshQueues(h);
+    const reason = `upstream unavailable ${'and still unavailable '.repeat(8)}`.trim();
+    const command = makeCommand({ email: 'wide@example.com' });
+    await putDlqMessages(h.client, q.dlqUrl, [
+      { command, errorClass: 'ServerError', httpStatus: 503, errorMessage: reason },
+    ]);
+    const terminal = await cli(h, ['dlq', 'list', ...q.flags], { stdoutColumns: 150 });
+    expect(terminal.code, terminal.stderr()).toBe(0);
+    const lines = terminal.stdout().trimEnd().split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(150);
+    expect(lines[1]).toContain(command.id);
+    expect(lines[1]).toMatch(/ServerError: upstr.*…\s+503/);
+    const piped = await cli(h, ['dlq', 'list', ...q.flags]);
+    expect(piped.stdout()).toContain(`ServerError: ${reason}`);
+  });
+
+  it('--max lists the first n messages and says how many more match', async () => {
+    const { q } = await seededDlq();
+    const run = await cli(h, ['dlq', 'list', '--json', '--max', '2', ...q.flags]);
+    expect(run.code, run.stderr()).toBe(0);
+    expect(JSON.parse(run.stdout())).toHaveLength(2);
+    expect(run.stderr()).toMatch(/5 of 5 message\(s\) read match the filters; the first 2 are listed \(--max 2\)\./);
   });
 
   it('releases every message as soon as it is done: all are visible again right after', async () => {

@@ -1,7 +1,8 @@
 import { GetQueueAttributesCommand, type Message } from '@aws-sdk/client-sqs';
-import { replayMessages } from '@idp-sync/cli';
+import { replayMessages, runCli } from '@idp-sync/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drainQueue, makeCommand, putDlqMessages } from './dlq-messages';
+import { terminalScreen } from '../../helpers/terminal-screen';
+import { captureIo, drainQueue, makeCommand, putDlqMessages } from './dlq-messages';
 import { type CliHarness, cli, freshQueues, startHarness } from './harness';
 
 let h: CliHarness;
@@ -167,7 +168,7 @@ describe('idp-sync dlq replay', () => {
     const run = await cli(h, ['dlq', 'replay', '--rate', '10', '--yes', '--no-move-task', ...q.flags], {
       signal: controller.signal,
     });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(130);
     expect(run.stderr()).toMatch(/interrupted after \d+ message\(s\) moved/);
     expect(run.stderr()).toMatch(/what to do: run the same command again/);
     const moved = await drainQueue(h.client, q.queueUrl);
@@ -183,9 +184,46 @@ describe('idp-sync dlq replay', () => {
     const controller = new AbortController();
     controller.abort();
     const run = await cli(h, ['dlq', 'replay', '--yes', '--no-move-task', ...q.flags], { signal: controller.signal });
-    expect(run.code, run.stderr()).toBe(0);
+    // Interrupted is 130 (as through npx), even with nothing left; the output says there is nothing to do.
+    expect(run.code, run.stderr()).toBe(130);
     expect(run.stderr()).toMatch(/Nothing is left in the DLQ/);
     expect(run.stderr()).not.toMatch(/run the same command again/);
+  });
+
+  it('Ctrl-C on a terminal: the bar stops first, the notice and the error each get a line of their own (exit 130)', async () => {
+    const q = await freshQueues(h);
+    await putDlqMessages(
+      h.client,
+      q.dlqUrl,
+      Array.from({ length: 30 }, (_, i) => ({ command: makeCommand({ email: `t${i % 6}@example.com` }) })),
+    );
+    const controller = new AbortController();
+    const captured = captureIo(h.env, { signal: controller.signal, stderrColumns: 200 });
+    const running = runCli(['dlq', 'replay', '--rate', '5', '--yes', ...q.flags], captured.io);
+    // Interrupt once the bar draws (what the person sees), as the terminal does: it echoes ^C where the cursor is.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (!captured.stderr().includes('replay [')) return;
+        clearInterval(poll);
+        captured.io.stderr.write('^C');
+        controller.abort();
+        resolve();
+      }, 20);
+    });
+    const code = await running;
+    expect(code).toBe(130);
+    const screen = terminalScreen(captured.stderr()).filter((l) => l !== '');
+    const notice = screen.indexOf('Stopping after the messages in flight (Ctrl-C again to quit at once)…');
+    expect(notice, screen.join('\n')).toBeGreaterThan(0);
+    // The bar's last state stays, above the notice, and nothing draws after it.
+    expect(screen[notice - 1]).toMatch(/^replay \[.*\] \d+\/30 selected \| moved \d+/);
+    expect(screen.slice(notice + 1).some((l) => l.startsWith('replay ['))).toBe(false);
+    expect(screen.join('\n')).not.toContain('^C');
+    // The error is a line of its own, with nothing of the bar glued to it.
+    expect(screen).toContainEqual(
+      expect.stringMatching(/^error: interrupted after \d+ message\(s\) moved; nothing in flight was lost$/),
+    );
+    expect(screen.at(-1)).toBe('what to do: run the same command again to continue with what is left');
   });
 
   describe('confirmation', () => {

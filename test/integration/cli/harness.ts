@@ -40,7 +40,14 @@ export interface CliRun extends CapturedIo {
 export async function cli(
   h: CliHarness,
   argv: string[],
-  options: { stdinIsTTY?: boolean; answer?: string; signal?: AbortSignal; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    stdinIsTTY?: boolean;
+    answer?: string;
+    signal?: AbortSignal;
+    env?: NodeJS.ProcessEnv;
+    stdoutColumns?: number;
+    stderrColumns?: number;
+  } = {},
 ): Promise<CliRun> {
   const captured = captureIo(options.env ?? h.env, options);
   if (options.answer !== undefined) captured.type(options.answer);

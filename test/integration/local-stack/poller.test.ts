@@ -13,6 +13,7 @@ import {
   startLocalSqs,
   startSqsEventSource,
 } from '@idp-sync/local-stack';
+import { BATCH_COUNTS } from '@idp-sync/worker';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/local-stack';
@@ -147,6 +148,21 @@ describe('the local Lambda SQS event source', () => {
     expect(deliveries.filter((d) => d.body === '"ok-2"')).toHaveLength(1);
     expect(deliveries.filter((d) => d.body === '"fail"').map((d) => d.receiveCount)).toEqual(['1', '2']);
     expect(batches.some((b) => b.failed === 1 && !b.wholeBatchFailure)).toBe(true);
+  });
+
+  it("reports the worker's dead-lettered records apart from the rest it acknowledged (issue #19)", async () => {
+    const queues = await queuePair(1);
+    await sendMessages(queues.queueUrl, ['"ok"', '"dlq-1"', '"dlq-2"'], ['g', 'g', 'g']);
+    const { batches } = start(queues, [
+      async (event) => ({
+        batchItemFailures: [],
+        [BATCH_COUNTS]: { deadLettered: event.Records.filter((r) => r.body.startsWith('"dlq')).length },
+      }),
+    ]);
+    await waitFor(() => batches.reduce((sum, b) => sum + b.size, 0) === 3);
+    expect(batches.reduce((sum, b) => sum + b.succeeded, 0)).toBe(3);
+    expect(batches.reduce((sum, b) => sum + b.deadLettered, 0)).toBe(2);
+    expect(batches.every((b) => b.failed === 0)).toBe(true);
   });
 
   it('fails the whole batch when the handler throws (as when every record fails under processPartialResponse)', async () => {

@@ -32,7 +32,7 @@ describe('request events of the local stack', () => {
     const sources = sourceRequests({ ingestUrl: stack.urls.ingest, secrets: stack.secrets });
     const good = sources.workos('dsync.user.created', { id: 'directory_user_1', email: 'ada@example.com' });
     expect((await send(good)).status).toBe(202);
-    expect(lastRequest()).toMatchObject({ type: 'request', path: '/webhooks/workos', status: 202 });
+    expect(lastRequest()).toMatchObject({ type: 'request', function: 'ingest', path: '/webhooks/workos', status: 202 });
     expect(lastRequest()).not.toHaveProperty('detail');
 
     const forged = {
@@ -83,7 +83,8 @@ describe('request events of the local stack', () => {
       headers: { authorization: 'Bearer nope' },
     });
     expect(scim.status).toBe(401);
-    expect(lastRequest()).toMatchObject({ path: '/scim/v2/Users', status: 401 });
+    // Labelled with the function that answered (issue #19: it said ingest).
+    expect(lastRequest()).toMatchObject({ function: 'scim', path: '/scim/v2/Users', status: 401 });
     expect(lastRequest()).not.toHaveProperty('detail');
   });
 

@@ -1,4 +1,16 @@
-import { type DlqEntry, isEmptyFilter, matchesFilter, parseFilter, toDlqEntry, UsageError } from '@idp-sync/cli';
+import { createHash } from 'node:crypto';
+import {
+  assertPersonTagsUnambiguous,
+  type DlqEntry,
+  isEmptyFilter,
+  matchesFilter,
+  parseFilter,
+  personTaggerFrom,
+  publicPersonTagger,
+  toDlqEntry,
+  toRow,
+  UsageError,
+} from '@idp-sync/cli';
 import { messageGroupIdFor } from '@idp-sync/contracts';
 import { describe, expect, it } from 'vitest';
 
@@ -50,6 +62,8 @@ describe('parseFilter', () => {
     [{ until: '2026-13-45' }, /neither a date nor a duration/],
     [{ since: '1h', until: '2h' }, /--since is after --until/],
     [{ reason: '   ' }, /--reason is empty/],
+    [{ person: ['alice@example.com'] }, /not a person tag/],
+    [{ person: ['3f9a1c2'] }, /not a person tag/],
   ])('rejects %j as bad usage', (raw, message) => {
     expect(() => parseFilter(raw, now)).toThrow(UsageError);
     expect(() => parseFilter(raw, now)).toThrow(message);
@@ -99,5 +113,50 @@ describe('matchesFilter', () => {
     expect(m({ id: ['okta:1'] }, entry())).toBe(true);
     expect(m({ id: ['m-1'] }, entry())).toBe(true);
     expect(m({ id: ['okta:2'] }, entry())).toBe(false);
+  });
+});
+
+describe('person tags (--person)', () => {
+  const alice = entry();
+  const aliceTag = publicPersonTagger('alice@example.com');
+
+  it('gives a person the same 8-character tag on every call and in every row of theirs, and others another', () => {
+    expect(aliceTag).toMatch(/^[0-9a-f]{8}$/);
+    expect(personTaggerFrom({})('alice@example.com')).toBe(aliceTag);
+    expect(toRow(alice, { showEmails: false }).personTag).toBe(aliceTag);
+    expect(toRow(alice, { showEmails: true }).personTag).toBe(aliceTag);
+    expect(publicPersonTagger('albert@example.com')).not.toBe(aliceTag);
+  });
+
+  it('is not the plain SHA-256 of the address, and a per-deployment key changes it', () => {
+    expect(createHash('sha256').update('alice@example.com').digest('hex')).not.toContain(aliceTag);
+    const keyed = personTaggerFrom({ IDP_SYNC_PERSON_TAG_KEY: 'k'.repeat(16) });
+    expect(keyed('alice@example.com')).not.toBe(aliceTag);
+    expect(keyed('alice@example.com')).toBe(
+      personTaggerFrom({ IDP_SYNC_PERSON_TAG_KEY: 'k'.repeat(16) })('alice@example.com'),
+    );
+  });
+
+  it('refuses a key too short to be a secret, and says how to make one', () => {
+    expect(() => personTaggerFrom({ IDP_SYNC_PERSON_TAG_KEY: 'short' })).toThrow(UsageError);
+    expect(() => personTaggerFrom({ IDP_SYNC_PERSON_TAG_KEY: 'short' })).toThrow(/shorter than 16 characters/);
+  });
+
+  it('selects by tag (case and a leading # ignored), also a message whose body is unreadable (its group only)', () => {
+    const m = (person: string[], e: DlqEntry) => matchesFilter(parseFilter({ person }), e);
+    expect(m([aliceTag], alice)).toBe(true);
+    expect(m([`#${aliceTag.toUpperCase()}`], alice)).toBe(true);
+    expect(m([aliceTag], entry({ email: undefined, groupId: 'alice@example.com', commandId: undefined }))).toBe(true);
+    expect(m([aliceTag], entry({ email: 'bob@example.com', groupId: 'bob@example.com' }))).toBe(false);
+    expect(isEmptyFilter(parseFilter({ person: [aliceTag] }))).toBe(false);
+  });
+
+  it('refuses a tag that names two people among the messages read (a collision), and says to use --email', () => {
+    const colliding = () => 'deadbeef';
+    const filter = parseFilter({ person: ['deadbeef'] }, new Date(), colliding);
+    const bob = entry({ email: 'bob@example.com', groupId: 'bob@example.com' });
+    expect(() => assertPersonTagsUnambiguous(filter, [alice, alice])).not.toThrow();
+    expect(() => assertPersonTagsUnambiguous(filter, [alice, bob])).toThrow(/names 2 different people/);
+    expect(() => assertPersonTagsUnambiguous(filter, [alice, bob])).toThrow(UsageError);
   });
 });

@@ -1,5 +1,14 @@
 import type { Message } from '@aws-sdk/client-sqs';
-import { nextStep, REDRIVE_REASON, renderDetail, renderTable, toDetail, toDlqEntry, toRow } from '@idp-sync/cli';
+import {
+  nextStep,
+  REDRIVE_REASON,
+  renderColumns,
+  renderDetail,
+  renderTable,
+  toDetail,
+  toDlqEntry,
+  toRow,
+} from '@idp-sync/cli';
 import { redactEmailOrDigest, redactEmailsIn } from '@idp-sync/common';
 import { describe, expect, it } from 'vitest';
 
@@ -115,15 +124,42 @@ describe('redaction', () => {
     expect(renderDetail(toDetail(e, { showEmails: true }))).toContain('"email": "alice@example.com"');
   });
 
-  it('the table cuts long reasons and marks an unrecorded failedAt', () => {
+  it('the table fits a terminal by cutting the reason first, then the person and the command id; piped, every cell is whole', () => {
     const long = toDlqEntry(
       workerMessage({ MessageAttributes: { errorClass: s('ServerError'), errorMessage: s('x'.repeat(200)) } }),
     );
     const redrive = toDlqEntry(workerMessage({ MessageAttributes: undefined }));
-    const table = renderTable([toRow(long, { showEmails: false }), toRow(redrive, { showEmails: false })]);
-    expect(table).toMatch(/ServerError: x+…/);
-    expect(table).toContain('~2026-11-26T10:00:06.000Z');
-    expect(table.split('\n')[0]).toMatch(/^COMMAND ID/);
+    const id = `okta:00u1abcd-${'e'.repeat(30)}`;
+    const rows = [{ ...toRow(long, { showEmails: false }), commandId: id }, toRow(redrive, { showEmails: false })];
+    const lines = (text: string) => text.trimEnd().split('\n');
+
+    const piped = renderTable(rows);
+    expect(piped).toContain(`ServerError: ${'x'.repeat(200)}`);
+    expect(piped).not.toContain('…');
+    expect(piped).toContain('~2026-11-26T10:00:06.000Z');
+    expect(lines(piped)[0]).toMatch(/^COMMAND ID/);
+
+    const wide = renderTable(rows, 160);
+    for (const line of lines(wide)) expect(line.length).toBeLessThanOrEqual(160);
+    expect(wide).toMatch(/ServerError: x+…/);
+    expect(wide).toContain(id); // the reason gave up enough: the id is whole
+    expect(wide).toContain('~2026-11-26T10:00:06.000Z'); // times are never cut
+
+    const narrow = renderTable(rows, 130);
+    for (const line of lines(narrow)) expect(line.length).toBeLessThanOrEqual(130);
+    expect(narrow).toMatch(/ServerError: x{6}…/); // the reason keeps its minimum…
+    expect(narrow).not.toContain(id); // …and then the command id is cut too
+    expect(narrow).toContain('okta:00u1abcd-');
+    expect(narrow).toContain('~2026-11-26T10:00:06.000Z');
+  });
+
+  it('a terminal too narrow for the columns that are never cut gets them whole (it wraps) rather than garbled', () => {
+    const table = renderColumns(
+      [{ header: 'ID' }, { header: 'REASON', shrink: 1, min: 6 }],
+      [['okta:0123456789', 'a long reason']],
+      10,
+    );
+    expect(table.split('\n')[1]).toBe('okta:0123456789  a lon…');
   });
 
   it('show prints a one-line next step for the class the worker wrote', () => {

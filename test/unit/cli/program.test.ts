@@ -3,6 +3,7 @@ import {
   CliError,
   describeError,
   interruptNotice,
+  isQuiet,
   ReplayAbortedError,
   ReplayProgressDisplay,
   runCli,
@@ -207,5 +208,67 @@ describe('usage errors and the local stack help', () => {
         expect(run.out()).toContain(variable);
       }
     }
+  });
+});
+
+describe('issue #19: version, help that fits each command, quiet from the environment', () => {
+  it('--version prints the version and exits 0', async () => {
+    for (const flag of ['--version', '-V']) {
+      const run = io();
+      expect(await runCli([flag], run.io)).toBe(0);
+      expect(run.out().trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it('dlq show --help lists only what applies to one message; --queue-url is still accepted for shared flags', async () => {
+    const run = io();
+    expect(await runCli(['dlq', 'show', '--help'], run.io)).toBe(0);
+    for (const flag of ['--dlq-url', '--stack', '--region', '--endpoint-url', '--json', '--show-emails']) {
+      expect(run.out()).toContain(flag);
+    }
+    for (const flag of ['--queue-url', '--status', '--email', '--person', '--max', '--yes', '--rate']) {
+      expect(run.out()).not.toContain(flag);
+    }
+    const shared = io();
+    const code = await runCli(
+      ['dlq', 'show', 'okta:1', '--queue-url', 'http://127.0.0.1:9/q.fifo', '--dlq-url', 'http://127.0.0.1:9/d.fifo'],
+      shared.io,
+    );
+    expect(code).toBe(1); // it tried to read (nothing listens on port 9): the flag was not refused as unknown
+    expect(shared.err()).not.toMatch(/unknown option/);
+  });
+
+  it('dlq list takes --max and --person', async () => {
+    const run = io();
+    await runCli(['dlq', 'list', '--help'], run.io);
+    expect(run.out()).toContain('--max <n>');
+    expect(run.out()).toContain('--person <tag>');
+    expect(run.out()).not.toContain('--queue-url');
+    const bad = io();
+    expect(await runCli(['dlq', 'list', '--max', '0'], bad.io)).toBe(2);
+  });
+
+  it('demo --help does not offer the real Users API, which the demo refuses; start --help does, and IDP_SYNC_QUIET', async () => {
+    const demo = io();
+    await runCli(['demo', '--help'], demo.io);
+    expect(demo.out()).not.toContain('ARIZE_BASE_URL');
+    expect(demo.out()).not.toContain('IDP_SYNC_QUIET');
+    const start = io();
+    await runCli(['start', '--help'], start.io);
+    expect(start.out()).toContain('ARIZE_BASE_URL');
+    expect(start.out()).toContain('IDP_SYNC_QUIET=1');
+    expect(start.out()).toContain('npm start -- --quiet');
+  });
+
+  it('quiet comes from --quiet or IDP_SYNC_QUIET; a value that is neither yes nor no is refused before anything starts', async () => {
+    expect(isQuiet({ quiet: true }, {})).toBe(true);
+    for (const yes of ['1', 'true', 'YES', 'on']) expect(isQuiet({}, { IDP_SYNC_QUIET: yes })).toBe(true);
+    for (const no of ['', '0', 'false', 'no', 'off']) expect(isQuiet({}, { IDP_SYNC_QUIET: no })).toBe(false);
+    expect(isQuiet({}, {})).toBe(false);
+    const run = io();
+    run.io.env = { IDP_SYNC_QUIET: 'maybe' };
+    expect(await runCli(['start'], run.io)).toBe(2);
+    expect(run.err()).toMatch(/IDP_SYNC_QUIET must be 1 or 0, not "maybe"/);
+    expect(run.err()).toMatch(/what to do: set IDP_SYNC_QUIET=1/);
   });
 });

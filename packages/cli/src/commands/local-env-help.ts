@@ -16,7 +16,16 @@ export function localStackEnvHelp(command: 'start' | 'demo'): string {
     ['DYNAMODB_PORT', `the embedded DynamoDB, dynalite (default ${DEFAULT_PORTS.dynamoDb})`],
     ['HOST', 'interface of every listener, loopback only (default 127.0.0.1)'],
     ['SQS_ENDPOINT, DYNAMODB_ENDPOINT', 'an external SQS / DynamoDB instead of the embedded ones'],
-    ['ARIZE_BASE_URL + ARIZE_API_KEY', 'the real Users API instead of the emulator'],
+    // The demo refuses the real Users API (it creates and deletes people): only start lists it.
+    ...(command === 'start'
+      ? ([
+          ['ARIZE_BASE_URL + ARIZE_API_KEY', 'the real Users API instead of the emulator'],
+          [
+            'IDP_SYNC_QUIET=1',
+            'no line per request and per worker batch (as --quiet; `npm start --quiet` is npm’s own flag)',
+          ],
+        ] as [string, string][])
+      : []),
     [
       'OKTA_AUTH_SECRET, SCIM_BEARER_TOKEN, HR_WEBHOOK_SECRET, WORKOS_WEBHOOK_SECRET, BAMBOOHR_WEBHOOK_KEY',
       'the sources’ secrets (generated and printed by start when unset)',
@@ -26,7 +35,7 @@ export function localStackEnvHelp(command: 'start' | 'demo'): string {
   const lines = rows.map(([name, what]) => (what ? `  ${name}\n      ${what}` : `  ${name}`));
   const example =
     command === 'start'
-      ? `  PORT=3370 SQS_PORT=4570 npx idp-sync start`
+      ? `  PORT=3370 SQS_PORT=4570 npx idp-sync start\n  npm start -- --quiet          # or IDP_SYNC_QUIET=1 npm start`
       : '  npx idp-sync demo            # uses a stack running at PORT (with its banner’s exports), else starts its own';
   const demoNote =
     command === 'demo'

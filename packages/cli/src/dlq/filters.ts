@@ -1,5 +1,6 @@
 import { COMMAND_ACTIONS, COMMAND_SOURCES, EmailSchema, messageGroupIdFor } from '@idp-sync/contracts';
 import { UsageError } from '../errors';
+import { type PersonTagger, parsePersonTag, personGroupOf, publicPersonTagger } from '../person-tag';
 import type { DlqEntry } from './types';
 
 /** The filters shared by `list` and `replay`, as typed on the command line. */
@@ -9,6 +10,7 @@ export interface RawFilterOptions {
   reason?: string;
   status?: string[];
   email?: string[];
+  person?: string[];
   since?: string;
   until?: string;
   id?: string[];
@@ -26,6 +28,10 @@ export interface DlqFilter {
   readonly statuses: ReadonlyArray<{ exact?: number; klass?: number }>;
   /** Normalised emails. */
   readonly emails: readonly string[];
+  /** Person tags (`--person`), lower-cased; matched through {@link DlqFilter.personTag}. */
+  readonly personTags: readonly string[];
+  /** How this run computes a person's tag (keyed by `IDP_SYNC_PERSON_TAG_KEY` when set). */
+  readonly personTag: PersonTagger;
   readonly since: Date | undefined;
   readonly until: Date | undefined;
   /** Command ids or DLQ message ids. */
@@ -41,7 +47,11 @@ const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3
  * @example
  * const filter = parseFilter({ action: ['create'], status: ['4xx'], since: '2h' });
  */
-export function parseFilter(raw: RawFilterOptions, now: Date = new Date()): DlqFilter {
+export function parseFilter(
+  raw: RawFilterOptions,
+  now: Date = new Date(),
+  personTag: PersonTagger = publicPersonTagger,
+): DlqFilter {
   const actions = raw.action ?? [];
   for (const a of actions) {
     if (!(COMMAND_ACTIONS as readonly string[]).includes(a)) {
@@ -69,6 +79,7 @@ export function parseFilter(raw: RawFilterOptions, now: Date = new Date()): DlqF
     }
     return parsed.data;
   });
+  const personTags = (raw.person ?? []).map(parsePersonTag);
   const since = raw.since === undefined ? undefined : parseInstant('--since', raw.since, now);
   const until = raw.until === undefined ? undefined : parseInstant('--until', raw.until, now);
   if (since && until && since > until) {
@@ -76,7 +87,7 @@ export function parseFilter(raw: RawFilterOptions, now: Date = new Date()): DlqF
   }
   const reason = raw.reason?.trim().toLowerCase();
   if (raw.reason !== undefined && !reason) throw new UsageError('--reason is empty', 'pass some text of the reason');
-  return { actions, sources, reason, statuses, emails, since, until, ids: raw.id ?? [] };
+  return { actions, sources, reason, statuses, emails, personTags, personTag, since, until, ids: raw.id ?? [] };
 }
 
 function parseInstant(flag: string, value: string, now: Date): Date {
@@ -108,6 +119,7 @@ export function isEmptyFilter(filter: DlqFilter): boolean {
     filter.reason === undefined &&
     filter.statuses.length === 0 &&
     filter.emails.length === 0 &&
+    filter.personTags.length === 0 &&
     filter.since === undefined &&
     filter.until === undefined &&
     filter.ids.length === 0
@@ -137,6 +149,10 @@ export function matchesFilter(filter: DlqFilter, entry: DlqEntry): boolean {
     const hit = filter.emails.some((e) => entry.email === e || entry.groupId === messageGroupIdFor(e));
     if (!hit) return false;
   }
+  if (filter.personTags.length > 0) {
+    const group = personGroupOf(entry);
+    if (group === undefined || !filter.personTags.includes(filter.personTag(group))) return false;
+  }
   if (filter.since !== undefined || filter.until !== undefined) {
     const t = entry.failedAt === undefined ? Number.NaN : Date.parse(entry.failedAt);
     if (!Number.isFinite(t)) return false;
@@ -145,4 +161,27 @@ export function matchesFilter(filter: DlqFilter, entry: DlqEntry): boolean {
   }
   if (filter.ids.length > 0 && !filter.ids.some((id) => id === entry.commandId || id === entry.messageId)) return false;
   return true;
+}
+
+/**
+ * Refuses a `--person` tag that names more than one person among the entries read (two people's tags can collide:
+ * 32 bits), so a replay or a decision never takes someone else's messages along.
+ *
+ * @example
+ * assertPersonTagsUnambiguous(filter, scan.entries);
+ */
+export function assertPersonTagsUnambiguous(filter: DlqFilter, entries: readonly DlqEntry[]): void {
+  for (const tag of filter.personTags) {
+    const people = new Set<string>();
+    for (const entry of entries) {
+      const group = personGroupOf(entry);
+      if (group !== undefined && filter.personTag(group) === tag) people.add(group);
+    }
+    if (people.size > 1) {
+      throw new UsageError(
+        `--person ${tag} names ${people.size} different people here (their tags collide)`,
+        'select by --email instead (run the same list with --show-emails to see the addresses)',
+      );
+    }
+  }
 }

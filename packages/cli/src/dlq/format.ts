@@ -1,10 +1,14 @@
 import { redactEmailOrDigest, redactEmailsIn } from '@idp-sync/common';
+import { type PersonTagger, personGroupOf, publicPersonTagger } from '../person-tag';
+import { renderColumns, type TableColumn } from '../table';
 import { nextStep } from './next-step';
 import type { DlqEntry } from './types';
 
 export interface FormatOptions {
   /** Show full emails (they are redacted by default: a terminal is often shared or recorded). */
   showEmails: boolean;
+  /** How to tag people (default: without a key; commands pass the one of `IDP_SYNC_PERSON_TAG_KEY`). */
+  personTag?: PersonTagger;
 }
 
 /** One `list` row, as `--json` prints it. */
@@ -14,6 +18,8 @@ export interface DlqRow {
   source: string | null;
   action: string | null;
   person: string | null;
+  /** A short stable tag of the person (the same with or without `--show-emails`), for `--person`. */
+  personTag: string | null;
   reason: string;
   httpStatus: number | null;
   receiveCount: number | null;
@@ -32,12 +38,14 @@ export interface DlqRow {
  */
 export function toRow(entry: DlqEntry, options: FormatOptions): DlqRow {
   const person = entry.email ?? entry.groupId;
+  const group = personGroupOf(entry);
   return {
     messageId: entry.messageId,
     commandId: entry.commandId ?? null,
     source: entry.source ?? null,
     action: entry.action ?? null,
     person: person === undefined ? null : options.showEmails ? person : redactEmailOrDigest(person),
+    personTag: group === undefined ? null : (options.personTag ?? publicPersonTagger)(group),
     reason: options.showEmails ? entry.reason : redactEmailsIn(entry.reason),
     httpStatus: entry.httpStatus ?? null,
     receiveCount: entry.receiveCount ?? null,
@@ -48,38 +56,42 @@ export function toRow(entry: DlqEntry, options: FormatOptions): DlqRow {
   };
 }
 
-const REASON_WIDTH = 70;
+/**
+ * Cut when the table is wider than the terminal: the reason first (whole in `show ID` and `--json`), then the person,
+ * and the command id (what `show` takes) last.
+ */
+const DLQ_COLUMNS: readonly TableColumn[] = [
+  { header: 'COMMAND ID', shrink: 3, min: 16 },
+  { header: 'SOURCE' },
+  { header: 'ACTION' },
+  { header: 'PERSON', shrink: 2, min: 12 },
+  { header: 'TAG' },
+  { header: 'REASON', shrink: 1, min: 20 },
+  { header: 'HTTP' },
+  { header: 'RECV' },
+  { header: 'FAILED AT' },
+];
 
 /**
- * The `list` table: one line per message, columns padded, long reasons cut (`show ID` and `--json` have them whole).
+ * The `list` table: one line per message, columns padded. Given a width (the terminal's), it fits it: the reason is
+ * cut first, then the person, then the command id; without one (piped), every cell is whole.
  *
  * @example
- * io.stdout.write(renderTable(entries.map((e) => toRow(e, { showEmails: false }))));
+ * io.stdout.write(renderTable(entries.map((e) => toRow(e, { showEmails: false })), tableWidth(io.stdout)));
  */
-export function renderTable(rows: readonly DlqRow[]): string {
-  const header = ['COMMAND ID', 'SOURCE', 'ACTION', 'PERSON', 'REASON', 'HTTP', 'RECV', 'FAILED AT'];
+export function renderTable(rows: readonly DlqRow[], width?: number): string {
   const lines = rows.map((r) => [
     r.commandId ?? `(message ${r.messageId})`,
     r.source ?? '-',
     r.action ?? '-',
     r.person ?? '-',
-    truncate(r.reason, REASON_WIDTH),
+    r.personTag ?? '-',
+    r.reason,
     r.httpStatus === null ? '-' : String(r.httpStatus),
     r.receiveCount === null ? '-' : String(r.receiveCount),
     r.failedAt === null ? '-' : r.failedAtRecorded ? r.failedAt : `~${r.failedAt}`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const render = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return `${[render(header), ...lines.map(render)].join('\n')}\n`;
-}
-
-function truncate(text: string, width: number): string {
-  const oneLine = text.replace(/\s+/g, ' ');
-  return oneLine.length <= width ? oneLine : `${oneLine.slice(0, width - 1)}…`;
+  return renderColumns(DLQ_COLUMNS, lines, width);
 }
 
 /** Everything about one message, as `show --json` prints it. */
@@ -151,6 +163,7 @@ export function renderDetail(d: DlqDetail): string {
     line('DLQ message', d.messageId),
     line('Command id', d.commandId),
     line('Person', d.person),
+    line('Person tag', d.personTag),
     line('Group id', d.groupId),
     line('Source', d.source),
     line('Action', d.action),

@@ -4,4 +4,4 @@ export { classifyFailure } from './classify';
 export { deadLetterAttributes, deadLetterDeduplicationId, queueUrlFromArn } from './dlq';
 export { groupRecords, parseRecord } from './records';
 export { UsersApiRateLimiter } from './users-api-rate-limiter';
-export { type BatchReport, createWorker, type Worker } from './worker';
+export { BATCH_COUNTS, type BatchCounts, type BatchReport, createWorker, type Worker } from './worker';

@@ -93,6 +93,18 @@ export interface BatchReport {
   bulkDeleteCalls: number;
 }
 
+/**
+ * Where `processBatch` attaches its {@link BatchCounts} to the response it returns, for the local stack's batch line.
+ * A symbol key: Lambda serialises the response as JSON, which leaves symbols out, so AWS sees `{ batchItemFailures }`.
+ */
+export const BATCH_COUNTS: unique symbol = Symbol.for('idp-sync.worker.batch-counts');
+
+/** What became of a batch's acknowledged records, beyond the response (which names only the failures). */
+export interface BatchCounts {
+  /** Sent to the DLQ (and so acknowledged): not done. */
+  deadLettered: number;
+}
+
 export interface CreateWorkerOptions {
   config: WorkerConfig;
   /** A Users API client; build it with `createWorkerUsersClient` so its requests share the rate limiter. */
@@ -111,7 +123,8 @@ export interface CreateWorkerOptions {
 
 /** The worker: one call per SQS batch. */
 export interface Worker {
-  processBatch(event: SQSEvent, context?: Context): Promise<SQSBatchResponse>;
+  /** The response carries {@link BatchCounts} under {@link BATCH_COUNTS} (not serialised). */
+  processBatch(event: SQSEvent, context?: Context): Promise<SQSBatchResponse & { [BATCH_COUNTS]?: BatchCounts }>;
   processBatchWithReport(event: SQSEvent, context?: Context): Promise<BatchReport>;
 }
 
@@ -262,6 +275,7 @@ export function createWorker(options: CreateWorkerOptions): Worker {
     logger.info('batch processed', {
       records: records.length,
       failures: batchItemFailures.length,
+      deadLettered: ordered.filter((o) => o.kind === 'dead-lettered').length,
       usersApiCalls,
       durationMs: Date.now() - batchStart,
     });
@@ -784,7 +798,9 @@ export function createWorker(options: CreateWorkerOptions): Worker {
   return {
     processBatchWithReport,
     async processBatch(event, context) {
-      return (await processBatchWithReport(event, context)).response;
+      const report = await processBatchWithReport(event, context);
+      const counts: BatchCounts = { deadLettered: report.outcomes.filter((o) => o.kind === 'dead-lettered').length };
+      return Object.assign(report.response, { [BATCH_COUNTS]: counts });
     },
   };
 }

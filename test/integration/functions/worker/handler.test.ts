@@ -1,3 +1,4 @@
+import { BATCH_COUNTS } from '@idp-sync/worker';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { pipeline, TABLE_NAME, useWorkerStack } from '../../../helpers/worker/harness';
@@ -67,6 +68,8 @@ describe('functions/worker handler', () => {
       spy.mockRestore();
     }
     expect(response.batchItemFailures).toEqual([]);
+    // Through the middy middlewares, the counts the local stack's batch line reads are still there (issue #19).
+    expect((response as { [BATCH_COUNTS]?: unknown })[BATCH_COUNTS]).toEqual({ deadLettered: 1 });
     expect(stack().emulator.state.findByEmail('grace.hopper@example.com')?.status).toBe('INVITED');
     expect((await p.deadLetters())[0]?.attributes.errorClass).toBe('UserNotFound');
 

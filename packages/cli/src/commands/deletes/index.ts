@@ -6,12 +6,14 @@ import { loadConfig } from '../../config';
 import type { CommandContext } from '../../context';
 import { openTable, type TableFlags, tableError } from '../../deletes/resolve';
 import { type HeldDelete, MAX_HELD_READ } from '../../deletes/store';
-import { matchesFilter, parseFilter, type RawFilterOptions } from '../../dlq/filters';
+import { assertPersonTagsUnambiguous, matchesFilter, parseFilter, type RawFilterOptions } from '../../dlq/filters';
 import { type QueueFlags, resolveQueues } from '../../dlq/queues';
 import type { DlqEntry } from '../../dlq/types';
 import { CliError, UsageError } from '../../errors';
 import { writeLine } from '../../io';
+import { type PersonTagger, personTaggerFrom } from '../../person-tag';
 import { confirm } from '../../prompt';
+import { renderColumns, tableWidth } from '../../table';
 import { addFilterOptions, filterOptionsOf } from '../dlq/options';
 
 type Flags = TableFlags &
@@ -173,12 +175,13 @@ function sequenceOf(value: string | undefined): bigint | undefined {
   return value !== undefined && /^\d{1,40}$/.test(value) ? BigInt(value) : undefined;
 }
 
-function row(h: HeldDelete, showEmails: boolean) {
+function row(h: HeldDelete, showEmails: boolean, personTag: PersonTagger) {
   return {
     commandId: h.commandId,
     source: h.source,
     event: h.sourceEventType ?? '',
     person: showEmails ? h.email : redactEmail(h.email),
+    personTag: personTag(h.groupId),
     occurredAt: h.occurredAt,
     heldAt: h.heldAt,
     status: h.status,
@@ -187,27 +190,42 @@ function row(h: HeldDelete, showEmails: boolean) {
   };
 }
 
+/** Cut first when wider than the terminal: the source's event, then the command id and the person. */
+const SHRINK: Readonly<Record<string, { shrink: number; min: number }>> = {
+  event: { shrink: 1, min: 12 },
+  commandId: { shrink: 2, min: 16 },
+  person: { shrink: 2, min: 12 },
+};
+
 function table(
+  ctx: CommandContext,
   rows: ReadonlyArray<Record<string, unknown>>,
-  columns: readonly string[] = ['commandId', 'source', 'event', 'person', 'occurredAt', 'heldAt', 'status'],
+  columns: readonly string[] = [
+    'commandId',
+    'source',
+    'event',
+    'person',
+    'personTag',
+    'occurredAt',
+    'heldAt',
+    'status',
+  ],
 ): string {
-  const cells = rows.map((r) => columns.map((c) => String(r[c] ?? '').slice(0, 60)));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]?.length ?? 0)));
-  const line = (values: readonly string[]) =>
-    values
-      .map((v, i) => v.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return `${[line(columns), ...cells.map(line)].join('\n')}\n`;
+  return renderColumns(
+    columns.map((header) => ({ header, ...SHRINK[header] })),
+    rows.map((r) => columns.map((c) => String(r[c] ?? ''))),
+    tableWidth(ctx.io.stdout),
+  );
 }
 
 async function list(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType<typeof openTable>>) {
   const guard = await opened.store.guard();
   const all = await opened.store.listHeld();
   const shown = opts.all ? all : all.filter((h) => h.status === 'held');
-  const rows = shown.map((h) => row(h, !!opts.showEmails));
+  const personTag = personTaggerFrom(ctx.io.env);
+  const rows = shown.map((h) => row(h, !!opts.showEmails, personTag));
   if (opts.json) ctx.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else if (rows.length > 0) ctx.io.stdout.write(table(rows));
+  else if (rows.length > 0) ctx.io.stdout.write(table(ctx, rows));
   const state = guard.tripped
     ? `TRIPPED at ${guard.trippedAt ?? '?'} (${guard.trippedCount ?? '?'} deletes in the window, limit ${guard.trippedLimit ?? '?'}): every delete is held until re-armed`
     : `armed${guard.rearmedAt ? ` (re-armed by ${guard.rearmedBy} at ${guard.rearmedAt})` : ''}`;
@@ -223,9 +241,11 @@ async function list(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType
 }
 
 /** The held deletes a decision applies to: status `held` (and, for approve, `approved` ones to resume), filtered. */
-function select(all: HeldDelete[], opts: Flags, statuses: string[]): HeldDelete[] {
-  const filter = parseFilter(filterOptionsOf(opts));
-  return all.filter((h) => statuses.includes(h.status) && matchesFilter(filter, asEntry(h)));
+function select(ctx: CommandContext, all: HeldDelete[], opts: Flags, statuses: string[]): HeldDelete[] {
+  const filter = parseFilter(filterOptionsOf(opts), new Date(), personTaggerFrom(ctx.io.env));
+  const candidates = all.filter((h) => statuses.includes(h.status));
+  assertPersonTagsUnambiguous(filter, candidates.map(asEntry));
+  return candidates.filter((h) => matchesFilter(filter, asEntry(h)));
 }
 
 async function confirmed(ctx: CommandContext, opts: Flags, question: string): Promise<boolean> {
@@ -241,13 +261,18 @@ async function confirmed(ctx: CommandContext, opts: Flags, question: string): Pr
 
 async function approve(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType<typeof openTable>>) {
   const by = who(ctx, opts.by);
-  const selected = select(await opened.store.listHeld(), opts, ['held', 'approved']);
+  const selected = select(ctx, await opened.store.listHeld(), opts, ['held', 'approved']);
   if (selected.length === 0) {
     writeLine(ctx.io.stderr, 'No held delete matches: nothing to approve.');
     return;
   }
   if (opts.dryRun) {
-    ctx.io.stdout.write(table(selected.map((h) => row(h, !!opts.showEmails))));
+    ctx.io.stdout.write(
+      table(
+        ctx,
+        selected.map((h) => row(h, !!opts.showEmails, personTaggerFrom(ctx.io.env))),
+      ),
+    );
     writeLine(ctx.io.stderr, `Dry run: would approve ${selected.length} delete(s) and re-queue them; nothing changed.`);
     return;
   }
@@ -306,13 +331,18 @@ function redactOr(h: HeldDelete, opts: Flags): string {
 
 async function discard(ctx: CommandContext, opts: Flags, opened: Awaited<ReturnType<typeof openTable>>) {
   const by = who(ctx, opts.by);
-  const selected = select(await opened.store.listHeld(), opts, ['held']);
+  const selected = select(ctx, await opened.store.listHeld(), opts, ['held']);
   if (selected.length === 0) {
     writeLine(ctx.io.stderr, 'No held delete matches: nothing to discard.');
     return;
   }
   if (opts.dryRun) {
-    ctx.io.stdout.write(table(selected.map((h) => row(h, !!opts.showEmails))));
+    ctx.io.stdout.write(
+      table(
+        ctx,
+        selected.map((h) => row(h, !!opts.showEmails, personTaggerFrom(ctx.io.env))),
+      ),
+    );
     writeLine(ctx.io.stderr, `Dry run: would discard ${selected.length} delete(s); nothing changed.`);
     return;
   }
@@ -353,7 +383,7 @@ async function scheduled(ctx: CommandContext, opts: Flags, opened: Awaited<Retur
   }));
   if (opts.json) ctx.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (rows.length > 0) {
-    ctx.io.stdout.write(table(rows, ['commandId', 'source', 'event', 'person', 'occurredAt', 'dueAt', 'status']));
+    ctx.io.stdout.write(table(ctx, rows, ['commandId', 'source', 'event', 'person', 'occurredAt', 'dueAt', 'status']));
   }
   const overdue = waiting.filter((s) => s.status === 'pending' && s.dueAtMs < Date.now() - 5 * 60_000).length;
   writeLine(

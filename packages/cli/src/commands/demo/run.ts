@@ -27,6 +27,7 @@ import { scanDlq } from '../../dlq/reader';
 import { queueDepth } from '../../dlq/sqs';
 import { CliError } from '../../errors';
 import { type CliIo, writeLine } from '../../io';
+import { tableWidth } from '../../table';
 
 /** The demo found something it cannot work with, or the pipeline did not do what the scenario expects. */
 export class DemoError extends CliError {}
@@ -174,7 +175,14 @@ function report(io: CliIo, run: DemoRun, dlq: Awaited<ReturnType<Target['readDlq
   out('\nUsers after\n');
   out(renderUsers(run.after, run.before));
   out(`\nDead-letter queue (${dlq.length} message${dlq.length === 1 ? '' : 's'} from this run)\n`);
-  out(dlq.length === 0 ? '(empty)\n' : renderTable(dlq.map((d) => d.row)));
+  out(
+    dlq.length === 0
+      ? '(empty)\n'
+      : renderTable(
+          dlq.map((d) => d.row),
+          tableWidth(io.stdout),
+        ),
+  );
   out('\n');
   out(renderCalls(run.calls));
   out('\nChecks\n');

@@ -1,6 +1,6 @@
 import { COMMAND_ACTIONS, COMMAND_SOURCES } from '@idp-sync/contracts';
 import { DEFAULT_SQS_ENDPOINT } from '@idp-sync/local-stack/defaults';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { RawFilterOptions } from '../../dlq/filters';
 import type { QueueFlags } from '../../dlq/queues';
 
@@ -47,16 +47,24 @@ export function parseRate(value: string): number {
 }
 
 /**
- * Where the queues come from: flags, a deployed stack, or the local stack.
+ * Where the queues come from: flags, a deployed stack, or the local stack. A command that only reads the DLQ (`list`,
+ * `show`) still accepts `--queue-url`, so one set of flags serves every `dlq` command (the runbook's `$STACK`), but
+ * does not list it in its help, where it would not apply.
  *
  * @example
- * addQueueOptions(dlq.command('list'));
+ * addQueueOptions(dlq.command('list'), { workQueue: false });
  */
-export function addQueueOptions(cmd: Command): Command {
+export function addQueueOptions(cmd: Command, { workQueue = true }: { workQueue?: boolean } = {}): Command {
+  const queueUrl = new Option('--queue-url <url>', 'the work queue URL (replay sends messages back to it)');
   return cmd
     .option('--dlq-url <url>', 'the dead-letter queue URL')
-    .option('--queue-url <url>', 'the work queue URL (replay sends messages back to it)')
-    .option('--stack <name>', "read both URLs from a deployed stack's outputs (QueueUrl, DlqUrl)")
+    .addOption(workQueue ? queueUrl : queueUrl.hideHelp())
+    .option(
+      '--stack <name>',
+      workQueue
+        ? "read both URLs from a deployed stack's outputs (QueueUrl, DlqUrl)"
+        : "read the DLQ's URL from a deployed stack's outputs (DlqUrl)",
+    )
     .option('--region <region>', 'AWS region (default: AWS_REGION / your AWS profile)')
     .option(
       '--endpoint-url <url>',
@@ -77,6 +85,7 @@ export function addFilterOptions(cmd: Command): Command {
     .option('--reason <text>', 'text contained in the reason (error class or message), case-insensitive')
     .option('--status <code>', 'HTTP status of the failure, e.g. 409 or 5xx; repeatable', collect)
     .option('--email <email>', "the person's email; repeatable", collect)
+    .option('--person <tag>', 'the person tag shown in the TAG column (no email needed); repeatable', collect)
     .option('--since <when>', 'failed at or after: RFC 3339 time or a duration ago (30m, 2h, 7d)')
     .option('--until <when>', 'failed at or before: RFC 3339 time or a duration ago')
     .option('--id <id>', 'command id or DLQ message id; repeatable', collect);
@@ -84,6 +93,6 @@ export function addFilterOptions(cmd: Command): Command {
 
 /** The filter flags out of a command's parsed options. */
 export function filterOptionsOf(opts: RawFilterOptions): RawFilterOptions {
-  const { action, source, reason, status, email, since, until, id } = opts;
-  return { action, source, reason, status, email, since, until, id };
+  const { action, source, reason, status, email, person, since, until, id } = opts;
+  return { action, source, reason, status, email, person, since, until, id };
 }

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../../context';
-import { type DlqFilter, matchesFilter, parseFilter, type RawFilterOptions } from '../../dlq/filters';
+import {
+  assertPersonTagsUnambiguous,
+  type DlqFilter,
+  matchesFilter,
+  parseFilter,
+  type RawFilterOptions,
+} from '../../dlq/filters';
 import { renderTable, toRow } from '../../dlq/format';
 import { isPermanentFailure } from '../../dlq/permanent';
 import { planReplay, type ReplayPlan } from '../../dlq/plan';
@@ -11,8 +17,10 @@ import { queueDepth } from '../../dlq/sqs';
 import type { DlqEntry } from '../../dlq/types';
 import { ReplayIncompleteError, UsageError } from '../../errors';
 import { writeLine } from '../../io';
+import { personTaggerFrom } from '../../person-tag';
 import { ReplayProgressDisplay } from '../../progress';
 import { confirm } from '../../prompt';
+import { tableWidth } from '../../table';
 import {
   addFilterOptions,
   addQueueOptions,
@@ -74,7 +82,7 @@ export function registerReplayCommand(dlq: Command, ctx: CommandContext): void {
       ].join('\n'),
     )
     .action(async (opts: ReplayOptions) => {
-      const filter = parseFilter(filterOptionsOf(opts));
+      const filter = parseFilter(filterOptionsOf(opts), new Date(), personTaggerFrom(ctx.io.env));
       if (!opts.dryRun && !opts.yes && !ctx.io.stdin.isTTY) {
         throw new UsageError(
           'replay asks for confirmation, and stdin is not a terminal',
@@ -139,10 +147,11 @@ async function dryRun(
   const { io } = ctx;
   announceRead(ctx, queues.where);
   const scan = await scanDlq(queues.client, queues.dlqUrl, { waitTimeSeconds, signal: io.signal });
+  assertPersonTagsUnambiguous(filter, scan.entries);
   const plan = planOf(scan.entries, filter, opts);
-  const rows = plan.selected.map((e) => toRow(e, { showEmails: !!opts.showEmails }));
+  const rows = plan.selected.map((e) => toRow(e, { showEmails: !!opts.showEmails, personTag: filter.personTag }));
   if (opts.json) io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-  else if (rows.length > 0) io.stdout.write(renderTable(rows));
+  else if (rows.length > 0) io.stdout.write(renderTable(rows, tableWidth(io.stdout)));
   const extra = [
     plan.permanent.length > 0 ? `${plan.permanent.length} are permanent failures` : '',
     plan.heldBack.length > 0
@@ -177,6 +186,7 @@ async function askConfirmation(
     writeLine(io.stderr, 'The DLQ is empty: nothing to replay.');
     return 'nothing';
   }
+  assertPersonTagsUnambiguous(filter, scan.entries);
   const plan = planOf(scan.entries, filter, opts);
   const regrouped = regroupNote(scan.regrouped);
   if (regrouped) writeLine(io.stderr, regrouped);
@@ -222,6 +232,8 @@ async function receiveSendDelete(
       waitTimeSeconds,
       signal: io.signal,
       onPlan: (p) => {
+        // Before anything is sent; thrown here, the replay releases what it read and sends nothing.
+        assertPersonTagsUnambiguous(filter, [...p.selected, ...p.skipped]);
         plan = p;
         progress = new ReplayProgressDisplay(io.stderr, p.selected.length || selected || 0);
       },

@@ -3,6 +3,7 @@ import type { CommandContext } from '../../context';
 import { renderDetail, toDetail } from '../../dlq/format';
 import { scanDlq } from '../../dlq/reader';
 import { CliError } from '../../errors';
+import { personTaggerFrom } from '../../person-tag';
 import { addQueueOptions, type CommonDlqOptions } from './options';
 import { announceRead, openQueues, unreachableNote } from './shared';
 
@@ -17,7 +18,7 @@ export function registerShowCommand(dlq: Command, ctx: CommandContext): void {
     .command('show')
     .description('Show one dead-lettered message whole: the command, the reason, every attribute.')
     .argument('<id>', 'the command id (as in `dlq list`) or the DLQ message id');
-  addQueueOptions(cmd);
+  addQueueOptions(cmd, { workQueue: false });
   cmd
     .option('--json', 'print the message as JSON')
     .option('--show-emails', 'show full email addresses (redacted by default)')
@@ -26,6 +27,7 @@ export function registerShowCommand(dlq: Command, ctx: CommandContext): void {
       '\nReading hides messages only while it runs (5 s at a time, renewed), then releases them all; nothing is consumed.',
     )
     .action(async (id: string, opts: CommonDlqOptions) => {
+      const personTag = personTaggerFrom(ctx.io.env);
       const { queues, config } = await openQueues(ctx, opts, false);
       announceRead(ctx, queues.where);
       const scan = await scanDlq(queues.client, queues.dlqUrl, {
@@ -41,7 +43,7 @@ export function registerShowCommand(dlq: Command, ctx: CommandContext): void {
           `run \`idp-sync dlq list\` to see the ids${behind ? `. ${behind}` : ''}`,
         );
       }
-      const detail = toDetail(entry, { showEmails: !!opts.showEmails });
+      const detail = toDetail(entry, { showEmails: !!opts.showEmails, personTag });
       ctx.io.stdout.write(opts.json ? `${JSON.stringify(detail, null, 2)}\n` : renderDetail(detail));
     });
 }

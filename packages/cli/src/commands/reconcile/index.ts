@@ -26,6 +26,7 @@ import { type QueueFlags, resolveQueues } from '../../dlq/queues';
 import { CliError, UsageError } from '../../errors';
 import { writeLine } from '../../io';
 import { confirm } from '../../prompt';
+import { renderColumns, tableWidth } from '../../table';
 
 /** The sources of truth `--from` takes. */
 export const RECONCILE_SOURCES = ['file', 'scim', 'okta', 'workos'] as const;
@@ -315,7 +316,7 @@ function printPlan(ctx: CommandContext, opts: Flags, plan: ReconcilePlan): void 
     ctx.io.stdout.write(
       `${JSON.stringify({ snapshotId: plan.snapshotId, takenAt: plan.takenAt, source: plan.source, scope: plan.scope, counts: c, rows }, null, 2)}\n`,
     );
-  } else if (rows.length > 0) ctx.io.stdout.write(table(rows));
+  } else if (rows.length > 0) ctx.io.stdout.write(table(ctx, rows));
   writeLine(
     ctx.io.stderr,
     `Plan: ${PLAN_ACTIONS.filter((a) => APPLIED_ACTIONS.includes(a))
@@ -338,21 +339,20 @@ function printPlan(ctx: CommandContext, opts: Flags, plan: ReconcilePlan): void 
   }
 }
 
-function table(rows: ReadonlyArray<Record<string, string | undefined>>): string {
-  const columns = ['action', 'person', 'name', 'reason'];
+function table(ctx: CommandContext, rows: ReadonlyArray<Record<string, string | undefined>>): string {
+  // Cut first when wider than the terminal: the reason, then the name and the person.
+  const columns = [
+    { header: 'action' },
+    { header: 'person', shrink: 2, min: 12 },
+    { header: 'name', shrink: 2, min: 12 },
+    { header: 'reason', shrink: 1, min: 24 },
+  ];
   const cells = rows.map((r) =>
-    columns.map((c) => {
-      const value = c === 'name' && r.currentName !== undefined ? `${r.currentName} → ${r.name}` : (r[c] ?? '');
-      return value.slice(0, c === 'reason' ? 120 : 60);
-    }),
+    columns.map(({ header: c }) =>
+      c === 'name' && r.currentName !== undefined ? `${r.currentName} → ${r.name}` : (r[c] ?? ''),
+    ),
   );
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]?.length ?? 0)));
-  const line = (values: readonly string[]) =>
-    values
-      .map((v, i) => v.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return `${[line(columns), ...cells.map(line)].join('\n')}\n`;
+  return renderColumns(columns, cells, tableWidth(ctx.io.stdout));
 }
 
 function countsOf(rows: readonly PlanRow[]): string {

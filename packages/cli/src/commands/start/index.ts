@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../../context';
 import { EXIT_ERROR } from '../../errors';
 import { localStackEnvHelp } from '../local-env-help';
+import { isQuiet } from './quiet';
 import type { StartCommandOptions } from './run';
 
 /**
@@ -18,12 +19,16 @@ export function registerStartCommand(program: Command, ctx: CommandContext): voi
       'Run the whole pipeline on this machine: SQS, DynamoDB, the Users API emulator, ingest and worker ' +
         '(environment: see packages/local-stack/README.md).',
     )
-    .option('--quiet', 'do not print a line per request and per worker batch')
+    .option(
+      '--quiet',
+      'do not print a line per request and per worker batch (also IDP_SYNC_QUIET=1; through npm: npm start -- --quiet)',
+    )
     .addHelpText('after', localStackEnvHelp('start'))
     .action(async (options: StartCommandOptions) => {
+      const quiet = isQuiet(options, ctx.io.env);
       const { runStart, StartFailedError } = await import('./run');
       try {
-        await runStart(ctx, options);
+        await runStart(ctx, { ...options, quiet });
       } catch (error) {
         if (!(error instanceof StartFailedError)) throw error;
         // The interface promises one line and exit 1. Run as the `idp-sync` process, exit here rather than let the
