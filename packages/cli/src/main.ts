@@ -10,6 +10,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
  * flight, `start` after the batches in flight); a second Ctrl-C exits at once.
  */
 const argv = process.argv.slice(2);
+// `idp-sync dlq list | head`: the reader leaving early is not a failure of the command (it was an unhandled EPIPE).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
 const controller = new AbortController();
 let interrupts = 0;
 const onSigint = () => {

@@ -48,6 +48,22 @@ describe('the idp-sync bin (a child process)', () => {
     expect(rows).toEqual([expect.objectContaining({ person: 'z***@example.com', httpStatus: 409 })]);
   });
 
+  it('a reader that stops early (| head) is not an error: no EPIPE crash, exit 0', async () => {
+    const child = spawn(process.execPath, [BIN, 'dlq', 'list', '--help'], {
+      env: { ...process.env, ...h.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Close our end before the help is written, as `head -c 0` would.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', (exit) => resolve(exit)));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+  });
+
   it('exits 2 on bad usage', async () => {
     const result = await run(['dlq', 'list', '--nope'], h.env);
     expect(result.code).toBe(2);
