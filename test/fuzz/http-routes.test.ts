@@ -24,7 +24,11 @@ import {
 } from '@idp-sync/local-stack';
 import { createScimApp, SCIM_BASE_PATH } from '@idp-sync/scim';
 import { SCIM_URN } from '@idp-sync/scim/protocol';
-import { createDynamoDbScimUserStore } from '@idp-sync/scim/service';
+import {
+  createDynamoDbPersonGroups,
+  createDynamoDbScimGroupStore,
+  createDynamoDbScimUserStore,
+} from '@idp-sync/scim/service';
 import { createIngestApp, type IngestApp } from '@idp-sync/webhooks';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,8 +82,9 @@ beforeAll(async () => {
     }) as SQSClient['send'],
   };
   // SCIM is routed the way production routes it: `/scim/v2/*` goes to the SCIM app (its own Lambda, `createScimApp`),
-  // the rest to the webhook app; here one route table holds both. Only the SCIM store is given (so it uses this
-  // dynalite client and its dummy credentials); both apps send with the same counting SQS client.
+  // the rest to the webhook app; here one route table holds both. The SCIM stores are given (so they use this
+  // dynalite client and its dummy credentials), with the group store and person items on it too; both apps send with
+  // the same counting SQS client.
   const base = testConfig({ queueUrl: queues.queueUrl, sqsEndpoint: sqs.endpoint });
   const config = { ...base, secrets: { ...base.secrets, scim: { kind: 'value' as const, value: FUZZ_SCIM_TOKEN } } };
   const silent = { info() {}, warn() {}, error() {}, debug() {} };
@@ -88,6 +93,8 @@ beforeAll(async () => {
     ...runtime,
     scim: {
       store: createDynamoDbScimUserStore({ client: ddb, tableName: TABLE }),
+      groupStore: createDynamoDbScimGroupStore({ client: ddb, tableName: TABLE }),
+      personGroups: createDynamoDbPersonGroups({ client: ddb, tableName: TABLE, now: () => new Date(NOW_MS) }),
       env: { STATE_TABLE_NAME: TABLE },
     },
   });

@@ -45,13 +45,14 @@ export function personTaggerFrom(env: NodeJS.ProcessEnv): PersonTagger {
 export const publicPersonTagger: PersonTagger = personTaggerFrom({});
 
 /**
- * The group id that identifies an entry's person: its group, else the one its email gives.
+ * The group id that identifies an entry's person: the one its email gives, else its group (a body that is no
+ * command). The email first: a person's `membership` commands travel in a group of their own (`membership#…`).
  *
  * @example
  * personGroupOf({ groupId: undefined, email: 'a@b.co' }) // 'a@b.co'
  */
 export function personGroupOf(entry: { groupId: string | undefined; email: string | undefined }): string | undefined {
-  return entry.groupId ?? (entry.email === undefined ? undefined : messageGroupIdFor(entry.email));
+  return entry.email === undefined ? entry.groupId : messageGroupIdFor(entry.email);
 }
 
 /**

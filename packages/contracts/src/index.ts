@@ -1,7 +1,7 @@
 export { checkCommand } from './command/checked';
 export { type PersonFacts, PersonFactsSchema } from './command/facts';
 export { commandFingerprint } from './command/fingerprint';
-export { deduplicationIdFor, messageGroupIdFor } from './command/message';
+export { deduplicationIdFor, messageGroupIdFor, messageGroupIdOf } from './command/message';
 export { MAX_OCCURRED_AT_SKEW_MS } from './command/occurred-at';
 export {
   COMMAND_ACTIONS,
@@ -63,6 +63,7 @@ export {
   createStateTable,
   DEFAULT_STATE_TABLE_NAME,
   DELETION_GUARD_KEY,
+  groupValuesOfSource,
   HELD_DELETE_PK,
   heldDeleteSortKey,
   isConditionalCheckFailure,
@@ -73,4 +74,5 @@ export {
   personStateKey,
   STATE_TABLE_KEY,
   STATE_TABLE_TTL_ATTRIBUTE,
+  tagGroupValues,
 } from './state-table';

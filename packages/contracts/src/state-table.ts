@@ -109,6 +109,29 @@ export function personGroupsUpdate(
   };
 }
 
+/**
+ * Group values as recorded on a person item: each tagged with the source that said it (`scim:Arize Admins`), so that
+ * a create reads only what its own source recorded — a sender of one source cannot choose the role of a person
+ * another source creates.
+ *
+ * @example
+ * tagGroupValues('okta', ['Arize Admins']) // ['okta:Arize Admins']
+ */
+export function tagGroupValues(source: string, values: readonly string[]): string[] {
+  return values.map((value) => `${source}:${value}`);
+}
+
+/**
+ * The values a source recorded, untagged (see {@link tagGroupValues}).
+ *
+ * @example
+ * groupValuesOfSource('okta', ['okta:Arize Admins', 'scim:Labelers']) // ['Arize Admins']
+ */
+export function groupValuesOfSource(source: string, recorded: readonly string[]): string[] {
+  const prefix = `${source}:`;
+  return recorded.filter((value) => value.startsWith(prefix)).map((value) => value.slice(prefix.length));
+}
+
 /** The table name used when `STATE_TABLE_NAME` is not set (local stack and tests). */
 export const DEFAULT_STATE_TABLE_NAME = 'idp-sync-state';
 

@@ -18,6 +18,8 @@ import {
   createDynamoDbScimGroupStore,
   createDynamoDbScimUserStore,
   createScimService,
+  type PersonGroups,
+  type ScimGroupStore,
   type ScimService,
   type ScimServiceConfigInput,
   type ScimUserStore,
@@ -53,6 +55,9 @@ export interface ScimRequestOptions {
 export interface ScimTestService {
   readonly service: ScimService;
   readonly store: ScimUserStore;
+  readonly groupStore: ScimGroupStore;
+  /** Faults to inject: how many of the next person-item writes of SCIM Groups fail. */
+  readonly faults: { personGroups: number };
   readonly tableName: string;
   readonly logs: LogLine[];
   readonly metrics: Map<string, number>;
@@ -73,6 +78,8 @@ export interface CreateServiceOptions {
   groups?: boolean;
   /** The role policy SCIM Groups report role changes against. */
   rolePolicy?: readonly RolePolicyRule[];
+  /** Serve an existing service's table (another configuration of the same deployment) instead of a fresh one. */
+  tableName?: string;
 }
 
 export interface ScimBackend {
@@ -127,8 +134,8 @@ export async function startScimBackend(options: { sqs?: boolean } = {}): Promise
     sqsClient,
     async createService(serviceOptions = {}) {
       counter++;
-      const tableName = `scim-test-${counter}-${randomUUID().slice(0, 8)}`;
-      await createScimTestTable(dynamoDbClient, tableName);
+      const tableName = serviceOptions.tableName ?? `scim-test-${counter}-${randomUUID().slice(0, 8)}`;
+      if (serviceOptions.tableName === undefined) await createScimTestTable(dynamoDbClient, tableName);
       const store = createDynamoDbScimUserStore({ client: dynamoDbClient, tableName });
       const logs: LogLine[] = [];
       const metrics = new Map<string, number>();
@@ -158,6 +165,23 @@ export async function startScimBackend(options: { sqs?: boolean } = {}): Promise
         (message: string, ...fields: Record<string, unknown>[]) => {
           logs.push({ level, message, attributes: fields[0] });
         };
+      const groupStore = createDynamoDbScimGroupStore({ client: dynamoDbClient, tableName });
+      const realPersonGroups = createDynamoDbPersonGroups({
+        client: dynamoDbClient,
+        tableName,
+        now: serviceOptions.now ?? (() => new Date()),
+      });
+      const faults = { personGroups: 0 };
+      // Person items that cannot be written (a throttled table): the next `faults.personGroups` writes fail.
+      const faultyPersonGroups: PersonGroups = {
+        record: async (...args) => {
+          if (faults.personGroups > 0) {
+            faults.personGroups--;
+            throw Object.assign(new Error('ProvisionedThroughputExceededException (test)'), { $metadata: {} });
+          }
+          return realPersonGroups.record(...args);
+        },
+      };
       const service = createScimService({
         store,
         queue,
@@ -171,12 +195,8 @@ export async function startScimBackend(options: { sqs?: boolean } = {}): Promise
           ? {}
           : {
               groups: {
-                store: createDynamoDbScimGroupStore({ client: dynamoDbClient, tableName }),
-                personGroups: createDynamoDbPersonGroups({
-                  client: dynamoDbClient,
-                  tableName,
-                  now: serviceOptions.now ?? (() => new Date()),
-                }),
+                store: groupStore,
+                personGroups: faultyPersonGroups,
                 rolePolicy: serviceOptions.rolePolicy,
               },
             }),
@@ -184,6 +204,8 @@ export async function startScimBackend(options: { sqs?: boolean } = {}): Promise
       return {
         service,
         store,
+        groupStore,
+        faults,
         tableName,
         logs,
         metrics,

@@ -27,6 +27,7 @@ async function scimApp(env: Record<string, string>) {
     config: loadIngestConfig({ QUEUE_URL, ...env }),
     sender,
     scim: {
+      dynamoDbClient: backend.dynamoDbClient,
       store: createDynamoDbScimUserStore({ client: backend.dynamoDbClient, tableName }),
       env: { STATE_TABLE_NAME: tableName, ...env },
     },

@@ -1,5 +1,5 @@
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { parseRolePolicy, personStateKey, type RolePolicyRule } from '@idp-sync/contracts';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { groupValuesOfSource, parseRolePolicy, personStateKey, type RolePolicyRule } from '@idp-sync/contracts';
 import { SCIM_MAX_MEMBERS_PER_REQUEST } from '@idp-sync/scim/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ScimBackend, type ScimTestService, startScimBackend } from '../../helpers/scim/harness';
@@ -31,11 +31,17 @@ async function user(scim: ScimTestService, email: string, active = true): Promis
   return created.json.id as string;
 }
 
-/** The groups recorded on a person's state item (what the worker's role policy reads at their create). */
+/**
+ * The groups SCIM recorded on a person's state item (what the worker's role policy reads at a SCIM create), untagged;
+ * every value on the item must be SCIM's (`scim:`-tagged).
+ */
 async function recordedGroups(scim: ScimTestService, email: string): Promise<string[] | undefined> {
   const out = await doc.send(new GetCommand({ TableName: scim.tableName, Key: personStateKey(email) }));
   const groups = out.Item?.groups;
-  return groups instanceof Set ? [...groups].sort() : undefined;
+  if (!(groups instanceof Set)) return undefined;
+  const raw = [...groups] as string[];
+  expect(raw.every((value) => value.startsWith('scim:'))).toBe(true);
+  return groupValuesOfSource('scim', raw).sort();
 }
 
 describe("Entra's documented group requests", () => {
@@ -255,13 +261,48 @@ describe('memberships and the role policy', () => {
     expect(await scim.commands()).toEqual([]);
   });
 
-  it('a user who is deleted leaves their groups', async () => {
+  it('a user who is deleted leaves their groups, and their person item forgets them', async () => {
     const scim = await backend.createService();
     const ada = await user(scim, 'ada@leaver.example');
     const id = (await scim.request('POST', GROUPS, { body: { displayName: 'Leavers', members: [{ value: ada }] } }))
       .json.id;
+    expect(await recordedGroups(scim, 'ada@leaver.example')).toEqual(['Leavers']);
     expect((await scim.request('DELETE', `/scim/v2/Users/${ada}`)).statusCode).toBe(204);
     expect((await scim.request('GET', `${GROUPS}/${id}`)).json.members).toEqual([]);
+    expect(await recordedGroups(scim, 'ada@leaver.example')).toBeUndefined();
+  });
+
+  it('a members path qualified with the Group schema URN is the members path', async () => {
+    const scim = await backend.createService();
+    const ada = await user(scim, 'ada@urn.example');
+    const id = (await scim.request('POST', GROUPS, { body: { displayName: 'Qualified', members: [{ value: ada }] } }))
+      .json.id;
+    const removed = await scim.request('PATCH', `${GROUPS}/${id}`, {
+      body: patchOps({ op: 'remove', path: `${GROUP_SCHEMA}:members[value eq "${ada}"]` }),
+    });
+    expect(removed.json.members).toEqual([]);
+    const renamed = await scim.request('PATCH', `${GROUPS}/${id}`, {
+      body: patchOps({ op: 'replace', path: `${GROUP_SCHEMA}:displayName`, value: 'Qualified Too' }),
+    });
+    expect(renamed.json.displayName).toBe('Qualified Too');
+  });
+
+  it('a POST retried after a 503 part-way (same name and externalId) finishes that group: 201, not 409', async () => {
+    const scim = await backend.createService();
+    const ada = await user(scim, 'ada@retry.example');
+    const body = { displayName: 'Retried', externalId: 'obj-retried', members: [{ value: ada }] };
+    // The person item cannot be written (a throttled table, say): the POST fails after the group was stored.
+    scim.faults.personGroups = 1;
+    const first = await scim.request('POST', GROUPS, { body });
+    expect(first.statusCode).toBe(503);
+    const again = await scim.request('POST', GROUPS, { body });
+    expect(again.statusCode).toBe(201);
+    expect(again.json.members).toEqual([expect.objectContaining({ value: ada })]);
+    expect(await recordedGroups(scim, 'ada@retry.example')).toEqual(['Retried', 'obj-retried']);
+    // A different group of the same name is still refused.
+    expect(
+      (await scim.request('POST', GROUPS, { body: { displayName: 'Retried', externalId: 'obj-other' } })).statusCode,
+    ).toBe(409);
   });
 
   it('a membership that would change an existing account’s role is reported, without the email', async () => {
@@ -348,6 +389,29 @@ describe('bad group requests get a clear 4xx and change nothing', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json.detail).toMatch(/at most 10000/);
     expect((await scim.request('GET', filterGroups('displayName eq "Huge"'))).json.totalResults).toBe(0);
+  });
+
+  it('a group too large for one item is 413, not a 503 to retry forever', async () => {
+    const response = await scim.request('POST', GROUPS, {
+      body: { displayName: 'Verbose', description: 'x'.repeat(400 * 1024) },
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json.detail).toMatch(/at most/);
+  });
+
+  it('a displayName pointer left by a POST in flight is not taken over; an old orphaned one is', async () => {
+    const groups = scim.groupStore;
+    // A POST that claimed the name and has not written its group yet.
+    expect(await groups.claimDisplayName('In Flight', 'someone-elses-id')).toBe(true);
+    expect((await scim.request('POST', GROUPS, { body: { displayName: 'In Flight' } })).statusCode).toBe(409);
+    // A pointer whose group never came (a crash), claimed long ago.
+    await doc.send(
+      new PutCommand({
+        TableName: scim.tableName,
+        Item: { pk: 'scim-groupname#orphaned', sk: 'ref', groupId: 'gone', claimedAt: Date.now() - 3_600_000 },
+      }),
+    );
+    expect((await scim.request('POST', GROUPS, { body: { displayName: 'Orphaned' } })).statusCode).toBe(201);
   });
 
   it('a prototype key in a group body is refused', async () => {

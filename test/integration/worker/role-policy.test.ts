@@ -122,11 +122,13 @@ describe('the role policy at create', () => {
     const p = await pipeline(stack, { config: { rolePolicy: policy() } });
     const who = email('removed');
     const group = { group: 'Arize Admins', groupId: '00gAdmins' };
+    // A person's memberships travel in a FIFO group of their own, in order among themselves.
     await p.enqueue([
       command({ source: 'okta', action: 'membership', email: who, membership: { op: 'add', ...group } }),
       command({ source: 'okta', action: 'membership', email: who, membership: { op: 'remove', ...group } }),
-      command({ source: 'okta', action: 'create', email: who }),
     ]);
+    while ((await p.processNext()) !== undefined);
+    await p.enqueue([command({ source: 'okta', action: 'create', email: who })]);
     while ((await p.processNext()) !== undefined);
     expect(stack.emulator.state.findByEmail(who)?.role).toEqual({ type: 'PREDEFINED', name: 'MEMBER' });
     await p.close();
@@ -227,6 +229,42 @@ describe('the role policy at create', () => {
     await p.enqueue([command({ source: 'okta', action: 'create', email: who })]);
     const report = await p.processNext();
     expect(report?.outcomes[0]).toMatchObject({ kind: 'applied', action: 'create' });
+    await p.close();
+  });
+
+  it('memberships travel in a FIFO group of their own, and a batch records them before it applies a create', async () => {
+    const p = await pipeline(stack, { config: { rolePolicy: policy(), roleSettleSeconds: 2 } });
+    const who = email('okta-settle');
+    // Okta sends the app assignment (the create) first and the group membership after: with ROLE_SETTLE_SECONDS the
+    // create waits, and the membership is not stuck behind it.
+    await p.enqueue([command({ source: 'okta', action: 'create', email: who })]);
+    const first = await p.processNext();
+    expect(first?.outcomes[0]).toMatchObject({ kind: 'retry', errorClass: 'RoleSettling' });
+    await p.enqueue([
+      command({ source: 'okta', action: 'membership', email: who, membership: { op: 'add', group: 'Arize Admins' } }),
+    ]);
+    const second = await p.processNext();
+    expect(second?.outcomes).toEqual([expect.objectContaining({ kind: 'applied', action: 'membership' })]);
+    const deadline = Date.now() + 10_000;
+    while (stack.emulator.state.findByEmail(who) === undefined && Date.now() < deadline) {
+      await p.processNext();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(stack.emulator.state.findByEmail(who)?.role).toEqual({ type: 'PREDEFINED', name: 'ADMIN' });
+    await p.close();
+  }, 20_000);
+
+  it('a create reads only the groups its own source recorded', async () => {
+    const p = await pipeline(stack, { config: { rolePolicy: policy() } });
+    const who = email('cross');
+    // An Okta membership named "Entra Labelers" must not choose the role of the person SCIM creates.
+    await p.enqueue([
+      command({ source: 'okta', action: 'membership', email: who, membership: { op: 'add', group: 'Entra Labelers' } }),
+    ]);
+    while ((await p.processNext()) !== undefined);
+    await p.enqueue([command({ source: 'scim', action: 'create', email: who })]);
+    while ((await p.processNext()) !== undefined);
+    expect(stack.emulator.state.findByEmail(who)?.role).toEqual({ type: 'PREDEFINED', name: 'MEMBER' });
     await p.close();
   });
 });

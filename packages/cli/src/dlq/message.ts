@@ -4,7 +4,7 @@ import {
   DLQ_ATTRIBUTES,
   type DlqOrigin,
   EmailSchema,
-  messageGroupIdFor,
+  messageGroupIdOf,
   type ProvisioningCommand,
   ProvisioningCommandSchema,
   parseDlqOrigin,
@@ -95,7 +95,7 @@ function personGroupOf(
   origin: DlqOrigin | undefined,
   messageGroupId: string | undefined,
 ): string | undefined {
-  if (command) return messageGroupIdFor(command.email);
+  if (command) return messageGroupIdOf(command);
   if (origin) return origin.group;
   return messageGroupId?.startsWith('dlq:') ? undefined : messageGroupId;
 }

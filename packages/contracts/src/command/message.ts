@@ -18,6 +18,20 @@ export function messageGroupIdFor(email: string): string {
 }
 
 /**
+ * The FIFO message group of a command: the person's ({@link messageGroupIdFor}), except for a `membership`, which goes
+ * in a group of its own per person (`membership#<email>`). A membership changes no account and moves no watermark;
+ * in the person's group it would wait behind a create the worker holds for `ROLE_SETTLE_SECONDS` — the very
+ * membership that create waits for. Memberships of one person stay in order among themselves.
+ *
+ * @example
+ * messageGroupIdOf({ action: 'membership', email: 'alice@example.com' }) // 'membership#alice@example.com'
+ */
+export function messageGroupIdOf(command: Pick<ProvisioningCommand, 'action' | 'email'>): string {
+  if (command.action !== 'membership') return messageGroupIdFor(command.email);
+  return messageGroupIdFor(`membership#${command.email}`);
+}
+
+/**
  * The FIFO deduplication id of a command: a hash of its id and its content (`commandFingerprint`), so a redelivered
  * source event is dropped by SQS within its 5-minute window (the worker's idempotency record catches the rest), while
  * an id the source reused for another event (another body under the same `webhook-id` or Okta `uuid`) gets through to
@@ -63,7 +77,7 @@ export interface CommandMessage {
 export function toCommandMessage(command: ProvisioningCommand): CommandMessage {
   return {
     MessageBody: JSON.stringify(command).replace(UNSAFE_FOR_SQS, escapeCodeUnit),
-    MessageGroupId: messageGroupIdFor(command.email),
+    MessageGroupId: messageGroupIdOf(command),
     MessageDeduplicationId: deduplicationIdFor(command),
   };
 }

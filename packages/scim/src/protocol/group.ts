@@ -182,9 +182,12 @@ export function readGroupPatch(operations: readonly PatchOperation[]): GroupPatc
       if (Object.keys(rest).length > 0) steps.push({ kind: 'attributes', operation: { ...operation, value: rest } });
       return;
     }
-    const path = parseAttrPath(operation.path);
+    // A path qualified with the Group schema's own URN is a core path (RFC 7644 §3.10): without this, a qualified
+    // `members[value eq "…"]` would be an unknown attribute and remove nobody.
+    const unqualified = withoutGroupUrn(operation.path);
+    const path = parseAttrPath(unqualified);
     if (path.schema !== undefined || path.attr.toLowerCase() !== 'members') {
-      steps.push({ kind: 'attributes', operation });
+      steps.push({ kind: 'attributes', operation: { ...operation, path: unqualified } });
       return;
     }
     if (path.sub !== undefined) {
@@ -221,6 +224,11 @@ export function readGroupPatch(operations: readonly PatchOperation[]): GroupPatc
     steps.push({ kind: operation.op, members });
   });
   return steps;
+}
+
+function withoutGroupUrn(path: string): string {
+  const prefix = `${SCIM_URN.group}:`;
+  return path.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase() ? path.slice(prefix.length) : path;
 }
 
 /** The ids of `value eq "a" or value eq "b"`; undefined when the filter says anything else. */

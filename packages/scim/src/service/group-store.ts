@@ -13,7 +13,7 @@ import { mapWithConcurrency } from '@idp-sync/common';
 import { ScimStoreConflictError } from '../errors';
 import type { GroupMember } from '../protocol/group';
 import type { JsonObject } from '../protocol/json';
-import { groupNamePk, groupPk, memberOfPk, memberOfSk, memberSk, SCIM_KEYS } from './keys';
+import { groupNamePk, groupPk, memberOfPk, memberOfSk, memberSk, SCIM_KEYS, settleSk } from './keys';
 import type { ScimGroupRecord, ScimGroupStore } from './ports';
 
 export interface DynamoDbScimGroupStoreOptions {
@@ -91,6 +91,20 @@ export function createDynamoDbScimGroupStore(options: DynamoDbScimGroupStoreOpti
       return out.Item ? fromItem(out.Item as GroupItem) : null;
     },
 
+    async displayNameClaim(displayName) {
+      const out = await doc.send(
+        new GetCommand({
+          TableName,
+          Key: { pk: groupNamePk(displayName), sk: SCIM_KEYS.uniqueRefSk },
+          ConsistentRead: true,
+        }),
+      );
+      const owner = out.Item?.groupId;
+      if (typeof owner !== 'string') return null;
+      const claimedAt = Number(out.Item?.claimedAt);
+      return { groupId: owner, claimedAtMs: Number.isFinite(claimedAt) ? claimedAt : 0 };
+    },
+
     async displayNameOwner(displayName) {
       const out = await doc.send(
         new GetCommand({
@@ -128,7 +142,7 @@ export function createDynamoDbScimGroupStore(options: DynamoDbScimGroupStoreOpti
         await doc.send(
           new PutCommand({
             TableName,
-            Item: { pk: groupNamePk(displayName), sk: SCIM_KEYS.uniqueRefSk, groupId: id },
+            Item: { pk: groupNamePk(displayName), sk: SCIM_KEYS.uniqueRefSk, groupId: id, claimedAt: Date.now() },
             ConditionExpression: 'attribute_not_exists(#pk) OR groupId = :id',
             ExpressionAttributeNames: { '#pk': 'pk' },
             ExpressionAttributeValues: { ':id': id },
@@ -216,6 +230,34 @@ export function createDynamoDbScimGroupStore(options: DynamoDbScimGroupStoreOpti
     async groupsOf(userId) {
       const items = await queryPartition(memberOfPk(userId), SCIM_KEYS.memberOfSkPrefix);
       return items.map((item) => item.groupId).filter((id): id is string => typeof id === 'string');
+    },
+
+    async writeSettlements(groupId, settlements) {
+      await batchWrite(
+        settlements.map((settlement) => ({
+          PutRequest: {
+            Item: {
+              pk: groupPk(groupId),
+              sk: settleSk(settlement.userId),
+              userId: settlement.userId,
+              forget: [...settlement.forget],
+            },
+          },
+        })),
+      );
+    },
+
+    async pendingSettlements(groupId) {
+      return (await queryPartition(groupPk(groupId), SCIM_KEYS.settleSkPrefix)).map((item) => ({
+        userId: String(item.userId),
+        forget: Array.isArray(item.forget) ? item.forget.filter((v): v is string => typeof v === 'string') : [],
+      }));
+    },
+
+    async clearSettlements(groupId, userIds) {
+      await batchWrite(
+        userIds.map((userId) => ({ DeleteRequest: { Key: { pk: groupPk(groupId), sk: settleSk(userId) } } })),
+      );
     },
 
     async writeMembers(groupId, put, remove) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger, Metrics } from '@idp-sync/common';
 import { mapWithConcurrency } from '@idp-sync/common';
 import { chooseRole, type RolePolicyRule } from '@idp-sync/contracts';
-import { ScimConflictError, ScimNotFoundError, ScimStoreConflictError } from '../errors';
+import { ScimConflictError, ScimNotFoundError, ScimPayloadTooLargeError, ScimStoreConflictError } from '../errors';
 import { matchesFilter } from '../protocol/evaluate';
 import type { FilterExpr } from '../protocol/filter';
 import {
@@ -18,9 +18,9 @@ import {
 import type { JsonObject, JsonValue } from '../protocol/json';
 import { applyPatch, readPatchOperations } from '../protocol/patch';
 import { deriveEmail } from '../protocol/resource';
-import { SCIM_METRICS } from './constants';
+import { SCIM_MAX_RESOURCE_BYTES, SCIM_METRICS } from './constants';
 import { groupValuesOf } from './group-values';
-import type { PendingMembership, PersonGroups, ScimGroupRecord, ScimGroupStore, ScimUserStore } from './ports';
+import type { GroupSettlement, PersonGroups, ScimGroupRecord, ScimGroupStore, ScimUserStore } from './ports';
 import type { GroupProvisioningScope } from './scope';
 import type { ScimRequestContext } from './users';
 
@@ -33,13 +33,13 @@ export interface ScimGroupsDependencies {
   /** The worker's role policy, when configured: a membership that changes an account's role is reported. */
   readonly rolePolicy?: readonly RolePolicyRule[] | undefined;
   /**
-   * With `SCIM_PROVISIONING_GROUPS`: the scope, and how to move a user into or out of it (the users' `rescope`).
-   * Membership changes of a provisioning group re-evaluate its members before the memberships are written.
+   * With `SCIM_PROVISIONING_GROUPS`: the scope, and how to re-evaluate a user against it (the users' `rescope`, from
+   * the memberships as stored).
    */
   readonly scope?:
     | {
         readonly groups: GroupProvisioningScope;
-        readonly rescope: (userId: string, context: ScimRequestContext, pending: PendingMembership) => Promise<void>;
+        readonly rescope: (userId: string, context: ScimRequestContext) => Promise<void>;
       }
     | undefined;
   readonly logger: Logger;
@@ -58,6 +58,8 @@ export interface GroupView {
 const CONFLICT_RETRIES = 3;
 /** Person items written at once when a membership change touches many people. */
 const PERSON_WRITE_CONCURRENCY = 8;
+/** A displayName pointer whose group does not exist is taken over only after this long (a POST in flight owns it). */
+const ORPHANED_NAME_MS = 60_000;
 
 /**
  * SCIM Groups (Okta push groups, Entra group provisioning): stored in the state table, answered read-your-writes,
@@ -91,20 +93,36 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
 
   async function claimName(displayName: string, id: string): Promise<void> {
     if (await store.claimDisplayName(displayName, id)) return;
-    // An orphaned pointer (its group is gone: a crash between the two writes) is taken over.
-    const owner = await store.displayNameOwner(displayName);
-    if (owner !== null && owner !== id && (await store.get(owner)) === null) {
-      await store.releaseDisplayName(displayName, owner);
+    // An orphaned pointer (its group is gone: a crash between the two writes) is taken over — once it is old enough
+    // that no POST claiming it can still be on its way to writing the group.
+    const claim = await store.displayNameClaim(displayName);
+    if (
+      claim !== null &&
+      claim.groupId !== id &&
+      Date.now() - claim.claimedAtMs > ORPHANED_NAME_MS &&
+      (await store.get(claim.groupId)) === null
+    ) {
+      await store.releaseDisplayName(displayName, claim.groupId);
       if (await store.claimDisplayName(displayName, id)) return;
     }
     throw new ScimConflictError(`a group with displayName "${displayName.slice(0, 80)}" already exists`);
   }
 
-  /** POST /Groups: 201 with the group and its members. */
+  /**
+   * POST /Groups: 201 with the group and its members. A POST that repeats one answered 503 part-way (the same
+   * displayName and externalId, as Entra retries it) finishes that group instead of answering 409.
+   */
   async function create(body: JsonValue, context: ScimRequestContext): Promise<GroupView> {
     const input = readGroupInput(body);
+    checkGroupSize(input);
     const id = randomUUID();
-    await claimName(input.displayName, id);
+    try {
+      await claimName(input.displayName, id);
+    } catch (error) {
+      const retried = error instanceof ScimConflictError ? await retriedCreate(input) : null;
+      if (!retried) throw error;
+      return replace(retried.id, body, context);
+    }
     const at = nowIso();
     const group: ScimGroupRecord = {
       id,
@@ -121,20 +139,25 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
       await store.releaseDisplayName(input.displayName, id).catch(() => undefined);
       throw error;
     }
-    await settleScope(
-      id,
-      input.members.map((member) => [member.value, true] as const),
-      valuesOf(group),
+    await applyChange(
+      group,
+      {
+        settle: input.members.map((member) => ({ userId: member.value, forget: [] })),
+        put: input.members,
+        removed: [],
+      },
       context,
-      false,
-    );
-    await store.writeMembers(id, input.members, []);
-    await recordPeople(
-      valuesOf(group),
-      input.members.map((m) => m.value),
-      'add',
     );
     return { group, members: input.members };
+  }
+
+  /** The group a repeated POST names: same name and the same externalId (Entra's object id), with work left. */
+  async function retriedCreate(input: Omit<GroupInput, 'members'>): Promise<ScimGroupRecord | null> {
+    if (input.externalId === undefined) return null;
+    const owner = await store.displayNameOwner(input.displayName);
+    const group = owner === null ? null : await store.get(owner);
+    if (!group || group.externalId !== input.externalId) return null;
+    return (await store.pendingSettlements(group.id)).length > 0 ? group : null;
   }
 
   async function get(id: string, withMembers: boolean): Promise<GroupView> {
@@ -221,8 +244,10 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
   /** PUT /Groups/{id}: the name, attributes and members replaced by the body's. */
   async function replace(id: string, body: JsonValue, context: ScimRequestContext): Promise<GroupView> {
     const input = readGroupInput(body);
+    checkGroupSize(input);
     return withRetries(async () => {
       const before = await load(id);
+      await finishSettlements(before, context);
       const current = await store.members(id);
       const next = new Map(input.members.map((member) => [member.value, member]));
       const removed = current.filter((member) => !next.has(member.value)).map((member) => member.value);
@@ -241,6 +266,7 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
     const steps = readGroupPatch(readPatchOperations(body));
     return withRetries(async () => {
       const before = await load(id);
+      await finishSettlements(before, context);
       // Everyone is read only when a step needs them (replace, remove all, remove by a filter other than ids).
       const needsAll = steps.some((s) => s.kind === 'replace' || s.kind === 'removeAll' || s.kind === 'removeWhere');
       const current = needsAll ? await store.members(id) : undefined;
@@ -288,6 +314,7 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
         }
       }
       const attributes = groupFromResource(resource);
+      checkGroupSize(attributes);
       // A removal of someone who is not a member changes nothing (Microsoft's collection removes twice).
       const removals = current
         ? [...removed].filter((value) => present.has(value))
@@ -297,8 +324,8 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
   }
 
   /**
-   * Writes a group's new state: the item (conditional on its version: a concurrent request retries), the name
-   * pointer when it changed, the memberships, then the people's recorded groups.
+   * Writes a group's new state: the item (conditional on its version: a concurrent request retries) and the name
+   * pointer when it changed, then the change itself ({@link applyChange}).
    */
   async function write(
     before: ScimGroupRecord,
@@ -319,6 +346,19 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
       lastModified: nowIso(),
       version: before.version + 1,
     };
+    const oldValues = valuesOf(before);
+    const newValues = valuesOf(after);
+    const gone = oldValues.filter((value) => !newValues.includes(value));
+    // Who must be settled: the members added and removed; everyone, when the group's values changed (a rename, a new
+    // externalId: their recorded groups, and maybe their scope, change).
+    const settle = new Map<string, GroupSettlement>();
+    for (const member of put) settle.set(member.value, { userId: member.value, forget: [] });
+    if (!sameValues(oldValues, newValues)) {
+      for (const member of current ?? (await store.members(before.id))) {
+        settle.set(member.value, { userId: member.value, forget: gone });
+      }
+    }
+    for (const userId of removed) settle.set(userId, { userId, forget: oldValues });
     try {
       await store.put(after, before.version);
     } catch (error) {
@@ -326,63 +366,86 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
       throw error;
     }
     if (renamed) await store.releaseDisplayName(before.displayName, before.id);
-    const added = current ? put.filter((member) => !current.some((c) => c.value === member.value)) : put;
-    // The provisioning scope first: a retry after a failure below evaluates the same change again.
-    const wasScopeGroup = deps.scope?.groups.isScopeGroup(valuesOf(before)) === true;
-    const scopeChanged = deps.scope !== undefined && wasScopeGroup !== deps.scope.groups.isScopeGroup(valuesOf(after));
-    const everyone = scopeChanged ? (current ?? (await store.members(before.id))) : [];
-    await settleScope(
-      before.id,
-      [
-        ...everyone.filter((member) => !removed.includes(member.value)).map((member) => [member.value, true] as const),
-        ...put.map((member) => [member.value, true] as const),
-        ...removed.map((value) => [value, false] as const),
-      ],
-      valuesOf(after),
-      context,
-      wasScopeGroup,
-    );
-    await store.writeMembers(before.id, put, removed);
-    const oldValues = valuesOf(before);
-    const newValues = valuesOf(after);
-    await recordPeople(oldValues, removed, 'remove');
-    if (!sameValues(oldValues, newValues)) {
-      // Renamed (or its externalId changed): everyone who stays is told the new name and forgets the old one.
-      const stayed = (current ?? (await store.members(before.id))).map((member) => member.value);
-      const gone = oldValues.filter((value) => !newValues.includes(value));
-      await recordPeople(gone, stayed, 'remove');
-      await recordPeople(newValues, stayed, 'add');
-    }
-    await recordPeople(
-      newValues,
-      added.map((member) => member.value),
-      'add',
-    );
-    const members = await store.members(before.id);
-    return { group: after, members };
+    await applyChange(after, { settle: [...settle.values()], put, removed }, context);
+    return { group: after, members: await store.members(before.id) };
   }
 
-  /** DELETE /Groups/{id}: 204; its members forget it. */
+  /**
+   * A change of a group's memberships, in an order that survives a failure part-way: the users to settle are noted
+   * on the group first, then the memberships are written, then each user is settled — their recorded groups and
+   * provisioning scope re-derived from what is now stored — and the note cleared. A request that fails after the
+   * note (a 503) leaves it; the next write of the group (the client's retry) settles those users before anything else.
+   */
+  async function applyChange(
+    group: ScimGroupRecord,
+    change: { settle: readonly GroupSettlement[]; put: readonly GroupMember[]; removed: readonly string[] },
+    context: ScimRequestContext,
+  ): Promise<void> {
+    await store.writeSettlements(group.id, change.settle);
+    await store.writeMembers(group.id, change.put, change.removed);
+    await settleAll(group.id, change.settle, context);
+  }
+
+  /** Settles what an earlier change of this group left unfinished. */
+  async function finishSettlements(group: ScimGroupRecord, context: ScimRequestContext): Promise<void> {
+    const pending = await store.pendingSettlements(group.id);
+    if (pending.length > 0) await settleAll(group.id, pending, context);
+  }
+
+  async function settleAll(groupId: string, settlements: readonly GroupSettlement[], context: ScimRequestContext) {
+    if (settlements.length === 0) return;
+    count(SCIM_METRICS.groupMembershipChanged, settlements.length);
+    await mapWithConcurrency([...settlements], PERSON_WRITE_CONCURRENCY, (settlement) =>
+      settleUser(settlement, context),
+    );
+    await store.clearSettlements(
+      groupId,
+      settlements.map((settlement) => settlement.userId),
+    );
+  }
+
+  /**
+   * Re-derives one user's SCIM groups on their person item (forgetting `forget` unless a group they are still in is
+   * known by it) and their provisioning scope, from the memberships as stored. Idempotent: settling twice changes
+   * nothing. A member who is not a user here (Microsoft's collection adds bare strings) has nothing to settle.
+   */
+  async function settleUser(settlement: GroupSettlement, context: ScimRequestContext): Promise<void> {
+    const user = await deps.users.get(settlement.userId);
+    if (user?.state !== 'live') return;
+    const groups = await Promise.all((await store.groupsOf(settlement.userId)).map((id) => store.get(id)));
+    const current = [...new Set(groups.flatMap((group) => (group ? valuesOf(group) : [])))];
+    const email = user.personEmail ?? deriveEmail(user.resource);
+    if (email !== undefined) {
+      const forget = settlement.forget.filter((value) => !current.includes(value));
+      const removed = forget.length > 0 ? await deps.personGroups.record(email, 'remove', forget) : undefined;
+      const added = current.length > 0 ? await deps.personGroups.record(email, 'add', current) : undefined;
+      if (added === 'full') {
+        count(SCIM_METRICS.personGroupsFull);
+        logger.warn('SCIM group membership not recorded: the person has too many groups recorded', {
+          userId: settlement.userId,
+        });
+      }
+      const first = removed ?? (added === 'full' ? undefined : added);
+      const last = added === undefined || added === 'full' ? removed : added;
+      if (first && first !== 'full' && last && last !== 'full') {
+        reportRoleChange(first.before, last.after, first.hasAccount, settlement.userId);
+      }
+    }
+    await deps.scope?.rescope(settlement.userId, context);
+  }
+
+  /** DELETE /Groups/{id}: 204; its members forget it (and leave the scope, if it was a provisioning group). */
   async function remove(id: string, context: ScimRequestContext): Promise<void> {
     await withRetries(async () => {
       const group = await load(id);
-      const members = await store.members(id);
-      await settleScope(
-        id,
-        members.map((member) => [member.value, false] as const),
-        [],
+      await finishSettlements(group, context);
+      const members = (await store.members(id)).map((member) => member.value);
+      const forget = valuesOf(group);
+      // Settled while the group item still exists: a failure part-way leaves it, and the retried DELETE finishes.
+      await applyChange(
+        group,
+        { settle: members.map((userId) => ({ userId, forget })), put: [], removed: members },
         context,
-        deps.scope?.groups.isScopeGroup(valuesOf(group)) === true,
-      );
-      await store.writeMembers(
-        id,
-        [],
-        members.map((member) => member.value),
-      );
-      await recordPeople(
-        valuesOf(group),
-        members.map((member) => member.value),
-        'remove',
       );
       await store.delete(id, group.version);
       await store.releaseDisplayName(group.displayName, id);
@@ -390,50 +453,17 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
   }
 
   /**
-   * Moves the users a change touches into or out of the provisioning scope, before the change is written. Only when
-   * the group is (or was: `wasScopeGroup`) a provisioning group; `changes` pairs each user with whether they are a
-   * member after the change.
+   * A user about to be deleted leaves every group, and their person item forgets those groups (the person is leaving:
+   * their scope needs no settling, the DELETE deprovisions them).
    */
-  async function settleScope(
-    groupId: string,
-    changes: ReadonlyArray<readonly [string, boolean]>,
-    groupValues: readonly string[],
-    context: ScimRequestContext,
-    wasScopeGroup: boolean,
-  ): Promise<void> {
-    const scope = deps.scope;
-    if (!scope || (!wasScopeGroup && !scope.groups.isScopeGroup(groupValues))) return;
-    const byUser = new Map(changes);
-    await mapWithConcurrency([...byUser], PERSON_WRITE_CONCURRENCY, ([userId, member]) =>
-      scope.rescope(userId, context, { groupId, member, groupValues }),
-    );
-  }
-
-  /** A deleted user leaves every group (their person item is left as it is: the person is leaving). */
   async function forgetUser(userId: string): Promise<void> {
-    for (const groupId of await store.groupsOf(userId)) await store.writeMembers(groupId, [], [userId]);
-  }
-
-  /**
-   * Records (or forgets) a group's values on the person items of the given users. A member that is not a user of
-   * this service (Microsoft's collection adds "string id 1"), or a user without an email, is skipped.
-   */
-  async function recordPeople(values: readonly string[], userIds: readonly string[], op: 'add' | 'remove') {
-    if (values.length === 0 || userIds.length === 0) return;
-    count(SCIM_METRICS.groupMembershipChanged, userIds.length);
-    await mapWithConcurrency([...new Set(userIds)], PERSON_WRITE_CONCURRENCY, async (userId) => {
-      const user = await deps.users.get(userId);
-      if (user?.state !== 'live') return;
-      const email = user.personEmail ?? deriveEmail(user.resource);
-      if (email === undefined) return;
-      const result = await deps.personGroups.record(email, op, values);
-      if (result === 'full') {
-        count(SCIM_METRICS.personGroupsFull);
-        logger.warn('SCIM group membership not recorded: the person has too many groups recorded', { userId });
-        return;
-      }
-      reportRoleChange(result.before, result.after, result.hasAccount, userId);
-    });
+    const user = await deps.users.get(userId);
+    const email = user ? (user.personEmail ?? deriveEmail(user.resource)) : undefined;
+    for (const groupId of await store.groupsOf(userId)) {
+      const group = await store.get(groupId);
+      await store.writeMembers(groupId, [], [userId]);
+      if (group && email !== undefined) await deps.personGroups.record(email, 'remove', valuesOf(group));
+    }
   }
 
   /** An account's role is set at create: a membership that would now choose another role is reported, not applied. */
@@ -460,6 +490,17 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
 export type ScimGroups = ReturnType<typeof createScimGroups>;
 
 const valuesOf = groupValuesOf;
+
+/** A group fits one state-table item with room to spare, as a user does; bigger is 413 (not a 503 to retry forever). */
+function checkGroupSize(group: Omit<GroupInput, 'members'>): void {
+  const bytes = Buffer.byteLength(
+    JSON.stringify([group.displayName, group.externalId ?? null, group.attributes]),
+    'utf8',
+  );
+  if (bytes > SCIM_MAX_RESOURCE_BYTES) {
+    throw new ScimPayloadTooLargeError(`a Group's attributes may be at most ${SCIM_MAX_RESOURCE_BYTES} bytes`);
+  }
+}
 
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value) => b.includes(value));

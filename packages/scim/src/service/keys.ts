@@ -13,6 +13,7 @@ import { emailValues } from '../protocol/resource';
  * - a group: `pk = scim-group#<groupId>`, `sk = group`; its members in the same partition, `sk = member#<userId>`
  *   (one item each: a group of 50,000 does not fit one item), and the other way round
  *   `pk = scim-member-of#<userId>`, `sk = group#<groupId>` (a user's groups, for `members[value eq …]` and cleanup);
+ *   and, in the group's partition, `sk = settle#<userId>` per member a change still has to settle;
  * - the unique displayName pointer of a group: `pk = scim-groupname#<lower(displayName)>`, `sk = ref`, `groupId`.
  */
 export const SCIM_KEYS = {
@@ -26,6 +27,7 @@ export const SCIM_KEYS = {
   groupPrefix: 'scim-group#',
   groupSk: 'group',
   memberSkPrefix: 'member#',
+  settleSkPrefix: 'settle#',
   memberOfPrefix: 'scim-member-of#',
   memberOfSkPrefix: 'group#',
   groupNamePrefix: 'scim-groupname#',
@@ -69,6 +71,11 @@ export function groupPk(id: string): string {
 
 export function memberSk(userId: string): string {
   return `${SCIM_KEYS.memberSkPrefix}${keyValue(userId)}`;
+}
+
+/** A user whose groups and scope a group change must still settle (see `createScimGroups`). */
+export function settleSk(userId: string): string {
+  return `${SCIM_KEYS.settleSkPrefix}${keyValue(userId)}`;
 }
 
 export function memberOfPk(userId: string): string {

@@ -1,6 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailure, personGroupsUpdate } from '@idp-sync/contracts';
+import {
+  groupValuesOfSource,
+  isConditionalCheckFailure,
+  personGroupsUpdate,
+  tagGroupValues,
+} from '@idp-sync/contracts';
 import type { PersonGroups } from './ports';
 
 /** Statuses of a person state item that mean the Users API holds an account for them (the worker's PersonStatus). */
@@ -25,13 +30,15 @@ export function createDynamoDbPersonGroups(options: {
         const out = await doc.send(
           new UpdateCommand({
             TableName: options.tableName,
-            ...personGroupsUpdate(email, op, values, options.now().toISOString()),
+            // Tagged `scim:`: a create of another source never reads what SCIM recorded.
+            ...personGroupsUpdate(email, op, tagGroupValues('scim', values), options.now().toISOString()),
             ReturnValues: 'ALL_OLD',
           }),
         );
         const old = out.Attributes ?? {};
-        const before =
+        const recorded =
           old.groups instanceof Set ? [...old.groups].filter((g): g is string => typeof g === 'string') : [];
+        const before = groupValuesOfSource('scim', recorded);
         const after =
           op === 'add' ? [...new Set([...before, ...values])] : before.filter((value) => !values.includes(value));
         return { before, after, hasAccount: typeof old.status === 'string' && ACCOUNT_STATUSES.has(old.status) };

@@ -103,15 +103,6 @@ export interface ScimUserRecord {
   readonly inScope?: boolean | undefined;
 }
 
-/** A membership change not yet written, for evaluating a user's scope as it will be once it is. */
-export interface PendingMembership {
-  readonly groupId: string;
-  /** Whether the user is a member of the group after the change. */
-  readonly member: boolean;
-  /** The group's name and externalId after the change (nothing, when the group is being deleted). */
-  readonly groupValues: readonly string[];
-}
-
 /**
  * Whether a user is in the provisioning scope: a member of a group named in `SCIM_PROVISIONING_GROUPS` (by
  * displayName or externalId, case-insensitively).
@@ -120,7 +111,7 @@ export interface PendingMembership {
  * const inScope = await scope.isInScope(userId);
  */
 export interface ProvisioningScope {
-  isInScope(userId: string, pending?: PendingMembership): Promise<boolean>;
+  isInScope(userId: string): Promise<boolean>;
 }
 
 /**
@@ -188,6 +179,8 @@ export interface ScimGroupStore {
   get(id: string): Promise<ScimGroupRecord | null>;
   /** The id the displayName pointer names (or null). */
   displayNameOwner(displayName: string): Promise<string | null>;
+  /** The displayName pointer: its group and when it was claimed (epoch ms; 0 when unknown), or null. */
+  displayNameClaim(displayName: string): Promise<{ groupId: string; claimedAtMs: number } | null>;
   /** Every stored group (filters no pointer answers, and unfiltered listings). */
   scan(): Promise<ScimGroupRecord[]>;
   /** Makes `id` the owner of `displayName`; false when another group owns it. */
@@ -206,6 +199,20 @@ export interface ScimGroupStore {
   groupsOf(userId: string): Promise<string[]>;
   /** Adds (or rewrites) and removes memberships: the group's member items and the users' reverse items. */
   writeMembers(groupId: string, put: readonly GroupMember[], remove: readonly string[]): Promise<void>;
+  /**
+   * Notes users whose recorded groups and provisioning scope a change of this group must settle (with the group
+   * values they may have to forget), before the change is written; {@link clearSettlements} once settled.
+   */
+  writeSettlements(groupId: string, settlements: readonly GroupSettlement[]): Promise<void>;
+  /** Settlements a change of this group left unfinished (a request that failed part-way). */
+  pendingSettlements(groupId: string): Promise<GroupSettlement[]>;
+  clearSettlements(groupId: string, userIds: readonly string[]): Promise<void>;
+}
+
+/** A user a group change must settle, and the group values (old names) they may have to forget. */
+export interface GroupSettlement {
+  readonly userId: string;
+  readonly forget: readonly string[];
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Logger, Metrics } from '@idp-sync/common';
 import type { HttpRoute } from '@idp-sync/http';
 import { INGEST_METRIC } from '@idp-sync/http';
@@ -28,6 +29,8 @@ export type UsersApiLookupLoader = () => Promise<{ createUsersApiLookup(budgetMs
  * API credentials to enable it), off otherwise.
  */
 export interface ScimRouteOptions {
+  /** The DynamoDB client every store is built on (default: one for `AWS_REGION` / `DYNAMODB_ENDPOINT`). */
+  readonly dynamoDbClient?: DynamoDBClient;
   readonly store?: ScimUserStore;
   /** The SCIM group store and where memberships are recorded (by default both on the state table). */
   readonly groupStore?: ScimGroupStore;
@@ -79,7 +82,8 @@ export function createScimRoute(deps: ScimRouteDependencies, options: ScimRouteO
       import('./person-groups'),
       import('@aws-sdk/client-dynamodb'),
     ]);
-    const client = new DynamoDBClient({ region: deps.region, ...(endpoint ? { endpoint } : {}) });
+    const client =
+      options.dynamoDbClient ?? new DynamoDBClient({ region: deps.region, ...(endpoint ? { endpoint } : {}) });
     const store = options.store ?? createDynamoDbScimUserStore({ client, tableName: scimEnv.tableName });
     const groupStore = options.groupStore ?? createDynamoDbScimGroupStore({ client, tableName: scimEnv.tableName });
     const personGroups =

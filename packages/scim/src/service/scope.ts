@@ -1,5 +1,5 @@
 import { groupValuesOf } from './group-values';
-import type { PendingMembership, ProvisioningScope, ScimGroupStore } from './ports';
+import type { ProvisioningScope, ScimGroupStore } from './ports';
 
 /** A {@link ProvisioningScope} that also says whether a group is one of the provisioning groups. */
 export interface GroupProvisioningScope extends ProvisioningScope {
@@ -8,9 +8,8 @@ export interface GroupProvisioningScope extends ProvisioningScope {
 
 /**
  * The provisioning scope of `SCIM_PROVISIONING_GROUPS`: a user is in it while a member of a group whose displayName
- * or externalId is one of `names` (compared trimmed, case-insensitively). A pending change (a membership or a group
- * about to be written) is taken into account, so that the scope can be settled before the memberships are written and
- * a request retried after a failure part-way evaluates the same change again.
+ * or externalId is one of `names` (compared trimmed, case-insensitively), as the memberships are stored — read after
+ * a change is written, so that of two concurrent changes the one settled last sees both.
  *
  * @example
  * const scope = createProvisioningScope(groupStore, ['Arize Users']);
@@ -21,10 +20,8 @@ export function createProvisioningScope(groups: ScimGroupStore, names: readonly 
   const isScopeGroup = (values: readonly string[]) => values.some((value) => wanted.has(value.trim().toLowerCase()));
   return {
     isScopeGroup,
-    async isInScope(userId: string, pending?: PendingMembership): Promise<boolean> {
-      if (pending?.member === true && isScopeGroup(pending.groupValues)) return true;
+    async isInScope(userId: string): Promise<boolean> {
       for (const groupId of await groups.groupsOf(userId)) {
-        if (groupId === pending?.groupId) continue;
         const group = await groups.get(groupId);
         if (group && isScopeGroup(groupValuesOf(group))) return true;
       }

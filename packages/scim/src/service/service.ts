@@ -118,7 +118,7 @@ export function createScimService(options: ScimServiceOptions): ScimService {
         personGroups: options.groups.personGroups,
         rolePolicy: options.groups.rolePolicy,
         scope: scope
-          ? { groups: scope, rescope: (userId, context, pending) => users.rescope(userId, context, pending) }
+          ? { groups: scope, rescope: (userId: string, context: ScimRequestContext) => users.rescope(userId, context) }
           : undefined,
         logger,
         metrics,
@@ -169,9 +169,10 @@ export function createScimService(options: ScimServiceOptions): ScimService {
           return scimResponse(200, project(renderUser(patched, baseLocation)));
         }
         if (method === 'DELETE') {
-          await users.remove(route.id, context);
-          // A deleted user leaves their groups (the person is leaving: their recorded groups no longer matter).
+          // A deleted user leaves their groups first, while their record still says who they are (a retried DELETE
+          // after a failure here finds the groups already left).
           await groups?.forgetUser(route.id);
+          await users.remove(route.id, context);
           return scimResponse(204, undefined);
         }
         throw new ScimMethodNotAllowedError(method, ['GET', 'PUT', 'PATCH', 'DELETE']);

@@ -17,7 +17,7 @@ import { SCIM_MAX_RESOURCE_BYTES, SCIM_METRICS } from './constants';
 import { externalIdOf, pointerKeysOf } from './keys';
 import { type Plan, planCommands, type ScimOperationKind } from './mapping';
 import { createScimOutbox } from './outbox';
-import type { CommandQueue, PendingMembership, ProvisioningScope, ScimUserRecord } from './ports';
+import type { CommandQueue, ProvisioningScope, ScimUserRecord } from './ports';
 import { createScimQueries, type ScimReadDependencies } from './queries';
 
 export interface ScimUsersDependencies extends ScimReadDependencies {
@@ -164,14 +164,13 @@ export function createScimUsers(deps: ScimUsersDependencies) {
     kind: ScimOperationKind,
     requestContent: string,
     context: ScimRequestContext,
-    pending?: PendingMembership,
   ): Promise<ScimUserRecord> {
     const { resource, userName, active } = userChange;
     setProp(resource, 'active', active);
     checkSize(resource);
     // With provisioning groups, a user is provisioned while active *and* in one of them: a user who leaves the last
     // one is deprovisioned like a deactivation (a delete, through the deletion guard and the SCIM grace period).
-    const inScope = (await scopeOf(record.id, pending)) ?? record.inScope;
+    const inScope = await scopeOf(record.id);
     const change: UserWrite = { ...userChange, inScope };
     const renamed = !sameName(userName, record.userName);
     if (renamed) await claimNewUserName(userName, record.id);
@@ -179,7 +178,7 @@ export function createScimUsers(deps: ScimUsersDependencies) {
       planFor(
         kind,
         record.id,
-        effective(record),
+        effective(record, deps.scope),
         { resource, active: active && inScope !== false },
         requestContent,
         context,
@@ -307,7 +306,7 @@ export function createScimUsers(deps: ScimUsersDependencies) {
         return;
       }
       const plan = await skipDeleteOfSharedPerson(
-        planFor('delete', id, effective(record), null, requestContent, context),
+        planFor('delete', id, effective(record, deps.scope), null, requestContent, context),
         record,
       );
       const commands = [...record.outbox, ...plan.commands];
@@ -350,11 +349,11 @@ export function createScimUsers(deps: ScimUsersDependencies) {
   // ---- provisioning scope -------------------------------------------------------------------------------------------
 
   /**
-   * Re-evaluates a user's provisioning scope after (or, with `pending`, just before) a group membership change: moving
+   * Re-evaluates a user's provisioning scope from the memberships as stored (after a group change wrote them): moving
    * in provisions them (a create), moving out deprovisions them (a delete), as a PATCH of `active` would. A user who
    * is not (or no longer) live is left alone. Does nothing without provisioning groups.
    */
-  async function rescope(id: string, context: ScimRequestContext, pending?: PendingMembership): Promise<void> {
+  async function rescope(id: string, context: ScimRequestContext): Promise<void> {
     if (!deps.scope) return;
     await withConflictRetry(async () => {
       const stored = await store.get(id);
@@ -362,14 +361,13 @@ export function createScimUsers(deps: ScimUsersDependencies) {
       const record = await settle(stored);
       if (record?.state !== 'live') return;
       const change = { resource: cloneJson(record.resource), userName: record.userName, active: record.active };
-      const requestContent = `SCOPE ${id} ${stableStringify(pending ?? null)}`;
-      await writeUpdate(record, change, 'scope', requestContent, context, pending);
+      await writeUpdate(record, change, 'scope', `SCOPE ${id}`, context);
     });
   }
 
-  /** In scope or not (undefined: scoping is off). */
-  async function scopeOf(id: string, pending?: PendingMembership): Promise<boolean | undefined> {
-    return deps.scope ? deps.scope.isInScope(id, pending) : undefined;
+  /** In scope or not (undefined: scoping is off, and what an earlier configuration stored no longer counts). */
+  async function scopeOf(id: string): Promise<boolean | undefined> {
+    return deps.scope ? deps.scope.isInScope(id) : undefined;
   }
 
   // ---- reads --------------------------------------------------------------------------------------------------------
@@ -545,9 +543,12 @@ function writtenFields(user: UserWrite, plan: Plan) {
   };
 }
 
-/** A stored user as the plan sees it: active only while also in scope (an unevaluated scope counts as in). */
-function effective(record: ScimUserRecord): ScimUserRecord {
-  return record.inScope === false ? { ...record, active: false } : record;
+/**
+ * A stored user as the plan sees it: active only while also in scope — with scoping on; an unevaluated scope counts
+ * as in, and with scoping off (turned off after users were stored out of scope) the stored scope counts for nothing.
+ */
+function effective(record: ScimUserRecord, scope: ProvisioningScope | undefined): ScimUserRecord {
+  return scope !== undefined && record.inScope === false ? { ...record, active: false } : record;
 }
 
 /** userNames compare without case (RFC 7643 §4.1.1: `caseExact` false). */

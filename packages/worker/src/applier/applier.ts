@@ -1,10 +1,12 @@
 import { redactEmailsIn } from '@idp-sync/common';
 import {
   chooseRole,
+  groupValuesOfSource,
   type InviteMode,
   type PredefinedRole,
   type ProvisioningCommand,
   type RolePolicyRule,
+  tagGroupValues,
 } from '@idp-sync/contracts';
 import {
   BadRequestError,
@@ -315,7 +317,11 @@ export class Applier {
     const membership = command.membership;
     if (membership === undefined)
       throw new CommandRejectedError('InvalidCommand', 'a membership command without its membership');
-    const values = [membership.group, ...(membership.groupId === undefined ? [] : [membership.groupId])];
+    // Tagged with the source: a create reads only what its own source recorded (contracts' tagGroupValues).
+    const values = tagGroupValues(command.source, [
+      membership.group,
+      ...(membership.groupId === undefined ? [] : [membership.groupId]),
+    ]);
     const after = await this.#state.recordMembership(command.email, membership.op, values);
     if (after === 'full') {
       const note = `not recorded: the person already has ${MAX_RECORDED_GROUPS} group names and ids recorded`;
@@ -324,8 +330,9 @@ export class Applier {
     const detail = membership.op === 'add' ? 'membership-added' : 'membership-removed';
     const hasAccount = stored?.status !== undefined && stored.status !== 'DELETED';
     if (hasAccount && this.#rolePolicy.length > 0) {
-      const was = chooseRole(this.#rolePolicy, command.source, { groups: stored?.groups ?? [] });
-      const now = chooseRole(this.#rolePolicy, command.source, { groups: after?.groups ?? [] });
+      const groupsOf = (state: PersonState | undefined) => groupValuesOfSource(command.source, state?.groups ?? []);
+      const was = chooseRole(this.#rolePolicy, command.source, { groups: groupsOf(stored) });
+      const now = chooseRole(this.#rolePolicy, command.source, { groups: groupsOf(after) });
       if (JSON.stringify(was?.assign) !== JSON.stringify(now?.assign)) {
         return { outcome: 'applied', action: 'membership', detail, unsupported: ['role'] };
       }
@@ -344,7 +351,8 @@ export class Applier {
     const fallback = command.role ?? this.#defaultRole;
     if (command.customRoleId !== undefined) return { predefined: fallback, customRoleId: command.customRoleId };
     // What the create's own event says, and the memberships recorded before it (they may have arrived first).
-    const facts = { ...command.facts, groups: [...(command.facts?.groups ?? []), ...(state?.groups ?? [])] };
+    const recorded = groupValuesOfSource(command.source, state?.groups ?? []);
+    const facts = { ...command.facts, groups: [...(command.facts?.groups ?? []), ...recorded] };
     const chosen = this.#rolePolicy.length === 0 ? undefined : chooseRole(this.#rolePolicy, command.source, facts);
     if (chosen === undefined) return { predefined: fallback };
     const note = `role from the role policy's rule ${chosen.rule}`;

@@ -1,6 +1,6 @@
 import type { Message } from '@aws-sdk/client-sqs';
 import { MAX_JSON_DEPTH, ownField, parseUntrustedJson } from '@idp-sync/common';
-import { messageGroupIdFor, type ProvisioningCommand, ProvisioningCommandSchema } from '@idp-sync/contracts';
+import { messageGroupIdOf, type ProvisioningCommand, ProvisioningCommandSchema } from '@idp-sync/contracts';
 import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { HoldSubject } from '../state/deletion-guard';
 
@@ -135,7 +135,7 @@ export function deleteSubjectsOf(records: readonly WorkerRecord[]): Map<string, 
     subjects.set(command.id, {
       commandId: command.id,
       body: record.record.body,
-      groupId: attributes.MessageGroupId ?? messageGroupIdFor(command.email),
+      groupId: attributes.MessageGroupId ?? messageGroupIdOf(command),
       ...(attributes.SequenceNumber === undefined ? {} : { sequenceNumber: attributes.SequenceNumber }),
       email: command.email,
       source: command.source,

@@ -393,8 +393,19 @@ export function createWorker(options: CreateWorkerOptions): Worker {
    * Powertools' FIFO processor skips a person's later records once one is left for redelivery; those are `blocked`.
    */
   async function runEachPersonInOrder(batch: BatchInProgress): Promise<void> {
+    // Memberships first (their own FIFO groups): a create in the same batch then reads the groups they record,
+    // whichever of the two the sender sent first.
+    const isMembership = (group: WorkerRecord[]) => group.every((r) => r.command?.action === 'membership');
+    await runGroups(batch, batch.groups.filter(isMembership));
+    await runGroups(
+      batch,
+      batch.groups.filter((group) => !isMembership(group)),
+    );
+  }
+
+  async function runGroups(batch: BatchInProgress, groups: WorkerRecord[][]): Promise<void> {
     const { outcomes } = batch;
-    await mapWithConcurrency(batch.groups, config.concurrency, async (group) => {
+    await mapWithConcurrency(groups, config.concurrency, async (group) => {
       const processor = new SqsFifoPartialProcessorAsync();
       await processPartialResponse(
         { Records: group.map((r) => r.record) },
