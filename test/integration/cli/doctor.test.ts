@@ -313,6 +313,36 @@ describe('idp-sync doctor --stack (CloudFormation and Secrets Manager stand-in)'
     expect(run.status('secret:bamboohr')).toBe('ok');
   });
 
+  it('--api-url checks the same routes behind another base; without a HealthUrl output it is not missed', async () => {
+    deploy();
+    const outputs = {
+      QueueUrl: stack.queues.queueUrl,
+      DlqUrl: stack.queues.dlqUrl,
+      StateTableName: stack.stateTableName,
+      HrWebhookUrl: 'https://unused.example/webhooks/hr',
+    };
+    aws.putStack('idp-sync-hr-only', outputs);
+    const run = await doctorJson(
+      ['--stack', 'idp-sync-hr-only', '--users-api-url', stack.urls.usersApi, '--api-url', stack.urls.ingest],
+      awsEnv(),
+    );
+    expect(run.code).toBe(0);
+    expect(run.byId.get('stack')?.detail).toBe('idp-sync-hr-only is CREATE_COMPLETE; sources hr');
+    expect(run.report.checks.filter((c) => c.id.startsWith('route:')).map((c) => c.id)).toEqual([
+      'route:health',
+      'route:hr',
+    ]);
+    expect(run.byId.get('route:hr')?.detail).toContain(`${stack.urls.ingest}/webhooks/hr unsigned → 401`);
+  });
+
+  it('a bad flag value is a usage error (exit 2) before anything is asked', async () => {
+    aws.actions.length = 0;
+    const run = await doctor(['--stack', 'idp-sync', '--api-url', 'not a url'], awsEnv());
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/error: --api-url "not a url" is not an http\(s\) URL\nwhat to do: /);
+    expect(aws.actions).toEqual([]);
+  });
+
   it('a stack that is not there: one error line and what to do, exit 1', async () => {
     const run = await doctor(['--stack', 'no-such-stack'], awsEnv());
     expect(run.code).toBe(1);

@@ -85,6 +85,7 @@ const ROUTE_OUTPUTS: Readonly<Record<DoctorSource, string>> = {
   bamboohr: 'BamboohrWebhookUrl',
 };
 
+/** Each source's path under the API's base URL (the same locally and in AWS). */
 const LOCAL_ROUTES: Readonly<Record<DoctorSource, string>> = {
   okta: '/webhooks/okta',
   scim: '/scim/v2',
@@ -240,9 +241,10 @@ async function stackTarget(ctx: CommandContext, flags: DoctorFlags, stack: strin
   const dlqUrl = pickOutput(outputs, 'DlqUrl', (k) => /dlqurl/i.test(k));
   const tableName = output('StateTableName');
   const prefix = flags.resourcePrefix ?? prefixOfQueueUrl(queueUrl);
+  const apiUrl = flags.apiUrl === undefined ? undefined : url('--api-url', flags.apiUrl);
 
   const preamble: CheckResult[] = [stackStatusResult(stack, status, sources)];
-  const missingOutputs = ['QueueUrl', 'DlqUrl', 'StateTableName', 'HealthUrl'].filter(
+  const missingOutputs = ['QueueUrl', 'DlqUrl', 'StateTableName', ...(apiUrl ? [] : ['HealthUrl'])].filter(
     (key) => (key === 'DlqUrl' ? dlqUrl : output(key)) === undefined,
   );
   if (missingOutputs.length > 0) {
@@ -268,8 +270,11 @@ async function stackTarget(ctx: CommandContext, flags: DoctorFlags, stack: strin
     where,
     sources,
     preamble,
-    healthUrl: output('HealthUrl'),
-    routes: Object.fromEntries(sources.map((s) => [s, output(ROUTE_OUTPUTS[s])])),
+    // --api-url: the same routes behind another base (a custom domain in front of the HTTP API).
+    healthUrl: apiUrl ? `${apiUrl}/health` : output('HealthUrl'),
+    routes: Object.fromEntries(
+      sources.map((s) => [s, apiUrl ? `${apiUrl}${LOCAL_ROUTES[s]}` : output(ROUTE_OUTPUTS[s])]),
+    ),
     oktaAuthHeader: flags.oktaAuthHeader ?? 'Authorization',
     readSecret: async (kind) => {
       const id = secretId(kind);
