@@ -199,6 +199,9 @@ function localTarget(ctx: CommandContext, flags: DoctorFlags): DoctorTarget {
         : { state: 'value', where: variable, value, fromStack: false };
     },
     secretHint(kind) {
+      if (kind === 'users-api-key' && realUsersApi) {
+        return 'export the ARIZE_API_KEY the local stack was started with (it runs against the real Users API)';
+      }
       const variable = kind === 'users-api-key' ? keyVariable : LOCAL_SECRET_ENV[kind];
       return `export ${variable} as the banner of npm start prints it (npm start generates the secrets it is not given, anew at every start)`;
     },
@@ -290,7 +293,7 @@ async function stackTarget(ctx: CommandContext, flags: DoctorFlags, stack: strin
     },
     secretHint(kind) {
       const id = secretId(kind) ?? `<prefix>/${STACK_SECRET_NAMES[kind]}`;
-      return `put it with \`aws secretsmanager put-secret-value --secret-id ${id} --secret-string file://value.txt\` (infra/README.md, "Set the secrets"); the functions pick it up within 5 minutes`;
+      return `\`aws secretsmanager put-secret-value --secret-id ${id} --secret-string file://value.txt\` (infra/README.md, "Set the secrets"); the functions pick it up within 5 minutes`;
     },
     usersApiUrl: flags.usersApiUrl ?? blank(env.ARIZE_BASE_URL) ?? DEFAULT_STACK_USERS_API_URL,
     sqs: {
