@@ -40,6 +40,10 @@ export {
 export { ReplayPacer } from './dlq/replay-pacer';
 export { type DlqEntry, REDRIVE_REASON } from './dlq/types';
 export { VisibilityHold } from './dlq/visibility';
+export { countResults, renderResults, runDoctor } from './doctor/run';
+export { looksGenerated, type SecretKind, secretFormatProblem, usersApiKeyOf } from './doctor/secret-format';
+export { DOCTOR_EVENT_TYPE } from './doctor/test-events';
+export type { CheckResult, CheckStatus } from './doctor/types';
 export {
   CliError,
   EXIT_ERROR,

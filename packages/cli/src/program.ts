@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDeletesCommands } from './commands/deletes';
 import { registerDemoCommand } from './commands/demo';
 import { registerDlqCommands } from './commands/dlq';
+import { registerDoctorCommand } from './commands/doctor';
 import { registerReconcileCommand } from './commands/reconcile';
 import { registerStartCommand } from './commands/start';
 import type { CommandContext } from './context';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CommandRegistrar[] = [
   registerDlqCommands,
   registerDeletesCommands,
   registerReconcileCommand,
+  registerDoctorCommand,
   registerStartCommand,
   registerDemoCommand,
 ];

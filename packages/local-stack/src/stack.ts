@@ -4,6 +4,7 @@ import { createStateTable, DEFAULT_STATE_TABLE_NAME, type InviteMode, type Prede
 import type { LogLevel } from '@idp-sync/http';
 import { SCIM_BASE_PATH } from '@idp-sync/scim';
 import {
+  type ApiKeyConfig,
   startUsersApiEmulator,
   type UsersApiEmulator,
   type UsersApiEmulatorOptions,
@@ -56,6 +57,11 @@ export interface LocalStackOptions {
   emulatorApiKey?: string;
   /** More emulator settings (seed users, faults, rate limit). */
   emulator?: Omit<UsersApiEmulatorOptions, 'host' | 'port' | 'apiKeys'>;
+  /**
+   * More keys the emulator accepts besides the admin key the stack uses, e.g. `{ key, role: 'read-only' }`: a key
+   * without the create role, to see what `idp-sync doctor` (or the worker) says about one.
+   */
+  emulatorExtraApiKeys?: readonly ApiKeyConfig[];
   /** An SQS endpoint to use instead of the embedded fauxqs (LocalStack, AWS…). */
   sqsEndpoint?: string;
   /** A DynamoDB endpoint to use instead of the embedded dynalite. */
@@ -493,7 +499,7 @@ async function startListeners(
             ...options.emulator,
             host,
             port: options.emulatorPort ?? 0,
-            apiKeys: [{ key: emulatorApiKey, name: 'local-stack-admin' }],
+            apiKeys: [{ key: emulatorApiKey, name: 'local-stack-admin' }, ...(options.emulatorExtraApiKeys ?? [])],
           }).then(track),
         ),
   ] as const);

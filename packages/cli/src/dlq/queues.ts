@@ -31,7 +31,7 @@ export interface ResolvedQueues {
 
 /** The part of a CloudFormation client this module uses (a test passes a fake). */
 export interface StackOutputsReader {
-  send(command: DescribeStacksCommand): Promise<{ Stacks?: Array<{ Outputs?: Output[] }> }>;
+  send(command: DescribeStacksCommand): Promise<{ Stacks?: Array<{ Outputs?: Output[]; StackStatus?: string }> }>;
 }
 
 export interface ResolveOptions {
@@ -191,10 +191,26 @@ export async function stackOutputs(
   region: string | undefined,
   options: Pick<ResolveOptions, 'cloudFormation'>,
 ): Promise<Output[]> {
+  return (await describeStack(stack, region, options)).outputs;
+}
+
+/**
+ * A deployed stack's status (`CREATE_COMPLETE`, `UPDATE_ROLLBACK_COMPLETE`, …) and outputs, or a message that says to
+ * check the name and region.
+ *
+ * @example
+ * const { status, outputs } = await describeStack('idp-sync', 'eu-west-1', { cloudFormation: ctx.cloudFormation });
+ */
+export async function describeStack(
+  stack: string,
+  region: string | undefined,
+  options: Pick<ResolveOptions, 'cloudFormation'>,
+): Promise<{ status: string | undefined; outputs: Output[] }> {
   const cfn = options.cloudFormation?.(region) ?? new CloudFormationClient({ region });
   try {
     const out = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
-    return out.Stacks?.[0]?.Outputs ?? [];
+    const found = out.Stacks?.[0];
+    return { status: found?.StackStatus, outputs: found?.Outputs ?? [] };
   } catch (error) {
     if (error instanceof Error && /does not exist/i.test(error.message)) {
       throw new QueueResolutionError(
