@@ -20,6 +20,10 @@ export interface OktaEventInput {
   /** Okta's event uuid (the command id is `okta:<uuid>`); default random. */
   readonly uuid?: string;
   readonly outcome?: string;
+  /** A `UserGroup` target beside the user (`group.user_membership.add` / `.remove`). */
+  readonly group?: { readonly id: string; readonly name: string };
+  /** An `AppInstance` target beside the user (`application.user_membership.add` / `.remove`). */
+  readonly app?: { readonly id: string; readonly name: string };
 }
 
 /** A stable Okta-looking user id for an email (`00u…`), so a person keeps one id across events. */
@@ -70,6 +74,12 @@ export function sourceRequests(target: SourceTarget) {
                 displayName: e.name ?? e.email.split('@')[0],
                 detailEntry: null,
               },
+              ...(e.group
+                ? [{ id: e.group.id, type: 'UserGroup', alternateId: 'unknown', displayName: e.group.name }]
+                : []),
+              ...(e.app
+                ? [{ id: e.app.id, type: 'AppInstance', alternateId: e.app.name, displayName: e.app.name }]
+                : []),
             ],
           })),
         },
