@@ -1,5 +1,10 @@
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { type IPolicyValidationPlugin, Validations } from 'aws-cdk-lib';
+import {
+  type IPolicyValidationContext,
+  type IPolicyValidationPlugin,
+  type PolicyValidationPluginReport,
+  Validations,
+} from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -8,7 +13,33 @@ import type { IConstruct } from 'constructs';
  * its rule with a reason ({@link acknowledgeGuardRule}); infra/README.md, "Policy checks", lists each decision.
  */
 export function policyValidationPlugins(): IPolicyValidationPlugin[] {
-  return [new CfnGuardValidator()];
+  return [new FindingsAreErrors(new CfnGuardValidator())];
+}
+
+/**
+ * Marks every finding of a plugin as an error. The cfn-guard plugin gives its findings no severity, and once a synth
+ * has acknowledged any finding, CDK counts only errors as failures: without this, one unexplained finding beside
+ * acknowledged ones would pass `cdk synth` and `cdk deploy` (test/infra/policy-checks.test.ts).
+ */
+class FindingsAreErrors implements IPolicyValidationPlugin {
+  constructor(private readonly plugin: IPolicyValidationPlugin) {}
+
+  get name(): string {
+    return this.plugin.name;
+  }
+
+  get version(): string | undefined {
+    return this.plugin.version;
+  }
+
+  get ruleIds(): string[] | undefined {
+    return this.plugin.ruleIds;
+  }
+
+  validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const report = this.plugin.validate(context);
+    return { ...report, violations: report.violations.map((v) => ({ ...v, severity: v.severity ?? 'error' })) };
+  }
 }
 
 /** The plugin's name: the namespace of its rule ids in CDK's acknowledgements and in the validation report. */

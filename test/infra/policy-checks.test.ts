@@ -15,23 +15,32 @@ describe('the policy-check plugin', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  function appWithQueue(acknowledge?: string) {
+  /** A stack of queues without a DLQ (Control Tower's CT.SQS.PR.1): the first `acknowledged` say why. */
+  function appWithQueues(count: number, acknowledged = 0, reason = 'a probe queue: nothing to redrive') {
     const outdir = mkdtempSync(path.join(tmpdir(), 'idp-sync-policy-'));
     dirs.push(outdir);
     const app = new App({ outdir });
     Validations.of(app).addPlugins(...policyValidationPlugins());
-    const queue = new sqs.Queue(new Stack(app, 'Probe'), 'Queue', { encryption: sqs.QueueEncryption.SQS_MANAGED });
-    if (acknowledge) Validations.of(queue).acknowledge({ id: `${GUARD_PLUGIN}::sqs_dlq_check`, reason: acknowledge });
+    const stack = new Stack(app, 'Probe');
+    for (let i = 0; i < count; i++) {
+      const queue = new sqs.Queue(stack, `Queue${i}`, { encryption: sqs.QueueEncryption.SQS_MANAGED });
+      if (i < acknowledged) Validations.of(queue).acknowledge({ id: `${GUARD_PLUGIN}::sqs_dlq_check`, reason });
+    }
     return { app, outdir };
   }
 
   it('fails the synth on a finding nobody explained, naming the control', () => {
-    const { app } = appWithQueue();
+    const { app } = appWithQueues(1);
     expect(() => app.synth()).toThrow(/CT\.SQS\.PR\.1/);
   });
 
+  it('fails it too when another resource acknowledged the same rule', () => {
+    const { app } = appWithQueues(2, 1);
+    expect(() => app.synth()).toThrow(/CT\.SQS\.PR\.1[\s\S]*Probe\/Queue1\/Resource/);
+  });
+
   it('passes it when the resource acknowledges the rule, and reports the reason', () => {
-    const { app, outdir } = appWithQueue('a probe queue: nothing to redrive');
+    const { app, outdir } = appWithQueues(1, 1);
     app.synth();
     const { unexplained, acknowledged } = policyFindings(outdir);
     expect(unexplained).toEqual([]);
@@ -39,7 +48,7 @@ describe('the policy-check plugin', () => {
       {
         plugin: GUARD_PLUGIN,
         rule: 'sqs_dlq_check',
-        path: 'Probe/Queue/Resource',
+        path: 'Probe/Queue0/Resource',
         reason: 'a probe queue: nothing to redrive',
       },
     ]);
