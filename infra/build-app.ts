@@ -1,12 +1,13 @@
-import { App, type AppProps, Aspects } from 'aws-cdk-lib';
+import { App, type AppProps, Aspects, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type InfraConfig, loadInfraConfig } from './config';
+import { policyValidationPlugins } from './policy-checks';
 import { IdpSyncStack } from './stack';
 
 /**
  * Builds the CDK app: reads and validates the configuration from context, creates the one stack (environment-agnostic:
  * account and region come from the CLI's credentials at deploy time, so synth needs none), and applies cdk-nag's
- * AwsSolutions checks to everything. Tests call it with their own context.
+ * AwsSolutions checks to everything and the Control Tower policy checks (`policy-checks.ts`) to the template. Tests call it with their own context.
  *
  * @example
  * const { app, stack } = buildApp({ context: { 'idp-sync.alarmEmail': 'oncall@example.com' } });
@@ -20,5 +21,6 @@ export function buildApp(props: AppProps = {}): { app: App; stack: IdpSyncStack;
     description: 'idp-sync: identity-provider and HR webhooks to the Users API (HTTP API, Lambda, SQS FIFO, DynamoDB)',
   });
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  Validations.of(app).addPlugins(...policyValidationPlugins());
   return { app, stack, config };
 }

@@ -482,7 +482,12 @@ export function loadInfraConfig(context: Readonly<Record<string, unknown>>): Inf
   const parsed = InfraConfigSchema.safeParse(input);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      problems.push(`${[CONTEXT_KEY, ...issue.path.map(String)].join('.')}: ${issue.message}`);
+      const at = [CONTEXT_KEY, ...issue.path.map(String)];
+      // One line per unknown setting, named by its full path like every other problem (a typo is found by name).
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys)
+          problems.push(`${[...at, key].join('.')}: not a setting (infra/README.md lists them)`);
+      } else problems.push(`${at.join('.')}: ${issue.message}`);
     }
   }
   if (problems.length > 0 || !parsed.success) throw new InfraConfigError(problems);

@@ -5,6 +5,7 @@ import { Alarms } from './constructs/alarms';
 import { PipelineDashboard } from './constructs/dashboard';
 import { Functions } from './constructs/functions';
 import { IngestHttpApi, SCIM_BASE_PATH } from './constructs/http-api';
+import { LogsKey } from './constructs/keys';
 import { Queues } from './constructs/queues';
 import { reconcilePeriod, reconcileSourceNames, reconcileSources, ScheduledReconcile } from './constructs/reconcile';
 import { Secrets } from './constructs/secrets';
@@ -60,8 +61,10 @@ export class IdpSyncStack extends Stack {
       workerTimeout: Duration.seconds(config.worker.timeoutSeconds),
       removalPolicy,
     });
+    const logsKey = new LogsKey(this, 'LogsKey', { resourcePrefix: config.resourcePrefix, removalPolicy }).key;
     this.functions = new Functions(this, 'Functions', {
       config,
+      logsKey,
       queue: this.queues.queue,
       deadLetterQueue: this.queues.deadLetterQueue,
       table: this.state.table,
@@ -73,6 +76,7 @@ export class IdpSyncStack extends Stack {
       handler: this.functions.ingest,
       ...(this.functions.scim ? { scimHandler: this.functions.scim } : {}),
       removalPolicy,
+      logsKey,
     });
     if (this.functions.scim) {
       // SCIM answers carry absolute `meta.location` URLs. No cycle: the API resource itself does not refer to the
@@ -87,6 +91,7 @@ export class IdpSyncStack extends Stack {
             table: this.state.table,
             usersApiKey: this.secrets.usersApiKey,
             removalPolicy,
+            logsKey,
           })
         : undefined;
     // The worker first: it must know the `reconcile` source before a reconcile command reaches it (see Functions).

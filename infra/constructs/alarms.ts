@@ -11,6 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config';
 import { PIPELINE_METRICS } from './dashboard';
+import { denyGrantsExceptForAwsServices } from './keys';
 
 export interface AlarmsProps {
   readonly config: InfraConfig;
@@ -76,6 +77,7 @@ export class Alarms extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),
     );
+    denyGrantsExceptForAwsServices(this.key);
 
     this.topic = new sns.Topic(this, 'Topic', {
       topicName: `${prefix}-alarms`,

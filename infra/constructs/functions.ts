@@ -5,14 +5,17 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config';
+import { acknowledgeGuardRule } from '../policy-checks';
+import { stackLogGroup } from './log-groups';
 import { type Secrets, SOURCE_SECRETS } from './secrets';
 
 /** The repository root: `projectRoot` of the bundles (workspaces resolve from here) and home of package-lock.json. */
@@ -123,6 +126,8 @@ export interface FunctionsProps {
   readonly table: dynamodb.ITableV2;
   readonly secrets: Secrets;
   readonly removalPolicy: RemovalPolicy;
+  /** Encrypts the functions' log groups. */
+  readonly logsKey: kms.IKey;
 }
 
 /** What every function shares: Node 22 on arm64, built from this repository with its lockfile. */
@@ -197,19 +202,16 @@ function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** One function's log group, with the configured retention. */
+/** One function's log group: `/aws/lambda/<name>` (see {@link stackLogGroup}). */
 export function logGroup(
   scope: Construct,
   id: string,
   name: string,
   config: InfraConfig,
   removalPolicy: RemovalPolicy,
+  encryptionKey: kms.IKey,
 ) {
-  return new logs.LogGroup(scope, id, {
-    logGroupName: `/aws/lambda/${name}`,
-    retention: config.logRetentionDays as logs.RetentionDays,
-    removalPolicy,
-  });
+  return stackLogGroup(scope, id, `/aws/lambda/${name}`, { config, removalPolicy, encryptionKey });
 }
 
 /**
@@ -319,7 +321,7 @@ export class Functions extends Construct {
     // --- ingest -----------------------------------------------------------------------------------------------
     const ingestName = `${prefix}-ingest`;
     this.ingestService = ingestName;
-    const ingestLogs = logGroup(this, 'IngestLogs', ingestName, config, props.removalPolicy);
+    const ingestLogs = logGroup(this, 'IngestLogs', ingestName, config, props.removalPolicy, props.logsKey);
     this.ingestRole = executionRole(this, 'IngestRole', ingestLogs, 'idp-sync ingest: verify webhooks, queue commands');
 
     // The webhook secrets only: SCIM's bearer token belongs to the SCIM function.
@@ -382,7 +384,7 @@ export class Functions extends Construct {
     this.scimService = scimName;
     const scimSecret = props.secrets.source.scim;
     if (config.sources.includes('scim') && scimSecret) {
-      const scimLogs = logGroup(this, 'ScimLogs', scimName, config, props.removalPolicy);
+      const scimLogs = logGroup(this, 'ScimLogs', scimName, config, props.removalPolicy, props.logsKey);
       const scimRole = executionRole(
         this,
         'ScimRole',
@@ -450,7 +452,7 @@ export class Functions extends Construct {
     // --- worker -----------------------------------------------------------------------------------------------
     const workerName = `${prefix}-worker`;
     this.workerService = workerName;
-    const workerLogs = logGroup(this, 'WorkerLogs', workerName, config, props.removalPolicy);
+    const workerLogs = logGroup(this, 'WorkerLogs', workerName, config, props.removalPolicy, props.logsKey);
     this.workerRole = executionRole(this, 'WorkerRole', workerLogs, 'idp-sync worker: apply commands to the Users API');
 
     this.worker = new nodejs.NodejsFunction(this, 'Worker', {
@@ -521,7 +523,7 @@ export class Functions extends Construct {
     // --- grace sweeper -------------------------------------------------------------------------------------------
     const sweeperName = `${prefix}-grace-sweeper`;
     this.graceSweeperService = sweeperName;
-    const sweeperLogs = logGroup(this, 'GraceSweeperLogs', sweeperName, config, props.removalPolicy);
+    const sweeperLogs = logGroup(this, 'GraceSweeperLogs', sweeperName, config, props.removalPolicy, props.logsKey);
     this.graceSweeperRole = executionRole(
       this,
       'GraceSweeperRole',
@@ -582,5 +584,23 @@ export class Functions extends Construct {
         },
       ],
     );
+    for (const fn of [this.ingest, this.worker, this.graceSweeper, ...(this.scim ? [this.scim] : [])]) {
+      acknowledgeOutsideVpc(fn);
+    }
   }
+}
+
+/**
+ * Control Tower's CT.LAMBDA.PR.3 asks for functions inside a customer VPC. These reach only public endpoints, and a
+ * VPC would add a NAT gateway (for the Users API) and interface endpoints per AZ — cost and parts to run, nothing to
+ * protect: no resource of the stack lives in a VPC, and IAM scopes every AWS call.
+ */
+export function acknowledgeOutsideVpc(fn: lambda.IFunction): void {
+  acknowledgeGuardRule(
+    fn,
+    'lambda_inside_vpc_check',
+    'Reaches only public endpoints (SQS, DynamoDB, Secrets Manager, the Users API on the internet); no resource of ' +
+      'the stack is in a VPC. A VPC would need a NAT gateway and interface endpoints per AZ for no protection IAM ' +
+      'does not already give.',
+  );
 }

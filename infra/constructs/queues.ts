@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
@@ -17,7 +17,7 @@ export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
 /**
  * The command queue (FIFO: one message group per person keeps each person's commands in order) and its FIFO DLQ.
- * Both are encrypted with SQS-managed keys and refuse non-TLS requests.
+ * Both are encrypted with SQS-managed keys and refuse non-TLS requests; the DLQ takes redrives from the command queue only.
  *
  * @example
  * const queues = new Queues(this, 'Queues', {
@@ -30,6 +30,7 @@ export class Queues extends Construct {
 
   constructor(scope: Construct, id: string, props: QueuesProps) {
     super(scope, id);
+    const queueName = `${props.resourcePrefix}-commands.fifo`;
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       queueName: `${props.resourcePrefix}-commands-dlq.fifo`,
@@ -40,12 +41,25 @@ export class Queues extends Construct {
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+      // Only the command queue may use it as its DLQ (Control Tower's CT.SQS.PR.1 asks a DLQ to say which queues
+      // may). Named by its ARN, not a reference: the command queue refers to the DLQ already, a reference back would
+      // be a cycle.
+      redriveAllowPolicy: {
+        redrivePermission: sqs.RedrivePermission.BY_QUEUE,
+        sourceQueues: [
+          sqs.Queue.fromQueueArn(
+            this,
+            'CommandQueueByName',
+            Stack.of(this).formatArn({ service: 'sqs', resource: queueName }),
+          ),
+        ],
+      },
       // Messages in the DLQ are people who were not provisioned: by default they outlive the stack.
       removalPolicy: props.removalPolicy,
     });
 
     this.queue = new sqs.Queue(this, 'CommandQueue', {
-      queueName: `${props.resourcePrefix}-commands.fifo`,
+      queueName,
       fifo: true,
       contentBasedDeduplication: false,
       // High-throughput FIFO: deduplication and the throughput limit per message group (per person), not per queue.

@@ -3,13 +3,22 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { InfraConfig } from '../config';
-import { bundling, commonEnvironment, executionRole, FUNCTION_BASE, logGroup, RECONCILE_ENTRY } from './functions';
+import {
+  acknowledgeOutsideVpc,
+  bundling,
+  commonEnvironment,
+  executionRole,
+  FUNCTION_BASE,
+  logGroup,
+  RECONCILE_ENTRY,
+} from './functions';
 
 /** The sources the scheduled reconcile reads: as configured, else the SCIM store when SCIM is a source. */
 export function reconcileSources(config: InfraConfig): readonly ('scim' | 'okta' | 'workos')[] {
@@ -46,6 +55,8 @@ export interface ScheduledReconcileProps {
   readonly table: dynamodb.ITableV2;
   readonly usersApiKey: secretsmanager.ISecret;
   readonly removalPolicy: RemovalPolicy;
+  /** Encrypts the function's log group. */
+  readonly logsKey: kms.IKey;
 }
 
 /**
@@ -91,7 +102,7 @@ export class ScheduledReconcile extends Construct {
       : undefined;
 
     this.service = `${prefix}-reconcile`;
-    const logs = logGroup(this, 'Logs', this.service, config, props.removalPolicy);
+    const logs = logGroup(this, 'Logs', this.service, config, props.removalPolicy, props.logsKey);
     this.role = executionRole(
       this,
       'Role',
@@ -169,6 +180,7 @@ export class ScheduledReconcile extends Construct {
         }),
       );
     }
+    acknowledgeOutsideVpc(this.fn);
     NagSuppressions.addResourceSuppressions(this.fn, [
       {
         id: 'AwsSolutions-L1',

@@ -24,6 +24,7 @@ import { perInstanceRps, scimGroupsEnvironment } from '../../infra/constructs/fu
 import { ROUTES } from '../../infra/constructs/http-api';
 import { SOURCE_SECRETS } from '../../infra/constructs/secrets';
 import { STATE_TABLE_SCHEMA } from '../../infra/constructs/state-table';
+import { policyFindings } from './policy-report';
 import { resolvedEnvironment } from './resolve-env';
 
 function problemsOf(context: Record<string, unknown>): readonly string[] {
@@ -97,7 +98,7 @@ describe('loadInfraConfig', () => {
     expect(text).toContain('idp-sync.alarmEmail: must be an e-mail address');
     expect(text).toContain('idp-sync.usersApi.baseUrl: must be an https URL');
     expect(text).toContain('idp-sync.sources.1');
-    expect(text).toMatch(/wokrer/);
+    expect(text).toContain('idp-sync.wokrer: not a setting');
     expect(problems.length).toBeGreaterThanOrEqual(7);
   });
 
@@ -233,9 +234,10 @@ describe('a non-default configuration', () => {
   // Bundling is skipped here (stack.test.ts bundles the real handlers): this file checks what configuration changes.
   let template: Template;
   let nagFindings: number;
+  let assemblyDir: string;
 
   beforeAll(() => {
-    const { stack } = buildApp({
+    const { stack, app } = buildApp({
       context: {
         'aws:cdk:bundling-stacks': [],
         'idp-sync': {
@@ -244,6 +246,7 @@ describe('a non-default configuration', () => {
           sources: ['okta', 'hr'],
           alarmEmail: 'oncall@example.com',
           retainData: false,
+          logRetentionDays: 365,
           metricsNamespace: 'idp-sync-staging',
           defaultInviteMode: 'NONE',
           okta: { membershipEvents: 'app', appIds: ['0oa1', '0oa2'], suspendAction: 'delete' },
@@ -270,10 +273,26 @@ describe('a non-default configuration', () => {
       annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-')).length +
       annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-')).length;
     template = Template.fromStack(stack);
+    assemblyDir = app.outdir;
   }, 120_000);
 
   it('stays cdk-nag clean', () => {
     expect(nagFindings).toBe(0);
+  });
+
+  it('passes the policy checks; with a year of logs the retention rule passes on its own', () => {
+    const { unexplained, acknowledged } = policyFindings(assemblyDir);
+    expect(unexplained).toEqual([]);
+    expect(new Set(acknowledged.map((f) => f.rule))).toEqual(
+      new Set([
+        'api_gw_v2_authorization_type_configured_check',
+        'lambda_function_public_access_prohibited_check',
+        'lambda_inside_vpc_check',
+      ]),
+    );
+    for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBe(365);
+    }
   });
 
   it('the scheduled reconcile from Okta and WorkOS: their secrets, the queue (it applies), every 6 hours', () => {
@@ -371,7 +390,7 @@ describe('a non-default configuration', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })],
     });
-    for (const type of ['AWS::SQS::Queue', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup']) {
+    for (const type of ['AWS::SQS::Queue', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup', 'AWS::KMS::Key']) {
       for (const resource of Object.values(template.findResources(type))) {
         expect(resource.DeletionPolicy, type).toBe('Delete');
       }
