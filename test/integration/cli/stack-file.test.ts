@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '@idp-sync/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,17 @@ beforeAll(async () => {
   start = spawnCli('node', [CLI_BIN, 'start', '--quiet'], childEnv({ IDP_SYNC_RUN_DIR: runDir }));
   await start.waitForLine(/^ready$/);
 }, 60_000);
+/** Directories holding hand-made stack files, removed at the end. */
+const madeDirs: string[] = [];
+function madeDir(): string {
+  const dir = testRunDir();
+  mkdirSync(dir, { mode: 0o700 });
+  madeDirs.push(dir);
+  return dir;
+}
+
 afterAll(async () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
   if (start && start.child.exitCode === null && start.child.signalCode === null) {
     start.child.kill('SIGKILL');
     await start.exited;
@@ -106,8 +116,7 @@ describe('the stack file of npm start', () => {
   }, 60_000);
 
   it('a file a crashed stack left behind is not used: the writer is gone', async () => {
-    const dir = testRunDir();
-    mkdirSync(dir, { mode: 0o700 });
+    const dir = madeDir();
     const port = await occupyPort();
     await port.close();
     const stale = {
@@ -128,8 +137,7 @@ describe('the stack file of npm start', () => {
   }, 60_000);
 
   it('a file naming a stack that does not answer (its writer id taken by another process) is not used by the demo', async () => {
-    const dir = testRunDir();
-    mkdirSync(dir, { mode: 0o700 });
+    const dir = madeDir();
     const port = await occupyPort();
     await port.close();
     // This test's own pid is alive; nothing listens at the file's URL.
@@ -146,8 +154,7 @@ describe('the stack file of npm start', () => {
   }, 60_000);
 
   it('a left-over file whose URLs another stack now answers: the 401 message names the file and what to do', async () => {
-    const dir = testRunDir();
-    mkdirSync(dir, { mode: 0o700 });
+    const dir = madeDir();
     const other = (prefix: string) => `${prefix}${Buffer.alloc(24, 9).toString('base64url')}`;
     const secrets = {
       OKTA_AUTH_SECRET: other('okta_'),
@@ -172,8 +179,7 @@ describe('the stack file of npm start', () => {
   }, 60_000);
 
   it('a file others may read is not trusted', async () => {
-    const dir = testRunDir();
-    mkdirSync(dir, { mode: 0o700 });
+    const dir = madeDir();
     writeFileSync(join(dir, 'local-stack.json'), JSON.stringify(readStackFile()), { mode: 0o644 });
     const run = captureIo({ IDP_SYNC_RUN_DIR: dir });
     await runCli(['doctor'], run.io);
