@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import type { CliIo } from '@idp-sync/cli';
 
@@ -23,7 +25,13 @@ export interface CapturedIo {
   type: (line: string) => void;
 }
 
-/** Streams for an in-process run: stdout/stderr captured, stdin a (fake) terminal or not. */
+let runs = 0;
+
+/**
+ * Streams for an in-process run: stdout/stderr captured, stdin a (fake) terminal or not. Unless the test sets
+ * `IDP_SYNC_RUN_DIR`, it gets a directory of its own (not created) for the stack file, so that a stack a developer
+ * runs in the repository (its `.idp-sync/local-stack.json`) never leaks into a test.
+ */
 export function captureIo(
   env: NodeJS.ProcessEnv,
   options: { stdinIsTTY?: boolean; signal?: AbortSignal; stdoutColumns?: number; stderrColumns?: number } = {},
@@ -34,7 +42,13 @@ export function captureIo(
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
   stdin.isTTY = options.stdinIsTTY ?? false;
   return {
-    io: { stdout: out.stream, stderr: err.stream, stdin, env, signal: options.signal },
+    io: {
+      stdout: out.stream,
+      stderr: err.stream,
+      stdin,
+      env: { IDP_SYNC_RUN_DIR: join(tmpdir(), `idp-sync-test-io-${process.pid}-${++runs}`), ...env },
+      signal: options.signal,
+    },
     stdout: out.text,
     stderr: err.text,
     type: (line) => stdin.write(`${line}\n`),

@@ -263,8 +263,9 @@ export function renderBanner(stack: BannerInput, now = new Date()): string {
   row('defaults', `role ${settings.defaultRole}, invite mode ${settings.defaultInviteMode}`);
   lines.push('');
   const generated = new Set<string>(stack.generatedSecrets);
-  lines.push('Secrets (generated ones are new at every start; export them to keep them, or to run `npm run demo`');
-  lines.push('against this stack from another terminal):');
+  // `idp-sync start` also writes them to its stack file, where the demo and the doctor of the same directory read them.
+  lines.push('Secrets (generated ones are new at every start; export them to keep them across restarts, or to reach');
+  lines.push('this stack from a terminal in another directory):');
   for (const name of STACK_SECRET_NAMES) {
     const note = generated.has(name) ? '   # generated' : '';
     lines.push(`  export ${STACK_SECRET_ENV[name]}=${shellQuote(stack.secrets[name])}${note}`);

@@ -424,6 +424,20 @@ function resolveStackSettings(options: LocalStackOptions): StackSettings {
 }
 
 /**
+ * A `GET /health` marked `x-idp-sync-probe: 1`: a tool asking whether the stack runs (the demo, before it starts)
+ * rather than a request worth a line in `npm start`'s console. Only `/health`: nothing else can be hidden.
+ */
+const QUIET_PROBE_HEADER = 'x-idp-sync-probe';
+
+function isQuietProbe(event: Parameters<HttpApiHandler>[0]): boolean {
+  return (
+    event.rawPath === '/health' &&
+    event.requestContext.http.method === 'GET' &&
+    event.headers[QUIET_PROBE_HEADER] === '1'
+  );
+}
+
+/**
  * The ingest API listens before the handlers can load (they need the queue URLs, which need SQS listening), so its
  * handler answers 503 with Retry-After until {@link IngestEntry.serve} hands it the real ones.
  */
@@ -436,7 +450,7 @@ function createIngestEntry(onEvent: LocalStackOptions['onEvent']): IngestEntry {
   const handler: HttpApiHandler = async (event, context) => {
     const started = Date.now();
     const result = await current(event, context);
-    if (onEvent) {
+    if (onEvent && !isQuietProbe(event)) {
       const detail = rejectionDetail(result);
       onEvent({
         type: 'request',

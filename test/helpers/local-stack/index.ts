@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -80,7 +81,21 @@ export interface CliProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Environment for a child stack: free ports everywhere unless set, and no AWS credentials from the machine. */
+let runDirs = 0;
+
+/**
+ * A directory of its own for the stack file (`IDP_SYNC_RUN_DIR`), not yet created: `idp-sync start` creates it
+ * (0700) and removes it when it stops. Tests never share the repository's `.idp-sync/` with a developer's stack.
+ */
+export function testRunDir(): string {
+  runDirs++;
+  return join(tmpdir(), `idp-sync-test-${process.pid}-${Date.now().toString(36)}-${runDirs}`);
+}
+
+/**
+ * Environment for a child stack: free ports everywhere unless set, no AWS credentials from the machine, and a stack
+ * file directory of its own (pass the same `IDP_SYNC_RUN_DIR` to a demo or doctor that should find that stack).
+ */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) {
@@ -95,6 +110,7 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     SQS_PORT: '0',
     DYNAMODB_PORT: '0',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    IDP_SYNC_RUN_DIR: testRunDir(),
     ...extra,
   };
 }

@@ -156,7 +156,9 @@ describe('idp-sync doctor against the local stack', () => {
     expect(failed(missing.report.checks)).toEqual(['secret:hr']);
     expect(missing.byId.get('secret:hr')).toMatchObject({
       detail: 'HR_WEBHOOK_SECRET is not set',
-      hint: expect.stringMatching(/^export HR_WEBHOOK_SECRET as the banner of npm start prints it/),
+      hint: expect.stringMatching(
+        /^run the doctor from the directory where npm start runs .*local-stack\.json\), or export HR_WEBHOOK_SECRET as the banner of npm start prints it/,
+      ),
     });
     expect(missing.status('test-event:hr')).toBe('skip');
     expect(missing.stderr).toMatch(

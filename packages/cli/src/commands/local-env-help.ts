@@ -36,10 +36,13 @@ export function localStackEnvHelp(command: 'start' | 'demo'): string {
   const example =
     command === 'start'
       ? `  PORT=3370 SQS_PORT=4570 npx idp-sync start\n  npm start -- --quiet          # or IDP_SYNC_QUIET=1 npm start`
-      : '  npx idp-sync demo            # uses a stack running at PORT (with its banner’s exports), else starts its own';
+      : '  npx idp-sync demo            # uses the stack npm start runs in this directory, else starts its own';
   const demoNote =
     command === 'demo'
-      ? '\nAgainst a running stack, set the same PORT/USERS_API_EMULATOR_PORT/SQS_PORT (or SQS_ENDPOINT) it was started with,\nand paste the `export …` lines its banner printed.\n'
+      ? '\nA stack `npm start` runs in this directory is found through its stack file (.idp-sync/local-stack.json:\n' +
+        'ports and secrets; IDP_SYNC_RUN_DIR moves it); variables set here win. From elsewhere, set the PORT/\n' +
+        'USERS_API_EMULATOR_PORT/SQS_PORT (or SQS_ENDPOINT) it was started with and paste its banner’s `export …` lines.\n' +
+        'It waits for its own people, at most IDP_SYNC_DEMO_WAIT_SECONDS (default 60).\n'
       : '';
   return (
     `\nEnvironment (the local stack takes no flags; every variable: packages/local-stack/README.md):\n${lines.join('\n')}\n` +

@@ -8,8 +8,9 @@ import type { CommandContext } from '../context';
 import { createDynamoDbClient } from '../deletes/store';
 import { createSqsClient, describeStack, pickOutput } from '../dlq/queues';
 import { UsageError } from '../errors';
+import { useLocalStackFile } from '../local-stack-file';
 import { LOCAL_SECRET_ENV, type SecretKind, STACK_SECRET_NAMES } from './secret-format';
-import { type CheckResult, DOCTOR_SOURCES, type DoctorSource, fail, ok } from './types';
+import { type CheckResult, DOCTOR_SOURCES, type DoctorSource, fail, ok, skip } from './types';
 
 /** The flags that say where the deployment is. */
 export interface DoctorFlags {
@@ -161,7 +162,10 @@ export async function resolveDoctorTarget(ctx: CommandContext, flags: DoctorFlag
 }
 
 function localTarget(ctx: CommandContext, flags: DoctorFlags): DoctorTarget {
-  const env = ctx.io.env;
+  // The stack file `npm start` writes in its directory: what the environment lacks (ports, secrets) comes from there.
+  const stackFile = useLocalStackFile(ctx.io.env);
+  const env = stackFile.env;
+  const fromFile = new Set(stackFile.filled);
   const host = blank(env.HOST) ?? DEFAULT_HOST;
   const apiUrl = flags.apiUrl
     ? url('--api-url', flags.apiUrl)
@@ -185,25 +189,24 @@ function localTarget(ctx: CommandContext, flags: DoctorFlags): DoctorTarget {
   const keyVariable = realUsersApi ? 'ARIZE_API_KEY' : 'USERS_API_EMULATOR_KEY';
   return {
     mode: 'local',
-    where: `the local stack at ${apiUrl}`,
+    where: `the local stack at ${apiUrl}${fromFile.size > 0 ? ` (ports and secrets from ${stackFile.display})` : ''}`,
     sources: DOCTOR_SOURCES,
-    preamble: [],
+    preamble: stackFile.ignored ? [skip('stack-file', stackFile.ignored)] : [],
     healthUrl: `${apiUrl}/health`,
     routes: Object.fromEntries(DOCTOR_SOURCES.map((s) => [s, `${apiUrl}${LOCAL_ROUTES[s]}`])),
     oktaAuthHeader: flags.oktaAuthHeader ?? blank(env.OKTA_AUTH_HEADER) ?? 'Authorization',
     async readSecret(kind) {
       const variable = kind === 'users-api-key' ? keyVariable : LOCAL_SECRET_ENV[kind];
       const value = blank(env[variable]);
-      return value === undefined
-        ? { state: 'missing', where: variable }
-        : { state: 'value', where: variable, value, fromStack: false };
+      const where = fromFile.has(variable) ? `${variable} (from ${stackFile.display})` : variable;
+      return value === undefined ? { state: 'missing', where } : { state: 'value', where, value, fromStack: false };
     },
     secretHint(kind) {
       if (kind === 'users-api-key' && realUsersApi) {
         return 'export the ARIZE_API_KEY the local stack was started with (it runs against the real Users API)';
       }
       const variable = kind === 'users-api-key' ? keyVariable : LOCAL_SECRET_ENV[kind];
-      return `export ${variable} as the banner of npm start prints it (npm start generates the secrets it is not given, anew at every start)`;
+      return `run the doctor from the directory where npm start runs (it writes this stack's secrets to ${stackFile.display}), or export ${variable} as the banner of npm start prints it (npm start generates the secrets it is not given, anew at every start)`;
     },
     usersApiUrl,
     sqs: {

@@ -18,6 +18,8 @@ export interface DemoStep {
   readonly title: string;
   /** HTTP statuses that mean the source's delivery was accepted. */
   readonly accept: readonly number[];
+  /** The people it is about: when it is refused, the demo does not wait for them. */
+  readonly people: readonly DemoPerson[];
   build(sources: SourceRequests, state: DemoState): SignedRequest | undefined;
   /** Reads what the answer says (a SCIM id). */
   after?(response: SentResponse, state: DemoState): void;
@@ -46,6 +48,17 @@ export interface DemoOutcome {
   readonly deadLetters: readonly { email: string | undefined; reason: string }[];
 }
 
+/**
+ * The state a person of the scenario ends in once their commands were applied. A person is settled when it holds,
+ * or when a message of theirs is in the DLQ (it will not change any more without a replay).
+ */
+export interface DemoExpectation {
+  readonly person: DemoPerson;
+  /** What is awaited, in a few words: `INVITED`, `DELETED`, `renamed Hedy Lamarr`, `in the DLQ`. */
+  readonly state: string;
+  holds(now: UserRecord | undefined, before: UserRecord | undefined): boolean;
+}
+
 export interface DemoScenario {
   /** The email domain of this run: every person of the scenario, nobody else. */
   readonly domain: string;
@@ -56,6 +69,8 @@ export interface DemoScenario {
   readonly setup: readonly DemoStep[];
   /** The scenario proper. */
   readonly steps: readonly DemoStep[];
+  /** What the demo waits for after the setup deliveries, and after the steps: its own people, nobody else. */
+  readonly expected: { readonly setup: readonly DemoExpectation[]; readonly steps: readonly DemoExpectation[] };
   check(outcome: DemoOutcome): DemoCheck[];
 }
 
@@ -117,6 +132,7 @@ export function demoScenario(domain: string): DemoScenario {
       source: 'entra',
       title: `Entra provisions ${p.radia.name} (SCIM POST /Users)`,
       accept: [201],
+      people: [p.radia],
       build: (s) => s.scimCreate({ userName: p.radia.email, givenName: 'Radia', familyName: 'Perlman' }),
       after: (response, state) => {
         const id = (JSON.parse(response.body) as { id?: unknown }).id;
@@ -130,6 +146,7 @@ export function demoScenario(domain: string): DemoScenario {
       source: 'okta',
       title: `joins: ${p.ada.name}, ${p.alan.name} (one delivery, user.lifecycle.create + activate)`,
       accept: accepted,
+      people: [p.ada, p.alan],
       build: (s) =>
         s.okta([
           { eventType: 'user.lifecycle.create', email: p.ada.email, name: p.ada.name },
@@ -140,6 +157,7 @@ export function demoScenario(domain: string): DemoScenario {
       source: 'okta',
       title: `profile update: ${p.tim.name} → Sir Tim Berners-Lee (user.account.update_profile)`,
       accept: accepted,
+      people: [p.tim],
       build: (s) =>
         s.okta([{ eventType: 'user.account.update_profile', email: p.tim.email, name: 'Sir Tim Berners-Lee' }]),
     },
@@ -147,6 +165,7 @@ export function demoScenario(domain: string): DemoScenario {
       source: 'hr',
       title: `join: ${p.katherine.name} (user.joined)`,
       accept: accepted,
+      people: [p.katherine],
       build: (s) => {
         katherineJoin = s.hr('user.joined', { email: p.katherine.email, name: p.katherine.name, role: 'MEMBER' });
         return katherineJoin;
@@ -156,24 +175,28 @@ export function demoScenario(domain: string): DemoScenario {
       source: 'hr',
       title: `duplicate delivery: the same user.joined again (same webhook-id, re-signed)`,
       accept: accepted,
+      people: [p.katherine],
       build: (s) => (katherineJoin ? s.hrRedelivery(katherineJoin) : undefined),
     },
     {
       source: 'hr',
       title: `profile update: ${p.grace.name} → Grace Brewster Hopper (user.updated)`,
       accept: accepted,
+      people: [p.grace],
       build: (s) => s.hr('user.updated', { email: p.grace.email, name: 'Grace Brewster Hopper' }),
     },
     {
       source: 'workos',
       title: `join: ${p.hedy.name} (dsync.user.created, 3 min ago)`,
       accept: accepted,
+      people: [p.hedy],
       build: (s) => s.workos('dsync.user.created', { ...hedyUser, lastName: 'Kiesler' }, { createdAt: minutesAgo(3) }),
     },
     {
       source: 'workos',
       title: `profile update: Hedy Kiesler → ${p.hedy.name} (dsync.user.updated, 1 min ago)`,
       accept: accepted,
+      people: [p.hedy],
       build: (s) =>
         s.workos(
           'dsync.user.updated',
@@ -185,6 +208,7 @@ export function demoScenario(domain: string): DemoScenario {
       source: 'workos',
       title: 'out-of-order late event: an older update (2 min ago) arrives last — must not win',
       accept: accepted,
+      people: [p.hedy],
       build: (s) =>
         s.workos(
           'dsync.user.updated',
@@ -196,6 +220,7 @@ export function demoScenario(domain: string): DemoScenario {
       source: 'bamboohr',
       title: `join: ${p.joan.name} (employee.created)`,
       accept: accepted,
+      people: [p.joan],
       build: (s) =>
         s.bamboohr('employee.created', {
           id: joanEmployeeId,
@@ -206,12 +231,14 @@ export function demoScenario(domain: string): DemoScenario {
       source: 'hr',
       title: `bulk leave: ${p.margaret.name}, ${p.dennis.name}, ${p.ken.name} (users.left)`,
       accept: accepted,
+      people: [p.margaret, p.dennis, p.ken],
       build: (s) => s.hr('users.left', { emails: [p.margaret.email, p.dennis.email, p.ken.email] }),
     },
     {
       source: 'entra',
       title: `disable: ${p.radia.name} (SCIM PATCH active "False")`,
       accept: [200, 204],
+      people: [p.radia],
       build: (s, state) => {
         const id = state.scimIds.get(p.radia.email);
         return id === undefined ? undefined : s.scimDisable(id);
@@ -221,15 +248,58 @@ export function demoScenario(domain: string): DemoScenario {
       source: 'hr',
       title: `invitation resend: ${p.linus.name} (user.invitation.resend)`,
       accept: accepted,
+      people: [p.linus],
       build: (s) => s.hr('user.invitation.resend', { email: p.linus.email }),
     },
     {
       source: 'hr',
       title: `rehire under a deleted email: ${p.barbara.name} (user.joined) — must fail permanently`,
       accept: accepted,
+      people: [p.barbara],
       build: (s) => s.hr('user.joined', { email: p.barbara.email, name: p.barbara.name }),
     },
   ];
+
+  const invited = (who: DemoPerson, name?: string): DemoExpectation => ({
+    person: who,
+    state: name === undefined ? 'INVITED' : `INVITED as ${name}`,
+    holds: (now) => now?.status === 'INVITED' && (name === undefined || now.name === name),
+  });
+  const renamed = (who: DemoPerson, name: string): DemoExpectation => ({
+    person: who,
+    state: `renamed ${name}`,
+    holds: (now) => now?.name === name,
+  });
+  const gone = (who: DemoPerson): DemoExpectation => ({
+    person: who,
+    state: 'DELETED',
+    holds: (now) => now?.status === 'DELETED',
+  });
+  const expected = {
+    setup: [{ person: p.radia, state: 'provisioned', holds: (now: UserRecord | undefined) => now !== undefined }],
+    steps: [
+      invited(p.ada),
+      invited(p.alan),
+      renamed(p.tim, 'Sir Tim Berners-Lee'),
+      invited(p.katherine),
+      renamed(p.grace, 'Grace Brewster Hopper'),
+      // Her newest name: the create and the update applied (the late, older update can change nothing).
+      invited(p.hedy, p.hedy.name),
+      invited(p.joan),
+      gone(p.margaret),
+      gone(p.dennis),
+      gone(p.ken),
+      gone(p.radia),
+      {
+        person: p.linus,
+        state: 'invitation resent',
+        holds: (now: UserRecord | undefined, before: UserRecord | undefined) =>
+          (now?.invitationsSent ?? 0) > (before?.invitationsSent ?? 0),
+      },
+      // Her email was deleted for good: only the DLQ settles her.
+      { person: p.barbara, state: 'in the DLQ', holds: () => false },
+    ],
+  };
 
   const check = (outcome: DemoOutcome): DemoCheck[] => {
     const after = (who: DemoPerson) => outcome.after.find((u) => u.email === who.email);
@@ -274,5 +344,5 @@ export function demoScenario(domain: string): DemoScenario {
     ];
   };
 
-  return { domain, people: p, seed, setup, steps, check };
+  return { domain, people: p, seed, setup, steps, expected, check };
 }
