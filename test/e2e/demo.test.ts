@@ -35,7 +35,11 @@ function expectAllChecksPassed(stdout: string): void {
   expect(stdout).toMatch(/b\*\*\*@\S+\s+[0-9a-f]{8}\s+EmailDeleted/);
   expect(stdout).not.toMatch(/barbara\.liskov@\S+\s+EmailDeleted/);
   expect(stdout).toMatch(/Users API calls: \d+/);
-  expect(stdout.match(/✓/g)).toHaveLength(8);
+  expect(stdout.match(/✓/g)).toHaveLength(9);
+  // Issue #18: one person created with a custom role, chosen by her WorkOS group.
+  expect(stdout).toMatch(
+    /✓ Hedy Lamarr was created with the custom role "Data Scientist" her WorkOS group "Data Science" maps to/,
+  );
   expect(stdout).not.toContain('✗');
 }
 
@@ -53,7 +57,7 @@ describe('npm run demo', () => {
     expect(cli.stdout()).toContain('against a local stack of its own');
     expectAllChecksPassed(cli.stdout());
     expect(cli.stdout()).toMatch(/Ada Lovelace\s+ada\.lovelace@acme\.example\s+INVITED\s+MEMBER\s+1\s+new/);
-    expect(cli.stdout()).toMatch(/Hedy Lamarr\s+hedy\.lamarr@acme\.example\s+INVITED/);
+    expect(cli.stdout()).toMatch(/Hedy Lamarr\s+hedy\.lamarr@acme\.example\s+INVITED\s+CUSTOM:Data Scientist/);
     // Its stack is gone: this process may host another one.
     running = await startTestStack();
   });

@@ -43,3 +43,18 @@ export const DEFAULT_DYNAMODB_ENDPOINT = `http://${DEFAULT_HOST}:${DEFAULT_PORTS
 export const DEFAULT_QUEUE_NAME = 'idp-sync-commands.fifo';
 /** The DLQ of {@link DEFAULT_QUEUE_NAME}. */
 export const DEFAULT_DLQ_NAME = 'idp-sync-commands-dlq.fifo';
+
+/**
+ * The custom RBAC role the local stack's emulator starts with, and the role policy `npm start` runs with unless
+ * `ROLE_POLICY` is set (issue #18): a WorkOS directory group "Data Science" gives that custom role at create. Only with
+ * the emulator — the real Users API has its own roles. `npm run demo` creates one person this way.
+ *
+ * @example
+ * LOCAL_CUSTOM_ROLE.name // 'Data Scientist'
+ */
+export const LOCAL_CUSTOM_ROLE = { id: 'Um9sZToxMDE', name: 'Data Scientist' } as const;
+/** The group {@link LOCAL_ROLE_POLICY} maps to {@link LOCAL_CUSTOM_ROLE}. */
+export const LOCAL_ROLE_GROUP = 'Data Science';
+export const LOCAL_ROLE_POLICY = JSON.stringify({
+  rules: [{ when: { source: 'workos', group: LOCAL_ROLE_GROUP }, role: { custom: LOCAL_CUSTOM_ROLE.id } }],
+});

@@ -12,7 +12,7 @@ import {
 import type { SweepReport } from '@idp-sync/worker/grace';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { isAtOrUnder, routeByPrefix } from './api-routes';
-import { DEFAULT_DLQ_NAME, DEFAULT_HOST, DEFAULT_QUEUE_NAME } from './defaults';
+import { DEFAULT_DLQ_NAME, DEFAULT_HOST, DEFAULT_QUEUE_NAME, LOCAL_CUSTOM_ROLE, LOCAL_ROLE_POLICY } from './defaults';
 import { type LocalDynamoDb, startLocalDynamoDb } from './dynamodb';
 import {
   EndpointUnreachableError,
@@ -511,6 +511,11 @@ async function startListeners(
       : listenOrExplain('Users API emulator', 'USERS_API_EMULATOR_PORT', host, options.emulatorPort ?? 0, () =>
           startUsersApiEmulator({
             ...options.emulator,
+            // The account's custom role the local role policy maps a group to (issue #18), beside any given.
+            customRoles: [
+              LOCAL_CUSTOM_ROLE,
+              ...(options.emulator?.customRoles ?? []).filter((role) => role.id !== LOCAL_CUSTOM_ROLE.id),
+            ],
             host,
             port: options.emulatorPort ?? 0,
             apiKeys: [{ key: emulatorApiKey, name: 'local-stack-admin' }, ...(options.emulatorExtraApiKeys ?? [])],
@@ -619,6 +624,9 @@ function setHandlerEnvironment(
   // Each function gets its level while its module loads (they read it at INIT); a level set by the user wins.
   const logLevels = stackLogLevels(options, process.env);
   if (!options.usersApi) {
+    // With the emulator (never against the real Users API, whose roles are its own): a WorkOS group "Data Science"
+    // gives the emulator's custom role "Data Scientist" at create, unless ROLE_POLICY says otherwise.
+    setDefault('ROLE_POLICY', LOCAL_ROLE_POLICY);
     setDefault('USERS_API_RPS', '100');
     // The users-client warns once per operation that the Users API v2 is alpha: news about the real API, not the emulator.
     setDefault('DISABLE_PRERELEASE_WARNING', 'true');

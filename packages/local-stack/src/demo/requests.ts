@@ -138,6 +138,8 @@ export function sourceRequests(target: SourceTarget) {
         lastName?: string;
         state?: 'active' | 'inactive';
         previous?: Record<string, unknown>;
+        /** The directory groups the user is in, as WorkOS lists them on a directory user. */
+        groups?: readonly { id: string; name: string }[];
       },
       options: { id?: string; createdAt?: string } = {},
     ): SignedRequest {
@@ -158,6 +160,17 @@ export function sourceRequests(target: SourceTarget) {
           last_name: user.lastName ?? null,
           created_at: createdAt,
           updated_at: createdAt,
+          ...(user.groups
+            ? {
+                groups: user.groups.map((group) => ({
+                  object: 'directory_group',
+                  id: group.id,
+                  name: group.name,
+                  directory_id: 'directory_01DEMOACMEOKTA',
+                  organization_id: 'org_01DEMOACME',
+                })),
+              }
+            : {}),
           ...(user.previous ? { previous_attributes: user.previous } : {}),
         },
         created_at: createdAt,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SeedUser, UserRecord } from '@idp-sync/users-api-emulator';
+import { LOCAL_CUSTOM_ROLE, LOCAL_ROLE_GROUP } from '../defaults';
 import type { SentResponse, SignedRequest } from '../signing';
 import type { SourceRequests } from './requests';
 
@@ -72,6 +73,17 @@ export interface DemoScenario {
   /** What the demo waits for after the setup deliveries, and after the steps: its own people, nobody else. */
   readonly expected: { readonly setup: readonly DemoExpectation[]; readonly steps: readonly DemoExpectation[] };
   check(outcome: DemoOutcome): DemoCheck[];
+}
+
+function hasCustomRole(user: UserRecord | undefined, id: string): boolean {
+  const role = user?.role;
+  return role?.type === 'CUSTOM' && role.id === id;
+}
+
+/** A user's role in a few words, for a check's text. */
+function roleText(user: UserRecord | undefined): string {
+  if (!user) return 'no user';
+  return user.role.type === 'PREDEFINED' ? user.role.name : `custom "${user.role.name ?? user.role.id}"`;
 }
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
@@ -187,10 +199,19 @@ export function demoScenario(domain: string): DemoScenario {
     },
     {
       source: 'workos',
-      title: `join: ${p.hedy.name} (dsync.user.created, 3 min ago)`,
+      title: `join: ${p.hedy.name}, in the directory group "${LOCAL_ROLE_GROUP}" (dsync.user.created, 3 min ago)`,
       accept: accepted,
       people: [p.hedy],
-      build: (s) => s.workos('dsync.user.created', { ...hedyUser, lastName: 'Kiesler' }, { createdAt: minutesAgo(3) }),
+      build: (s) =>
+        s.workos(
+          'dsync.user.created',
+          {
+            ...hedyUser,
+            lastName: 'Kiesler',
+            groups: [{ id: `directory_group_01DEMODS${run.slice(0, 6).toUpperCase()}`, name: LOCAL_ROLE_GROUP }],
+          },
+          { createdAt: minutesAgo(3) },
+        ),
     },
     {
       source: 'workos',
@@ -327,6 +348,12 @@ export function demoScenario(domain: string): DemoScenario {
       {
         ok: after(p.hedy)?.name === p.hedy.name,
         text: `the late WorkOS update did not overwrite the newer name (now "${after(p.hedy)?.name ?? '?'}")`,
+      },
+      {
+        // Issue #18: the role policy maps her WorkOS group to a custom RBAC role of the account (the local stack's
+        // default ROLE_POLICY; a stack started with another ROLE_POLICY fails this check, saying what it got).
+        ok: hasCustomRole(after(p.hedy), LOCAL_CUSTOM_ROLE.id),
+        text: `${p.hedy.name} was created with the custom role "${LOCAL_CUSTOM_ROLE.name}" her WorkOS group "${LOCAL_ROLE_GROUP}" maps to (got ${roleText(after(p.hedy))})`,
       },
       {
         ok: [p.margaret, p.dennis, p.ken].every(deleted),
