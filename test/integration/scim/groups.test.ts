@@ -414,6 +414,20 @@ describe('bad group requests get a clear 4xx and change nothing', () => {
     expect((await scim.request('POST', GROUPS, { body: { displayName: 'Orphaned' } })).statusCode).toBe(201);
   });
 
+  it('lists groups through their index: an index item whose group is gone is skipped', async () => {
+    const listed = async () =>
+      (await scim.request('GET', `${GROUPS}?startIndex=1&count=100`)).json.totalResults as number;
+    const before = await listed();
+    await doc.send(
+      new PutCommand({ TableName: scim.tableName, Item: { pk: 'scim-groups', sk: 'group#gone', groupId: 'gone' } }),
+    );
+    expect(await listed()).toBe(before);
+    const id = (await scim.request('POST', GROUPS, { body: { displayName: 'Indexed' } })).json.id;
+    expect(await listed()).toBe(before + 1);
+    await scim.request('DELETE', `${GROUPS}/${id}`);
+    expect(await listed()).toBe(before);
+  });
+
   it('a prototype key in a group body is refused', async () => {
     const response = await scim.request('POST', GROUPS, {
       body: '{"displayName":"Proto","members":[{"value":"x","__proto__":{"polluted":true}}]}',

@@ -163,6 +163,23 @@ describe('provisioning groups', () => {
     expect(await next()).toEqual([]);
   });
 
+  it('a settlement whose request is never retried is finished when the group is read (Entra reads it every cycle)', async () => {
+    const scim = await scoped();
+    const next = drain(scim);
+    const kit = await user(scim, 'kit@scope.example');
+    const id = (await scim.request('POST', GROUPS, { body: { displayName: 'Arize Users', members: [{ value: kit }] } }))
+      .json.id;
+    expect(await next()).toEqual(['create kit@scope.example']);
+    const queue = scim.memoryQueue;
+    if (!queue) throw new Error('the test service has a memory queue');
+    queue.failing = true;
+    const removal = patchOps({ op: 'remove', path: `members[value eq "${kit}"]` });
+    expect((await scim.request('PATCH', `${GROUPS}/${id}`, { body: removal })).statusCode).toBe(503);
+    queue.failing = false;
+    expect((await scim.request('GET', `${GROUPS}/${id}?excludedAttributes=members`)).statusCode).toBe(200);
+    expect(await next()).toEqual(['delete kit@scope.example']);
+  });
+
   it('a rename out of the scope that failed part-way is finished by the retry (every member leaves)', async () => {
     const scim = await scoped();
     const next = drain(scim);

@@ -7,13 +7,12 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '@idp-sync/common';
 import { ScimStoreConflictError } from '../errors';
 import type { GroupMember } from '../protocol/group';
 import type { JsonObject } from '../protocol/json';
-import { groupNamePk, groupPk, memberOfPk, memberOfSk, memberSk, SCIM_KEYS, settleSk } from './keys';
+import { groupIndexSk, groupNamePk, groupPk, memberOfPk, memberOfSk, memberSk, SCIM_KEYS, settleSk } from './keys';
 import type { ScimGroupRecord, ScimGroupStore } from './ports';
 
 export interface DynamoDbScimGroupStoreOptions {
@@ -118,23 +117,18 @@ export function createDynamoDbScimGroupStore(options: DynamoDbScimGroupStoreOpti
     },
 
     async scan() {
-      const groups: ScimGroupRecord[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
+      // Every group, through the index partition (one Query, not a scan of the shared table); an index item whose
+      // group is gone (a delete that failed after the group item went) is skipped.
+      const ids = (await queryPartition(SCIM_KEYS.groupIndexPk, SCIM_KEYS.groupIndexSkPrefix))
+        .map((item) => item.groupId)
+        .filter((id): id is string => typeof id === 'string');
+      const groups = await mapWithConcurrency(ids, READ_CONCURRENCY, async (id) => {
         const out = await doc.send(
-          new ScanCommand({
-            TableName,
-            FilterExpression: '#sk = :sk AND begins_with(#pk, :prefix)',
-            ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
-            ExpressionAttributeValues: { ':sk': SCIM_KEYS.groupSk, ':prefix': SCIM_KEYS.groupPrefix },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
+          new GetCommand({ TableName, Key: { pk: groupPk(id), sk: SCIM_KEYS.groupSk }, ConsistentRead: true }),
         );
-        for (const item of out.Items ?? []) groups.push(fromItem(item as GroupItem));
-        ExclusiveStartKey = out.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return groups;
+        return out.Item ? fromItem(out.Item as GroupItem) : undefined;
+      });
+      return groups.filter((group): group is ScimGroupRecord => group !== undefined);
     },
 
     async claimDisplayName(displayName, id) {
@@ -191,6 +185,13 @@ export function createDynamoDbScimGroupStore(options: DynamoDbScimGroupStoreOpti
         }
         throw error;
       }
+      // Every write (re)writes the group's index item: a write that failed before it is repaired by the next one.
+      await doc.send(
+        new PutCommand({
+          TableName,
+          Item: { pk: SCIM_KEYS.groupIndexPk, sk: groupIndexSk(record.id), groupId: record.id },
+        }),
+      );
     },
 
     async delete(id, expectedVersion) {
@@ -210,6 +211,7 @@ export function createDynamoDbScimGroupStore(options: DynamoDbScimGroupStoreOpti
         }
         throw error;
       }
+      await doc.send(new DeleteCommand({ TableName, Key: { pk: SCIM_KEYS.groupIndexPk, sk: groupIndexSk(id) } }));
     },
 
     async members(groupId) {

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Logger, Metrics } from '@idp-sync/common';
 import { mapWithConcurrency } from '@idp-sync/common';
 import { chooseRole, type RolePolicyRule } from '@idp-sync/contracts';
-import { ScimConflictError, ScimNotFoundError, ScimPayloadTooLargeError, ScimStoreConflictError } from '../errors';
+import {
+  describeError,
+  ScimConflictError,
+  ScimNotFoundError,
+  ScimPayloadTooLargeError,
+  ScimStoreConflictError,
+} from '../errors';
 import { matchesFilter } from '../protocol/evaluate';
 import type { FilterExpr } from '../protocol/filter';
 import {
@@ -160,8 +166,21 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
     return (await store.pendingSettlements(group.id)).length > 0 ? group : null;
   }
 
-  async function get(id: string, withMembers: boolean): Promise<GroupView> {
+  /**
+   * GET /Groups/{id}. Settles first what an earlier change of the group left unfinished (as a user's GET sends its
+   * leftover outbox): Entra reads a group back in every cycle, so a settlement whose request was never retried ends.
+   */
+  async function get(id: string, withMembers: boolean, context: ScimRequestContext): Promise<GroupView> {
     const group = await load(id);
+    try {
+      await finishSettlements(group, context);
+    } catch (error) {
+      // A read answers what is stored whatever: the notes stay for the next read or write.
+      logger.warn('a SCIM group change could not be settled yet; the next read or write of the group retries', {
+        groupId: id,
+        error: describeError(error),
+      });
+    }
     return { group, ...(withMembers ? { members: await store.members(id) } : {}) };
   }
 

@@ -14,7 +14,8 @@ import { emailValues } from '../protocol/resource';
  *   (one item each: a group of 50,000 does not fit one item), and the other way round
  *   `pk = scim-member-of#<userId>`, `sk = group#<groupId>` (a user's groups, for `members[value eq …]` and cleanup);
  *   and, in the group's partition, `sk = settle#<userId>` per member a change still has to settle;
- * - the unique displayName pointer of a group: `pk = scim-groupname#<lower(displayName)>`, `sk = ref`, `groupId`.
+ * - the unique displayName pointer of a group: `pk = scim-groupname#<lower(displayName)>`, `sk = ref`, `groupId`;
+ * - the groups' index: `pk = scim-groups`, `sk = group#<groupId>`, `groupId` (a listing is one Query).
  */
 export const SCIM_KEYS = {
   userPrefix: 'scim#',
@@ -31,6 +32,8 @@ export const SCIM_KEYS = {
   memberOfPrefix: 'scim-member-of#',
   memberOfSkPrefix: 'group#',
   groupNamePrefix: 'scim-groupname#',
+  groupIndexPk: 'scim-groups',
+  groupIndexSkPrefix: 'group#',
 } as const;
 
 /** DynamoDB allows 2048 bytes in a partition key; long values are keyed by their hash instead. */
@@ -84,6 +87,11 @@ export function memberOfPk(userId: string): string {
 
 export function memberOfSk(groupId: string): string {
   return `${SCIM_KEYS.memberOfSkPrefix}${keyValue(groupId)}`;
+}
+
+/** A group's item in the index partition (`pk = scim-groups`), which lists every group without a table scan. */
+export function groupIndexSk(groupId: string): string {
+  return `${SCIM_KEYS.groupIndexSkPrefix}${keyValue(groupId)}`;
 }
 
 /** A group's displayName is unique here, case-insensitively (Okta and Entra match groups by it). */

@@ -213,7 +213,7 @@ export function createScimService(options: ScimServiceOptions): ScimService {
           const shown = withMembers ? view : { group: view.group };
           return project(renderGroupView(shown, baseLocation));
         };
-        if (method === 'GET') return scimResponse(200, render(await service.get(route.id, withMembers)));
+        if (method === 'GET') return scimResponse(200, render(await service.get(route.id, withMembers, context)));
         if (method === 'PUT') {
           const replaced = await service.replace(route.id, readJsonBody(request), context);
           return scimResponse(200, render(replaced));
