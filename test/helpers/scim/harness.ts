@@ -56,8 +56,8 @@ export interface ScimTestService {
   readonly service: ScimService;
   readonly store: ScimUserStore;
   readonly groupStore: ScimGroupStore;
-  /** Faults to inject: how many of the next person-item writes of SCIM Groups fail. */
-  readonly faults: { personGroups: number };
+  /** Faults to inject: how many person-item writes of SCIM Groups fail, after how many more succeed. */
+  readonly faults: { personGroups: number; personGroupsAfter: number };
   readonly tableName: string;
   readonly logs: LogLine[];
   readonly metrics: Map<string, number>;
@@ -171,10 +171,15 @@ export async function startScimBackend(options: { sqs?: boolean } = {}): Promise
         tableName,
         now: serviceOptions.now ?? (() => new Date()),
       });
-      const faults = { personGroups: 0 };
-      // Person items that cannot be written (a throttled table): the next `faults.personGroups` writes fail.
+      const faults = { personGroups: 0, personGroupsAfter: 0 };
+      // Person items that cannot be written (a throttled table): after `faults.personGroupsAfter` more writes succeed,
+      // the next `faults.personGroups` writes fail.
       const faultyPersonGroups: PersonGroups = {
         record: async (...args) => {
+          if (faults.personGroups > 0 && faults.personGroupsAfter > 0) {
+            faults.personGroupsAfter--;
+            return realPersonGroups.record(...args);
+          }
           if (faults.personGroups > 0) {
             faults.personGroups--;
             throw Object.assign(new Error('ProvisionedThroughputExceededException (test)'), { $metadata: {} });

@@ -287,6 +287,26 @@ describe('memberships and the role policy', () => {
     expect(renamed.json.displayName).toBe('Qualified Too');
   });
 
+  it('a change cut short keeps its progress: settled users are not settled again, the rest are by the next read', async () => {
+    const scim = await backend.createService();
+    const [ann, bob] = [await user(scim, 'ann@progress.example'), await user(scim, 'bob@progress.example')];
+    const id = (await scim.request('POST', GROUPS, { body: { displayName: 'Progress' } })).json.id;
+    // One person item is written, the other's write fails.
+    scim.faults.personGroupsAfter = 1;
+    scim.faults.personGroups = 1;
+    const cut = await scim.request('PATCH', `${GROUPS}/${id}`, {
+      body: patchOps({ op: 'add', path: 'members', value: [{ value: ann }, { value: bob }] }),
+    });
+    expect(cut.statusCode).toBe(503);
+    const left = await scim.groupStore.pendingSettlements(id);
+    expect(left).toHaveLength(1);
+    expect([ann, bob]).toContain(left[0]?.userId);
+    expect((await scim.request('GET', `${GROUPS}/${id}`)).statusCode).toBe(200);
+    expect(await scim.groupStore.pendingSettlements(id)).toEqual([]);
+    expect(await recordedGroups(scim, 'ann@progress.example')).toEqual(['Progress']);
+    expect(await recordedGroups(scim, 'bob@progress.example')).toEqual(['Progress']);
+  });
+
   it('a POST retried after a 503 part-way (same name and externalId) finishes that group: 201, not 409', async () => {
     const scim = await backend.createService();
     const ada = await user(scim, 'ada@retry.example');

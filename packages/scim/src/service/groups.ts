@@ -414,13 +414,12 @@ export function createScimGroups(deps: ScimGroupsDependencies) {
   async function settleAll(groupId: string, settlements: readonly GroupSettlement[], context: ScimRequestContext) {
     if (settlements.length === 0) return;
     count(SCIM_METRICS.groupMembershipChanged, settlements.length);
-    await mapWithConcurrency([...settlements], PERSON_WRITE_CONCURRENCY, (settlement) =>
-      settleUser(settlement, context),
-    );
-    await store.clearSettlements(
-      groupId,
-      settlements.map((settlement) => settlement.userId),
-    );
+    // Each note is cleared as soon as its user is settled: a large change cut short (a timeout, a 503) keeps its
+    // progress, and the next read or write of the group goes on from there instead of starting over.
+    await mapWithConcurrency([...settlements], PERSON_WRITE_CONCURRENCY, async (settlement) => {
+      await settleUser(settlement, context);
+      await store.clearSettlements(groupId, [settlement.userId]);
+    });
   }
 
   /**
